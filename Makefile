@@ -1,0 +1,106 @@
+# gadget: build, package, sign, ship and run eBPF gadgets.
+#
+#   make            build ./build/gadget
+#   make deps       install the Debian packages the project needs
+#   make test       deps, build, unit tests (cmocka) and end-to-end tests (bats)
+#   make sanitize   unit tests and end-to-end tests on an ASan+UBSan build
+#   make bench      benchmarks (ratios against peers and limits)
+#   make gadgets    build the whole catalogue in gadgets/
+#   make fuzz       run every fuzz target for a bounded time
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/gadget
+O          ?= build
+
+CC         ?= cc
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+OPTFLAGS   ?= -O2 -g
+SANFLAGS   ?=
+CFLAGS     += $(OPTFLAGS) $(SANFLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
+              -D_GNU_SOURCE -I. -MMD -MP \
+              -DGADGET_VERSION='"$(VERSION)"' -DGADGET_DATADIR='"$(DATADIR)"'
+LDFLAGS    += $(SANFLAGS)
+LDLIBS     += -lbpf -lelf -lz -larchive -ljansson -lcurl -lssl -lcrypto -lmicrohttpd -lpthread -lm
+
+STAGES     := base compiler validator packager runtime
+LIB_SRCS   := $(sort $(wildcard $(addsuffix /*.c,$(STAGES))))
+CLI_SRCS   := $(sort $(wildcard cli/*.c))
+LIB_OBJS   := $(LIB_SRCS:%.c=$(O)/%.o)
+CLI_OBJS   := $(CLI_SRCS:%.c=$(O)/%.o)
+LIB        := $(O)/libgadget.a
+GADGET     := $(O)/gadget
+
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(UNIT_SRCS:%.c=$(O)/%)
+
+DEB_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev libarchive-dev libjansson-dev \
+                libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config \
+                bats bats-support bats-assert bpftool libbpf-tools skopeo docker-registry \
+                prometheus openssl python3 iproute2 util-linux procps curl hyperfine
+
+.PHONY: all deps test unit bats sanitize bench gadgets fuzz install clean vmlinux check-root
+
+all: $(GADGET)
+
+$(GADGET): $(CLI_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/tests/unit/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka $(LDFLAGS)
+
+# Install what is missing, say nothing when everything is there.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing" $$missing; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq >/dev/null && apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	fi
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+bats: $(GADGET)
+	GADGET=$(abspath $(GADGET)) GADGET_SRC=$(CURDIR) bats --timing tests/bats
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) bats
+
+# ASan+UBSan build in its own output folder; the bats files tagged
+# "sanitize" are the representative end-to-end part.
+sanitize: deps
+	$(MAKE) O=build-san SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" OPTFLAGS="-O1 -g" all unit
+	GADGET=$(abspath build-san/gadget) GADGET_SRC=$(CURDIR) ASAN_OPTIONS=detect_leaks=1 \
+		bats --filter-tags sanitize tests/bats
+
+install: $(GADGET)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+	install -m 0755 $(GADGET) $(DESTDIR)$(BINDIR)/gadget
+	cp -r bpf-headers templates $(DESTDIR)$(DATADIR)/
+
+# Regenerate the committed vmlinux.h from this machine's kernel BTF.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > bpf-headers/x86/vmlinux.h
+
+clean:
+	rm -rf build build-san
+
+-include mk/*.mk
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef __GADGET_MACROS_H
+#define __GADGET_MACROS_H
+
+/*
+ * Declaring what a gadget produces.  The runtime finds the gadget's
+ * category from these declarations (the seed's algorithm):
+ *
+ *   a "print_" ring buffer or perf event array  -> tracer
+ *   a "print_" hash or array map                -> topper
+ *   no "print_" map and an iter/ program        -> snapshotter
+ *
+ * The seed's conventions are what these macros expand to, so gadgets that
+ * write the maps by hand work the same.
+ */
+
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
+#ifndef GADGET_TRACER_BUF_SIZE
+#define GADGET_TRACER_BUF_SIZE (256 * 1024)
+#endif
+
+/*
+ * GADGET_TRACER(name, struct event): a ring buffer "print_<name>" whose BTF
+ * value type is the event (the seed's convention; the runtime removes the
+ * value type before creating the map, which libbpf 1.1 would refuse), plus a
+ * per-CPU scratch buffer so the same code runs on kernels without ring
+ * buffers, where the runtime turns "print_<name>" into a perf event array.
+ *
+ *   struct event *e = gadget_reserve_buf(name);
+ *   if (!e) return 0;
+ *   ...
+ *   gadget_submit_buf(ctx, name, e);
+ */
+#define GADGET_TRACER(name, event_type)						\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_RINGBUF);				\
+		__uint(max_entries, GADGET_TRACER_BUF_SIZE);			\
+		__type(value, event_type);					\
+	} print_##name SEC(".maps");						\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);			\
+		__uint(max_entries, 1);						\
+		__type(key, __u32);						\
+		__type(value, event_type);					\
+	} gadget_heap_##name SEC(".maps")
+
+#define gadget_reserve_buf(name)						\
+	({									\
+		__u32 __zero = 0;						\
+		void *__buf;							\
+		if (bpf_core_type_exists(struct bpf_ringbuf))			\
+			__buf = bpf_ringbuf_reserve(&print_##name,		\
+				sizeof(*gadget_heap_##name.value), 0); \
+		else								\
+			__buf = bpf_map_lookup_elem(&gadget_heap_##name, &__zero); \
+		__buf;								\
+	})
+
+#define gadget_submit_buf(ctx, name, buf)					\
+	({									\
+		if (bpf_core_type_exists(struct bpf_ringbuf))			\
+			bpf_ringbuf_submit(buf, 0);				\
+		else								\
+			bpf_perf_event_output(ctx, &print_##name,		\
+				BPF_F_CURRENT_CPU, buf, sizeof(*(buf)));	\
+	})
+
+/* The same, when only a ring buffer is wanted (bpf_ringbuf_output style). */
+#define GADGET_TRACER_RINGBUF(name, event_type)					\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_RINGBUF);				\
+		__uint(max_entries, GADGET_TRACER_BUF_SIZE);			\
+		__type(value, event_type);					\
+	} print_##name SEC(".maps")
+
+/* A perf event array tracer: emit with bpf_perf_event_output(). */
+#define GADGET_TRACER_PERF(name, event_type)					\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);			\
+		__uint(key_size, sizeof(__u32));				\
+		__type(value, event_type);					\
+	} print_##name SEC(".maps")
+
+/*
+ * GADGET_TOPPER(name, struct key, struct value, max): a hash map
+ * "print_<name>" the runtime reads, sorts, prints and clears every interval.
+ */
+#define GADGET_TOPPER(name, key_type, value_type, max)				\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_HASH);				\
+		__uint(max_entries, max);					\
+		__type(key, key_type);						\
+		__type(value, value_type);					\
+	} print_##name SEC(".maps")
+
+/*
+ * GADGET_SNAPSHOTTER(iter, struct row): the "<iter>_output" variable whose
+ * BTF type describes the records the iterator program "iter" writes with
+ * gadget_snapshot_write().  The variable must be referenced by the program
+ * (the loader rejects an unreferenced one): gadget_snapshot_write() does it.
+ *
+ *   GADGET_SNAPSHOTTER(procs, struct proc_row);
+ *   SEC("iter/task") int procs(struct bpf_iter__task *ctx) {
+ *           struct proc_row r = {};
+ *           ...
+ *           gadget_snapshot_write(ctx->meta->seq, procs, &r);
+ *   }
+ *
+ * The seed's text protocol (BPF_SEQ_PRINTF of "[event]\n" then
+ * "name=value\0" per field) needs no declaration at all.
+ */
+#define GADGET_SNAPSHOTTER(iter, row_type)					\
+	const volatile row_type iter##_output = {}
+
+#define gadget_snapshot_write(seq, iter, row)					\
+	({									\
+		asm volatile("" :: "r"(&iter##_output));			\
+		bpf_seq_write(seq, row, sizeof(iter##_output));			\
+	})
+
+/*
+ * GADGET_PARAM(type, name, default): a gadget parameter.  Every
+ * "const volatile" global (other than *_output) is a parameter; the runtime
+ * sets it before load from --param name=value, typed from BTF.  Describe it
+ * in the build file: "params": {"name": {"description": "..."}}.
+ */
+#define GADGET_PARAM(type, name, def)	const volatile type name = def
+
+/* Metrics: the key struct's members become labels, the value the sample. */
+#define GADGET_COUNTER(name, key_type, max)					\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_HASH);				\
+		__uint(max_entries, max);					\
+		__type(key, key_type);						\
+		__type(value, __u64);						\
+	} counter_##name SEC(".maps")
+
+#define GADGET_GAUGE(name, key_type, max)					\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_HASH);				\
+		__uint(max_entries, max);					\
+		__type(key, key_type);						\
+		__type(value, __s64);						\
+	} gauge_##name SEC(".maps")
+
+/* Histogram with log2 buckets: value is struct gadget_hist (see metrics.h). */
+#define GADGET_HIST_SLOTS 32
+struct gadget_hist {
+	__u64 slots[GADGET_HIST_SLOTS];
+	__u64 sum;
+	__u64 count;
+};
+#define GADGET_HISTOGRAM(name, key_type, max)					\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_HASH);				\
+		__uint(max_entries, max);					\
+		__type(key, key_type);						\
+		__type(value, struct gadget_hist);				\
+	} hist_##name SEC(".maps")
+
+#endif

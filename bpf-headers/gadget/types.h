@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef __GADGET_TYPES_H
+#define __GADGET_TYPES_H
+
+/*
+ * Types the gadget runtime recognises by their BTF name and prints in a
+ * human form, whatever gadget uses them.  Use them as members of an event,
+ * key or value struct:
+ *
+ *   gadget_mntns_id     u64, mount namespace inode: enriched with the
+ *                        container it belongs to, filterable with --mntns
+ *   gadget_timestamp    u64, ns from bpf_ktime_get_boot_ns(): printed as
+ *                        wall-clock time
+ *   gadget_duration     u64, ns: printed as "1.234ms"
+ *   gadget_pid          u32 pid: enriched like a mount-ns id when the
+ *                        event has no gadget_mntns_id
+ *   gadget_comm         char[16]
+ *   gadget_ifindex      u32 interface index: printed as its name ("lo")
+ *   gadget_errno        s32, 0 or an errno (either sign): "ENOENT"
+ *   gadget_signal       u32 signal number: "SIGTERM"
+ *   gadget_syscall      u32 syscall number (x86_64): "openat"
+ *   gadget_dns_name     char[256] holding a DNS label sequence
+ *                        ("\3www\7example\3com\0"): printed "www.example.com"
+ *   struct gadget_l3endpoint_t  IPv4/IPv6 address: "10.0.0.1", "::1";
+ *                        IPv4-mapped IPv6 is printed as IPv4
+ *   struct gadget_l4endpoint_t  address + port + protocol: "10.0.0.1:80"
+ *
+ * Enums are printed by name; an enum type whose name ends in "_flags" is a
+ * bit set, printed "A|B" (unknown bits in hex).  Enums need not exist in
+ * kernel BTF: declare your own.
+ */
+
+typedef __u64 gadget_mntns_id;
+typedef __u64 gadget_timestamp;
+typedef __u64 gadget_duration;
+typedef __u32 gadget_pid;
+typedef char gadget_comm[16];
+typedef __u32 gadget_ifindex;
+typedef __s32 gadget_errno;
+typedef __u32 gadget_signal;
+typedef __u32 gadget_syscall;
+
+#define GADGET_DNS_NAME_LEN 256
+typedef char gadget_dns_name[GADGET_DNS_NAME_LEN];
+
+#define GADGET_IP_V4 4
+#define GADGET_IP_V6 6
+
+union gadget_ip_addr_t {
+	__u8 v6[16];
+	__u32 v4;		/* network byte order */
+};
+
+struct gadget_l3endpoint_t {
+	union gadget_ip_addr_t addr;
+	__u8 version;		/* GADGET_IP_V4 or GADGET_IP_V6, 0: unset */
+	__u8 __pad[3];
+};
+
+struct gadget_l4endpoint_t {
+	union gadget_ip_addr_t addr;
+	__u16 port;		/* host byte order */
+	__u16 proto;		/* IPPROTO_TCP, IPPROTO_UDP, ... */
+	__u8 version;
+	__u8 __pad[3];
+};
+
+#endif

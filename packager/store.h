@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_PACKAGER_STORE_H
+#define GADGET_PACKAGER_STORE_H
+
+/*
+ * The local store: an OCI image layout (image-spec v1.1 "image-layout.md":
+ * oci-layout, index.json, blobs/sha256/<hex>) under $GADGET_STORE, else
+ * /var/lib/gadget/store for root and $XDG_DATA_HOME/gadget/store otherwise.
+ *
+ * Blobs are written to a temp name, verified against their digest, fsynced
+ * and renamed: a blob's presence means it is whole and correct.  index.json
+ * is the only mutable file, replaced atomically under an flock on
+ * "<store>/.lock".  Tags are "org.opencontainers.image.ref.name"
+ * annotations on index.json entries, holding the full reference
+ * ("registry/repo:tag" or "name:tag").
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/err.h"
+
+#define OCI_DIGEST_MAX 72	/* "sha256:" + 64 hex + NUL */
+
+struct oci_descriptor {
+	char media_type[128];
+	char digest[OCI_DIGEST_MAX];
+	int64_t size;
+	char platform_arch[32];	/* "amd64", empty if none */
+};
+
+struct store;
+
+int store_open(const char *path, struct store **out, struct gadget_err *err);
+void store_close(struct store *st);
+const char *store_path(const struct store *st);
+/* Default path for this user (see above); returns a static string. */
+const char *store_default_path(void);
+
+/* Blobs. digest is "sha256:<hex>". */
+bool store_has_blob(struct store *st, const char *digest);
+int store_put_blob(struct store *st, const void *data, size_t len,
+		   char digest_out[OCI_DIGEST_MAX], struct gadget_err *err);
+int store_read_blob(struct store *st, const char *digest, void **data, size_t *len,
+		    struct gadget_err *err);
+/* Path of a blob file (for streaming reads); returns -ENOENT if absent. */
+int store_blob_path(struct store *st, const char *digest, char *buf, size_t buflen);
+
+/*
+ * Streaming blob write, for pulls and imports: the digest and size are
+ * checked at commit; nothing appears in the store before a successful commit.
+ */
+struct store_blob_writer;
+int store_blob_begin(struct store *st, const char *expected_digest, int64_t expected_size,
+		     struct store_blob_writer **out, struct gadget_err *err);
+int store_blob_write(struct store_blob_writer *w, const void *data, size_t len,
+		     struct gadget_err *err);
+int store_blob_commit(struct store_blob_writer *w, struct gadget_err *err);	/* frees w */
+void store_blob_abort(struct store_blob_writer *w);				/* frees w */
+
+/* References (tags). ref is normalised by ref_parse() first. */
+int store_tag(struct store *st, const char *ref, const struct oci_descriptor *desc,
+	      struct gadget_err *err);
+int store_resolve(struct store *st, const char *ref, struct oci_descriptor *out,
+		  struct gadget_err *err);
+int store_untag(struct store *st, const char *ref, struct gadget_err *err);
+/* Remove blobs that no tagged manifest/index references. */
+int store_gc(struct store *st, struct gadget_err *err);
+
+struct store_entry {
+	char *ref;
+	struct oci_descriptor desc;
+};
+int store_list(struct store *st, struct store_entry **out, size_t *n, struct gadget_err *err);
+void store_entries_free(struct store_entry *v, size_t n);
+
+/*
+ * References: "[registry[:port]/]repo[:tag][@sha256:...]".  A reference
+ * with no registry part names a local image ("mygadget:latest").
+ */
+struct oci_ref {
+	char registry[256];	/* "" for local */
+	char repo[256];
+	char tag[128];		/* "latest" when none given and no digest */
+	char digest[OCI_DIGEST_MAX];
+};
+int ref_parse(const char *s, struct oci_ref *out, struct gadget_err *err);
+/* Canonical string form written into the store: "registry/repo:tag". */
+int ref_format(const struct oci_ref *r, char *buf, size_t len);
+
+#endif

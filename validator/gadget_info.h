@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_VALIDATOR_GADGET_INFO_H
+#define GADGET_VALIDATOR_GADGET_INFO_H
+
+/*
+ * struct gadget_info: the analysis of one gadget object.  Computed once by
+ * the validator, serialised into the image's config.json (packager), read
+ * back by the runtime and by `gadget inspect`.  `gadget validate --json`,
+ * the image config and `inspect` are one serialisation of this struct
+ * (gadget_info_to_json / gadget_info_from_json).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "base/err.h"
+#include "validator/progtypes.h"
+
+enum gadget_category {
+	GADGET_CAT_UNKNOWN,
+	GADGET_CAT_TRACER,	/* print_ ring buffer / perf event array */
+	GADGET_CAT_TOPPER,	/* print_ hash / array */
+	GADGET_CAT_SNAPSHOTTER,	/* no print_ map, an iter/ program */
+	GADGET_CAT_METRICS,	/* no print_ map, only counter_/gauge_/hist_ maps */
+};
+
+enum field_kind {
+	FIELD_INT,		/* signed integer, any size 1..8 (or bitfield) */
+	FIELD_UINT,		/* unsigned integer */
+	FIELD_BOOL,
+	FIELD_ENUM,		/* printed by name, unknown values as numbers */
+	FIELD_FLAGS,		/* enum whose name ends in "_flags": NAME|NAME|0x.. */
+	FIELD_STRING,		/* char array, NUL not required */
+	FIELD_BYTES,		/* u8/other fixed array: hex */
+	FIELD_FLOAT,		/* float / double */
+};
+
+/* Types from bpf-headers/gadget/types.h, recognised by their BTF name. */
+enum field_special {
+	SPECIAL_NONE,
+	SPECIAL_MNTNS_ID,	/* gadget_mntns_id */
+	SPECIAL_TIMESTAMP,	/* gadget_timestamp: ns from bpf_ktime_get_boot_ns() */
+	SPECIAL_DURATION,	/* gadget_duration: ns */
+	SPECIAL_L3ENDPOINT,	/* struct gadget_l3endpoint_t */
+	SPECIAL_L4ENDPOINT,	/* struct gadget_l4endpoint_t */
+	SPECIAL_IFINDEX,	/* gadget_ifindex: interface name */
+	SPECIAL_DNS_NAME,	/* gadget_dns_name: DNS label sequence -> dotted name */
+	SPECIAL_ERRNO,		/* gadget_errno: negative/positive errno -> name */
+	SPECIAL_SIGNAL,		/* gadget_signal: signal number -> SIGxxx */
+	SPECIAL_SYSCALL,	/* gadget_syscall: syscall number -> name */
+	SPECIAL_PID,		/* gadget_pid (enrichment hook for pid-only gadgets) */
+	SPECIAL_COMM,		/* gadget_comm */
+};
+
+struct gadget_enum_val {
+	char *name;
+	int64_t value;
+};
+
+/*
+ * One decodable leaf of a type, flattened: a member "addr" of a nested
+ * struct "src" becomes "src.addr".  Special types stay one field (an
+ * endpoint is one field of size 20, not three).
+ */
+struct gadget_field {
+	char *name;
+	uint32_t offset;	/* bytes from the start of the record */
+	uint32_t size;		/* bytes (for bitfields: of the storage unit) */
+	uint8_t bit_offset;	/* bitfields: bit offset inside the storage unit at offset */
+	uint8_t bit_size;	/* 0 if not a bitfield */
+	enum field_kind kind;
+	enum field_special special;
+	uint32_t array_len;	/* FIELD_BYTES/STRING: element count; else 0 */
+	char *type_name;	/* C type as written ("__u32", "enum proto") */
+	struct gadget_enum_val *enum_vals;	/* FIELD_ENUM/FIELD_FLAGS */
+	unsigned int nr_enum_vals;
+};
+
+struct gadget_type {
+	char *name;		/* "struct event" */
+	uint32_t size;
+	struct gadget_field *fields;
+	unsigned int nr_fields;
+};
+
+enum map_role {
+	MAP_ROLE_NONE,
+	MAP_ROLE_PRINT,		/* print_*: the tracer/topper output */
+	MAP_ROLE_COUNTER,	/* counter_* */
+	MAP_ROLE_GAUGE,		/* gauge_* */
+	MAP_ROLE_HISTOGRAM,	/* hist_*: log2 buckets */
+	MAP_ROLE_FILTER,	/* gadget_mntns_filter and friends: filled by the runtime */
+	MAP_ROLE_INTERNAL,	/* .rodata, .bss, heaps */
+};
+
+struct gadget_map {
+	char *name;
+	uint32_t type;		/* enum bpf_map_type */
+	enum map_role role;
+	uint32_t key_size, value_size, max_entries;
+	struct gadget_type *key;	/* NULL if no BTF key type */
+	struct gadget_type *value;	/* the event type for a print_ ring buffer */
+};
+
+struct gadget_prog {
+	char *name;
+	char *section;
+	const struct prog_type_def *def;	/* NULL if unknown section */
+	char *src_file;		/* from BTF line info, may be NULL */
+	unsigned int src_line, src_col;
+	bool runnable;		/* can the runtime attach it on this kernel */
+	char *why_not;		/* reason when !runnable */
+	char *output;		/* "<prog>_output" variable name if any */
+	struct gadget_type *output_type;	/* its type */
+};
+
+struct gadget_param {
+	char *name;		/* the const volatile global */
+	struct gadget_field field;	/* its type, offset inside .rodata */
+	char *default_value;	/* initial value as text */
+	char *description;	/* from the build file, may be NULL */
+};
+
+struct gadget_info {
+	char *name;
+	char *description;
+	char *license;
+	enum gadget_category category;
+	struct gadget_prog *progs;
+	unsigned int nr_progs;
+	struct gadget_map *maps;
+	unsigned int nr_maps;
+	struct gadget_param *params;
+	unsigned int nr_params;
+	/* Shortcuts into maps/progs (not owned): the print_ map and its types. */
+	struct gadget_map *print_map;
+	struct gadget_type *event;	/* tracer event, topper value, snapshot output */
+	struct gadget_type *key;	/* topper key */
+};
+
+void gadget_info_free(struct gadget_info *info);
+void gadget_type_free(struct gadget_type *type);
+const char *gadget_category_name(enum gadget_category c);
+int gadget_category_from_name(const char *name);	/* -EINVAL if unknown */
+const char *field_kind_name(enum field_kind k);
+const char *field_special_name(enum field_special s);
+const char *map_role_name(enum map_role r);
+
+/* One serialisation (validator/info_json.c): the "gadget" object of config.json. */
+json_t *gadget_info_to_json(const struct gadget_info *info);
+int gadget_info_from_json(const json_t *json, struct gadget_info **out, struct gadget_err *err);
+
+#endif
