@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_COMPILER_COMPILER_H
+#define GADGET_COMPILER_COMPILER_H
+
+/*
+ * The compiler stage: a gadget folder (its *.bpf.c and optional build file
+ * "gadget.json") in, one linked BPF object per architecture out.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "base/err.h"
+
+#define BUILD_FILE_NAME "gadget.json"
+
+/* The build file, or what was inferred without one. */
+struct build_spec {
+	char *dir;		/* absolute path of the gadget folder */
+	char *name;		/* "name", default: folder name */
+	char *description;
+	char **sources;		/* "sources", default: every *.bpf.c, sorted */
+	unsigned int nr_sources;
+	char **cflags;		/* "cflags": extra clang flags */
+	unsigned int nr_cflags;
+	char **archs;		/* "arch": ["amd64", "arm64"], default: this machine's */
+	unsigned int nr_archs;
+	json_t *params;		/* "params": {"name": {"description": "..."}} (owned) */
+	json_t *annotations;	/* "annotations": {"org.opencontainers.image.source": ...} */
+};
+
+int compiler_load_spec(const char *dir, struct build_spec **out, struct gadget_err *err);
+void build_spec_free(struct build_spec *spec);
+
+struct build_opts {
+	const char *arch;	/* "amd64", "arm64"; NULL: this machine */
+	bool verbose;		/* print the clang command lines */
+	bool no_cache;
+};
+
+struct build_result {
+	void *obj;		/* linked, DWARF-stripped object (BTF, BTF.ext kept) */
+	size_t len;
+	bool cache_hit;
+};
+
+/*
+ * Compile and link spec's sources for one architecture.  clang's
+ * diagnostics go to stderr unchanged; a failed compile returns -EINVAL with
+ * err saying which source failed.
+ */
+int compiler_build(const struct build_spec *spec, const struct build_opts *opts,
+		   struct build_result *out, struct gadget_err *err);
+void build_result_free(struct build_result *res);
+
+/* "amd64" for x86_64, "arm64" for aarch64. */
+const char *compiler_host_arch(void);
+
+#endif

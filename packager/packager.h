@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_PACKAGER_PACKAGER_H
+#define GADGET_PACKAGER_PACKAGER_H
+
+/*
+ * Gadget images (OCI image-spec v1.1): config media type
+ * application/ebpf.oci.image.config.v1+json (the bumblebee spec, extended
+ * with the validator's gadget_info under "gadget"), one layer
+ * application/ebpf.oci.image.program.v1+binary holding the ELF.  Several
+ * architectures: an image index with one manifest per architecture.
+ */
+#include <stddef.h>
+#include <jansson.h>
+
+#include "base/err.h"
+#include "packager/store.h"
+#include "validator/gadget_info.h"
+
+#define MEDIA_TYPE_GADGET_CONFIG	"application/ebpf.oci.image.config.v1+json"
+#define MEDIA_TYPE_GADGET_PROGRAM	"application/ebpf.oci.image.program.v1+binary"
+#define MEDIA_TYPE_OCI_MANIFEST		"application/vnd.oci.image.manifest.v1+json"
+#define MEDIA_TYPE_OCI_INDEX		"application/vnd.oci.image.index.v1+json"
+
+struct pack_object {
+	const char *arch;		/* "amd64" */
+	const void *obj;
+	size_t len;
+	const struct gadget_info *info;
+};
+
+struct pack_meta {
+	const char *title;		/* org.opencontainers.image.title */
+	const char *description;
+	const char *source;
+	const char *revision;
+	const char *version;
+	const json_t *annotations;	/* extra annotations from the build file */
+	/* created: SOURCE_DATE_EPOCH when set, else now */
+};
+
+/* Pack objects into the store and tag them as ref; out gets the top descriptor. */
+int packager_pack(struct store *st, const char *ref, const struct pack_object *objs,
+		  unsigned int nr_objs, const struct pack_meta *meta,
+		  struct oci_descriptor *out, struct gadget_err *err);
+
+/* A loaded image: the ELF for one architecture and its analysis. */
+struct gadget_image {
+	struct oci_descriptor manifest;
+	void *obj;
+	size_t len;
+	struct gadget_info *info;
+	json_t *config;
+};
+
+/* Resolve ref (following an index to arch, NULL: this machine) and read it. */
+int packager_load(struct store *st, const char *ref, const char *arch,
+		  struct gadget_image **out, struct gadget_err *err);
+void gadget_image_free(struct gadget_image *img);
+
+#endif
