@@ -65,8 +65,8 @@ struct gadget_enum_val {
 struct gadget_field {
 	char *name;
 	uint32_t offset;	/* bytes from the start of the record */
-	uint32_t size;		/* bytes (for bitfields: of the storage unit) */
-	uint8_t bit_offset;	/* bitfields: bit offset inside the storage unit at offset */
+	uint32_t size;		/* bytes; for bitfields the bytes that cover the bits */
+	uint8_t bit_offset;	/* bitfields: first bit inside the byte at offset (LSB 0) */
 	uint8_t bit_size;	/* 0 if not a bitfield */
 	enum field_kind kind;
 	enum field_special special;

@@ -30,6 +30,7 @@ struct diag_list {
 
 struct validate_opts {
 	const char *obj_path;		/* for messages when no line info */
+	const char *src_dir;		/* prefix for relative source paths in messages */
 	const char *name;		/* gadget name (build file or file name) */
 	const char *description;
 	const json_t *params_doc;	/* build file "params": {name: {description}} */
@@ -52,4 +53,9 @@ int diag_list_count(const struct diag_list *d, enum diag_level level);
 void diag_list_print(const struct diag_list *d, FILE *f);
 json_t *diag_list_to_json(const struct diag_list *d);
 
+
+
+/* The seed's category algorithm over an analysed gadget; on GADGET_CAT_UNKNOWN
+ * why says what the author must add. */
+enum gadget_category validator_category(const struct gadget_info *info, char *why, size_t len);
 #endif

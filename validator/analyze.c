@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * validator_analyze(): one gadget object in, its gadget_info and a list of
+ * compiler-form diagnostics out.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "validator/btf_walk.h"
+#include "validator/elf_scan.h"
+#include "validator/validator.h"
+
+#define KERNEL_NAME_MAX 15	/* BPF_OBJ_NAME_LEN - 1 */
+
+struct analysis {
+	struct gadget_info *info;
+	struct diag_list *diags;
+	const struct validate_opts *opts;
+	struct bpf_object *obj;
+	const struct btf *btf;
+	struct elf_scan elf;
+};
+
+/* Helpers whose kernel prototype is gpl_only (kernel/trace/bpf_trace.c, ...). */
+static const struct { int id; const char *name; } gpl_helpers[] = {
+	{ 4, "bpf_probe_read" }, { 6, "bpf_trace_printk" }, { 25, "bpf_perf_event_output" },
+	{ 27, "bpf_get_stackid" }, { 35, "bpf_get_current_task" }, { 36, "bpf_probe_write_user" },
+	{ 45, "bpf_probe_read_str" }, { 58, "bpf_override_return" }, { 67, "bpf_get_stack" },
+	{ 109, "bpf_send_signal" }, { 112, "bpf_probe_read_user" }, { 113, "bpf_probe_read_kernel" },
+	{ 114, "bpf_probe_read_user_str" }, { 115, "bpf_probe_read_kernel_str" },
+	{ 117, "bpf_send_signal_thread" }, { 158, "bpf_get_current_task_btf" },
+};
+
+/* kernel/module/main.c license_is_gpl_compatible() */
+static const char *const gpl_licenses[] = {
+	"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL",
+};
+
+static void diag_vadd(struct analysis *a, enum diag_level level, const char *file,
+		      unsigned int line, unsigned int col, const char *fmt, va_list ap)
+{
+	struct diag *d;
+	char path[4096];
+	void *p;
+
+	if (level == DIAG_WARNING && a->opts->werror)
+		level = DIAG_ERROR;
+	p = realloc(a->diags->v, (a->diags->n + 1) * sizeof(*d));
+	if (!p)
+		return;
+	a->diags->v = p;
+	d = &a->diags->v[a->diags->n++];
+	if (!file)
+		file = a->opts->obj_path ? a->opts->obj_path : "<object>";
+	/* Show source paths as the user knows them: relative to where they ran us. */
+	if (a->opts->src_dir && file[0] != '/' && line)
+		snprintf(path, sizeof(path), "%s/%s", a->opts->src_dir, file);
+	else
+		snprintf(path, sizeof(path), "%s", file);
+	d->level = level;
+	d->file = strdup(path);
+	d->line = line;
+	d->col = col;
+	if (vasprintf(&d->msg, fmt, ap) < 0)
+		d->msg = NULL;
+}
+
+__attribute__((format(printf, 6, 7)))
+static void diag_add(struct analysis *a, enum diag_level level, const char *file,
+		     unsigned int line, unsigned int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(a, level, file, line, col, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * BTF has no line info for types and maps: find "needle" in the program
+ * sources named by line info, so the message still points at the line.
+ */
+static bool find_decl(struct analysis *a, const char *needle, const char **file,
+		      unsigned int *line, unsigned int *col)
+{
+	for (unsigned int i = 0; i < a->elf.nr_progs; i++) {
+		const char *src = a->elf.progs[i].file;
+		char path[4096], buf[1024];
+		unsigned int n = 0;
+		FILE *f;
+
+		if (!src)
+			continue;
+		if (a->opts->src_dir && src[0] != '/')
+			snprintf(path, sizeof(path), "%s/%s", a->opts->src_dir, src);
+		else
+			snprintf(path, sizeof(path), "%s", src);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(buf, sizeof(buf), f)) {
+			char *hit = strstr(buf, needle);
+
+			n++;
+			if (hit) {
+				fclose(f);
+				*file = src;
+				*line = n;
+				*col = hit - buf + 1;
+				return true;
+			}
+		}
+		fclose(f);
+	}
+	return false;
+}
+
+static void diag_at_decl(struct analysis *a, enum diag_level level, const char *needle,
+			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void diag_at_decl(struct analysis *a, enum diag_level level, const char *needle,
+			 const char *fmt, ...)
+{
+	const char *file = NULL;
+	unsigned int line = 0, col = 0;
+	va_list ap;
+
+	if (needle)
+		find_decl(a, needle, &file, &line, &col);
+	va_start(ap, fmt);
+	diag_vadd(a, level, file, line, col, fmt, ap);
+	va_end(ap);
+}
+
+static int walk_or_diag(struct analysis *a, __u32 type_id, struct gadget_type **out)
+{
+	struct gadget_err err = {};
+	char needle[200], tname[160];
+
+	if (!type_id)
+		return 0;
+	if (btf_walk_type(a->btf, type_id, out, &err) == 0)
+		return 0;
+	btf_type_c_name(a->btf, type_id, tname, sizeof(tname));
+	snprintf(needle, sizeof(needle), "%s {", tname);
+	diag_at_decl(a, DIAG_ERROR, needle, "%s", err.msg);
+	return -EINVAL;
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+static bool has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && !strcmp(s + n - m, suf);
+}
+
+static const struct { const char *prefix; enum map_role role; } map_roles[] = {
+	{ "print_", MAP_ROLE_PRINT },
+	{ "counter_", MAP_ROLE_COUNTER },
+	{ "gauge_", MAP_ROLE_GAUGE },
+	{ "hist_", MAP_ROLE_HISTOGRAM },
+	{ "gadget_mntns_filter", MAP_ROLE_FILTER },
+	{ "gadget_", MAP_ROLE_INTERNAL },
+};
+
+static enum map_role map_role_of(struct bpf_map *m)
+{
+	const char *name = bpf_map__name(m);
+
+	if (bpf_map__is_internal(m))
+		return MAP_ROLE_INTERNAL;
+	for (unsigned int i = 0; i < sizeof(map_roles) / sizeof(map_roles[0]); i++)
+		if (has_prefix(name, map_roles[i].prefix))
+			return map_roles[i].role;
+	return MAP_ROLE_NONE;
+}
+
+static void check_name_len(struct analysis *a, const char *what, const char *name)
+{
+	if (strlen(name) > KERNEL_NAME_MAX)
+		diag_at_decl(a, DIAG_WARNING, name,
+			     "%s name '%s' is longer than the %d characters the kernel keeps; "
+			     "bpftool will show it as '%.*s'", what, name, KERNEL_NAME_MAX,
+			     KERNEL_NAME_MAX, name);
+}
+
+static int analyze_maps(struct analysis *a)
+{
+	struct gadget_info *info = a->info;
+	struct bpf_map *m;
+	unsigned int n = 0;
+
+	bpf_object__for_each_map(m, a->obj)
+		n++;
+	info->maps = calloc(n ? n : 1, sizeof(*info->maps));
+	if (!info->maps)
+		return -ENOMEM;
+	bpf_object__for_each_map(m, a->obj) {
+		struct gadget_map *gm = &info->maps[info->nr_maps++];
+
+		gm->name = strdup(bpf_map__name(m));
+		gm->type = bpf_map__type(m);
+		gm->role = map_role_of(m);
+		gm->key_size = bpf_map__key_size(m);
+		gm->value_size = bpf_map__value_size(m);
+		gm->max_entries = bpf_map__max_entries(m);
+		if (gm->role == MAP_ROLE_INTERNAL)
+			continue;
+		/* gadget_* maps are ours and looked up by their full name */
+		if (!has_prefix(gm->name, "gadget_"))
+			check_name_len(a, "map", gm->name);
+		walk_or_diag(a, bpf_map__btf_key_type_id(m), &gm->key);
+		walk_or_diag(a, bpf_map__btf_value_type_id(m), &gm->value);
+	}
+	return 0;
+}
+
+static void check_gpl_helpers(struct analysis *a, struct bpf_program *p, const struct elf_prog_loc *loc)
+{
+	const struct bpf_insn *insn = bpf_program__insns(p);
+	size_t n = bpf_program__insn_cnt(p);
+
+	for (size_t i = 0; i < n; i++) {
+		if (insn[i].code != (BPF_JMP | BPF_CALL) || insn[i].src_reg != 0)
+			continue;
+		for (unsigned int h = 0; h < sizeof(gpl_helpers) / sizeof(gpl_helpers[0]); h++) {
+			if (insn[i].imm != gpl_helpers[h].id)
+				continue;
+			diag_add(a, DIAG_WARNING, loc ? loc->file : NULL, loc ? loc->line : 0,
+				 loc ? loc->col : 0,
+				 "program '%s' calls %s, which the kernel only allows under a "
+				 "GPL-compatible license (this object's license is \"%s\"); the load will fail",
+				 bpf_program__name(p), gpl_helpers[h].name,
+				 a->info->license ? a->info->license : "none");
+			return;
+		}
+	}
+}
+
+static bool license_is_gpl(const char *lic)
+{
+	for (unsigned int i = 0; lic && i < sizeof(gpl_licenses) / sizeof(gpl_licenses[0]); i++)
+		if (!strcmp(lic, gpl_licenses[i]))
+			return true;
+	return false;
+}
+
+/* The "<iter>_output" variable in .rodata, if any. */
+static __u32 find_output_var(struct analysis *a, const char *name)
+{
+	int id = btf__find_by_name_kind(a->btf, name, BTF_KIND_VAR);
+
+	return id > 0 ? btf__type_by_id(a->btf, id)->type : 0;
+}
+
+static int analyze_progs(struct analysis *a)
+{
+	struct gadget_info *info = a->info;
+	struct bpf_program *p;
+	unsigned int n = 0;
+
+	bpf_object__for_each_program(p, a->obj)
+		n++;
+	info->progs = calloc(n ? n : 1, sizeof(*info->progs));
+	if (!info->progs)
+		return -ENOMEM;
+	bpf_object__for_each_program(p, a->obj) {
+		struct gadget_prog *gp = &info->progs[info->nr_progs++];
+		const struct elf_prog_loc *loc = elf_scan_prog(&a->elf, bpf_program__name(p));
+		const char *file = loc ? loc->file : NULL;
+		unsigned int line = loc ? loc->line : 0, col = loc ? loc->col : 0;
+		char why[512] = "", out_name[300];
+		__u32 out_type;
+
+		gp->name = strdup(bpf_program__name(p));
+		gp->section = strdup(bpf_program__section_name(p));
+		gp->def = progtype_find(gp->section);
+		if (file)
+			gp->src_file = strdup(file);
+		gp->src_line = line;
+		gp->src_col = col;
+		check_name_len(a, "program", gp->name);
+
+		if (!gp->def) {
+			const char *hint = progtype_suggest(gp->section);
+
+			gp->why_not = strdup("unknown section");
+			if (hint)
+				diag_add(a, DIAG_ERROR, file, line, col,
+					 "section \"%s\" is not a known program type; did you mean \"%s\"?",
+					 gp->section, hint);
+			else
+				diag_add(a, DIAG_ERROR, file, line, col,
+					 "section \"%s\" is not a known program type (see 'gadget validate --help' for the list)",
+					 gp->section);
+			continue;
+		}
+		if (gp->def->target == TARGET_UNSUPPORTED) {
+			snprintf(why, sizeof(why), "the gadget runtime does not attach %s programs", gp->def->sec);
+		} else if (kernel_feature_probe(gp->def->feature, why, sizeof(why)) != 1) {
+			if (!why[0])
+				snprintf(why, sizeof(why), "%s could not be probed", kernel_feature_name(gp->def->feature));
+		}
+		gp->runnable = !why[0];
+		if (!gp->runnable) {
+			gp->why_not = strdup(why);
+			diag_add(a, DIAG_WARNING, file, line, col,
+				 "program '%s' (%s) builds and validates, but cannot run here: %s",
+				 gp->name, gp->section, why);
+		}
+		if (!license_is_gpl(info->license))
+			check_gpl_helpers(a, p, loc);
+
+		snprintf(out_name, sizeof(out_name), "%s_output", gp->name);
+		out_type = find_output_var(a, out_name);
+		if (out_type) {
+			gp->output = strdup(out_name);
+			walk_or_diag(a, out_type, &gp->output_type);
+		}
+	}
+	return 0;
+}
+
+/* Every "*_output" variable must be referenced, or the loader rejects it. */
+static void check_outputs(struct analysis *a)
+{
+	int n = btf__type_cnt(a->btf);
+
+	for (int id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(a->btf, id);
+		const char *name;
+
+		if (!btf_is_var(t))
+			continue;
+		name = btf__name_by_offset(a->btf, t->name_off);
+		if (!has_suffix(name, "_output") || elf_scan_references(&a->elf, name))
+			continue;
+		diag_at_decl(a, DIAG_ERROR, name,
+			     "'%s' is not referenced by any program: the loader rejects an unused "
+			     "_output variable (its BTF is dropped by the compiler's dead-code pass, so "
+			     "the snapshot cannot be decoded); write the rows with "
+			     "gadget_snapshot_write(seq, %.*s, &row), which references it", name,
+			     (int)(strlen(name) - 7), name);
+	}
+}
+
+static char *value_text(const struct gadget_field *f, const void *data)
+{
+	char *s = NULL;
+	uint64_t u = 0;
+
+	if (f->kind == FIELD_STRING)
+		return strndup(data, f->size);
+	if (f->size > 8 || f->kind == FIELD_BYTES || f->kind == FIELD_FLOAT) {
+		size_t n = f->size;
+
+		s = calloc(1, n * 2 + 1);
+		for (size_t i = 0; s && i < n; i++)
+			sprintf(s + 2 * i, "%02x", ((const unsigned char *)data)[i]);
+		return s;
+	}
+	memcpy(&u, data, f->size);	/* little endian target */
+	if (f->kind == FIELD_INT) {
+		int64_t v = f->size == 8 ? (int64_t)u : ((int64_t)(u << (64 - 8 * f->size)) >> (64 - 8 * f->size));
+
+		if (asprintf(&s, "%lld", (long long)v) < 0)
+			s = NULL;
+		return s;
+	}
+	if (f->kind == FIELD_BOOL)
+		return strdup(u ? "true" : "false");
+	if (f->kind == FIELD_ENUM)
+		for (unsigned int i = 0; i < f->nr_enum_vals; i++)
+			if ((uint64_t)f->enum_vals[i].value == u)
+				return strdup(f->enum_vals[i].name);
+	if (asprintf(&s, "%llu", (unsigned long long)u) < 0)
+		s = NULL;
+	return s;
+}
+
+/* Params: the const volatile globals of .rodata (not *_output, not gadget_*). */
+static int analyze_params(struct analysis *a)
+{
+	struct gadget_info *info = a->info;
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	const void *data = NULL;
+	size_t data_len = 0;
+	struct bpf_map *m;
+	int id;
+
+	id = btf__find_by_name_kind(a->btf, ".rodata", BTF_KIND_DATASEC);
+	if (id <= 0)
+		return 0;
+	sec = btf__type_by_id(a->btf, id);
+	bpf_object__for_each_map(m, a->obj)
+		if (bpf_map__is_internal(m) && has_suffix(bpf_map__name(m), ".rodata"))
+			data = bpf_map__initial_value(m, &data_len);
+	info->params = calloc(btf_vlen(sec) + 1, sizeof(*info->params));
+	if (!info->params)
+		return -ENOMEM;
+	vs = btf_var_secinfos(sec);
+	for (unsigned int i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(a->btf, vs->type);
+		const char *name = btf__name_by_offset(a->btf, var->name_off);
+		struct gadget_param *gp = &info->params[info->nr_params];
+		struct gadget_err err = {};
+		const json_t *doc;
+
+		if (has_suffix(name, "_output") || has_prefix(name, "gadget_") ||
+		    btf_var(var)->linkage == BTF_VAR_STATIC)
+			continue;
+		if (btf_walk_field(a->btf, var->type, name, &gp->field, &err)) {
+			diag_at_decl(a, DIAG_ERROR, name, "parameter %s", err.msg);
+			continue;
+		}
+		gp->field.offset = vs->offset;
+		gp->name = strdup(name);
+		if (data && vs->offset + vs->size <= data_len)
+			gp->default_value = value_text(&gp->field, (const char *)data + vs->offset);
+		doc = a->opts->params_doc ? json_object_get(a->opts->params_doc, name) : NULL;
+		if (doc && json_is_string(json_object_get(doc, "description")))
+			gp->description = strdup(json_string_value(json_object_get(doc, "description")));
+		info->nr_params++;
+	}
+	return 0;
+}
+
+enum gadget_category validator_category(const struct gadget_info *info, char *why, size_t len)
+{
+	bool iter = false, metrics = false;
+
+	for (unsigned int i = 0; i < info->nr_maps; i++) {
+		const struct gadget_map *m = &info->maps[i];
+
+		if (m->role == MAP_ROLE_COUNTER || m->role == MAP_ROLE_GAUGE ||
+		    m->role == MAP_ROLE_HISTOGRAM)
+			metrics = true;
+		if (m->role != MAP_ROLE_PRINT)
+			continue;
+		switch (m->type) {
+		case BPF_MAP_TYPE_RINGBUF:
+		case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+			return GADGET_CAT_TRACER;
+		case BPF_MAP_TYPE_HASH:
+		case BPF_MAP_TYPE_ARRAY:
+		case BPF_MAP_TYPE_PERCPU_HASH:
+		case BPF_MAP_TYPE_PERCPU_ARRAY:
+		case BPF_MAP_TYPE_LRU_HASH:
+			return GADGET_CAT_TOPPER;
+		default:
+			snprintf(why, len, "map '%s' has the print_ prefix but its type (%s) is neither "
+				 "a ring buffer / perf event array (tracer) nor a hash / array (topper)",
+				 m->name, libbpf_bpf_map_type_str(m->type));
+			return GADGET_CAT_UNKNOWN;
+		}
+	}
+	for (unsigned int i = 0; i < info->nr_progs; i++)
+		if (info->progs[i].def && info->progs[i].def->target == TARGET_ITER)
+			iter = true;
+	if (iter)
+		return GADGET_CAT_SNAPSHOTTER;
+	if (metrics)
+		return GADGET_CAT_METRICS;
+	snprintf(why, len, "cannot tell what this gadget produces: it has no print_ map and no iter/ "
+		 "program; declare GADGET_TRACER(name, struct event) for a stream of events, "
+		 "GADGET_TOPPER(name, key, value, max) for a table, or an iter/ program with "
+		 "GADGET_SNAPSHOTTER(iter, struct row) (bpf-headers/gadget/macros.h)");
+	return GADGET_CAT_UNKNOWN;
+}
+
+/* The event the runtime prints, by category. */
+static void pick_event(struct gadget_info *info)
+{
+	for (unsigned int i = 0; i < info->nr_maps; i++) {
+		if (info->maps[i].role == MAP_ROLE_PRINT) {
+			info->print_map = &info->maps[i];
+			info->event = info->maps[i].value;
+			if (info->category == GADGET_CAT_TOPPER)
+				info->key = info->maps[i].key;
+			return;
+		}
+	}
+	for (unsigned int i = 0; i < info->nr_progs; i++) {
+		if (info->progs[i].output_type) {
+			info->event = info->progs[i].output_type;
+			return;
+		}
+	}
+}
+
+static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+int validator_analyze(const void *obj, size_t len, const struct validate_opts *opts,
+		      struct gadget_info **out, struct diag_list *diags,
+		      struct gadget_err *err)
+{
+	static const struct validate_opts no_opts;
+	LIBBPF_OPTS(bpf_object_open_opts, oopts);
+	struct analysis a = { .diags = diags };
+	libbpf_print_fn_t old_print;
+	char why[1024];
+	int ret;
+
+	*out = NULL;
+	a.opts = opts ? opts : &no_opts;
+	oopts.object_name = a.opts->name;
+	ret = elf_scan(obj, len, &a.elf, err);
+	if (ret)
+		return ret;
+	old_print = libbpf_set_print(quiet_print);
+	a.obj = bpf_object__open_mem(obj, len, &oopts);
+	libbpf_set_print(old_print);
+	if (!a.obj) {
+		ret = -errno;
+		elf_scan_free(&a.elf);
+		return gadget_err_set(err, ret, "%s: libbpf cannot open the object: %s",
+				      a.opts->obj_path ? a.opts->obj_path : "object", strerror(-ret));
+	}
+	a.btf = bpf_object__btf(a.obj);
+	a.info = calloc(1, sizeof(*a.info));
+	if (!a.info) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (!a.btf) {
+		ret = gadget_err_set(err, EINVAL, "%s: the object has no BTF; compile with clang -g",
+				     a.opts->obj_path ? a.opts->obj_path : "object");
+		goto out;
+	}
+	a.info->name = strdup(a.opts->name ? a.opts->name : bpf_object__name(a.obj));
+	if (a.opts->description)
+		a.info->description = strdup(a.opts->description);
+	if (a.elf.license)
+		a.info->license = strdup(a.elf.license);
+	else
+		diag_add(&a, DIAG_WARNING, NULL, 0, 0, "no license: add "
+			 "'char LICENSE[] SEC(\"license\") = \"GPL\";' (most helpers a gadget "
+			 "needs are GPL-only)");
+
+	ret = analyze_maps(&a);
+	if (!ret)
+		ret = analyze_progs(&a);
+	if (!ret)
+		ret = analyze_params(&a);
+	if (ret)
+		goto out;
+	check_outputs(&a);
+	a.info->category = validator_category(a.info, why, sizeof(why));
+	if (a.info->category == GADGET_CAT_UNKNOWN)
+		diag_add(&a, DIAG_ERROR, NULL, 0, 0, "%s", why);
+	pick_event(a.info);
+	if ((a.info->category == GADGET_CAT_TRACER || a.info->category == GADGET_CAT_SNAPSHOTTER ||
+	     a.info->category == GADGET_CAT_TOPPER) && !a.info->event && !diag_list_count(diags, DIAG_ERROR)) {
+		/* A snapshotter may use the text protocol and declare no type; a
+		 * print_ map without a value type gives the runtime nothing to decode. */
+		if (a.info->category != GADGET_CAT_SNAPSHOTTER)
+			diag_add(&a, DIAG_ERROR, NULL, 0, 0, "map '%s' declares no value type: add "
+				 "__type(value, struct event) so the runtime can decode its records",
+				 a.info->print_map ? a.info->print_map->name : "print_");
+	}
+	ret = diag_list_count(diags, DIAG_ERROR) ? -EINVAL : 0;
+out:
+	bpf_object__close(a.obj);
+	elf_scan_free(&a.elf);
+	if (ret && ret != -EINVAL) {
+		gadget_info_free(a.info);
+		return ret;
+	}
+	*out = a.info;
+	return ret;
+}

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "validator/btf_walk.h"
+
+/* Types of bpf-headers/gadget/types.h, recognised by name before resolving. */
+static const struct {
+	const char *name;
+	int kind;		/* BTF_KIND_TYPEDEF or BTF_KIND_STRUCT */
+	enum field_special special;
+	enum field_kind field_kind;
+} specials[] = {
+	{ "gadget_mntns_id",	 BTF_KIND_TYPEDEF, SPECIAL_MNTNS_ID,	FIELD_UINT },
+	{ "gadget_timestamp",	 BTF_KIND_TYPEDEF, SPECIAL_TIMESTAMP,	FIELD_UINT },
+	{ "gadget_duration",	 BTF_KIND_TYPEDEF, SPECIAL_DURATION,	FIELD_UINT },
+	{ "gadget_pid",		 BTF_KIND_TYPEDEF, SPECIAL_PID,		FIELD_UINT },
+	{ "gadget_comm",	 BTF_KIND_TYPEDEF, SPECIAL_COMM,	FIELD_STRING },
+	{ "gadget_ifindex",	 BTF_KIND_TYPEDEF, SPECIAL_IFINDEX,	FIELD_UINT },
+	{ "gadget_errno",	 BTF_KIND_TYPEDEF, SPECIAL_ERRNO,	FIELD_INT },
+	{ "gadget_signal",	 BTF_KIND_TYPEDEF, SPECIAL_SIGNAL,	FIELD_UINT },
+	{ "gadget_syscall",	 BTF_KIND_TYPEDEF, SPECIAL_SYSCALL,	FIELD_UINT },
+	{ "gadget_dns_name",	 BTF_KIND_TYPEDEF, SPECIAL_DNS_NAME,	FIELD_STRING },
+	{ "gadget_l3endpoint_t", BTF_KIND_STRUCT,  SPECIAL_L3ENDPOINT,	FIELD_BYTES },
+	{ "gadget_l4endpoint_t", BTF_KIND_STRUCT,  SPECIAL_L4ENDPOINT,	FIELD_BYTES },
+};
+
+struct walk {
+	const struct btf *btf;
+	struct gadget_type *type;
+	unsigned int cap;
+	struct gadget_err *err;
+	const char *root;	/* "struct event", for messages */
+};
+
+static __u32 skip_mods(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_mod(t) || btf_kind(t) == BTF_KIND_TYPE_TAG)) {
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	return id;
+}
+
+void btf_type_c_name(const struct btf *btf, __u32 id, char *buf, size_t len)
+{
+	const struct btf_type *t;
+	const char *kw = "";
+
+	id = skip_mods(btf, id);
+	t = btf__type_by_id(btf, id);
+	if (!t) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT: kw = "struct "; break;
+	case BTF_KIND_UNION: kw = "union "; break;
+	case BTF_KIND_ENUM: case BTF_KIND_ENUM64: kw = "enum "; break;
+	case BTF_KIND_PTR: snprintf(buf, len, "pointer"); return;
+	case BTF_KIND_ARRAY: {
+		char elem[128];
+
+		btf_type_c_name(btf, btf_array(t)->type, elem, sizeof(elem));
+		snprintf(buf, len, "%s[%u]", elem, btf_array(t)->nelems);
+		return;
+	}
+	default: break;
+	}
+	snprintf(buf, len, "%s%s", kw, t->name_off ? btf__name_by_offset(btf, t->name_off) : "(anon)");
+}
+
+static int special_of(const struct btf *btf, const struct btf_type *t)
+{
+	const char *name;
+
+	if (!t->name_off)
+		return -1;
+	name = btf__name_by_offset(btf, t->name_off);
+	for (unsigned int i = 0; i < sizeof(specials) / sizeof(specials[0]); i++)
+		if (btf_kind(t) == specials[i].kind && !strcmp(name, specials[i].name))
+			return i;
+	return -1;
+}
+
+static struct gadget_field *add_field(struct walk *w, const char *name)
+{
+	struct gadget_type *ty = w->type;
+	struct gadget_field *f;
+
+	if (ty->nr_fields == w->cap) {
+		unsigned int cap = w->cap ? w->cap * 2 : 8;
+		void *p = realloc(ty->fields, cap * sizeof(*f));
+
+		if (!p)
+			return NULL;
+		ty->fields = p;
+		w->cap = cap;
+	}
+	f = &ty->fields[ty->nr_fields++];
+	memset(f, 0, sizeof(*f));
+	f->name = strdup(name);
+	return f;
+}
+
+static int fill_enum(const struct btf *btf, const struct btf_type *t, struct gadget_field *f)
+{
+	unsigned int n = btf_vlen(t);
+	const char *ename = t->name_off ? btf__name_by_offset(btf, t->name_off) : "";
+	size_t el = strlen(ename);
+	bool is_signed = btf_kflag(t);
+
+	f->kind = el > 6 && !strcmp(ename + el - 6, "_flags") ? FIELD_FLAGS : FIELD_ENUM;
+	f->enum_vals = calloc(n ? n : 1, sizeof(*f->enum_vals));
+	if (!f->enum_vals)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < n; i++) {
+		const char *name;
+		int64_t v;
+
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t) + i;
+
+			name = btf__name_by_offset(btf, e->name_off);
+			v = is_signed ? (int64_t)(int32_t)e->val : (int64_t)(uint32_t)e->val;
+		} else {
+			const struct btf_enum64 *e = btf_enum64(t) + i;
+
+			name = btf__name_by_offset(btf, e->name_off);
+			v = (int64_t)(((uint64_t)e->val_hi32 << 32) | e->val_lo32);
+		}
+		f->enum_vals[i].name = strdup(name);
+		f->enum_vals[i].value = v;
+	}
+	f->nr_enum_vals = n;
+	return 0;
+}
+
+/* A leaf (non-struct) type at bit offset bits; bitsz > 0 for bitfields. */
+static int walk_leaf(struct walk *w, __u32 id, const char *name, __u32 bits, __u32 bitsz,
+		     const char *member_path)
+{
+	const struct btf *btf = w->btf;
+	const struct btf_type *t;
+	struct gadget_field *f;
+	char tname[128];
+	int sp = -1;
+	__u32 rid = id;
+
+	btf_type_c_name(btf, id, tname, sizeof(tname));
+	/* Specials are typedefs/structs: look through modifiers and typedef chains. */
+	for (t = btf__type_by_id(btf, rid); t; t = btf__type_by_id(btf, rid)) {
+		if ((sp = special_of(btf, t)) >= 0)
+			break;
+		if (!btf_is_mod(t) && !btf_is_typedef(t) && btf_kind(t) != BTF_KIND_TYPE_TAG)
+			break;
+		rid = t->type;
+	}
+	id = btf__resolve_type(btf, id);
+	t = btf__type_by_id(btf, id);
+	if (!t)
+		return gadget_err_set(w->err, EINVAL, "%s member '%s': bad BTF type id %u", w->root, member_path, id);
+
+	if (sp >= 0) {
+		f = add_field(w, name);
+		if (!f)
+			return -ENOMEM;
+		f->special = specials[sp].special;
+		f->kind = specials[sp].field_kind;
+		f->offset = bits / 8;
+		f->size = btf__resolve_size(btf, id);
+		if (btf_is_array(t))
+			f->array_len = btf_array(t)->nelems;
+		else if (f->kind == FIELD_BYTES)
+			f->array_len = f->size;
+		f->type_name = strdup(specials[sp].name);
+		return 0;
+	}
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return 1;	/* caller recurses */
+	case BTF_KIND_INT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FLOAT:
+		break;
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *a = btf_array(t);
+		__u32 eid = btf__resolve_type(btf, a->type);
+		const struct btf_type *et = btf__type_by_id(btf, eid);
+		long total = btf__resolve_size(btf, id);
+
+		if (a->nelems == 0)
+			return gadget_err_set(w->err, EINVAL,
+				"%s member '%s': flexible array member cannot be decoded; "
+				"give the array a fixed size", w->root, member_path);
+		if (total < 0 || !et)
+			return gadget_err_set(w->err, EINVAL, "%s member '%s': array of unknown size",
+					      w->root, member_path);
+		if (btf_is_ptr(et))
+			return gadget_err_set(w->err, EINVAL,
+				"%s member '%s': array of pointers cannot be decoded in user space; "
+				"copy the data into the event instead", w->root, member_path);
+		f = add_field(w, name);
+		if (!f)
+			return -ENOMEM;
+		f->offset = bits / 8;
+		f->size = total;
+		f->array_len = a->nelems;
+		f->type_name = strdup(tname);
+		/* char arrays are strings; any other array is shown as bytes */
+		f->kind = btf_is_int(et) && et->size == 1 &&
+			  (btf_int_encoding(et) & BTF_INT_CHAR ||
+			   strstr(btf__name_by_offset(btf, et->name_off), "char"))
+			  ? FIELD_STRING : FIELD_BYTES;
+		return 0;
+	}
+	case BTF_KIND_PTR:
+		return gadget_err_set(w->err, EINVAL,
+			"%s member '%s': pointer type cannot be decoded in user space; "
+			"copy the pointed-to data into the event instead", w->root, member_path);
+	default:
+		return gadget_err_set(w->err, EINVAL,
+			"%s member '%s': type %s cannot be decoded in user space",
+			w->root, member_path, tname);
+	}
+
+	f = add_field(w, name);
+	if (!f)
+		return -ENOMEM;
+	f->type_name = strdup(tname);
+	f->size = t->size;
+	if (btf_is_int(t)) {
+		__u8 enc = btf_int_encoding(t);
+
+		f->kind = enc & BTF_INT_BOOL ? FIELD_BOOL : enc & BTF_INT_SIGNED ? FIELD_INT : FIELD_UINT;
+		/* Old-style bitfields encode their width in the int type itself. */
+		if (!bitsz && btf_int_bits(t) != t->size * 8) {
+			bitsz = btf_int_bits(t);
+			bits += btf_int_offset(t);
+		}
+	} else if (btf_kind(t) == BTF_KIND_FLOAT) {
+		f->kind = FIELD_FLOAT;
+	} else {
+		int ret = fill_enum(btf, t, f);
+
+		if (ret)
+			return ret;
+	}
+	f->offset = bits / 8;
+	if (bitsz) {
+		f->bit_offset = bits % 8;
+		f->bit_size = bitsz;
+		f->size = (f->bit_offset + bitsz + 7) / 8;
+	}
+	return 0;
+}
+
+static int walk_struct(struct walk *w, __u32 id, const char *prefix, __u32 base_bits)
+{
+	const struct btf_type *t = btf__type_by_id(w->btf, btf__resolve_type(w->btf, id));
+	const struct btf_member *m = btf_members(t);
+
+	for (unsigned int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *mname = btf__name_by_offset(w->btf, m->name_off);
+		__u32 bits = base_bits + btf_member_bit_offset(t, i);
+		__u32 bitsz = btf_member_bitfield_size(t, i);
+		char path[512];
+		int ret;
+
+		/* Anonymous struct/union members add no level to the name. */
+		if (mname && *mname)
+			snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", mname);
+		else
+			snprintf(path, sizeof(path), "%s", prefix);
+		ret = walk_leaf(w, m->type, path, bits, bitsz, path[0] ? path : "(anonymous)");
+		if (ret < 0)
+			return ret;
+		if (ret == 1) {
+			ret = walk_struct(w, m->type, path, bits);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+int btf_walk_type(const struct btf *btf, __u32 type_id, struct gadget_type **out,
+		  struct gadget_err *err)
+{
+	struct walk w = { .btf = btf, .err = err };
+	char name[160];
+	long size;
+	int ret;
+
+	*out = NULL;
+	w.type = calloc(1, sizeof(*w.type));
+	if (!w.type)
+		return -ENOMEM;
+	btf_type_c_name(btf, type_id, name, sizeof(name));
+	w.type->name = strdup(name);
+	w.root = w.type->name;
+	size = btf__resolve_size(btf, type_id);
+	w.type->size = size > 0 ? size : 0;
+	ret = walk_leaf(&w, type_id, "", 0, 0, "(whole)");
+	if (ret == 1)
+		ret = walk_struct(&w, type_id, "", 0);
+	else if (ret == 0 && w.type->nr_fields == 1 && !w.type->fields[0].name[0]) {
+		/* a scalar type (a topper's __u64 value): name its one field "value" */
+		free(w.type->fields[0].name);
+		w.type->fields[0].name = strdup("value");
+	}
+	if (ret < 0) {
+		gadget_type_free(w.type);
+		return ret;
+	}
+	*out = w.type;
+	return 0;
+}
+
+int btf_walk_field(const struct btf *btf, __u32 type_id, const char *name,
+		   struct gadget_field *out, struct gadget_err *err)
+{
+	struct gadget_type *ty;
+	int ret = btf_walk_type(btf, type_id, &ty, err);
+
+	if (ret)
+		return ret;
+	if (ty->nr_fields != 1 || ty->fields[0].offset != 0) {
+		gadget_type_free(ty);
+		return gadget_err_set(err, EINVAL, "'%s': only scalars, enums and arrays can be "
+				      "parameters", name);
+	}
+	*out = ty->fields[0];
+	free(out->name);
+	out->name = strdup(name);
+	ty->nr_fields = 0;
+	gadget_type_free(ty);
+	return 0;
+}
+
+void gadget_field_release(struct gadget_field *f)
+{
+	free(f->name);
+	free(f->type_name);
+	for (unsigned int i = 0; i < f->nr_enum_vals; i++)
+		free(f->enum_vals[i].name);
+	free(f->enum_vals);
+	memset(f, 0, sizeof(*f));
+}
+
+void gadget_type_free(struct gadget_type *type)
+{
+	if (!type)
+		return;
+	for (unsigned int i = 0; i < type->nr_fields; i++)
+		gadget_field_release(&type->fields[i]);
+	free(type->fields);
+	free(type->name);
+	free(type);
+}

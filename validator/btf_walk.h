@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_VALIDATOR_BTF_WALK_H
+#define GADGET_VALIDATOR_BTF_WALK_H
+
+/*
+ * The BTF walker: a BTF type (event, key, value, snapshot row, param) into
+ * a flat struct gadget_type the decoder runs without touching BTF again.
+ */
+#include <bpf/btf.h>
+
+#include "validator/gadget_info.h"
+
+/*
+ * Walk type_id of btf.  On a member that cannot be decoded in user space
+ * (pointer, function, flexible array) returns -EINVAL with err naming the
+ * member ("struct event member 'ptr': pointer ...").
+ */
+int btf_walk_type(const struct btf *btf, __u32 type_id, struct gadget_type **out,
+		  struct gadget_err *err);
+/* One field for a scalar or array variable (a param). */
+int btf_walk_field(const struct btf *btf, __u32 type_id, const char *name,
+		   struct gadget_field *out, struct gadget_err *err);
+void gadget_field_release(struct gadget_field *f);
+/* "struct event", "__u32", "enum proto"... */
+void btf_type_c_name(const struct btf *btf, __u32 type_id, char *buf, size_t len);
+
+#endif

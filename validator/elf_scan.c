@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <linux/types.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "validator/elf_scan.h"
+
+/* .BTF.ext layout (kernel Documentation/bpf/btf.rst, "BTF Extension"). */
+struct btf_ext_hdr {
+	__u16 magic;
+	__u8 version;
+	__u8 flags;
+	__u32 hdr_len;
+	__u32 func_info_off, func_info_len;
+	__u32 line_info_off, line_info_len;
+};
+
+struct line_rec {
+	__u32 insn_off;		/* bytes from the start of the section */
+	__u32 file_name_off;
+	__u32 line_off;
+	__u32 line_col;		/* line << 10 | col */
+};
+
+struct sym_pos {
+	const char *name;
+	const char *sec;
+	GElf_Addr off;
+};
+
+static const char *btf_str(const Elf_Data *btf, __u32 off)
+{
+	const struct { __u16 magic; __u8 v, f; __u32 hdr_len, type_off, type_len, str_off, str_len; } *h = btf->d_buf;
+
+	if (btf->d_size < sizeof(*h) || off >= h->str_len ||
+	    h->hdr_len + h->str_off + h->str_len > btf->d_size)
+		return NULL;
+	return (const char *)btf->d_buf + h->hdr_len + h->str_off + off;
+}
+
+/* First line record at or after the program's first instruction. */
+static void find_line(const Elf_Data *ext, const Elf_Data *btf, const struct sym_pos *sp,
+		      struct elf_prog_loc *loc)
+{
+	const struct btf_ext_hdr *h = ext->d_buf;
+	const char *p, *end;
+	__u32 rec_size;
+
+	if (ext->d_size < sizeof(*h) || h->magic != 0xeB9F || !h->line_info_len ||
+	    (size_t)h->hdr_len + h->line_info_off + h->line_info_len > ext->d_size)
+		return;
+	p = (const char *)ext->d_buf + h->hdr_len + h->line_info_off;
+	end = p + h->line_info_len;
+	rec_size = *(const __u32 *)p;
+	p += 4;
+	if (rec_size < sizeof(struct line_rec))
+		return;
+	while (p + 8 <= end) {
+		__u32 sec_off = ((const __u32 *)p)[0], n = ((const __u32 *)p)[1];
+		const char *sec = btf_str(btf, sec_off);
+		const struct line_rec *best = NULL;
+
+		p += 8;
+		if ((size_t)(end - p) < (size_t)n * rec_size)
+			return;
+		if (sec && !strcmp(sec, sp->sec)) {
+			for (__u32 i = 0; i < n; i++) {
+				const struct line_rec *r = (const void *)(p + (size_t)i * rec_size);
+
+				if (r->insn_off >= sp->off && (!best || r->insn_off < best->insn_off))
+					best = r;
+			}
+		}
+		if (best) {
+			const char *file = btf_str(btf, best->file_name_off);
+
+			loc->file = file ? strdup(file) : NULL;
+			loc->line = best->line_col >> 10;
+			loc->col = best->line_col & 0x3ff;
+			return;
+		}
+		p += (size_t)n * rec_size;
+	}
+}
+
+static int push_str(char ***v, unsigned int *n, const char *s)
+{
+	void *p = realloc(*v, (*n + 1) * sizeof(char *));
+
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	(*v)[(*n)++] = strdup(s);
+	return 0;
+}
+
+int elf_scan(const void *obj, size_t len, struct elf_scan *out, struct gadget_err *err)
+{
+	Elf_Data *btf = NULL, *ext = NULL, *symdata = NULL;
+	Elf_Scn *scn = NULL, *symscn = NULL;
+	size_t shstrndx, strndx = 0;
+	struct sym_pos *syms = NULL;
+	unsigned int nr_syms = 0;
+	GElf_Shdr sh;
+	int ret = 0;
+	Elf *elf;
+
+	memset(out, 0, sizeof(*out));
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)obj, len);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx))
+		return gadget_err_set(err, EINVAL, "not an ELF object: %s", elf_errmsg(-1));
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name)
+			continue;
+		if (sh.sh_type == SHT_SYMTAB) {
+			symscn = scn;
+			symdata = elf_getdata(scn, NULL);
+			strndx = sh.sh_link;
+		} else if (!strcmp(name, ".BTF")) {
+			btf = elf_getdata(scn, NULL);
+		} else if (!strcmp(name, ".BTF.ext")) {
+			ext = elf_getdata(scn, NULL);
+		} else if (!strcmp(name, "license")) {
+			Elf_Data *d = elf_getdata(scn, NULL);
+
+			if (d && d->d_size)
+				out->license = strndup(d->d_buf, d->d_size);
+		}
+	}
+	if (!symscn || !symdata) {
+		elf_end(elf);
+		return gadget_err_set(err, EINVAL, "object has no symbol table");
+	}
+
+	/* Program symbols: functions in executable sections. */
+	for (size_t i = 0; i < symdata->d_size / sizeof(Elf64_Sym); i++) {
+		GElf_Sym sym;
+		Elf_Scn *s;
+
+		if (!gelf_getsym(symdata, i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC)
+			continue;
+		s = elf_getscn(elf, sym.st_shndx);
+		if (!s || !gelf_getshdr(s, &sh) || !(sh.sh_flags & SHF_EXECINSTR))
+			continue;
+		syms = realloc(syms, (nr_syms + 1) * sizeof(*syms));
+		if (!syms) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		syms[nr_syms].name = elf_strptr(elf, strndx, sym.st_name);
+		syms[nr_syms].sec = elf_strptr(elf, shstrndx, sh.sh_name);
+		syms[nr_syms].off = sym.st_value;
+		if (syms[nr_syms].name && syms[nr_syms].sec)
+			nr_syms++;
+	}
+	out->progs = calloc(nr_syms ? nr_syms : 1, sizeof(*out->progs));
+	if (!out->progs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (unsigned int i = 0; i < nr_syms; i++) {
+		struct elf_prog_loc *loc = &out->progs[out->nr_progs++];
+
+		loc->name = strdup(syms[i].name);
+		if (btf && ext)
+			find_line(ext, btf, &syms[i], loc);
+	}
+
+	/* Relocations of program sections: which globals the code touches. */
+	scn = NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Scn *target;
+		GElf_Shdr tsh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_REL && sh.sh_type != SHT_RELA))
+			continue;
+		target = elf_getscn(elf, sh.sh_info);
+		if (!target || !gelf_getshdr(target, &tsh) || !(tsh.sh_flags & SHF_EXECINSTR))
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && i < d->d_size / sh.sh_entsize; i++) {
+			GElf_Rel rel;
+			GElf_Sym sym;
+			const char *sname;
+
+			if (!gelf_getrel(d, i, &rel) ||
+			    !gelf_getsym(symdata, GELF_R_SYM(rel.r_info), &sym))
+				continue;
+			sname = elf_strptr(elf, strndx, sym.st_name);
+			if (sname && *sname && !elf_scan_references(out, sname) &&
+			    push_str(&out->reloc_syms, &out->nr_reloc_syms, sname)) {
+				ret = -ENOMEM;
+				goto out;
+			}
+		}
+	}
+out:
+	free(syms);
+	elf_end(elf);
+	if (ret)
+		elf_scan_free(out);
+	return ret;
+}
+
+void elf_scan_free(struct elf_scan *s)
+{
+	for (unsigned int i = 0; i < s->nr_progs; i++) {
+		free(s->progs[i].name);
+		free(s->progs[i].file);
+	}
+	for (unsigned int i = 0; i < s->nr_reloc_syms; i++)
+		free(s->reloc_syms[i]);
+	free(s->progs);
+	free(s->reloc_syms);
+	free(s->license);
+	memset(s, 0, sizeof(*s));
+}
+
+const struct elf_prog_loc *elf_scan_prog(const struct elf_scan *s, const char *name)
+{
+	for (unsigned int i = 0; i < s->nr_progs; i++)
+		if (!strcmp(s->progs[i].name, name))
+			return &s->progs[i];
+	return NULL;
+}
+
+bool elf_scan_references(const struct elf_scan *s, const char *sym)
+{
+	for (unsigned int i = 0; i < s->nr_reloc_syms; i++)
+		if (!strcmp(s->reloc_syms[i], sym))
+			return true;
+	return false;
+}

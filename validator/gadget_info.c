@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "validator/btf_walk.h"
+#include "validator/gadget_info.h"
+
+#define NAME_OF(table, v) ((unsigned int)(v) < sizeof(table) / sizeof(table[0]) && table[v] ? table[v] : "unknown")
+
+static const char *const category_names[] = {
+	[GADGET_CAT_UNKNOWN] = "unknown",
+	[GADGET_CAT_TRACER] = "tracer",
+	[GADGET_CAT_TOPPER] = "topper",
+	[GADGET_CAT_SNAPSHOTTER] = "snapshotter",
+	[GADGET_CAT_METRICS] = "metrics",
+};
+
+static const char *const kind_names[] = {
+	[FIELD_INT] = "int", [FIELD_UINT] = "uint", [FIELD_BOOL] = "bool",
+	[FIELD_ENUM] = "enum", [FIELD_FLAGS] = "flags", [FIELD_STRING] = "string",
+	[FIELD_BYTES] = "bytes", [FIELD_FLOAT] = "float",
+};
+
+static const char *const special_names[] = {
+	[SPECIAL_NONE] = "none", [SPECIAL_MNTNS_ID] = "mntns_id",
+	[SPECIAL_TIMESTAMP] = "timestamp", [SPECIAL_DURATION] = "duration",
+	[SPECIAL_L3ENDPOINT] = "l3endpoint", [SPECIAL_L4ENDPOINT] = "l4endpoint",
+	[SPECIAL_IFINDEX] = "ifindex", [SPECIAL_DNS_NAME] = "dns_name",
+	[SPECIAL_ERRNO] = "errno", [SPECIAL_SIGNAL] = "signal",
+	[SPECIAL_SYSCALL] = "syscall", [SPECIAL_PID] = "pid", [SPECIAL_COMM] = "comm",
+};
+
+static const char *const role_names[] = {
+	[MAP_ROLE_NONE] = "none", [MAP_ROLE_PRINT] = "print", [MAP_ROLE_COUNTER] = "counter",
+	[MAP_ROLE_GAUGE] = "gauge", [MAP_ROLE_HISTOGRAM] = "histogram",
+	[MAP_ROLE_FILTER] = "filter", [MAP_ROLE_INTERNAL] = "internal",
+};
+
+const char *gadget_category_name(enum gadget_category c) { return NAME_OF(category_names, c); }
+const char *field_kind_name(enum field_kind k) { return NAME_OF(kind_names, k); }
+const char *field_special_name(enum field_special s) { return NAME_OF(special_names, s); }
+const char *map_role_name(enum map_role r) { return NAME_OF(role_names, r); }
+
+int gadget_category_from_name(const char *name)
+{
+	for (unsigned int i = 0; i < sizeof(category_names) / sizeof(category_names[0]); i++)
+		if (!strcmp(category_names[i], name))
+			return i;
+	return -EINVAL;
+}
+
+void gadget_info_free(struct gadget_info *info)
+{
+	if (!info)
+		return;
+	for (unsigned int i = 0; i < info->nr_progs; i++) {
+		struct gadget_prog *p = &info->progs[i];
+
+		free(p->name);
+		free(p->section);
+		free(p->src_file);
+		free(p->why_not);
+		free(p->output);
+		gadget_type_free(p->output_type);
+	}
+	for (unsigned int i = 0; i < info->nr_maps; i++) {
+		free(info->maps[i].name);
+		gadget_type_free(info->maps[i].key);
+		gadget_type_free(info->maps[i].value);
+	}
+	for (unsigned int i = 0; i < info->nr_params; i++) {
+		gadget_field_release(&info->params[i].field);
+		free(info->params[i].name);
+		free(info->params[i].default_value);
+		free(info->params[i].description);
+	}
+	free(info->progs);
+	free(info->maps);
+	free(info->params);
+	free(info->name);
+	free(info->description);
+	free(info->license);
+	free(info);
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Kernel feature probes for the program-type table: can this machine
+ * attach kprobes, uprobes, trampolines, BPF LSM programs?  Each probe is
+ * the cheapest check that gives the true answer, and is run once.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "validator/progtypes.h"
+
+static const char *const tracefs_dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+
+static bool path_exists(const char *p)
+{
+	return access(p, F_OK) == 0;
+}
+
+/* A perf PMU ("kprobe", "uprobe") or its legacy tracefs control file. */
+static int probe_pmu(const char *pmu, char *why, unsigned int len, const char *what)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "/sys/bus/event_source/devices/%s/type", pmu);
+	if (path_exists(p))
+		return 1;
+	for (unsigned int i = 0; i < sizeof(tracefs_dirs) / sizeof(tracefs_dirs[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s_events", tracefs_dirs[i], pmu);
+		if (path_exists(p))
+			return 1;
+	}
+	snprintf(why, len, "%s are not available on this kernel (no %s PMU in "
+		 "/sys/bus/event_source/devices and no %s_events in tracefs; "
+		 "the kernel needs CONFIG_%sS and CONFIG_%s_EVENTS)",
+		 what, pmu, pmu, pmu[0] == 'k' ? "KPROBE" : "UPROBE",
+		 pmu[0] == 'k' ? "KPROBE" : "UPROBE");
+	return 0;
+}
+
+/*
+ * Load and attach "return 0" against a BTF function: the only reliable
+ * answer for trampolines and BPF LSM is whether the kernel lets us do it.
+ */
+static int probe_btf_attach(enum bpf_prog_type type, enum bpf_attach_type attach,
+			    const char *func, char *why, unsigned int len, const char *what)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = attach);
+	struct btf *vmlinux;
+	int id, fd, link;
+
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		snprintf(why, len, "%s need kernel BTF (/sys/kernel/btf/vmlinux), which this kernel lacks", what);
+		return 0;
+	}
+	id = btf__find_by_name_kind(vmlinux, func, BTF_KIND_FUNC);
+	btf__free(vmlinux);
+	if (id < 0) {
+		snprintf(why, len, "%s are not available on this kernel (no BTF for %s)", what, func);
+		return 0;
+	}
+	opts.attach_btf_id = id;
+	fd = bpf_prog_load(type, NULL, "GPL", insns, 2, &opts);
+	if (fd < 0) {
+		snprintf(why, len, "%s are not available on this kernel (loading a probe program failed: %s)",
+			 what, strerror(errno));
+		return 0;
+	}
+	link = bpf_raw_tracepoint_open(NULL, fd);
+	if (link < 0) {
+		int e = errno;
+
+		close(fd);
+		snprintf(why, len, "%s are not available on this kernel (attaching a probe program failed: %s)",
+			 what, strerror(e));
+		return 0;
+	}
+	close(link);
+	close(fd);
+	return 1;
+}
+
+static int probe_kprobe(char *why, unsigned int len)
+{
+	return probe_pmu("kprobe", why, len, "kprobes");
+}
+
+static int probe_uprobe(char *why, unsigned int len)
+{
+	return probe_pmu("uprobe", why, len, "uprobes");
+}
+
+static int probe_trampoline(char *why, unsigned int len)
+{
+	return probe_btf_attach(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "bpf_fentry_test1",
+				why, len, "BPF trampolines (fentry/fexit/fmod_ret/freplace)");
+}
+
+static int probe_lsm(char *why, unsigned int len)
+{
+	char buf[512] = "";
+	FILE *f = fopen("/sys/kernel/security/lsm", "r");
+
+	if (f) {
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+
+		buf[n] = 0;
+		fclose(f);
+		if (!strstr(buf, "bpf")) {
+			snprintf(why, len, "BPF LSM programs are not available on this kernel "
+				 "(\"bpf\" is not in the active LSM list \"%s\"; boot with lsm=...,bpf)", buf);
+			return 0;
+		}
+	}
+	return probe_btf_attach(BPF_PROG_TYPE_LSM, BPF_LSM_MAC, "bpf_lsm_file_open",
+				why, len, "BPF LSM programs");
+}
+
+static int probe_kprobe_multi(char *why, unsigned int len)
+{
+	if (!probe_kprobe(why, len)) {
+		snprintf(why, len, "kprobe.multi links are not available on this kernel (no kprobe support)");
+		return 0;
+	}
+	return 1;
+}
+
+static int (*const probes[KFEAT__COUNT])(char *why, unsigned int len) = {
+	[KFEAT_KPROBE] = probe_kprobe,
+	[KFEAT_UPROBE] = probe_uprobe,
+	[KFEAT_TRAMPOLINE] = probe_trampoline,
+	[KFEAT_LSM] = probe_lsm,
+	[KFEAT_KPROBE_MULTI] = probe_kprobe_multi,
+};
+
+int kernel_feature_probe(enum kernel_feature f, char *why, unsigned int why_len)
+{
+	static int cached[KFEAT__COUNT];	/* 0 unknown, 1 yes, 2 no */
+	static char cached_why[KFEAT__COUNT][256];
+
+	if ((unsigned int)f >= KFEAT__COUNT)
+		return -EINVAL;
+	if (f == KFEAT_NONE)
+		return 1;
+	if (!cached[f])
+		cached[f] = probes[f](cached_why[f], sizeof(cached_why[f])) ? 1 : 2;
+	if (cached[f] == 2 && why && why_len)
+		snprintf(why, why_len, "%s", cached_why[f]);
+	return cached[f] == 1;
+}
