@@ -20,7 +20,8 @@ CLANG      ?= clang
 BPFTOOL    ?= bpftool
 OPTFLAGS   ?= -O2 -g
 SANFLAGS   ?=
-CFLAGS     += $(OPTFLAGS) $(SANFLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
+WERROR     ?= -Werror
+CFLAGS     += $(OPTFLAGS) $(SANFLAGS) -std=gnu11 -Wall -Wextra $(WERROR) -Wno-missing-field-initializers \
               -D_GNU_SOURCE -I. -MMD -MP \
               -DGADGET_VERSION='"$(VERSION)"' -DGADGET_DATADIR='"$(DATADIR)"'
 LDFLAGS    += $(SANFLAGS)

@@ -111,8 +111,11 @@ int elf_scan(const void *obj, size_t len, struct elf_scan *out, struct gadget_er
 	memset(out, 0, sizeof(*out));
 	elf_version(EV_CURRENT);
 	elf = elf_memory((char *)obj, len);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx))
-		return gadget_err_set(err, EINVAL, "not an ELF object: %s", elf_errmsg(-1));
+	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx)) {
+		ret = gadget_err_set(err, EINVAL, "not an ELF object: %s", elf_errmsg(-1));
+		elf_end(elf);
+		return ret;
+	}
 
 	while ((scn = elf_nextscn(elf, scn))) {
 		const char *name;
@@ -133,13 +136,13 @@ int elf_scan(const void *obj, size_t len, struct elf_scan *out, struct gadget_er
 		} else if (!strcmp(name, "license")) {
 			Elf_Data *d = elf_getdata(scn, NULL);
 
-			if (d && d->d_size)
+			if (d && d->d_size && !out->license)
 				out->license = strndup(d->d_buf, d->d_size);
 		}
 	}
 	if (!symscn || !symdata) {
-		elf_end(elf);
-		return gadget_err_set(err, EINVAL, "object has no symbol table");
+		ret = gadget_err_set(err, EINVAL, "object has no symbol table");
+		goto out;
 	}
 
 	/* Program symbols: functions in executable sections. */
@@ -183,7 +186,8 @@ int elf_scan(const void *obj, size_t len, struct elf_scan *out, struct gadget_er
 		GElf_Shdr tsh;
 		Elf_Data *d;
 
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_REL && sh.sh_type != SHT_RELA))
+		/* BPF objects use REL only; a zero entsize would divide by zero below. */
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_REL || !sh.sh_entsize)
 			continue;
 		target = elf_getscn(elf, sh.sh_info);
 		if (!target || !gelf_getshdr(target, &tsh) || !(tsh.sh_flags & SHF_EXECINSTR))
