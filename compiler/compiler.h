@@ -55,5 +55,15 @@ void build_result_free(struct build_result *res);
 
 /* "amd64" for x86_64, "arm64" for aarch64. */
 const char *compiler_host_arch(void);
+/* True for the architectures compiler_build() knows ("amd64", "arm64"). */
+bool compiler_arch_known(const char *arch);
+
+/*
+ * Find a data folder ("bpf-headers", "templates"): $GADGET_BPF_HEADERS /
+ * $GADGET_TEMPLATES, else <binary's folder>/../NAME (source tree), else
+ * <binary's folder>/../share/gadget/NAME (any install prefix, DESTDIR
+ * included), else GADGET_DATADIR/NAME.  buf gets an absolute path.
+ */
+int compiler_find_data(const char *what, char *buf, size_t len, struct gadget_err *err);
 
 #endif

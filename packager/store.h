@@ -89,4 +89,39 @@ int ref_parse(const char *s, struct oci_ref *out, struct gadget_err *err);
 /* Canonical string form written into the store: "registry/repo:tag". */
 int ref_format(const struct oci_ref *r, char *buf, size_t len);
 
+/* sha256 of data as "sha256:<hex>"; digest syntax check (image-spec descriptor.md). */
+int oci_digest_compute(const void *data, size_t len, char out[OCI_DIGEST_MAX]);
+bool oci_digest_valid(const char *digest);
+
+/* Descriptor <-> JSON (image-spec descriptor.md; platform only when platform_arch is set). */
+#include <jansson.h>
+json_t *oci_descriptor_to_json(const struct oci_descriptor *d);
+/*
+ * JSON documents as blobs.  put dumps canonically (compact, sorted keys) so
+ * the same document always has the same digest; desc gets type/digest/size.
+ */
+int store_put_json(struct store *st, const json_t *doc, const char *media_type,
+		   struct oci_descriptor *desc, struct gadget_err *err);
+int store_read_json(struct store *st, const char *digest, json_t **out, struct gadget_err *err);
+int oci_descriptor_from_json(const json_t *j, struct oci_descriptor *d);
+
+/*
+ * Every blob a descriptor reaches (itself, and for a manifest its config and
+ * layers, for an index its manifests, recursively); cb is called once per
+ * blob, missing blobs included.  Returns the first cb error.
+ */
+int store_walk(struct store *st, const struct oci_descriptor *top,
+	       int (*cb)(const struct oci_descriptor *d, bool present, void *ctx), void *ctx,
+	       struct gadget_err *err);
+
+/* fsck: every blob's digest, every tag resolvable, leftover temp files. */
+struct store_check_report {
+	unsigned int blobs, bad_blobs, missing_blobs, bad_tags, temp_files, removed;
+	char **problems;	/* one line each */
+	size_t nr_problems;
+};
+int store_check(struct store *st, bool repair, struct store_check_report *rep,
+		struct gadget_err *err);
+void store_check_report_free(struct store_check_report *rep);
+
 #endif

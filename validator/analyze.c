@@ -13,6 +13,7 @@
 
 #include "validator/btf_walk.h"
 #include "validator/elf_scan.h"
+#include "validator/srcloc.h"
 #include "validator/validator.h"
 
 #define KERNEL_NAME_MAX 15	/* BPF_OBJ_NAME_LEN - 1 */
@@ -58,8 +59,8 @@ static void diag_vadd(struct analysis *a, enum diag_level level, const char *fil
 	if (!file)
 		file = a->opts->obj_path ? a->opts->obj_path : "<object>";
 	/* Show source paths as the user knows them: relative to where they ran us. */
-	if (a->opts->src_dir && file[0] != '/' && line)
-		snprintf(path, sizeof(path), "%s/%s", a->opts->src_dir, file);
+	if (line)
+		srcloc_display_path(file, a->opts->src_dir, path, sizeof(path));
 	else
 		snprintf(path, sizeof(path), "%s", file);
 	d->level = level;
@@ -81,73 +82,87 @@ static void diag_add(struct analysis *a, enum diag_level level, const char *file
 	va_end(ap);
 }
 
+/* A source file named by line info, as we can open it. */
+static void src_path(struct analysis *a, const char *src, char *buf, size_t len)
+{
+	if (a->opts->src_dir && src[0] != '/')
+		snprintf(buf, len, "%s/%s", a->opts->src_dir, src);
+	else
+		snprintf(buf, len, "%s", src);
+}
+
 /*
- * BTF has no line info for types and maps: find "needle" in the program
- * sources named by line info, so the message still points at the line.
+ * BTF has no line info for types and maps: find the first of needles in
+ * the program sources named by line info, so the message still points at
+ * the line.
  */
-static bool find_decl(struct analysis *a, const char *needle, const char **file,
+static bool find_decl(struct analysis *a, const char *const *needles, const char **file,
 		      unsigned int *line, unsigned int *col)
 {
-	for (unsigned int i = 0; i < a->elf.nr_progs; i++) {
-		const char *src = a->elf.progs[i].file;
-		char path[4096], buf[1024];
-		unsigned int n = 0;
-		FILE *f;
+	for (; *needles; needles++) {
+		for (unsigned int i = 0; i < a->elf.nr_progs; i++) {
+			const char *src = a->elf.progs[i].file;
+			char path[4096];
 
-		if (!src)
-			continue;
-		if (a->opts->src_dir && src[0] != '/')
-			snprintf(path, sizeof(path), "%s/%s", a->opts->src_dir, src);
-		else
-			snprintf(path, sizeof(path), "%s", src);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		while (fgets(buf, sizeof(buf), f)) {
-			char *hit = strstr(buf, needle);
-
-			n++;
-			if (hit) {
-				fclose(f);
+			if (!src)
+				continue;
+			src_path(a, src, path, sizeof(path));
+			if (!srcloc_find(path, *needles, 0, 0, false, line, col)) {
 				*file = src;
-				*line = n;
-				*col = hit - buf + 1;
 				return true;
 			}
 		}
-		fclose(f);
 	}
 	return false;
 }
 
-static void diag_at_decl(struct analysis *a, enum diag_level level, const char *needle,
+static void diag_at_decl(struct analysis *a, enum diag_level level, const char *const *needles,
 			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void diag_at_decl(struct analysis *a, enum diag_level level, const char *needle,
+static void diag_at_decl(struct analysis *a, enum diag_level level, const char *const *needles,
 			 const char *fmt, ...)
 {
 	const char *file = NULL;
 	unsigned int line = 0, col = 0;
 	va_list ap;
 
-	if (needle)
-		find_decl(a, needle, &file, &line, &col);
+	if (needles)
+		find_decl(a, needles, &file, &line, &col);
 	va_start(ap, fmt);
 	diag_vadd(a, level, file, line, col, fmt, ap);
 	va_end(ap);
 }
 
+/*
+ * Walk a type the runtime must decode; on failure point at the member
+ * line inside the type's declaration when the source is at hand.
+ */
 static int walk_or_diag(struct analysis *a, __u32 type_id, struct gadget_type **out)
 {
 	struct gadget_err err = {};
-	char needle[200], tname[160];
+	char needle[200], tname[160], member[512];
+	const char *needles[] = { needle, NULL };
+	const char *file = NULL, *leaf;
+	unsigned int line = 0, col = 0;
 
 	if (!type_id)
 		return 0;
-	if (btf_walk_type(a->btf, type_id, out, &err) == 0)
+	if (btf_walk_type_member(a->btf, type_id, out, member, sizeof(member), &err) == 0)
 		return 0;
 	btf_type_c_name(a->btf, type_id, tname, sizeof(tname));
 	snprintf(needle, sizeof(needle), "%s {", tname);
-	diag_at_decl(a, DIAG_ERROR, needle, "%s", err.msg);
+	if (find_decl(a, needles, &file, &line, &col)) {
+		char path[4096];
+		unsigned int mline, mcol;
+
+		leaf = strrchr(member, '.');
+		leaf = leaf ? leaf + 1 : member;
+		src_path(a, file, path, sizeof(path));
+		if (*leaf && !srcloc_find(path, leaf, line + 1, 0, false, &mline, &mcol)) {
+			line = mline;
+			col = mcol;
+		}
+	}
+	diag_add(a, DIAG_ERROR, file, line, col, "%s", err.msg);
 	return -EINVAL;
 }
 
@@ -184,13 +199,37 @@ static enum map_role map_role_of(struct bpf_map *m)
 	return MAP_ROLE_NONE;
 }
 
+/* The macros of bpf-headers/gadget/macros.h that declare a map "<prefix><name>". */
+static const struct { const char *prefix, *macro; } map_macros[] = {
+	{ "print_", "GADGET_TRACER" }, { "print_", "GADGET_TRACER_RINGBUF" },
+	{ "print_", "GADGET_TRACER_PERF" }, { "print_", "GADGET_TOPPER" },
+	{ "counter_", "GADGET_COUNTER" }, { "gauge_", "GADGET_GAUGE" },
+	{ "hist_", "GADGET_HISTOGRAM" },
+};
+
 static void check_name_len(struct analysis *a, const char *what, const char *name)
 {
-	if (strlen(name) > KERNEL_NAME_MAX)
-		diag_at_decl(a, DIAG_WARNING, name,
-			     "%s name '%s' is longer than the %d characters the kernel keeps; "
-			     "bpftool will show it as '%.*s'", what, name, KERNEL_NAME_MAX,
-			     KERNEL_NAME_MAX, name);
+	const char *needles[sizeof(map_macros) / sizeof(map_macros[0]) + 2];
+	char decl[sizeof(map_macros) / sizeof(map_macros[0])][160];
+	unsigned int n = 0;
+
+	if (strlen(name) <= KERNEL_NAME_MAX)
+		return;
+	/* Point at the declaring macro when there is one, else at the name. */
+	for (unsigned int i = 0; i < sizeof(map_macros) / sizeof(map_macros[0]); i++) {
+		if (!has_prefix(name, map_macros[i].prefix))
+			continue;
+		snprintf(decl[n], sizeof(decl[n]), "%s(%s", map_macros[i].macro,
+			 name + strlen(map_macros[i].prefix));
+		needles[n] = decl[n];
+		n++;
+	}
+	needles[n++] = name;
+	needles[n] = NULL;
+	diag_at_decl(a, DIAG_WARNING, needles,
+		     "%s name '%s' is longer than the %d characters the kernel keeps; "
+		     "bpftool will show it as '%.*s'", what, name, KERNEL_NAME_MAX,
+		     KERNEL_NAME_MAX, name);
 }
 
 static int analyze_maps(struct analysis *a)
@@ -224,7 +263,8 @@ static int analyze_maps(struct analysis *a)
 	return 0;
 }
 
-static void check_gpl_helpers(struct analysis *a, struct bpf_program *p, const struct elf_prog_loc *loc)
+static void check_gpl_helpers(struct analysis *a, struct bpf_program *p, const char *file,
+			      unsigned int line, unsigned int col)
 {
 	const struct bpf_insn *insn = bpf_program__insns(p);
 	size_t n = bpf_program__insn_cnt(p);
@@ -235,8 +275,7 @@ static void check_gpl_helpers(struct analysis *a, struct bpf_program *p, const s
 		for (unsigned int h = 0; h < sizeof(gpl_helpers) / sizeof(gpl_helpers[0]); h++) {
 			if (insn[i].imm != gpl_helpers[h].id)
 				continue;
-			diag_add(a, DIAG_WARNING, loc ? loc->file : NULL, loc ? loc->line : 0,
-				 loc ? loc->col : 0,
+			diag_add(a, DIAG_WARNING, file, line, col,
 				 "program '%s' calls %s, which the kernel only allows under a "
 				 "GPL-compatible license (this object's license is \"%s\"); the load will fail",
 				 bpf_program__name(p), gpl_helpers[h].name,
@@ -289,6 +328,17 @@ static int analyze_progs(struct analysis *a)
 		gp->src_line = line;
 		gp->src_col = col;
 		check_name_len(a, "program", gp->name);
+		/*
+		 * Line info starts at the first statement; a section problem is
+		 * best shown at the SEC("...") above it when the source is here.
+		 */
+		if (file) {
+			char path[4096], needle[300];
+
+			src_path(a, file, path, sizeof(path));
+			snprintf(needle, sizeof(needle), "SEC(\"%s\")", gp->section);
+			srcloc_find(path, needle, 1, line, true, &line, &col);
+		}
 
 		if (!gp->def) {
 			const char *hint = progtype_suggest(gp->section);
@@ -300,8 +350,15 @@ static int analyze_progs(struct analysis *a)
 					 gp->section, hint);
 			else
 				diag_add(a, DIAG_ERROR, file, line, col,
-					 "section \"%s\" is not a known program type (see 'gadget validate --help' for the list)",
+					 "section \"%s\" is not a known program type ('gadget validate --program-types' lists them)",
 					 gp->section);
+			continue;
+		}
+		if (gp->def->note) {
+			/* seed rows libbpf 1.1 cannot load at all: nothing will run this */
+			gp->why_not = strdup(gp->def->note);
+			diag_add(a, DIAG_ERROR, file, line, col, "section \"%s\" cannot be loaded: %s",
+				 gp->section, gp->def->note);
 			continue;
 		}
 		if (gp->def->target == TARGET_UNSUPPORTED) {
@@ -318,7 +375,7 @@ static int analyze_progs(struct analysis *a)
 				 gp->name, gp->section, why);
 		}
 		if (!license_is_gpl(info->license))
-			check_gpl_helpers(a, p, loc);
+			check_gpl_helpers(a, p, file, line, col);
 
 		snprintf(out_name, sizeof(out_name), "%s_output", gp->name);
 		out_type = find_output_var(a, out_name);
@@ -338,18 +395,19 @@ static void check_outputs(struct analysis *a)
 	for (int id = 1; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(a->btf, id);
 		const char *name;
+		char macro[300];
 
 		if (!btf_is_var(t))
 			continue;
 		name = btf__name_by_offset(a->btf, t->name_off);
 		if (!has_suffix(name, "_output") || elf_scan_references(&a->elf, name))
 			continue;
-		diag_at_decl(a, DIAG_ERROR, name,
-			     "'%s' is not referenced by any program: the loader rejects an unused "
-			     "_output variable (its BTF is dropped by the compiler's dead-code pass, so "
-			     "the snapshot cannot be decoded); write the rows with "
-			     "gadget_snapshot_write(seq, %.*s, &row), which references it", name,
-			     (int)(strlen(name) - 7), name);
+		snprintf(macro, sizeof(macro), "GADGET_SNAPSHOTTER(%.*s", (int)(strlen(name) - 7), name);
+		diag_at_decl(a, DIAG_ERROR, (const char *const[]){ name, macro, NULL },
+			     "'%s' is not referenced by any program: the loader rejects a global no "
+			     "program uses, and the runtime would have no type to decode the snapshot "
+			     "with; write the rows with gadget_snapshot_write(ctx->meta->seq, %.*s, &row), "
+			     "which references it", name, (int)(strlen(name) - 7), name);
 	}
 }
 
@@ -420,7 +478,8 @@ static int analyze_params(struct analysis *a)
 		    btf_var(var)->linkage == BTF_VAR_STATIC)
 			continue;
 		if (btf_walk_field(a->btf, var->type, name, &gp->field, &err)) {
-			diag_at_decl(a, DIAG_ERROR, name, "parameter %s", err.msg);
+			diag_at_decl(a, DIAG_ERROR, (const char *const[]){ name, NULL },
+				     "parameter %s", err.msg);
 			continue;
 		}
 		gp->field.offset = vs->offset;
@@ -520,14 +579,17 @@ int validator_analyze(const void *obj, size_t len, const struct validate_opts *o
 	*out = NULL;
 	a.opts = opts ? opts : &no_opts;
 	oopts.object_name = a.opts->name;
+	/* -EINVAL means "analysed, with errors": an unreadable object is -ENOEXEC */
 	ret = elf_scan(obj, len, &a.elf, err);
+	if (ret == -EINVAL && err)
+		err->errnum = ENOEXEC;
 	if (ret)
-		return ret;
+		return ret == -EINVAL ? -ENOEXEC : ret;
 	old_print = libbpf_set_print(quiet_print);
 	a.obj = bpf_object__open_mem(obj, len, &oopts);
 	libbpf_set_print(old_print);
 	if (!a.obj) {
-		ret = -errno;
+		ret = errno == EINVAL || !errno ? -ENOEXEC : -errno;
 		elf_scan_free(&a.elf);
 		return gadget_err_set(err, ret, "%s: libbpf cannot open the object: %s",
 				      a.opts->obj_path ? a.opts->obj_path : "object", strerror(-ret));
@@ -539,7 +601,7 @@ int validator_analyze(const void *obj, size_t len, const struct validate_opts *o
 		goto out;
 	}
 	if (!a.btf) {
-		ret = gadget_err_set(err, EINVAL, "%s: the object has no BTF; compile with clang -g",
+		ret = gadget_err_set(err, ENOEXEC, "%s: the object has no BTF; compile with clang -g",
 				     a.opts->obj_path ? a.opts->obj_path : "object");
 		goto out;
 	}

@@ -33,6 +33,8 @@ struct walk {
 	unsigned int cap;
 	struct gadget_err *err;
 	const char *root;	/* "struct event", for messages */
+	const char *bad;	/* member path of the first error */
+	char bad_buf[512];
 };
 
 static __u32 skip_mods(const struct btf *btf, __u32 id)
@@ -85,6 +87,24 @@ static int special_of(const struct btf *btf, const struct btf_type *t)
 		if (btf_kind(t) == specials[i].kind && !strcmp(name, specials[i].name))
 			return i;
 	return -1;
+}
+
+/*
+ * "char name[16]" is a string, "__u8 addr[6]" is bytes: look at the element
+ * type as written (through const/volatile, not through typedefs), because
+ * __u8 and char resolve to the same 1-byte int.
+ */
+static bool is_char(const struct btf *btf, __u32 elem)
+{
+	const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, elem));
+	const char *name;
+
+	if (!t || !btf_is_int(t) || t->size != 1)
+		return false;
+	if (btf_int_encoding(t) & BTF_INT_CHAR)
+		return true;
+	name = btf__name_by_offset(btf, t->name_off);
+	return name && (!strcmp(name, "char") || !strcmp(name, "signed char"));
 }
 
 static struct gadget_field *add_field(struct walk *w, const char *name)
@@ -141,8 +161,24 @@ static int fill_enum(const struct btf *btf, const struct btf_type *t, struct gad
 }
 
 /* A leaf (non-struct) type at bit offset bits; bitsz > 0 for bitfields. */
+static int walk_leaf_at(struct walk *w, __u32 id, const char *name, __u32 bits, __u32 bitsz,
+			const char *member_path);
+
+/* walk_leaf_at(), remembering which member an error is about. */
 static int walk_leaf(struct walk *w, __u32 id, const char *name, __u32 bits, __u32 bitsz,
 		     const char *member_path)
+{
+	int ret = walk_leaf_at(w, id, name, bits, bitsz, member_path);
+
+	if (ret < 0 && !w->bad) {
+		snprintf(w->bad_buf, sizeof(w->bad_buf), "%s", member_path);
+		w->bad = w->bad_buf;
+	}
+	return ret;
+}
+
+static int walk_leaf_at(struct walk *w, __u32 id, const char *name, __u32 bits, __u32 bitsz,
+			const char *member_path)
 {
 	const struct btf *btf = w->btf;
 	const struct btf_type *t;
@@ -214,11 +250,7 @@ static int walk_leaf(struct walk *w, __u32 id, const char *name, __u32 bits, __u
 		f->size = total;
 		f->array_len = a->nelems;
 		f->type_name = strdup(tname);
-		/* char arrays are strings; any other array is shown as bytes */
-		f->kind = btf_is_int(et) && et->size == 1 &&
-			  (btf_int_encoding(et) & BTF_INT_CHAR ||
-			   strstr(btf__name_by_offset(btf, et->name_off), "char"))
-			  ? FIELD_STRING : FIELD_BYTES;
+		f->kind = is_char(btf, a->type) ? FIELD_STRING : FIELD_BYTES;
 		return 0;
 	}
 	case BTF_KIND_PTR:
@@ -294,6 +326,12 @@ static int walk_struct(struct walk *w, __u32 id, const char *prefix, __u32 base_
 int btf_walk_type(const struct btf *btf, __u32 type_id, struct gadget_type **out,
 		  struct gadget_err *err)
 {
+	return btf_walk_type_member(btf, type_id, out, NULL, 0, err);
+}
+
+int btf_walk_type_member(const struct btf *btf, __u32 type_id, struct gadget_type **out,
+			 char *member, size_t member_len, struct gadget_err *err)
+{
 	struct walk w = { .btf = btf, .err = err };
 	char name[160];
 	long size;
@@ -317,6 +355,8 @@ int btf_walk_type(const struct btf *btf, __u32 type_id, struct gadget_type **out
 		w.type->fields[0].name = strdup("value");
 	}
 	if (ret < 0) {
+		if (member && member_len)
+			snprintf(member, member_len, "%s", w.bad ? w.bad : "");
 		gadget_type_free(w.type);
 		return ret;
 	}

@@ -17,6 +17,9 @@
  */
 int btf_walk_type(const struct btf *btf, __u32 type_id, struct gadget_type **out,
 		  struct gadget_err *err);
+/* The same; on error, member (may be NULL) receives the offending member's path. */
+int btf_walk_type_member(const struct btf *btf, __u32 type_id, struct gadget_type **out,
+			 char *member, size_t member_len, struct gadget_err *err);
 /* One field for a scalar or array variable (a param). */
 int btf_walk_field(const struct btf *btf, __u32 type_id, const char *name,
 		   struct gadget_field *out, struct gadget_err *err);

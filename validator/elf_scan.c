@@ -104,6 +104,7 @@ int elf_scan(const void *obj, size_t len, struct elf_scan *out, struct gadget_er
 	size_t shstrndx, strndx = 0;
 	struct sym_pos *syms = NULL;
 	unsigned int nr_syms = 0;
+	GElf_Ehdr eh = {};
 	GElf_Shdr sh;
 	int ret = 0;
 	Elf *elf;
@@ -112,7 +113,14 @@ int elf_scan(const void *obj, size_t len, struct elf_scan *out, struct gadget_er
 	elf_version(EV_CURRENT);
 	elf = elf_memory((char *)obj, len);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx)) {
-		ret = gadget_err_set(err, EINVAL, "not an ELF object: %s", elf_errmsg(-1));
+		ret = gadget_err_set(err, EINVAL, "not an ELF object (expected a BPF object from "
+				     "clang -target bpf -g)");
+		elf_end(elf);
+		return ret;
+	}
+	if (!gelf_getehdr(elf, &eh) || eh.e_machine != EM_BPF) {
+		ret = gadget_err_set(err, EINVAL, "an ELF object for another machine (e_machine %u), "
+				     "not BPF: compile with clang -target bpf", eh.e_machine);
 		elf_end(elf);
 		return ret;
 	}

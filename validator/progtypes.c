@@ -14,7 +14,11 @@
 
 /* sec, prefix, prog type (+name), attach type, target, auto attach, sleepable, feature */
 #define ROW(sec, pfx, type, attach, target, autoat, sleep, feat) \
-	{ sec, pfx, BPF_PROG_TYPE_##type, attach, target, autoat, sleep, feat, "BPF_PROG_TYPE_" #type }
+	{ sec, pfx, BPF_PROG_TYPE_##type, attach, target, autoat, sleep, feat, "BPF_PROG_TYPE_" #type, NULL }
+/* A row the seed lists but libbpf 1.1 cannot load under that name. */
+#define ROW_NOTE(sec, pfx, type, attach, note) \
+	{ sec, pfx, BPF_PROG_TYPE_##type, attach, TARGET_UNSUPPORTED, false, false, KFEAT_NONE, \
+	  "BPF_PROG_TYPE_" #type, note }
 
 const struct prog_type_def progtype_table[] = {
 	ROW("socket",		false, SOCKET_FILTER, 0, TARGET_SOCKET, false, false, KFEAT_NONE),
@@ -48,13 +52,19 @@ const struct prog_type_def progtype_table[] = {
 	ROW("freplace",		true,  EXT, 0, TARGET_UNSUPPORTED, false, false, KFEAT_TRAMPOLINE),
 	ROW("lsm",		true,  LSM, BPF_LSM_MAC, TARGET_KERNEL_FUNC, true, false, KFEAT_LSM),
 	ROW("lsm.s",		true,  LSM, BPF_LSM_MAC, TARGET_KERNEL_FUNC, true, true, KFEAT_LSM),
+	ROW("lsm_cgroup",	true,  LSM, BPF_LSM_CGROUP, TARGET_UNSUPPORTED, false, false, KFEAT_LSM),
 	ROW("iter",		true,  TRACING, BPF_TRACE_ITER, TARGET_ITER, false, false, KFEAT_NONE),
 	ROW("iter.s",		true,  TRACING, BPF_TRACE_ITER, TARGET_ITER, false, true, KFEAT_NONE),
 	ROW("syscall",		false, SYSCALL, 0, TARGET_RUN_ONCE, false, true, KFEAT_NONE),
-	ROW("xdp_devmap",	true,  XDP, BPF_XDP_DEVMAP, TARGET_UNSUPPORTED, false, false, KFEAT_NONE),
-	ROW("xdp_cpumap",	true,  XDP, BPF_XDP_CPUMAP, TARGET_UNSUPPORTED, false, false, KFEAT_NONE),
+	/* libbpf 1.0 dropped the legacy "xdp_devmap/" and "xdp_cpumap/" names. */
+	ROW_NOTE("xdp_devmap",	true,  XDP, BPF_XDP_DEVMAP,
+		 "libbpf 1.0 removed the legacy \"xdp_devmap/\" section name; use SEC(\"xdp/devmap\")"),
+	ROW_NOTE("xdp_cpumap",	true,  XDP, BPF_XDP_CPUMAP,
+		 "libbpf 1.0 removed the legacy \"xdp_cpumap/\" section name; use SEC(\"xdp/cpumap\")"),
 	ROW("xdp/devmap",	false, XDP, BPF_XDP_DEVMAP, TARGET_UNSUPPORTED, false, false, KFEAT_NONE),
 	ROW("xdp/cpumap",	false, XDP, BPF_XDP_CPUMAP, TARGET_UNSUPPORTED, false, false, KFEAT_NONE),
+	ROW("xdp.frags/devmap",	false, XDP, BPF_XDP_DEVMAP, TARGET_UNSUPPORTED, false, false, KFEAT_NONE),
+	ROW("xdp.frags/cpumap",	false, XDP, BPF_XDP_CPUMAP, TARGET_UNSUPPORTED, false, false, KFEAT_NONE),
 	ROW("xdp.frags",	false, XDP, BPF_XDP, TARGET_IFACE, false, false, KFEAT_NONE),
 	ROW("xdp",		false, XDP, BPF_XDP, TARGET_IFACE, false, false, KFEAT_NONE),
 	ROW("perf_event",	false, PERF_EVENT, 0, TARGET_PERF_EVENT, false, false, KFEAT_NONE),
@@ -94,9 +104,11 @@ const struct prog_type_def progtype_table[] = {
 	ROW("cgroup/getsockopt", false, CGROUP_SOCKOPT, BPF_CGROUP_GETSOCKOPT, TARGET_CGROUP, false, false, KFEAT_NONE),
 	ROW("cgroup/setsockopt", false, CGROUP_SOCKOPT, BPF_CGROUP_SETSOCKOPT, TARGET_CGROUP, false, false, KFEAT_NONE),
 	ROW("struct_ops",	true,  STRUCT_OPS, 0, TARGET_UNSUPPORTED, false, false, KFEAT_NONE),
-	ROW("sk_lookup",	true,  SK_LOOKUP, BPF_SK_LOOKUP, TARGET_NETNS, false, false, KFEAT_NONE),
-	/* seccomp filters are classic BPF (seccomp(2)), not an eBPF program type. */
-	ROW("seccomp",		false, UNSPEC, 0, TARGET_UNSUPPORTED, false, false, KFEAT_NONE),
+	/* the seed writes "sk_lookup/"; libbpf 1.1 accepts exactly "sk_lookup" */
+	ROW("sk_lookup",	false, SK_LOOKUP, BPF_SK_LOOKUP, TARGET_NETNS, false, false, KFEAT_NONE),
+	ROW_NOTE("seccomp",	false, UNSPEC, 0,
+		 "seccomp filters are classic BPF installed with seccomp(2), not an eBPF program "
+		 "type libbpf can load"),
 	ROW("kprobe.multi",	true,  KPROBE, BPF_TRACE_KPROBE_MULTI, TARGET_KERNEL_FUNC, true, false, KFEAT_KPROBE_MULTI),
 	ROW("kretprobe.multi",	true,  KPROBE, BPF_TRACE_KPROBE_MULTI, TARGET_KERNEL_FUNC, true, false, KFEAT_KPROBE_MULTI),
 };
@@ -104,9 +116,10 @@ const struct prog_type_def progtype_table[] = {
 const unsigned int progtype_count = sizeof(progtype_table) / sizeof(progtype_table[0]);
 
 /*
- * libbpf's rule: "name" matches exactly; a prefix row ("kprobe+") also
- * matches "name/anything".  Exact rows also accept "name/..." for the few
- * legacy forms ("xdp/foo"), which libbpf 1.x still accepts for xdp/tc.
+ * libbpf 1.1's rule (sec_def_matches()): a prefix row ("kprobe+") matches
+ * "kprobe" and "kprobe/anything"; any other row matches only exactly.
+ * libbpf 0.x also took "xdp/foo" for "xdp"; 1.x rejects it, and so do we,
+ * because the loader would refuse what we let through.
  */
 static unsigned int sec_match(const struct prog_type_def *d, const char *section)
 {
@@ -116,7 +129,7 @@ static unsigned int sec_match(const struct prog_type_def *d, const char *section
 		return 0;
 	if (section[n] == 0)
 		return n + 1;	/* exact beats prefix of the same length */
-	if (section[n] == '/' && (d->prefix || !strchr(d->sec, '/')))
+	if (section[n] == '/' && d->prefix)
 		return n;
 	return 0;
 }
@@ -168,25 +181,38 @@ const char *progtype_suggest(const char *section)
 {
 	static char buf[64];
 	const struct prog_type_def *best = NULL;
-	unsigned int best_d = ~0u;
-	size_t head = strcspn(section, "/");
+	unsigned int best_d = ~0u, best_len = 0;
+	size_t head = strcspn(section, "/"), whole = strlen(section);
 
 	for (unsigned int i = 0; i < progtype_count; i++) {
 		const struct prog_type_def *d = &progtype_table[i];
-		/* Compare like with like: "tracepont" against "tracepoint". */
-		size_t dl = strcspn(d->sec, "/");
-		unsigned int dist = edit_distance(section, head, d->sec, dl);
+		unsigned int dist;
+		size_t len;
 
-		if (strchr(d->sec, '/'))
-			dist = edit_distance(section, strlen(section) < 63 ? strlen(section) : 63,
-					     d->sec, strlen(d->sec));
+		/*
+		 * Compare like with like: "tracepont/..." by its first word
+		 * against "tracepoint", but "cgroup/conect4" whole against
+		 * "cgroup/connect4".
+		 */
+		if (strchr(d->sec, '/')) {
+			len = strlen(d->sec);
+			dist = edit_distance(section, whole < 63 ? whole : 63, d->sec, len);
+		} else {
+			len = strlen(d->sec);
+			dist = edit_distance(section, head < 63 ? head : 63, d->sec, len);
+		}
 		if (dist < best_d) {
 			best_d = dist;
 			best = d;
+			best_len = len;
 		}
 	}
-	/* More than a third of the word changed is no longer a typo. */
-	if (!best || best_d == 0 || best_d > (head / 3 > 2 ? head / 3 : 2))
+	/*
+	 * More than a third of the word changed is no longer a typo.  A
+	 * distance of 0 is "xdp/foo": the word is known, but libbpf 1.x takes
+	 * that row only as written.
+	 */
+	if (!best || best_d > (best_len / 3 > 2 ? best_len / 3 : 2))
 		return NULL;
 	snprintf(buf, sizeof(buf), "%s%s", best->sec, best->prefix ? "/" : "");
 	return buf;

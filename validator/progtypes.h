@@ -49,6 +49,7 @@ struct prog_type_def {
 	bool sleepable;
 	enum kernel_feature feature;
 	const char *prog_type_name;	/* "BPF_PROG_TYPE_KPROBE", for tables and JSON */
+	const char *note;		/* TARGET_UNSUPPORTED rows: why, when it is not just the runtime */
 };
 
 extern const struct prog_type_def progtype_table[];

@@ -160,4 +160,69 @@ struct gadget_hist {
 		__type(value, struct gadget_hist);				\
 	} hist_##name SEC(".maps")
 
+/*
+ * Updating metrics from a program.  Slot i of a histogram counts the values
+ * v with floor(log2(v)) == i (0 and 1 go to slot 0); the runtime exports slot
+ * i as the bucket le="2^(i+1)-1".  Values of 2^32 and more are only in sum and
+ * count, so Prometheus sees them in the +Inf bucket.
+ *
+ *   gadget_counter_add(calls, &key, 1);
+ *   gadget_gauge_set(queue_len, &key, len);
+ *   gadget_hist_record(latency, &key, delta_ns);
+ */
+static __always_inline __u32 gadget_log2(__u64 v)
+{
+	__u32 r, shift;
+
+	r = (v > 0xFFFFFFFFULL) << 5; v >>= r;
+	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	return r | (__u32)(v >> 1);
+}
+
+static __always_inline void gadget_hist_observe(struct gadget_hist *h, __u64 v)
+{
+	__u32 slot = gadget_log2(v);
+
+	if (slot < GADGET_HIST_SLOTS)
+		__sync_fetch_and_add(&h->slots[slot], 1);
+	__sync_fetch_and_add(&h->sum, v);
+	__sync_fetch_and_add(&h->count, 1);
+}
+
+/* Look the key up, creating a zero entry the first time. */
+#define gadget_metric_entry(map, key, value_type)				\
+	({									\
+		value_type *__e = bpf_map_lookup_elem(&(map), key);		\
+		if (!__e) {							\
+			static const value_type __zero;				\
+			bpf_map_update_elem(&(map), key, &__zero, BPF_NOEXIST);	\
+			__e = bpf_map_lookup_elem(&(map), key);			\
+		}								\
+		__e;								\
+	})
+
+#define gadget_counter_add(name, key, n)					\
+	({									\
+		__u64 *__c = gadget_metric_entry(counter_##name, key, __u64);	\
+		if (__c)							\
+			__sync_fetch_and_add(__c, n);				\
+	})
+
+#define gadget_gauge_set(name, key, v)						\
+	({									\
+		__s64 __v = (v);						\
+		bpf_map_update_elem(&gauge_##name, key, &__v, BPF_ANY);	\
+	})
+
+#define gadget_hist_record(name, key, v)					\
+	({									\
+		struct gadget_hist *__h =					\
+			gadget_metric_entry(hist_##name, key, struct gadget_hist); \
+		if (__h)							\
+			gadget_hist_observe(__h, v);				\
+	})
+
 #endif

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Running clang: argv building, version, process, depfiles. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "compiler/cache.h"
+#include "compiler/clang.h"
+
+int argv_push(struct argv_buf *a, const char *s)
+{
+	char *d;
+
+	if (a->n + 2 > a->cap) {
+		unsigned int cap = a->cap ? a->cap * 2 : 32;
+		char **v = realloc(a->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		a->v = v;
+		a->cap = cap;
+	}
+	d = strdup(s);
+	if (!d)
+		return -ENOMEM;
+	a->v[a->n++] = d;
+	a->v[a->n] = NULL;
+	return 0;
+}
+
+int argv_pushf(struct argv_buf *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (ret < 0)
+		return -ENOMEM;
+	ret = argv_push(a, s);
+	free(s);
+	return ret;
+}
+
+void argv_free(struct argv_buf *a)
+{
+	for (unsigned int i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+int clang_find(char *buf, size_t len, struct gadget_err *err)
+{
+	const char *name = getenv("GADGET_CLANG"), *path = getenv("PATH");
+	char cand[PATH_MAX];
+
+	if (!name || !*name)
+		name = "clang";
+	if (strchr(name, '/')) {
+		if (access(name, X_OK))
+			return gadget_err_set(err, errno, "%s: %s", name, strerror(errno));
+		snprintf(buf, len, "%s", name);
+		return 0;
+	}
+	if (!path)
+		path = "/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		if (n && snprintf(cand, sizeof(cand), "%.*s/%s", (int)n, path, name) < (int)sizeof(cand) &&
+		    access(cand, X_OK) == 0) {
+			snprintf(buf, len, "%s", cand);
+			return 0;
+		}
+		path += n + (path[n] == ':');
+	}
+	return gadget_err_set(err, ENOENT, "%s not found on PATH (install it: apt-get install clang, "
+			      "or run 'make deps')", name);
+}
+
+/* Run argv with stdout into a pipe; returns the first line. */
+static int run_capture_line(char *const argv[], char *line, size_t len)
+{
+	int fds[2], status;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((size_t)got < len - 1 && (n = read(fds[0], line + got, len - 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		got += n;
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	line[got] = 0;
+	line[strcspn(line, "\n")] = 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 && *line ? 0 : -EIO;
+}
+
+int clang_version(const char *clang, const char *cache_dir, char **out, struct gadget_err *err)
+{
+	char id[PATH_MAX + 128], hex[SHA256_HEX_LEN], path[PATH_MAX], line[512];
+	char *argv[] = { (char *)clang, (char *)"--version", NULL };
+	struct stat st;
+	size_t len;
+	void *buf;
+	int ret;
+
+	if (stat(clang, &st))
+		return gadget_err_set(err, errno, "%s: %s", clang, strerror(errno));
+	snprintf(id, sizeof(id), "%s\n%lld\n%lld.%09ld\n%llu", clang, (long long)st.st_size,
+		 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+	sha256_hex(id, strlen(id), hex);
+	if (cache_dir && snprintf(path, sizeof(path), "%s/clang/%s", cache_dir, hex) < (int)sizeof(path) &&
+	    file_read_all(path, &buf, &len) == 0) {
+		*out = buf;
+		return 0;
+	}
+	ret = run_capture_line(argv, line, sizeof(line));
+	if (ret)
+		return gadget_err_set(err, -ret, "cannot run '%s --version'", clang);
+	*out = strdup(line);
+	if (!*out)
+		return -ENOMEM;
+	if (cache_dir) {
+		char d[PATH_MAX];
+
+		snprintf(d, sizeof(d), "%s/clang", cache_dir);
+		/* Only a speed-up: a read-only cache folder is not an error. */
+		if (!mkdir_parents(d, 0755))
+			file_write_atomic(path, line, strlen(line), NULL);
+	}
+	return 0;
+}
+
+int clang_run(char *const argv[], const char *cwd, struct gadget_err *err)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return gadget_err_set(err, errno, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		if (cwd && chdir(cwd))
+			_exit(126);
+		execv(argv[0], argv);
+		fprintf(stderr, "gadget: error: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return gadget_err_set(err, errno, "waitpid: %s", strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFSIGNALED(status))
+		return gadget_err_set(err, EINVAL, "%s killed by signal %d", argv[0], WTERMSIG(status));
+	return gadget_err_set(err, EINVAL, "%s exited with status %d", argv[0], WEXITSTATUS(status));
+}
+
+/* Next whitespace-separated word of a depfile; "\ " is a space in a path. */
+static const char *depfile_word(const char *p, char *w, size_t len)
+{
+	size_t n = 0;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+	       (*p == '\\' && (p[1] == '\n' || (p[1] == '\r' && p[2] == '\n'))))
+		p += *p == '\\' ? (p[1] == '\r' ? 3 : 2) : 1;
+	if (!*p)
+		return NULL;
+	while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+		if (*p == '\\' && (p[1] == ' ' || p[1] == '#' || p[1] == '\\'))
+			p++;
+		else if (*p == '\\' && (p[1] == '\n' || p[1] == '\r'))
+			break;
+		else if (*p == '$' && p[1] == '$')
+			p++;
+		if (n + 1 < len)
+			w[n++] = *p;
+		p++;
+	}
+	w[n] = 0;
+	return p;
+}
+
+int depfile_parse(const char *text, const char *cwd, struct argv_buf *out, struct gadget_err *err)
+{
+	char w[PATH_MAX];
+	const char *p = text;
+	bool target = true, first = true;
+	int ret;
+
+	while ((p = depfile_word(p, w, sizeof(w)))) {
+		size_t n = strlen(w);
+
+		if (target) {
+			/* "obj.o:" or "obj.o" ":" */
+			if (n && w[n - 1] == ':')
+				target = false;
+			else if (!strcmp(w, ":"))
+				target = false;
+			continue;
+		}
+		if (first) {	/* the source itself */
+			first = false;
+			continue;
+		}
+		if (w[0] == '/')
+			ret = argv_push(out, w);
+		else
+			ret = argv_pushf(out, "%s/%s", cwd, w);
+		if (ret)
+			return gadget_err_set(err, -ret, "out of memory");
+	}
+	if (target)
+		return gadget_err_set(err, EINVAL, "depfile has no ':'");
+	return 0;
+}

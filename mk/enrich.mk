@@ -1,0 +1,14 @@
+# The runtime's own BPF program (pid -> mount-ns tracker), compiled at build
+# time and embedded in libgadget.a as a bpftool skeleton.
+PIDMNTNS_OBJ  := $(O)/runtime/bpf/pidmntns.bpf.o
+PIDMNTNS_SKEL := $(O)/runtime/bpf/pidmntns.skel.h
+
+$(PIDMNTNS_OBJ): runtime/bpf/pidmntns.bpf.c bpf-headers/x86/vmlinux.h
+	@mkdir -p $(dir $@)
+	$(CLANG) -target bpf -O2 -g -D__TARGET_ARCH_x86 -Ibpf-headers/x86 -Ibpf-headers -c $< -o $@
+
+$(PIDMNTNS_SKEL): $(PIDMNTNS_OBJ)
+	$(BPFTOOL) gen skeleton $< name pidmntns > $@.tmp && mv $@.tmp $@
+
+$(O)/runtime/enrich_pid.o: $(PIDMNTNS_SKEL)
+$(O)/runtime/enrich_pid.o: CFLAGS += -I$(O)/runtime/bpf

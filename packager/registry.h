@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_PACKAGER_REGISTRY_H
+#define GADGET_PACKAGER_REGISTRY_H
+
+/*
+ * Push and pull gadget images to and from OCI registries (OCI
+ * distribution-spec v1.1, "spec.md").  One curl handle carries a whole
+ * operation so connections are reused; every blob's digest and size are
+ * checked while streaming and nothing is tagged in the store before all of
+ * it is verified.  Library code: progress goes to a callback, never stdout.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "packager/store.h"
+
+struct registry_opts {
+	bool insecure;		/* allow plain http / unverified TLS for any host */
+	const char *ca_file;	/* extra CA bundle for private registries */
+	long timeout;		/* seconds without progress; 0: 30 */
+	int retries;		/* on 429/5xx/reset; <0: 4 */
+	int64_t chunk_size;	/* blobs bigger than this go up in PATCH chunks; 0: 64 MiB */
+	const char *arch;	/* platform picked from an index; NULL: "amd64"-style host arch */
+	const char *username;	/* explicit credentials (login); NULL: docker config */
+	const char *password;
+	/* Progress of one blob; done == total and finished on its last call. */
+	void (*progress)(void *ctx, const char *digest, int64_t done, int64_t total, bool finished);
+	void *progress_ctx;
+};
+
+struct registry_stats {
+	unsigned int requests;		/* HTTP requests sent, retries included */
+	unsigned int blobs_sent;	/* pushed or pulled */
+	unsigned int blobs_skipped;	/* already there */
+	unsigned int blobs_mounted;	/* push: mounted from a sibling repository */
+	int64_t bytes;			/* blob bytes sent or received */
+	struct oci_descriptor top;	/* what was pushed or pulled */
+	bool signature;			/* a sha256-<hex>.sig went along */
+};
+
+/* Push the store's local_ref to remote_ref (NULL: local_ref itself). */
+int registry_push(struct store *st, const char *local_ref, const char *remote_ref,
+		  const struct registry_opts *o, struct registry_stats *stats,
+		  struct gadget_err *err);
+/* Pull ref into the store, tagged as ref. */
+int registry_pull(struct store *st, const char *ref, const struct registry_opts *o,
+		  struct registry_stats *stats, struct gadget_err *err);
+/* Check credentials against the registry's /v2/ endpoint. */
+int registry_check_login(const char *registry, const struct registry_opts *o,
+			 struct gadget_err *err);
+
+#endif

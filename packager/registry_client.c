@@ -1,0 +1,865 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * HTTP transport for the registry client.  The distribution spec
+ * ("Determining support": GET /v2/ answers 200, or 401 with a challenge)
+ * is the entry point of every operation; everything after it goes through
+ * regc_do() on the same curl handle.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "packager/auth.h"
+#include "packager/docker_config.h"
+#include "packager/registry_client.h"
+
+#ifndef GADGET_VERSION
+#define GADGET_VERSION "0.0.0-dev"
+#endif
+
+#define DEFAULT_TIMEOUT		30
+#define DEFAULT_RETRIES		4
+#define DEFAULT_BODY_MAX	(1u << 20)
+#define MAX_REDIRECTS		5
+#define BACKOFF_BASE_MS		200
+#define BACKOFF_MAX_MS		5000
+#define MAX_WORKERS		4
+
+/*
+ * Blob transfers of one operation run on up to MAX_WORKERS easy handles
+ * that share one connection cache, DNS cache and TLS sessions (a curl
+ * share handle), so a worker reuses a connection another one opened.
+ */
+struct regc_share {
+	CURLSH *sh;
+	pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
+	int refs;
+};
+
+struct registry_client {
+	CURL *curl;
+	char registry[256];		/* "host[:port]" as written in the reference */
+	char base[300];			/* "https://host[:port]" */
+	char scope[600];
+	struct registry_opts opts;
+	struct registry_stats *stats;
+	struct registry_stats own_stats;
+	struct docker_creds creds;
+	bool creds_tried;
+	char *authz;			/* "Authorization: ..." for the registry host only */
+	char curl_err[CURL_ERROR_SIZE];
+	CURLcode last_rc;
+	struct regc_share *share;	/* shared with the clones of this client */
+};
+
+/* The HTTP statuses worth another try (spec: clients SHOULD retry 429/5xx). */
+static const long retry_statuses[] = { 408, 429, 500, 502, 503, 504 };
+
+/* Transport failures worth another try: the connection, not the request, failed. */
+static const CURLcode retry_curl_codes[] = {
+	CURLE_COULDNT_CONNECT, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING,
+	CURLE_PARTIAL_FILE, CURLE_OPERATION_TIMEDOUT, CURLE_HTTP2, CURLE_HTTP2_STREAM,
+};
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool status_retryable(long s)
+{
+	for (size_t i = 0; i < ARRAY_LEN(retry_statuses); i++)
+		if (retry_statuses[i] == s)
+			return true;
+	return false;
+}
+
+static bool curl_retryable(CURLcode rc)
+{
+	for (size_t i = 0; i < ARRAY_LEN(retry_curl_codes); i++)
+		if (retry_curl_codes[i] == rc)
+			return true;
+	return false;
+}
+
+const char *regc_host(const struct registry_client *c)
+{
+	return c->registry;
+}
+
+static bool host_is_loopback(const char *registry)
+{
+	static const char *const names[] = { "localhost", "127.", "[::1]", "::1" };
+
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (!strncmp(registry, names[i], strlen(names[i])))
+			return true;
+	return false;
+}
+
+void reg_req_release(struct reg_req *r)
+{
+	free(r->resp);
+	r->resp = NULL;
+	r->resp_len = 0;
+}
+
+/* ---- one attempt ------------------------------------------------------- */
+
+struct attempt {
+	struct registry_client *c;
+	struct reg_req *r;
+	int sink_err;
+	bool sunk;			/* the sink saw bytes */
+	int64_t sent;
+	size_t cap;
+	char www_auth[1024];
+	long retry_after;
+};
+
+static void header_value(const char *line, size_t len, const char *name, char *dst, size_t dstlen)
+{
+	size_t n = strlen(name), i;
+
+	if (len <= n || strncasecmp(line, name, n) || line[n] != ':')
+		return;
+	line += n + 1;
+	len -= n + 1;
+	while (len && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	while (len && (line[len - 1] == '\r' || line[len - 1] == '\n' || line[len - 1] == ' '))
+		len--;
+	i = len < dstlen - 1 ? len : dstlen - 1;
+	memcpy(dst, line, i);
+	dst[i] = '\0';
+}
+
+static size_t on_header(char *buf, size_t size, size_t nmemb, void *ud)
+{
+	struct attempt *a = ud;
+	struct reg_req *r = a->r;
+	size_t len = size * nmemb;
+	char num[32] = "";
+
+	/* A new status line (after 100 Continue or a retry): forget the old headers. */
+	if (len > 5 && !strncmp(buf, "HTTP/", 5)) {
+		r->location[0] = r->content_digest[0] = r->content_type_out[0] = '\0';
+		a->www_auth[0] = '\0';
+		r->content_length = -1;
+		a->retry_after = 0;
+		return len;
+	}
+	header_value(buf, len, "Location", r->location, sizeof(r->location));
+	header_value(buf, len, "Docker-Content-Digest", r->content_digest, sizeof(r->content_digest));
+	header_value(buf, len, "Content-Type", r->content_type_out, sizeof(r->content_type_out));
+	header_value(buf, len, "WWW-Authenticate", a->www_auth, sizeof(a->www_auth));
+	header_value(buf, len, "Content-Length", num, sizeof(num));
+	if (num[0])
+		r->content_length = strtoll(num, NULL, 10);
+	num[0] = '\0';
+	header_value(buf, len, "Retry-After", num, sizeof(num));
+	if (num[0])
+		a->retry_after = strtol(num, NULL, 10);
+	return len;
+}
+
+static size_t on_body(char *buf, size_t size, size_t nmemb, void *ud)
+{
+	struct attempt *a = ud;
+	struct reg_req *r = a->r;
+	size_t len = size * nmemb;
+	long status = 0;
+
+	curl_easy_getinfo(a->c->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (r->sink && status >= 200 && status < 300) {
+		a->sunk = true;
+		a->sink_err = r->sink(r->sink_ctx, buf, len);
+		return a->sink_err ? 0 : len;
+	}
+	if (r->resp_len + len > a->cap)
+		len = a->cap > r->resp_len ? a->cap - r->resp_len : 0;
+	if (len) {
+		char *nb = realloc(r->resp, r->resp_len + len + 1);
+
+		if (!nb)
+			return 0;
+		r->resp = nb;
+		memcpy(r->resp + r->resp_len, buf, len);
+		r->resp_len += len;
+		r->resp[r->resp_len] = '\0';
+	}
+	return size * nmemb;	/* a too long error body is cut, not fatal */
+}
+
+static size_t on_read(char *buf, size_t size, size_t nmemb, void *ud)
+{
+	struct attempt *a = ud;
+	struct reg_req *r = a->r;
+	size_t want = size * nmemb;
+	int64_t left = r->len - a->sent;
+	ssize_t n;
+
+	if (left <= 0)
+		return 0;
+	if ((int64_t)want > left)
+		want = (size_t)left;
+	if (r->fd < 0) {
+		memcpy(buf, (const char *)r->body + a->sent, want);
+		n = (ssize_t)want;
+	} else {
+		n = pread(r->fd, buf, want, r->off + a->sent);
+		if (n <= 0)
+			return CURL_READFUNC_ABORT;
+	}
+	a->sent += n;
+	return (size_t)n;
+}
+
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	struct attempt *a = ud;
+	struct reg_req *r = a->r;
+	const struct registry_opts *o = &a->c->opts;
+
+	if (o->progress && r->progress_name) {
+		if (r->fd >= 0)
+			o->progress(o->progress_ctx, r->progress_name, r->off + ulnow,
+				    r->off + r->len > ultotal ? r->off + r->len : ultotal, false);
+		else
+			o->progress(o->progress_ctx, r->progress_name, dlnow,
+				    dltotal ? dltotal : r->content_length, false);
+	}
+	return 0;
+}
+
+static bool url_same_host(const char *a, const char *b)
+{
+	CURLU *ua = curl_url(), *ub = curl_url();
+	char *ha = NULL, *hb = NULL, *pa = NULL, *pb = NULL;
+	bool same = false;
+
+	if (ua && ub && !curl_url_set(ua, CURLUPART_URL, a, 0) && !curl_url_set(ub, CURLUPART_URL, b, 0) &&
+	    !curl_url_get(ua, CURLUPART_HOST, &ha, 0) && !curl_url_get(ub, CURLUPART_HOST, &hb, 0) &&
+	    !curl_url_get(ua, CURLUPART_PORT, &pa, CURLU_DEFAULT_PORT) &&
+	    !curl_url_get(ub, CURLUPART_PORT, &pb, CURLU_DEFAULT_PORT))
+		same = !strcasecmp(ha, hb) && !strcmp(pa, pb);
+	curl_free(ha);
+	curl_free(hb);
+	curl_free(pa);
+	curl_free(pb);
+	curl_url_cleanup(ua);
+	curl_url_cleanup(ub);
+	return same;
+}
+
+/* Resolve a Location (maybe relative) against the URL it answered. */
+static int url_resolve(const char *base, const char *loc, char *out, size_t outlen)
+{
+	CURLU *u = curl_url();
+	char *s = NULL;
+	int ret = -EINVAL;
+
+	if (u && !curl_url_set(u, CURLUPART_URL, base, 0) && !curl_url_set(u, CURLUPART_URL, loc, 0) &&
+	    !curl_url_get(u, CURLUPART_URL, &s, 0) && strlen(s) < outlen) {
+		strcpy(out, s);
+		ret = 0;
+	}
+	curl_free(s);
+	curl_url_cleanup(u);
+	return ret;
+}
+
+static void apply_tls(struct registry_client *c)
+{
+	if (c->opts.ca_file)
+		curl_easy_setopt(c->curl, CURLOPT_CAINFO, c->opts.ca_file);
+	if (c->opts.insecure) {
+		curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+}
+
+static CURLcode attempt_once(struct attempt *a, const char *url, const char *authz)
+{
+	struct registry_client *c = a->c;
+	struct reg_req *r = a->r;
+	struct curl_slist *h = NULL;
+	char line[256];
+	CURLcode rc;
+
+	curl_easy_reset(c->curl);
+	c->curl_err[0] = '\0';
+	if (c->share)
+		curl_easy_setopt(c->curl, CURLOPT_SHARE, c->share->sh);
+	curl_easy_setopt(c->curl, CURLOPT_URL, url);
+	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, c->curl_err);
+	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, "gadget/" GADGET_VERSION);
+	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, c->opts.timeout);
+	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_TIME, c->opts.timeout);
+	curl_easy_setopt(c->curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c->curl, CURLOPT_HEADERDATA, a);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, a);
+	curl_easy_setopt(c->curl, CURLOPT_TCP_NODELAY, 1L);
+	/* big buffers: fewer callbacks and syscalls per blob (curl's maxima) */
+	curl_easy_setopt(c->curl, CURLOPT_BUFFERSIZE, 512L * 1024);
+	curl_easy_setopt(c->curl, CURLOPT_UPLOAD_BUFFERSIZE, 2L * 1024 * 1024);
+	apply_tls(c);
+	if (!strcmp(r->method, "HEAD"))
+		curl_easy_setopt(c->curl, CURLOPT_NOBODY, 1L);
+	else if (strcmp(r->method, "GET") && r->fd < 0) {
+		/* a body in memory goes out with the headers in one write */
+		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, r->body ? r->body : "");
+		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->len);
+		curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, r->method);
+		if (!r->content_type)
+			h = curl_slist_append(h, "Content-Type:");	/* not a form */
+		h = curl_slist_append(h, "Expect:");
+	} else if (strcmp(r->method, "GET")) {
+		curl_easy_setopt(c->curl, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, r->method);
+		curl_easy_setopt(c->curl, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c->curl, CURLOPT_READDATA, a);
+		curl_easy_setopt(c->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->len);
+		h = curl_slist_append(h, "Expect:");	/* no 100-continue round trip */
+	}
+	if (r->progress_name && c->opts.progress) {
+		curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, a);
+	}
+	if (r->accept) {
+		snprintf(line, sizeof(line), "Accept: %s", r->accept);
+		h = curl_slist_append(h, line);
+	}
+	if (r->content_type) {
+		snprintf(line, sizeof(line), "Content-Type: %s", r->content_type);
+		h = curl_slist_append(h, line);
+	}
+	if (r->content_range) {
+		snprintf(line, sizeof(line), "Content-Range: %s", r->content_range);
+		h = curl_slist_append(h, line);
+	}
+	if (authz)
+		h = curl_slist_append(h, authz);
+	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
+
+	a->sent = 0;
+	a->sunk = false;
+	a->sink_err = 0;
+	reg_req_release(r);
+	r->status = 0;
+	r->content_length = -1;
+	STAT_ADD(c->stats->requests, 1);
+	rc = curl_easy_perform(c->curl);
+	c->last_rc = rc;
+	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
+	/* the header list holds the secret: wipe it before freeing */
+	for (struct curl_slist *p = h; p; p = p->next)
+		if (!strncasecmp(p->data, "Authorization:", 14))
+			OPENSSL_cleanse(p->data, strlen(p->data));
+	curl_slist_free_all(h);
+	return rc;
+}
+
+static void backoff_sleep(int attempt, long retry_after)
+{
+	long ms = BACKOFF_BASE_MS << (attempt < 5 ? attempt : 5);
+	struct timespec ts;
+
+	if (retry_after > 0)
+		ms = retry_after * 1000;
+	if (ms > BACKOFF_MAX_MS)
+		ms = BACKOFF_MAX_MS;
+	ms += rand() % (ms / 4 + 1);	/* jitter: don't retry in lockstep */
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+/* ---- authentication ---------------------------------------------------- */
+
+static void set_authz(struct registry_client *c, const char *scheme, const char *value)
+{
+	size_t n = strlen(scheme) + strlen(value) + 32;
+
+	if (c->authz) {
+		OPENSSL_cleanse(c->authz, strlen(c->authz));
+		free(c->authz);
+	}
+	c->authz = malloc(n);
+	if (c->authz)
+		snprintf(c->authz, n, "Authorization: %s %s", scheme, value);
+}
+
+static int load_creds(struct registry_client *c, struct gadget_err *err)
+{
+	int ret;
+
+	if (c->creds_tried)
+		return c->creds.secret ? 0 : -ENOENT;
+	c->creds_tried = true;
+	if (c->opts.username && c->opts.password) {
+		c->creds.username = strdup(c->opts.username);
+		c->creds.secret = strdup(c->opts.password);
+		return c->creds.secret ? 0 : -ENOMEM;
+	}
+	ret = docker_config_lookup(c->registry, &c->creds, err);
+	return ret;
+}
+
+static char *basic_value(const struct docker_creds *cr)
+{
+	size_t n = strlen(cr->username) + strlen(cr->secret) + 1;
+	char *raw = malloc(n + 1), *b64 = malloc(4 * ((n + 2) / 3) + 1);
+
+	if (raw && b64) {
+		snprintf(raw, n + 1, "%s:%s", cr->username, cr->secret);
+		EVP_EncodeBlock((unsigned char *)b64, (unsigned char *)raw, (int)n);
+		OPENSSL_cleanse(raw, n);
+	}
+	free(raw);
+	return b64;
+}
+
+/* Docker "Token Authentication Specification": GET realm?service=&scope=. */
+static int fetch_token(struct registry_client *c, const struct auth_challenge *ch,
+		       struct gadget_err *err)
+{
+	struct reg_req tr = { .method = "GET", .fd = -1, .max_body = 64 * 1024 };
+	struct attempt a = { .c = c, .r = &tr, .cap = 64 * 1024 };
+	char *url, *esc_svc, *esc_scope, *basic = NULL, *authz = NULL, *token = NULL;
+	const char *scope = ch->scope[0] ? ch->scope : c->scope;
+	size_t n;
+	CURLcode rc;
+	int ret;
+
+	esc_svc = curl_easy_escape(c->curl, ch->service, 0);
+	esc_scope = curl_easy_escape(c->curl, scope, 0);
+	n = strlen(ch->realm) + strlen(esc_svc) + strlen(esc_scope) + 32;
+	url = malloc(n);
+	snprintf(url, n, "%s%sservice=%s%s%s", ch->realm, strchr(ch->realm, '?') ? "&" : "?",
+		 esc_svc, *scope ? "&scope=" : "", *scope ? esc_scope : "");
+	curl_free(esc_svc);
+	curl_free(esc_scope);
+	if (!load_creds(c, NULL) && c->creds.username && strcmp(c->creds.username, "<token>")) {
+		basic = basic_value(&c->creds);
+		n = strlen(basic) + 32;
+		authz = malloc(n);
+		snprintf(authz, n, "Authorization: Basic %s", basic);
+		OPENSSL_cleanse(basic, strlen(basic));
+		free(basic);
+	}
+	tr.url = url;
+	rc = attempt_once(&a, url, authz);
+	if (authz) {
+		OPENSSL_cleanse(authz, strlen(authz));
+		free(authz);
+	}
+	if (rc != CURLE_OK)
+		ret = gadget_err_set(err, EIO, "token server %s: %s", ch->realm,
+				     c->curl_err[0] ? c->curl_err : curl_easy_strerror(rc));
+	else if (tr.status != 200)
+		ret = gadget_err_set(err, tr.status == 401 || tr.status == 403 ? EACCES : EIO,
+				     "token server %s: %ld: authentication failed%s", ch->realm,
+				     tr.status, c->creds.secret ? "" : " (no credentials: run 'gadget login')");
+	else
+		ret = auth_parse_token(tr.resp, tr.resp_len, &token, err);
+	free(url);
+	reg_req_release(&tr);
+	if (!ret) {
+		set_authz(c, "Bearer", token);
+		OPENSSL_cleanse(token, strlen(token));
+		free(token);
+	}
+	return ret;
+}
+
+/* Answer a 401: returns 0 when the request is worth sending again. */
+static int authenticate(struct registry_client *c, const char *www_auth, struct gadget_err *err)
+{
+	struct auth_challenge ch;
+	char *b64;
+	int ret;
+
+	if (auth_parse_challenge(www_auth, &ch))
+		return gadget_err_set(err, EACCES, "registry %s: 401 with no usable challenge (%s)",
+				      c->registry, www_auth[0] ? www_auth : "none");
+	if (ch.scheme == AUTH_BEARER)
+		return fetch_token(c, &ch, err);
+	ret = load_creds(c, err);
+	if (ret == -ENOENT)
+		return gadget_err_set(err, EACCES,
+				      "registry %s: authentication required: run 'gadget login %s'",
+				      c->registry, c->registry);
+	if (ret)
+		return ret;
+	b64 = basic_value(&c->creds);
+	if (!b64)
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	set_authz(c, "Basic", b64);
+	OPENSSL_cleanse(b64, strlen(b64));
+	free(b64);
+	return 0;
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+int regc_status_err(struct registry_client *c, const struct reg_req *r, const char *what,
+		    struct gadget_err *err)
+{
+	char oci[1024];
+	int e = r->status == 401 || r->status == 403 ? EACCES
+	      : r->status == 404 ? ENOENT : EIO;
+
+	if (!auth_format_oci_error(r->resp, r->resp_len, oci, sizeof(oci)))
+		snprintf(oci, sizeof(oci), "%s", r->status == 401 ? "authentication failed"
+					      : r->status == 404 ? "not found" : "unexpected answer");
+	return gadget_err_set(err, e, "registry %s: %s: %ld %s", c->registry, what, r->status, oci);
+}
+
+int regc_do(struct registry_client *c, struct reg_req *r, struct gadget_err *err)
+{
+	struct attempt a = { .c = c, .r = r };
+	char url[4096];
+	int tries = 0, redirects = 0;
+	bool reauthed = false;
+	CURLcode rc;
+
+	a.cap = r->max_body ? r->max_body : DEFAULT_BODY_MAX;
+	if (!strncmp(r->url, "/v2/", 4))
+		snprintf(url, sizeof(url), "%s%s", c->base, r->url);
+	else
+		snprintf(url, sizeof(url), "%s", r->url);
+	for (;;) {
+		/* Credentials go to the registry's own host only, never after a redirect away. */
+		const char *authz = c->authz && url_same_host(url, c->base) ? c->authz : NULL;
+
+		rc = attempt_once(&a, url, authz);
+		if (rc == CURLE_WRITE_ERROR && a.sink_err)
+			return a.sink_err;	/* the sink filled err (digest, size, disk) */
+		if (rc != CURLE_OK || status_retryable(r->status)) {
+			bool restartable = !a.sunk || (r->sink_reset && !r->sink_reset(r->sink_ctx));
+
+			if ((rc == CURLE_OK || curl_retryable(rc)) && restartable &&
+			    tries < c->opts.retries) {
+				backoff_sleep(tries++, a.retry_after);
+				continue;
+			}
+			if (rc == CURLE_OPERATION_TIMEDOUT)
+				return gadget_err_set(err, ETIMEDOUT,
+						      "registry %s: %s %s: no progress for %lds (--timeout)%s",
+						      c->registry, r->method, r->url, c->opts.timeout,
+						      tries ? ", after retries" : "");
+			if (rc != CURLE_OK)
+				return gadget_err_set(err, EIO,
+						      "registry %s: %s %s: %s%s", c->registry, r->method,
+						      r->url, c->curl_err[0] ? c->curl_err : curl_easy_strerror(rc),
+						      tries ? " (after retries)" : "");
+			return 0;
+		}
+		if (r->status == 401 && !reauthed) {
+			int ret = authenticate(c, a.www_auth, err);
+
+			if (ret)
+				return ret;
+			reauthed = true;
+			continue;
+		}
+		if ((r->status == 301 || r->status == 302 || r->status == 303 ||
+		     r->status == 307 || r->status == 308) && r->location[0] &&
+		    (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))) {
+			char next[sizeof(url)];
+
+			if (++redirects > MAX_REDIRECTS)
+				return gadget_err_set(err, ELOOP, "registry %s: %s: too many redirects",
+						      c->registry, r->url);
+			if (url_resolve(url, r->location, next, sizeof(next)))
+				return gadget_err_set(err, EPROTO, "registry %s: bad redirect", c->registry);
+			strcpy(url, next);
+			continue;
+		}
+		return 0;
+	}
+}
+
+/* ---- client ------------------------------------------------------------ */
+
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
+{
+	struct regc_share *s = ud;
+
+	(void)h;
+	(void)access;
+	pthread_mutex_lock(&s->locks[data]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *ud)
+{
+	struct regc_share *s = ud;
+
+	(void)h;
+	pthread_mutex_unlock(&s->locks[data]);
+}
+
+static struct regc_share *share_new(void)
+{
+	struct regc_share *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->sh = curl_share_init();
+	if (!s->sh) {
+		free(s);
+		return NULL;
+	}
+	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_init(&s->locks[i], NULL);
+	curl_share_setopt(s->sh, CURLSHOPT_LOCKFUNC, share_lock);
+	curl_share_setopt(s->sh, CURLSHOPT_UNLOCKFUNC, share_unlock);
+	curl_share_setopt(s->sh, CURLSHOPT_USERDATA, s);
+	curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	s->refs = 1;
+	return s;
+}
+
+static void share_put(struct regc_share *s)
+{
+	if (!s || --s->refs)
+		return;
+	curl_share_cleanup(s->sh);
+	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_destroy(&s->locks[i]);
+	free(s);
+}
+
+void regc_free(struct registry_client *c)
+{
+	if (!c)
+		return;
+	if (c->curl)
+		curl_easy_cleanup(c->curl);	/* before the share it uses */
+	share_put(c->share);
+	docker_creds_clear(&c->creds);
+	if (c->authz) {
+		OPENSSL_cleanse(c->authz, strlen(c->authz));
+		free(c->authz);
+	}
+	free(c);
+}
+
+static int ping_scheme(struct registry_client *c, const char *scheme, int retries,
+		       struct reg_req *r, struct gadget_err *err)
+{
+	int saved = c->opts.retries, ret;
+
+	snprintf(c->base, sizeof(c->base), "%s://%s", scheme, c->registry);
+	c->opts.retries = retries;
+	reg_req_release(r);
+	ret = regc_do(c, r, err);
+	c->opts.retries = saved;
+	return ret;
+}
+
+/*
+ * Ping /v2/ ("Determining support") and settle the scheme.  Loopback
+ * registries (docker's habit) may speak plain http: they are asked over
+ * http first, which costs nothing when right, and a TLS server answers 400
+ * to it before any credential is sent (those only follow a 401 challenge).
+ * Others use https; --insecure ones fall back to http when the far end
+ * does not speak TLS.  A certificate that fails verification is an error,
+ * never a fallback.
+ */
+static int ping(struct registry_client *c, bool verify_login, struct gadget_err *err)
+{
+	struct reg_req r = { .method = "GET", .url = "/v2/", .fd = -1, .max_body = 64 * 1024 };
+	int ret = -EPROTO;
+
+	if (host_is_loopback(c->registry) && !c->opts.ca_file) {
+		ret = ping_scheme(c, "http", 0, &r, err);
+		if (!ret && r.status != 200 && r.status != 401)
+			ret = -EPROTO;	/* not a plain-http registry: try TLS */
+	}
+	if (ret) {
+		ret = ping_scheme(c, "https", c->opts.insecure ? 0 : c->opts.retries, &r, err);
+		/* only a TLS-level failure means "this end speaks plain http" */
+		if (ret && c->opts.insecure && c->last_rc != CURLE_OK &&
+		    c->last_rc != CURLE_PEER_FAILED_VERIFICATION)
+			ret = ping_scheme(c, "http", c->opts.retries, &r, err);
+		else if (ret && c->last_rc == CURLE_PEER_FAILED_VERIFICATION)
+			gadget_err_prefix(err, "TLS verification failed (use --ca-file for a private CA)");
+	}
+	if (!ret && r.status == 401) {
+		char oci[512];
+
+		if (!auth_format_oci_error(r.resp, r.resp_len, oci, sizeof(oci)))
+			snprintf(oci, sizeof(oci), "authentication failed");
+		ret = gadget_err_set(err, EACCES, "registry %s: %s: 401 %s: wrong username or password?",
+				     c->registry, verify_login ? "login failed" : "GET /v2/", oci);
+	} else if (!ret && r.status != 200) {
+		ret = regc_status_err(c, &r, "GET /v2/", err);
+	}
+	reg_req_release(&r);
+	return ret;
+}
+
+int regc_new(const char *registry, const char *scope, const struct registry_opts *o,
+	     struct registry_stats *stats, struct registry_client **out, struct gadget_err *err)
+{
+	struct registry_client *c = calloc(1, sizeof(*c));
+	int ret;
+
+	*out = NULL;
+	if (!c)
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	c->opts = *o;
+	if (c->opts.timeout <= 0)
+		c->opts.timeout = DEFAULT_TIMEOUT;
+	if (c->opts.retries < 0)
+		c->opts.retries = DEFAULT_RETRIES;
+	c->stats = stats ? stats : &c->own_stats;
+	snprintf(c->registry, sizeof(c->registry), "%s", registry);
+	snprintf(c->scope, sizeof(c->scope), "%s", scope ? scope : "");
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	c->curl = curl_easy_init();
+	c->share = share_new();
+	if (!c->curl || !c->share) {
+		regc_free(c);
+		return gadget_err_set(err, ENOMEM, "curl: cannot create a handle");
+	}
+	ret = ping(c, o->username != NULL, err);
+	if (ret) {
+		regc_free(c);
+		return ret;
+	}
+	*out = c;
+	return 0;
+}
+
+int registry_check_login(const char *registry, const struct registry_opts *o,
+			 struct gadget_err *err)
+{
+	struct registry_client *c;
+	int ret = regc_new(registry, "", o, NULL, &c, err);
+
+	regc_free(c);
+	return ret;
+}
+
+/* A worker's client: same registry, scheme, credentials; own easy handle. */
+static struct registry_client *regc_clone(struct registry_client *c)
+{
+	struct registry_client *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	memcpy(w->registry, c->registry, sizeof(w->registry));
+	memcpy(w->base, c->base, sizeof(w->base));
+	memcpy(w->scope, c->scope, sizeof(w->scope));
+	w->opts = c->opts;
+	w->stats = c->stats;
+	w->creds_tried = c->creds_tried;
+	w->creds.username = c->creds.username ? strdup(c->creds.username) : NULL;
+	w->creds.secret = c->creds.secret ? strdup(c->creds.secret) : NULL;
+	w->authz = c->authz ? strdup(c->authz) : NULL;
+	w->share = c->share;
+	w->curl = curl_easy_init();
+	if (!w->curl || (c->authz && !w->authz)) {
+		w->share = NULL;
+		regc_free(w);
+		return NULL;
+	}
+	w->share->refs++;	/* only the spawning thread clones and frees */
+	return w;
+}
+
+struct pool {
+	pthread_mutex_t lock;
+	size_t next, n;
+	int (*fn)(struct registry_client *c, size_t i, void *ctx, struct gadget_err *err);
+	void *ctx;
+	int ret;
+	struct gadget_err *err;
+};
+
+struct worker {
+	struct pool *pool;
+	struct registry_client *c;
+	struct gadget_err err;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = w->pool;
+
+	for (;;) {
+		size_t i;
+		int ret;
+
+		pthread_mutex_lock(&p->lock);
+		i = p->ret ? p->n : p->next++;	/* after a failure, take no more work */
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->n)
+			break;
+		ret = p->fn(w->c, i, p->ctx, &w->err);
+		if (ret) {
+			pthread_mutex_lock(&p->lock);
+			if (!p->ret) {
+				p->ret = ret;
+				*p->err = w->err;
+			}
+			pthread_mutex_unlock(&p->lock);
+		}
+	}
+	return NULL;
+}
+
+int regc_parallel(struct registry_client *c, size_t n,
+		  int (*fn)(struct registry_client *c, size_t i, void *ctx, struct gadget_err *err),
+		  void *ctx, struct gadget_err *err)
+{
+	struct pool p = { .n = n, .fn = fn, .ctx = ctx, .err = err };
+	struct worker w[MAX_WORKERS] = { 0 };
+	pthread_t tid[MAX_WORKERS];
+	bool started[MAX_WORKERS] = { false };
+	size_t nw = n < MAX_WORKERS ? n : MAX_WORKERS;
+
+	if (nw <= 1) {
+		for (size_t i = 0; i < n; i++) {
+			int ret = fn(c, i, ctx, err);
+
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
+	pthread_mutex_init(&p.lock, NULL);
+	for (size_t i = 0; i < nw; i++) {
+		w[i].pool = &p;
+		w[i].c = i ? regc_clone(c) : c;
+		if (w[i].c)
+			started[i] = !pthread_create(&tid[i], NULL, worker_main, &w[i]);
+	}
+	for (size_t i = 0; i < nw; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		if (i)
+			regc_free(w[i].c);
+	}
+	pthread_mutex_destroy(&p.lock);
+	if (!started[0] && !p.ret)
+		return gadget_err_set(err, EAGAIN, "cannot start transfer threads");
+	return p.ret;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_PACKAGER_REGISTRY_CLIENT_H
+#define GADGET_PACKAGER_REGISTRY_CLIENT_H
+
+/*
+ * The HTTP half of the registry client, shared by push and pull: one curl
+ * easy handle per operation (curl_easy_reset keeps its connection cache),
+ * the /v2/ ping that picks the scheme and learns the auth challenge,
+ * Basic/Bearer auth, redirects followed by hand (Authorization dropped when
+ * the host changes), retries with backoff, OCI error bodies in messages.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "packager/registry.h"
+
+struct registry_client;
+
+/* Counters in struct registry_stats are bumped from transfer threads. */
+#define STAT_ADD(field, n) __atomic_fetch_add(&(field), (n), __ATOMIC_RELAXED)
+
+struct reg_req {
+	const char *method;		/* GET HEAD PUT POST PATCH */
+	const char *url;		/* absolute, or a path starting with "/v2/" */
+	const char *accept;
+	const char *content_type;
+	const char *content_range;	/* PATCH chunks */
+	/* Request body: memory, or len bytes of fd from off. */
+	const void *body;
+	int fd;				/* -1: use body */
+	int64_t off, len;
+	/* Streaming response (2xx bodies only); returns 0 or -errno. */
+	int (*sink)(void *ctx, const void *data, size_t len);
+	int (*sink_reset)(void *ctx);	/* before a retry; NULL: not restartable */
+	void *sink_ctx;
+	const char *progress_name;	/* digest shown by the progress callback */
+	size_t max_body;		/* cap for a buffered body; 0: 1 MiB */
+
+	/* Results. */
+	long status;
+	char location[2048];
+	char content_digest[OCI_DIGEST_MAX];
+	char content_type_out[128];
+	int64_t content_length;
+	char *resp;			/* buffered body (non-2xx or no sink), NUL-terminated */
+	size_t resp_len;
+};
+
+int regc_new(const char *registry, const char *scope, const struct registry_opts *o,
+	     struct registry_stats *stats, struct registry_client **out, struct gadget_err *err);
+void regc_free(struct registry_client *c);
+const char *regc_host(const struct registry_client *c);
+
+/*
+ * Send r, with auth, redirects and retries.  Returns 0 when a final answer
+ * arrived (check r->status), -errno on transport failure.  Free r->resp
+ * with reg_req_release().
+ */
+int regc_do(struct registry_client *c, struct reg_req *r, struct gadget_err *err);
+void reg_req_release(struct reg_req *r);
+/*
+ * Run fn(i) for i in [0, n) on up to four clients (c and clones sharing
+ * its connections), stopping at the first error, which lands in err.
+ * fn must only touch per-item state and STAT_ADD()-style counters.
+ */
+int regc_parallel(struct registry_client *c, size_t n,
+		  int (*fn)(struct registry_client *c, size_t i, void *ctx, struct gadget_err *err),
+		  void *ctx, struct gadget_err *err);
+/* Fill err with "METHOD path: 404 Not Found: MANIFEST_UNKNOWN: ..." and return -errno. */
+int regc_status_err(struct registry_client *c, const struct reg_req *r, const char *what,
+		    struct gadget_err *err);
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_PACKAGER_SIGN_H
+#define GADGET_PACKAGER_SIGN_H
+
+/*
+ * Key-based image signatures in cosign's format (sigstore/cosign
+ * specs/SIGNATURE_SPEC.md): a "simple signing" JSON payload naming the
+ * manifest digest, ECDSA P-256 over SHA-256 of the payload, stored as an
+ * image tagged "<repo>:sha256-<hex>.sig" whose layer is the payload
+ * (application/vnd.dev.cosign.simplesigning.v1+json) with the base64 DER
+ * signature in the "dev.cosignproject.cosign/signature" annotation.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "packager/store.h"
+
+#define MEDIA_TYPE_COSIGN_SIMPLESIGNING	"application/vnd.dev.cosign.simplesigning.v1+json"
+#define COSIGN_SIG_ANNOTATION		"dev.cosignproject.cosign/signature"
+
+/* "<registry/repo>:sha256-<hex>.sig": where ref's signature for digest is stored. */
+int sign_ref_name(const char *ref, const char *digest, char *buf, size_t len,
+		  struct gadget_err *err);
+
+/* PEM keys: PKCS#8 private key (AES-256 encrypted when passphrase), mode 0600; SPKI public. */
+int sign_key_generate(const char *priv_path, const char *pub_path, const char *passphrase,
+		      struct gadget_err *err);
+
+/* Sign ref's top manifest/index digest; stores and tags the signature image. */
+int packager_sign(struct store *st, const char *ref, const char *key_path,
+		  const char *passphrase, struct gadget_err *err);
+
+/*
+ * Verify ref against a public key: its signature image must hold a payload
+ * naming ref's digest, signed by that key.  -ENOENT: no signature,
+ * -EKEYREJECTED: no valid signature.
+ */
+int packager_verify_ref(struct store *st, const char *ref, const char *pubkey_path,
+			struct gadget_err *err);
+
+/*
+ * The verification key `gadget run` uses: $GADGET_VERIFY_KEY, else
+ * $XDG_CONFIG_HOME/gadget/verify.pub (~/.config/...), else
+ * /etc/gadget/verify.pub, the first that is set/exists; NULL when none
+ * (no verification).  Returns a static buffer.
+ */
+const char *packager_verify_key_path(void);
+
+/*
+ * What `gadget run REF` calls: when a verification key is configured
+ * (packager_verify_key_path()) and skip_verify is false, ref's signature is
+ * verified first and the image loaded by the verified digest (a re-tag in
+ * between cannot swap it); a missing or bad signature fails with a message
+ * naming the key and --insecure-skip-verify.  arch NULL: this machine.
+ */
+struct gadget_image;
+int packager_load_verified(struct store *st, const char *ref, const char *arch, bool skip_verify,
+			   struct gadget_image **out, struct gadget_err *err);
+
+#endif

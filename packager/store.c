@@ -1,0 +1,743 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The local store: an OCI image layout (image-spec v1.1 image-layout.md).
+ *
+ *   <store>/oci-layout          {"imageLayoutVersion":"1.0.0"}
+ *   <store>/index.json          image index; tags are ref.name annotations
+ *   <store>/blobs/sha256/<hex>  content-addressed blobs
+ *   <store>/tmp/                blobs being written (same filesystem: rename)
+ *   <store>/.lock               flock: exclusive while index.json changes
+ *   <store>/.gc.lock            flock: shared while a process uses the store,
+ *                               exclusive for garbage collection, so a blob
+ *                               written but not yet tagged is never collected
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "packager/store.h"
+#include "packager/packager.h"
+#include "packager/store_int.h"
+
+#define ANNOT_REF_NAME "org.opencontainers.image.ref.name"
+#define BLOB_MAX (1LL << 30)	/* refuse to slurp anything bigger into memory */
+
+struct store {
+	char *path;
+	int gc_fd;
+};
+
+struct store_blob_writer {
+	struct store *st;
+	EVP_MD_CTX *md;
+	int fd;
+	char tmp[PATH_MAX];
+	char expected[OCI_DIGEST_MAX];
+	int64_t expected_size;
+	int64_t size;
+};
+
+int oci_digest_finish(EVP_MD_CTX *md, char out[OCI_DIGEST_MAX])
+{
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (EVP_DigestFinal_ex(md, h, &n) != 1)
+		return -EIO;
+	memcpy(out, "sha256:", 7);
+	for (i = 0; i < n; i++)
+		sprintf(out + 7 + 2 * i, "%02x", h[i]);
+	return 0;
+}
+
+int oci_digest_compute(const void *data, size_t len, char out[OCI_DIGEST_MAX])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int ret = -EIO;
+
+	if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(md, data, len) == 1)
+		ret = oci_digest_finish(md, out);
+	EVP_MD_CTX_free(md);
+	return ret;
+}
+
+const char *store_default_path(void)
+{
+	static char buf[PATH_MAX];
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+
+	if (getenv("GADGET_STORE") && *getenv("GADGET_STORE"))
+		return getenv("GADGET_STORE");
+	if (geteuid() == 0)
+		return "/var/lib/gadget/store";
+	if (xdg && *xdg)
+		snprintf(buf, sizeof(buf), "%s/gadget/store", xdg);
+	else
+		snprintf(buf, sizeof(buf), "%s/.local/share/gadget/store", home ? home : ".");
+	return buf;
+}
+
+const char *store_path(const struct store *st)
+{
+	return st->path;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX], *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int store_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Write a whole small file atomically: temp file, fsync, rename, fsync dir. */
+int store_write_file(struct store *st, const char *name, const void *data, size_t len)
+{
+	char tmp[PATH_MAX], dst[PATH_MAX], dir[PATH_MAX];
+	ssize_t n;
+	size_t off = 0;
+	int fd, ret = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s/tmp/%s.XXXXXX", st->path, name);
+	snprintf(dst, sizeof(dst), "%s/%s", st->path, name);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	while (off < len) {
+		n = write(fd, (const char *)data + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			break;
+		}
+		off += n;
+	}
+	if (!ret && (fchmod(fd, 0644) || fsync(fd)))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, dst))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		return ret;
+	}
+	snprintf(dir, sizeof(dir), "%s", st->path);
+	return store_fsync_dir(dir);
+}
+
+int store_open(const char *path, struct store **out, struct gadget_err *err)
+{
+	static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+	static const char empty_index[] = "{\"schemaVersion\":2,\"mediaType\":"
+		"\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}";
+	static const char *const dirs[] = { "blobs/sha256", "tmp" };
+	char buf[PATH_MAX];
+	struct store *st;
+	unsigned int i;
+	int ret;
+
+	if (!path)
+		path = store_default_path();
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s/%s", path, dirs[i]);
+		ret = mkdir_p(buf, 0755);
+		if (ret)
+			return gadget_err_set(err, -ret, "store %s: cannot create %s: %s", path, buf,
+					      strerror(-ret));
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	st->path = strdup(path);
+	snprintf(buf, sizeof(buf), "%s/.gc.lock", path);
+	st->gc_fd = open(buf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (!st->path || st->gc_fd < 0 || flock(st->gc_fd, LOCK_SH)) {
+		ret = gadget_err_set(err, errno ?: ENOMEM, "store %s: cannot lock: %m", path);
+		store_close(st);
+		return ret;
+	}
+	/* Both files are created under the index lock so two first users don't race. */
+	ret = store_lock(st);
+	if (ret) {
+		store_close(st);
+		return gadget_err_set(err, -ret, "store %s: cannot lock: %s", path, strerror(-ret));
+	}
+	snprintf(buf, sizeof(buf), "%s/oci-layout", path);
+	if (access(buf, F_OK))
+		ret = store_write_file(st, "oci-layout", layout, sizeof(layout) - 1);
+	snprintf(buf, sizeof(buf), "%s/index.json", path);
+	if (!ret && access(buf, F_OK))
+		ret = store_write_file(st, "index.json", empty_index, sizeof(empty_index) - 1);
+	store_unlock(st, ret);
+	if (ret) {
+		store_close(st);
+		return gadget_err_set(err, -ret, "store %s: cannot initialise: %s", path, strerror(-ret));
+	}
+	*out = st;
+	return 0;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	if (st->gc_fd >= 0)
+		close(st->gc_fd);
+	free(st->path);
+	free(st);
+}
+
+/*
+ * The index lock is held per thread (flock excludes other open file
+ * descriptions, so threads of one process exclude each other too) and nests,
+ * so a caller can group several store_tag() calls into one critical section.
+ */
+static __thread int lock_fd = -1;
+static __thread int lock_depth;
+
+int store_lock(struct store *st)
+{
+	char buf[PATH_MAX];
+
+	if (lock_depth++)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s/.lock", st->path);
+	lock_fd = open(buf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock_fd < 0 || flock(lock_fd, LOCK_EX)) {
+		int ret = -errno;
+
+		if (lock_fd >= 0)
+			close(lock_fd);
+		lock_fd = -1;
+		lock_depth = 0;
+		return ret;
+	}
+	return 0;
+}
+
+int store_unlock(struct store *st, int ret)
+{
+	(void)st;
+	if (lock_depth > 0 && !--lock_depth && lock_fd >= 0) {
+		close(lock_fd);
+		lock_fd = -1;
+	}
+	return ret;
+}
+
+int store_blob_path(struct store *st, const char *digest, char *buf, size_t buflen)
+{
+	if (!oci_digest_valid(digest))
+		return -EINVAL;
+	if ((size_t)snprintf(buf, buflen, "%s/blobs/sha256/%s", st->path, digest + 7) >= buflen)
+		return -ENAMETOOLONG;
+	return access(buf, F_OK) ? -ENOENT : 0;
+}
+
+bool store_has_blob(struct store *st, const char *digest)
+{
+	char buf[PATH_MAX];
+
+	return !store_blob_path(st, digest, buf, sizeof(buf));
+}
+
+int store_blob_begin(struct store *st, const char *expected_digest, int64_t expected_size,
+		     struct store_blob_writer **out, struct gadget_err *err)
+{
+	struct store_blob_writer *w;
+
+	if (expected_digest && !oci_digest_valid(expected_digest))
+		return gadget_err_set(err, EINVAL, "invalid digest '%s'", expected_digest);
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	w->st = st;
+	w->expected_size = expected_size;
+	if (expected_digest)
+		snprintf(w->expected, sizeof(w->expected), "%s", expected_digest);
+	snprintf(w->tmp, sizeof(w->tmp), "%s/tmp/blob.XXXXXX", st->path);
+	w->fd = mkstemp(w->tmp);
+	w->md = EVP_MD_CTX_new();
+	if (w->fd < 0 || !w->md || EVP_DigestInit_ex(w->md, EVP_sha256(), NULL) != 1) {
+		int e = w->fd < 0 ? errno : EIO;
+
+		store_blob_abort(w);
+		return gadget_err_set(err, e, "store %s: cannot create a blob: %s", st->path, strerror(e));
+	}
+	*out = w;
+	return 0;
+}
+
+int store_blob_write(struct store_blob_writer *w, const void *data, size_t len,
+		     struct gadget_err *err)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	if (w->expected_size >= 0 && w->size + (int64_t)len > w->expected_size)
+		return gadget_err_set(err, EFBIG, "blob %s is larger than its descriptor says (%lld bytes)",
+				      w->expected[0] ? w->expected : "(new)", (long long)w->expected_size);
+	if (EVP_DigestUpdate(w->md, data, len) != 1)
+		return gadget_err_set(err, EIO, "sha256 failed");
+	while (off < len) {
+		n = write(w->fd, (const char *)data + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return gadget_err_set(err, errno, "writing blob: %m");
+		}
+		off += n;
+	}
+	w->size += len;
+	return 0;
+}
+
+static int blob_commit(struct store_blob_writer *w, char digest_out[OCI_DIGEST_MAX],
+		       struct gadget_err *err)
+{
+	char digest[OCI_DIGEST_MAX], dst[PATH_MAX], dir[PATH_MAX];
+
+	if (oci_digest_finish(w->md, digest))
+		return gadget_err_set(err, EIO, "sha256 failed");
+	if (w->expected[0] && strcmp(digest, w->expected))
+		return gadget_err_set(err, EBADMSG, "blob digest mismatch: expected %s, got %s",
+				      w->expected, digest);
+	if (w->expected_size >= 0 && w->size != w->expected_size)
+		return gadget_err_set(err, EBADMSG, "blob %s: expected %lld bytes, got %lld", digest,
+				      (long long)w->expected_size, (long long)w->size);
+	if (fchmod(w->fd, 0644) || fsync(w->fd))
+		return gadget_err_set(err, errno, "writing blob: %m");
+	close(w->fd);
+	w->fd = -1;
+	snprintf(dst, sizeof(dst), "%s/blobs/sha256/%s", w->st->path, digest + 7);
+	if (rename(w->tmp, dst))
+		return gadget_err_set(err, errno, "storing blob %s: %m", digest);
+	w->tmp[0] = '\0';
+	snprintf(dir, sizeof(dir), "%s/blobs/sha256", w->st->path);
+	store_fsync_dir(dir);
+	if (digest_out)
+		memcpy(digest_out, digest, OCI_DIGEST_MAX);
+	return 0;
+}
+
+int store_blob_commit(struct store_blob_writer *w, struct gadget_err *err)
+{
+	int ret = blob_commit(w, NULL, err);
+
+	store_blob_abort(w);
+	return ret;
+}
+
+void store_blob_abort(struct store_blob_writer *w)
+{
+	if (!w)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->tmp[0])
+		unlink(w->tmp);
+	EVP_MD_CTX_free(w->md);
+	free(w);
+}
+
+int store_put_blob(struct store *st, const void *data, size_t len,
+		   char digest_out[OCI_DIGEST_MAX], struct gadget_err *err)
+{
+	struct store_blob_writer *w;
+	int ret;
+
+	if (oci_digest_compute(data, len, digest_out))
+		return gadget_err_set(err, EIO, "sha256 failed");
+	if (store_has_blob(st, digest_out))
+		return 0;
+	ret = store_blob_begin(st, digest_out, len, &w, err);
+	if (ret)
+		return ret;
+	ret = store_blob_write(w, data, len, err);
+	if (!ret)
+		ret = blob_commit(w, NULL, err);
+	store_blob_abort(w);
+	return ret;
+}
+
+int store_read_blob(struct store *st, const char *digest, void **data, size_t *len,
+		    struct gadget_err *err)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+	size_t off = 0;
+	ssize_t n;
+	char *buf;
+	int fd;
+
+	if (store_blob_path(st, digest, path, sizeof(path)))
+		return gadget_err_set(err, ENOENT, "blob %s is not in the store %s", digest, st->path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb))
+		return gadget_err_set(err, errno, "%s: %m", path);
+	if (sb.st_size > BLOB_MAX) {
+		close(fd);
+		return gadget_err_set(err, EFBIG, "blob %s is too large (%lld bytes)", digest,
+				      (long long)sb.st_size);
+	}
+	buf = malloc(sb.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	}
+	while (off < (size_t)sb.st_size) {
+		n = read(fd, buf + off, sb.st_size - off);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			close(fd);
+			free(buf);
+			return gadget_err_set(err, n ? errno : EIO, "%s: short read", path);
+		}
+		off += n;
+	}
+	close(fd);
+	buf[off] = '\0';	/* JSON blobs can be parsed in place */
+	*data = buf;
+	*len = off;
+	return 0;
+}
+
+int store_put_json(struct store *st, const json_t *doc, const char *media_type,
+		   struct oci_descriptor *desc, struct gadget_err *err)
+{
+	char *s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	int ret;
+
+	if (!s)
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	memset(desc, 0, sizeof(*desc));
+	snprintf(desc->media_type, sizeof(desc->media_type), "%s", media_type);
+	desc->size = strlen(s);
+	ret = store_put_blob(st, s, desc->size, desc->digest, err);
+	free(s);
+	return ret;
+}
+
+int store_read_json(struct store *st, const char *digest, json_t **out, struct gadget_err *err)
+{
+	json_error_t jerr;
+	void *data;
+	size_t len;
+	int ret;
+
+	ret = store_read_blob(st, digest, &data, &len, err);
+	if (ret)
+		return ret;
+	*out = json_loadb(data, len, 0, &jerr);
+	free(data);
+	if (!*out)
+		return gadget_err_set(err, EBADMSG, "blob %s is not JSON: %s", digest, jerr.text);
+	return 0;
+}
+
+/* index.json (image-index.md): read it; callers modifying it hold store_lock(). */
+int store_index_load(struct store *st, json_t **out, struct gadget_err *err)
+{
+	char path[PATH_MAX];
+	json_error_t jerr;
+	json_t *idx, *m;
+
+	snprintf(path, sizeof(path), "%s/index.json", st->path);
+	idx = json_load_file(path, 0, &jerr);
+	if (!idx)
+		return gadget_err_set(err, EBADMSG, "%s:%d:%d: error: %s", path, jerr.line, jerr.column,
+				      jerr.text);
+	m = json_object_get(idx, "manifests");
+	if (!json_is_array(m)) {
+		json_decref(idx);
+		return gadget_err_set(err, EBADMSG, "%s: no \"manifests\" array", path);
+	}
+	*out = idx;
+	return 0;
+}
+
+int store_index_save(struct store *st, json_t *idx, struct gadget_err *err)
+{
+	char *s = json_dumps(idx, JSON_COMPACT | JSON_SORT_KEYS);
+	int ret;
+
+	if (!s)
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	ret = store_write_file(st, "index.json", s, strlen(s));
+	free(s);
+	if (ret)
+		return gadget_err_set(err, -ret, "%s/index.json: %s", st->path, strerror(-ret));
+	return 0;
+}
+
+json_t *oci_descriptor_to_json(const struct oci_descriptor *d)
+{
+	json_t *j = json_pack("{s:s, s:s, s:I}", "mediaType", d->media_type, "digest", d->digest,
+			      "size", (json_int_t)d->size);
+
+	if (j && d->platform_arch[0])
+		json_object_set_new(j, "platform", json_pack("{s:s, s:s}", "architecture",
+							     d->platform_arch, "os", "linux"));
+	return j;
+}
+
+int oci_descriptor_from_json(const json_t *j, struct oci_descriptor *d)
+{
+	const char *mt = json_string_value(json_object_get(j, "mediaType"));
+	const char *dg = json_string_value(json_object_get(j, "digest"));
+	const json_t *size = json_object_get(j, "size");
+	const char *arch = json_string_value(json_object_get(json_object_get(j, "platform"),
+							     "architecture"));
+
+	memset(d, 0, sizeof(*d));
+	if (!dg || !oci_digest_valid(dg) || !json_is_integer(size) || json_integer_value(size) < 0)
+		return -EBADMSG;
+	snprintf(d->media_type, sizeof(d->media_type), "%s", mt ? mt : "");
+	snprintf(d->digest, sizeof(d->digest), "%s", dg);
+	d->size = json_integer_value(size);
+	if (arch)
+		snprintf(d->platform_arch, sizeof(d->platform_arch), "%s", arch);
+	return 0;
+}
+
+static const char *entry_ref(const json_t *e)
+{
+	return json_string_value(json_object_get(json_object_get(e, "annotations"), ANNOT_REF_NAME));
+}
+
+/* The canonical name under which ref is stored. */
+static int ref_key(const char *ref, char *buf, size_t len, struct gadget_err *err)
+{
+	struct oci_ref r;
+	int ret = ref_parse(ref, &r, err);
+
+	if (ret)
+		return ret;
+	if (ref_format(&r, buf, len))
+		return gadget_err_set(err, ENAMETOOLONG, "reference '%s' is too long", ref);
+	return 0;
+}
+
+static void index_drop(json_t *m, const char *key)
+{
+	size_t i = 0;
+
+	while (i < json_array_size(m)) {
+		const char *name = entry_ref(json_array_get(m, i));
+
+		if (name && !strcmp(name, key))
+			json_array_remove(m, i);
+		else
+			i++;
+	}
+}
+
+int store_tag(struct store *st, const char *ref, const struct oci_descriptor *desc,
+	      struct gadget_err *err)
+{
+	char key[768];
+	json_t *idx = NULL, *m, *e;
+	int ret;
+
+	ret = ref_key(ref, key, sizeof(key), err);
+	if (ret)
+		return ret;
+	if (!store_has_blob(st, desc->digest))
+		return gadget_err_set(err, ENOENT, "cannot tag %s: blob %s is not in the store", key,
+				      desc->digest);
+	ret = store_lock(st);
+	if (ret)
+		return gadget_err_set(err, -ret, "store %s: cannot lock: %s", st->path, strerror(-ret));
+	ret = store_index_load(st, &idx, err);
+	if (ret)
+		return store_unlock(st, ret);
+	m = json_object_get(idx, "manifests");
+	index_drop(m, key);
+	e = oci_descriptor_to_json(desc);
+	json_object_set_new(e, "annotations", json_pack("{s:s}", ANNOT_REF_NAME, key));
+	json_array_append_new(m, e);
+	ret = store_index_save(st, idx, err);
+	json_decref(idx);
+	return store_unlock(st, ret);
+}
+
+int store_untag(struct store *st, const char *ref, struct gadget_err *err)
+{
+	char key[768];
+	json_t *idx = NULL, *m;
+	size_t before;
+	int ret;
+
+	ret = ref_key(ref, key, sizeof(key), err);
+	if (ret)
+		return ret;
+	ret = store_lock(st);
+	if (ret)
+		return gadget_err_set(err, -ret, "store %s: cannot lock: %s", st->path, strerror(-ret));
+	ret = store_index_load(st, &idx, err);
+	if (ret)
+		return store_unlock(st, ret);
+	m = json_object_get(idx, "manifests");
+	before = json_array_size(m);
+	index_drop(m, key);
+	if (json_array_size(m) == before)
+		ret = gadget_err_set(err, ENOENT, "no image %s in the store", key);
+	else
+		ret = store_index_save(st, idx, err);
+	json_decref(idx);
+	return store_unlock(st, ret);
+}
+
+/* A descriptor for a blob named only by digest: its mediaType is inside it. */
+static int resolve_digest(struct store *st, const char *digest, struct oci_descriptor *out,
+			  struct gadget_err *err)
+{
+	void *data;
+	size_t len;
+	json_t *j;
+	int ret;
+
+	ret = store_read_blob(st, digest, &data, &len, err);
+	if (ret)
+		return ret;
+	j = json_loadb(data, len, 0, NULL);
+	memset(out, 0, sizeof(*out));
+	snprintf(out->digest, sizeof(out->digest), "%s", digest);
+	snprintf(out->media_type, sizeof(out->media_type), "%s",
+		 json_string_value(json_object_get(j, "mediaType")) ?: MEDIA_TYPE_OCI_MANIFEST);
+	out->size = len;
+	json_decref(j);
+	free(data);
+	return 0;
+}
+
+int store_resolve(struct store *st, const char *ref, struct oci_descriptor *out,
+		  struct gadget_err *err)
+{
+	char key[768];
+	struct oci_ref r;
+	json_t *idx = NULL, *m, *e;
+	size_t i;
+	int ret;
+
+	if (!strncmp(ref, "sha256:", 7))
+		return resolve_digest(st, ref, out, err);
+	ret = ref_parse(ref, &r, err);
+	if (ret)
+		return ret;
+	if (r.digest[0])
+		return resolve_digest(st, r.digest, out, err);
+	if (ref_format(&r, key, sizeof(key)))
+		return gadget_err_set(err, ENAMETOOLONG, "reference '%s' is too long", ref);
+	ret = store_index_load(st, &idx, err);
+	if (ret)
+		return ret;
+	m = json_object_get(idx, "manifests");
+	ret = gadget_err_set(err, ENOENT, "no image %s in the store %s (see 'gadget images')", key,
+			     st->path);
+	json_array_foreach(m, i, e) {
+		const char *name = entry_ref(e);
+
+		if (name && !strcmp(name, key)) {
+			ret = oci_descriptor_from_json(e, out);
+			if (ret)
+				gadget_err_set(err, EBADMSG, "%s/index.json: bad descriptor for %s",
+					       st->path, key);
+			else
+				gadget_err_clear(err);
+			break;
+		}
+	}
+	json_decref(idx);
+	return ret;
+}
+
+int store_list(struct store *st, struct store_entry **out, size_t *n, struct gadget_err *err)
+{
+	struct store_entry *v;
+	json_t *idx = NULL, *m, *e;
+	size_t i, k = 0;
+	int ret;
+
+	ret = store_index_load(st, &idx, err);
+	if (ret)
+		return ret;
+	m = json_object_get(idx, "manifests");
+	v = calloc(json_array_size(m) + 1, sizeof(*v));
+	if (!v) {
+		json_decref(idx);
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	}
+	json_array_foreach(m, i, e) {
+		const char *name = entry_ref(e);
+
+		if (!name || oci_descriptor_from_json(e, &v[k].desc))
+			continue;
+		v[k++].ref = strdup(name);
+	}
+	json_decref(idx);
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+void store_entries_free(struct store_entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i].ref);
+	free(v);
+}
+
+/* Lock helpers used by gc: exclusive on .gc.lock means no other process holds the store. */
+int store_gc_lock(struct store *st)
+{
+	if (flock(st->gc_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	/* A failed conversion may have dropped our shared lock: take it back. */
+	flock(st->gc_fd, LOCK_SH);
+	return -EBUSY;
+}
+
+void store_gc_unlock(struct store *st)
+{
+	flock(st->gc_fd, LOCK_SH);
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Reachability in the store: walking manifests (image-spec manifest.md:
+ * "config", "layers", "subject") and indexes (image-index.md: "manifests"),
+ * garbage collection of unreachable blobs and the fsck behind
+ * `gadget store check`.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "packager/packager.h"
+#include "packager/store_int.h"
+
+#define WALK_DEPTH_MAX 8
+
+static bool is_index_type(const char *mt)
+{
+	return !strcmp(mt, MEDIA_TYPE_OCI_INDEX) ||
+	       !strcmp(mt, "application/vnd.docker.distribution.manifest.list.v2+json");
+}
+
+static bool is_manifest_type(const char *mt)
+{
+	return !strcmp(mt, MEDIA_TYPE_OCI_MANIFEST) ||
+	       !strcmp(mt, "application/vnd.docker.distribution.manifest.v2+json");
+}
+
+static int walk(struct store *st, const struct oci_descriptor *d, int depth,
+		int (*cb)(const struct oci_descriptor *, bool, void *), void *ctx,
+		struct gadget_err *err)
+{
+	static const char *const children[] = { "manifests", "layers" };
+	bool present = store_has_blob(st, d->digest);
+	struct oci_descriptor c;
+	json_t *doc, *arr, *e;
+	void *data;
+	size_t len, i, k;
+	int ret;
+
+	ret = cb(d, present, ctx);
+	if (ret || !present || !(is_index_type(d->media_type) || is_manifest_type(d->media_type)))
+		return ret;
+	if (depth > WALK_DEPTH_MAX)
+		return gadget_err_set(err, ELOOP, "%s: indexes nested too deep", d->digest);
+	ret = store_read_blob(st, d->digest, &data, &len, err);
+	if (ret)
+		return ret;
+	doc = json_loadb(data, len, 0, NULL);
+	free(data);
+	if (!doc)
+		return cb(d, false, ctx) ?: 0;
+	if (!oci_descriptor_from_json(json_object_get(doc, "config"), &c))
+		ret = walk(st, &c, depth + 1, cb, ctx, err);
+	for (k = 0; !ret && k < sizeof(children) / sizeof(children[0]); k++) {
+		arr = json_object_get(doc, children[k]);
+		json_array_foreach(arr, i, e) {
+			if (oci_descriptor_from_json(e, &c))
+				continue;
+			ret = walk(st, &c, depth + 1, cb, ctx, err);
+			if (ret)
+				break;
+		}
+	}
+	json_decref(doc);
+	return ret;
+}
+
+int store_walk(struct store *st, const struct oci_descriptor *top,
+	       int (*cb)(const struct oci_descriptor *d, bool present, void *ctx), void *ctx,
+	       struct gadget_err *err)
+{
+	return walk(st, top, 0, cb, ctx, err);
+}
+
+struct digest_set {
+	char (*v)[OCI_DIGEST_MAX];
+	size_t n, cap;
+};
+
+static int set_add(const struct oci_descriptor *d, bool present, void *ctx)
+{
+	struct digest_set *s = ctx;
+	size_t i;
+
+	(void)present;
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i], d->digest))
+			return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		void *v = realloc(s->v, cap * sizeof(*s->v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	memcpy(s->v[s->n++], d->digest, OCI_DIGEST_MAX);
+	return 0;
+}
+
+static bool set_has(const struct digest_set *s, const char *digest)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i], digest))
+			return true;
+	return false;
+}
+
+/* Every blob reachable from index.json, tagged or not (.sig tags included). */
+static int reachable(struct store *st, struct digest_set *set, struct gadget_err *err)
+{
+	struct oci_descriptor d;
+	json_t *idx, *e;
+	size_t i;
+	int ret;
+
+	ret = store_index_load(st, &idx, err);
+	if (ret)
+		return ret;
+	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
+		if (oci_descriptor_from_json(e, &d))
+			continue;
+		ret = store_walk(st, &d, set_add, set, err);
+		if (ret)
+			break;
+	}
+	json_decref(idx);
+	return ret;
+}
+
+int store_gc(struct store *st, struct gadget_err *err)
+{
+	struct digest_set set = { 0 };
+	char dir[PATH_MAX], path[PATH_MAX * 2], digest[OCI_DIGEST_MAX];
+	struct dirent *de;
+	DIR *d;
+	int ret;
+
+	/* Another process holding the store may have written blobs it has not tagged yet. */
+	if (store_gc_lock(st))
+		return 0;
+	ret = store_lock(st);
+	if (ret) {
+		store_gc_unlock(st);
+		return gadget_err_set(err, -ret, "store %s: cannot lock", store_path(st));
+	}
+	ret = reachable(st, &set, err);
+	snprintf(dir, sizeof(dir), "%s/blobs/sha256", store_path(st));
+	d = ret ? NULL : opendir(dir);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(digest, sizeof(digest), "sha256:%.64s", de->d_name);
+		if (set_has(&set, digest))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	free(set.v);
+	store_unlock(st, 0);
+	store_gc_unlock(st);
+	return ret;
+}
+
+static int problem(struct store_check_report *rep, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int problem(struct store_check_report *rep, const char *fmt, ...)
+{
+	char **v = realloc(rep->problems, (rep->nr_problems + 1) * sizeof(*v));
+	va_list ap;
+	int n;
+
+	if (!v)
+		return -ENOMEM;
+	rep->problems = v;
+	va_start(ap, fmt);
+	n = vasprintf(&v[rep->nr_problems], fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	rep->nr_problems++;
+	return 0;
+}
+
+static int check_blob_file(struct store *st, const char *name, struct store_check_report *rep,
+			   bool repair)
+{
+	char digest[OCI_DIGEST_MAX], got[OCI_DIGEST_MAX], path[PATH_MAX];
+	void *data;
+	size_t len;
+
+	snprintf(digest, sizeof(digest), "sha256:%.64s", name);
+	snprintf(path, sizeof(path), "%s/blobs/sha256/%s", store_path(st), name);
+	rep->blobs++;
+	if (!oci_digest_valid(digest) || strlen(name) != 64) {
+		rep->bad_blobs++;
+		return problem(rep, "blobs/sha256/%s: not a sha256 digest name", name);
+	}
+	if (store_read_blob(st, digest, &data, &len, NULL)) {
+		rep->bad_blobs++;
+		return problem(rep, "blobs/sha256/%s: unreadable", name);
+	}
+	oci_digest_compute(data, len, got);
+	free(data);
+	if (!strcmp(got, digest))
+		return 0;
+	rep->bad_blobs++;
+	if (repair && !unlink(path))
+		rep->removed++;
+	return problem(rep, "blobs/sha256/%s: content has digest %s%s", name, got,
+		       repair ? " (removed)" : "");
+}
+
+struct check_ctx {
+	struct store *st;
+	struct store_check_report *rep;
+	const char *ref;
+};
+
+static int check_reach(const struct oci_descriptor *d, bool present, void *ctx)
+{
+	struct check_ctx *c = ctx;
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (!present) {
+		c->rep->missing_blobs++;
+		return problem(c->rep, "%s: blob %s is missing", c->ref, d->digest);
+	}
+	if (!store_blob_path(c->st, d->digest, path, sizeof(path)) && !stat(path, &sb) &&
+	    sb.st_size != d->size) {
+		c->rep->missing_blobs++;
+		return problem(c->rep, "%s: blob %s has %lld bytes, its descriptor says %lld", c->ref,
+			       d->digest, (long long)sb.st_size, (long long)d->size);
+	}
+	return 0;
+}
+
+int store_check(struct store *st, bool repair, struct store_check_report *rep,
+		struct gadget_err *err)
+{
+	char dir[PATH_MAX], path[PATH_MAX * 2];
+	struct oci_descriptor d;
+	struct check_ctx c = { st, rep, NULL };
+	struct dirent *de;
+	json_t *idx, *e;
+	size_t i;
+	DIR *dp;
+	int ret;
+
+	memset(rep, 0, sizeof(*rep));
+	ret = store_lock(st);
+	if (ret)
+		return gadget_err_set(err, -ret, "store %s: cannot lock", store_path(st));
+	snprintf(dir, sizeof(dir), "%s/blobs/sha256", store_path(st));
+	dp = opendir(dir);
+	while (!ret && dp && (de = readdir(dp)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			ret = check_blob_file(st, de->d_name, rep, repair);
+	if (dp)
+		closedir(dp);
+	ret = ret ?: store_index_load(st, &idx, err);
+	if (ret)
+		return store_unlock(st, ret);
+	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
+		const char *name = json_string_value(json_object_get(
+			json_object_get(e, "annotations"), "org.opencontainers.image.ref.name"));
+		unsigned int before = rep->missing_blobs;
+
+		c.ref = name ? name : "(untagged)";
+		if (oci_descriptor_from_json(e, &d)) {
+			rep->bad_tags++;
+			problem(rep, "index.json: entry %zu is not a valid descriptor", i);
+			continue;
+		}
+		ret = store_walk(st, &d, check_reach, &c, err);
+		if (ret)
+			break;
+		if (rep->missing_blobs != before)
+			rep->bad_tags++;
+	}
+	json_decref(idx);
+	/* Leftovers of interrupted writes: only safe to remove when nobody else writes. */
+	snprintf(dir, sizeof(dir), "%s/tmp", store_path(st));
+	dp = opendir(dir);
+	while (!ret && dp && (de = readdir(dp))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		rep->temp_files++;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (repair && !store_gc_lock(st)) {
+			if (!unlink(path))
+				rep->removed++;
+			store_gc_unlock(st);
+		}
+		problem(rep, "tmp/%s: leftover temporary file%s", de->d_name,
+			repair ? " (removed)" : "");
+	}
+	if (dp)
+		closedir(dp);
+	return store_unlock(st, ret);
+}
+
+void store_check_report_free(struct store_check_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nr_problems; i++)
+		free(rep->problems[i]);
+	free(rep->problems);
+	memset(rep, 0, sizeof(*rep));
+}

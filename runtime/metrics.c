@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * counter_/gauge_/hist_ maps -> Prometheus text exposition format 0.0.4
+ * (https://prometheus.io/docs/instrumenting/exposition_formats/).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "runtime/metrics.h"
+
+/* Must match struct gadget_hist in bpf-headers/gadget/macros.h. */
+#define METRICS_HIST_SLOTS 32
+struct metrics_hist {
+	uint64_t slots[METRICS_HIST_SLOTS];
+	uint64_t sum;
+	uint64_t count;
+};
+
+struct metric_map {
+	const struct gadget_map *def;
+	enum map_role role;
+	int fd;
+};
+
+struct metrics {
+	char *ns;
+	struct metric_map *maps;
+	unsigned int nr_maps;
+};
+
+static const struct {
+	const char *prefix;
+	enum map_role role;
+	const char *type;	/* the exposition format's TYPE */
+	const char *suffix;	/* appended to the metric name */
+	uint32_t value_size;
+} metric_kinds[] = {
+	{ "counter_", MAP_ROLE_COUNTER,   "counter",   "_total", sizeof(uint64_t) },
+	{ "gauge_",   MAP_ROLE_GAUGE,     "gauge",     "",	     sizeof(int64_t) },
+	{ "hist_",    MAP_ROLE_HISTOGRAM, "histogram", "",	     sizeof(struct metrics_hist) },
+};
+
+static int kind_of(enum map_role role)
+{
+	for (unsigned int i = 0; i < sizeof(metric_kinds) / sizeof(metric_kinds[0]); i++)
+		if (metric_kinds[i].role == role)
+			return (int)i;
+	return -1;
+}
+
+enum map_role metrics_map_role(const struct gadget_map *map)
+{
+	if (kind_of(map->role) >= 0)
+		return map->role;
+	for (unsigned int i = 0; i < sizeof(metric_kinds) / sizeof(metric_kinds[0]); i++)
+		if (!strncmp(map->name, metric_kinds[i].prefix, strlen(metric_kinds[i].prefix)))
+			return metric_kinds[i].role;
+	return MAP_ROLE_NONE;
+}
+
+/* Metric and label names: [a-zA-Z_][a-zA-Z0-9_]* (colons are for recording rules). */
+static void put_name(FILE *out, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		char c = *p;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+			  (p != s && c >= '0' && c <= '9');
+
+		fputc(ok ? c : '_', out);
+	}
+}
+
+static void put_metric_name(FILE *out, const struct metrics *m, const struct metric_map *mm,
+			    const char *suffix)
+{
+	const char *name = mm->def->name;
+	const char *prefix = metric_kinds[kind_of(mm->role)].prefix;
+
+	if (!strncmp(name, prefix, strlen(prefix)))
+		name += strlen(prefix);
+	put_name(out, m->ns);
+	fputc('_', out);
+	put_name(out, name);
+	fputs(suffix, out);
+}
+
+/* Label values escape backslash, double quote and newline (format 0.0.4). */
+static void put_label_char(FILE *out, char c)
+{
+	if (c == '\\' || c == '"')
+		fputc('\\', out);
+	if (c == '\n') {
+		fputs("\\n", out);
+		return;
+	}
+	fputc(c, out);
+}
+
+static uint64_t field_raw(const struct gadget_field *f, const uint8_t *rec)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, rec + f->offset, f->size > 8 ? 8 : f->size);
+	if (f->bit_size) {
+		v >>= f->bit_offset;
+		if (f->bit_size < 64)
+			v &= (1ull << f->bit_size) - 1;
+	}
+	return v;
+}
+
+static int64_t field_signed(const struct gadget_field *f, uint64_t v)
+{
+	unsigned int bits = f->bit_size ? f->bit_size : f->size * 8;
+
+	if (bits < 64 && (v & (1ull << (bits - 1))))
+		v |= ~0ull << bits;
+	return (int64_t)v;
+}
+
+static void put_label_value(FILE *out, const struct gadget_field *f, const uint8_t *rec)
+{
+	uint64_t v;
+
+	switch (f->kind) {
+	case FIELD_STRING:
+		for (uint32_t i = 0; i < f->size && rec[f->offset + i]; i++)
+			put_label_char(out, (char)rec[f->offset + i]);
+		return;
+	case FIELD_BYTES:
+		for (uint32_t i = 0; i < f->size; i++)
+			fprintf(out, "%02x", rec[f->offset + i]);
+		return;
+	case FIELD_FLOAT:
+		if (f->size == sizeof(float)) {
+			float x;
+
+			memcpy(&x, rec + f->offset, sizeof(x));
+			fprintf(out, "%g", x);
+		} else {
+			double x;
+
+			memcpy(&x, rec + f->offset, sizeof(x));
+			fprintf(out, "%g", x);
+		}
+		return;
+	default:
+		break;
+	}
+	v = field_raw(f, rec);
+	switch (f->kind) {
+	case FIELD_BOOL:
+		fputs(v ? "true" : "false", out);
+		return;
+	case FIELD_ENUM:
+		for (unsigned int i = 0; i < f->nr_enum_vals; i++)
+			if ((uint64_t)f->enum_vals[i].value == v) {
+				fputs(f->enum_vals[i].name, out);
+				return;
+			}
+		fprintf(out, "%" PRId64, field_signed(f, v));
+		return;
+	case FIELD_FLAGS: {
+		bool first = true;
+
+		for (unsigned int i = 0; i < f->nr_enum_vals && v; i++) {
+			uint64_t bit = (uint64_t)f->enum_vals[i].value;
+
+			if (bit && (v & bit) == bit) {
+				fprintf(out, "%s%s", first ? "" : "|", f->enum_vals[i].name);
+				v &= ~bit;
+				first = false;
+			}
+		}
+		if (v || first)
+			fprintf(out, "%s0x%" PRIx64, first ? "" : "|", v);
+		return;
+	}
+	case FIELD_INT:
+		fprintf(out, "%" PRId64, field_signed(f, v));
+		return;
+	default:
+		fprintf(out, "%" PRIu64, v);
+		return;
+	}
+}
+
+/* {a="1",b="x"} from the key's fields; "" when the key carries nothing. */
+static char *labels_of(const struct gadget_map *def, const uint8_t *key)
+{
+	const struct gadget_type *t = def->key;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	bool scalar;
+
+	if (!out)
+		return NULL;
+	/* a one-entry array has nothing to tell apart */
+	if (def->type == BPF_MAP_TYPE_ARRAY && def->max_entries == 1)
+		t = NULL;
+	scalar = t && (!t->name || strncmp(t->name, "struct ", 7));
+	if (t && t->nr_fields) {
+		fputc('{', out);
+		for (unsigned int i = 0; i < t->nr_fields; i++) {
+			const struct gadget_field *f = &t->fields[i];
+
+			if (i)
+				fputc(',', out);
+			put_name(out, scalar ? "key" : f->name);
+			fputs("=\"", out);
+			put_label_value(out, f, key);
+			fputc('"', out);
+		}
+		fputc('}', out);
+	} else if (!t && !(def->type == BPF_MAP_TYPE_ARRAY && def->max_entries == 1)) {
+		/* no BTF for the key: its bytes */
+		fputs("{key=\"", out);
+		for (uint32_t i = 0; i < def->key_size; i++)
+			fprintf(out, "%02x", key[i]);
+		fputs("\"}", out);
+	}
+	fclose(out);
+	return buf;
+}
+
+struct sample {
+	char *labels;
+	uint8_t *value;		/* summed over CPUs for per-CPU maps */
+};
+
+static int sample_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sample *)a)->labels, ((const struct sample *)b)->labels);
+}
+
+static bool is_percpu(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+/* Every u64 word of the value is summed over CPUs: counts, sums, slots. */
+static void sum_percpu(uint8_t *dst, const uint8_t *src, uint32_t size, int ncpus)
+{
+	uint32_t stride = (size + 7) & ~7u;
+
+	memset(dst, 0, size);
+	for (int c = 0; c < ncpus; c++)
+		for (uint32_t w = 0; w + 8 <= size; w += 8) {
+			uint64_t a, b;
+
+			memcpy(&a, dst + w, 8);
+			memcpy(&b, src + (size_t)c * stride + w, 8);
+			a += b;
+			memcpy(dst + w, &a, 8);
+		}
+}
+
+static void samples_free(struct sample *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(s[i].labels);
+		free(s[i].value);
+	}
+	free(s);
+}
+
+static int read_samples(const struct metric_map *mm, struct sample **out, size_t *nr)
+{
+	const struct gadget_map *def = mm->def;
+	bool percpu = is_percpu(def->type);
+	int ncpus = percpu ? libbpf_num_possible_cpus() : 1;
+	size_t vbuf_size = percpu ? (size_t)ncpus * ((def->value_size + 7) & ~7u) : def->value_size;
+	uint8_t *key = calloc(1, def->key_size + 1), *next = calloc(1, def->key_size + 1);
+	uint8_t *vbuf = calloc(1, vbuf_size);
+	struct sample *s = NULL;
+	size_t n = 0, cap = 0;
+	void *prev = NULL;
+	int err = 0;
+
+	if (ncpus < 0 || !key || !next || !vbuf) {
+		err = ncpus < 0 ? ncpus : -ENOMEM;
+		goto out;
+	}
+	while (!bpf_map_get_next_key(mm->fd, prev, next)) {
+		memcpy(key, next, def->key_size);
+		prev = key;
+		if (bpf_map_lookup_elem(mm->fd, key, vbuf))
+			continue;	/* deleted meanwhile */
+		if (n == cap) {
+			struct sample *ns = realloc(s, (cap = cap ? cap * 2 : 16) * sizeof(*s));
+
+			if (!ns) {
+				err = -ENOMEM;
+				goto out;
+			}
+			s = ns;
+		}
+		s[n].labels = labels_of(def, key);
+		s[n].value = malloc(def->value_size);
+		if (!s[n].labels || !s[n].value) {
+			n++;
+			err = -ENOMEM;
+			goto out;
+		}
+		if (percpu)
+			sum_percpu(s[n].value, vbuf, def->value_size, ncpus);
+		else
+			memcpy(s[n].value, vbuf, def->value_size);
+		n++;
+	}
+	if (n)
+		qsort(s, n, sizeof(*s), sample_cmp);
+out:
+	free(key);
+	free(next);
+	free(vbuf);
+	if (err) {
+		samples_free(s, n);
+		return err;
+	}
+	*out = s;
+	*nr = n;
+	return 0;
+}
+
+/* Histogram labels: the key's labels plus le="..." (kept in one brace pair). */
+static void put_bucket(FILE *out, const struct metrics *m, const struct metric_map *mm,
+		       const char *labels, const char *le, uint64_t v)
+{
+	put_metric_name(out, m, mm, "_bucket");
+	if (*labels)
+		fprintf(out, "%.*s,le=\"%s\"} %" PRIu64 "\n", (int)strlen(labels) - 1, labels, le, v);
+	else
+		fprintf(out, "{le=\"%s\"} %" PRIu64 "\n", le, v);
+}
+
+static void put_histogram(FILE *out, const struct metrics *m, const struct metric_map *mm,
+			  const struct sample *s)
+{
+	struct metrics_hist h;
+	uint64_t cum = 0;
+	char le[32];
+
+	memcpy(&h, s->value, sizeof(h));
+	for (int i = 0; i < METRICS_HIST_SLOTS; i++) {
+		cum += h.slots[i];
+		snprintf(le, sizeof(le), "%" PRIu64, ((uint64_t)2 << i) - 1);
+		put_bucket(out, m, mm, s->labels, le, cum);
+	}
+	/* +Inf is the total count, which the program kept alongside the slots */
+	put_bucket(out, m, mm, s->labels, "+Inf", h.count > cum ? h.count : cum);
+	put_metric_name(out, m, mm, "_sum");
+	fprintf(out, "%s %" PRIu64 "\n", s->labels, h.sum);
+	put_metric_name(out, m, mm, "_count");
+	fprintf(out, "%s %" PRIu64 "\n", s->labels, h.count > cum ? h.count : cum);
+}
+
+static int render_map(FILE *out, const struct metrics *m, const struct metric_map *mm)
+{
+	int k = kind_of(mm->role);
+	const char *suffix = metric_kinds[k].suffix;
+	struct sample *s = NULL;
+	size_t n = 0;
+	int err = read_samples(mm, &s, &n);
+
+	if (err)
+		return err;
+	fputs("# HELP ", out);
+	put_metric_name(out, m, mm, suffix);
+	fprintf(out, " %s of gadget map %s\n", metric_kinds[k].type, mm->def->name);
+	fputs("# TYPE ", out);
+	put_metric_name(out, m, mm, suffix);
+	fprintf(out, " %s\n", metric_kinds[k].type);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t u;
+
+		if (mm->role == MAP_ROLE_HISTOGRAM) {
+			put_histogram(out, m, mm, &s[i]);
+			continue;
+		}
+		memcpy(&u, s[i].value, sizeof(u));
+		put_metric_name(out, m, mm, suffix);
+		if (mm->role == MAP_ROLE_GAUGE)
+			fprintf(out, "%s %" PRId64 "\n", s[i].labels, (int64_t)u);
+		else
+			fprintf(out, "%s %" PRIu64 "\n", s[i].labels, u);
+	}
+	samples_free(s, n);
+	return 0;
+}
+
+int metrics_render(struct metrics *m, char **text, size_t *len, struct gadget_err *err)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+	int ret = 0;
+
+	if (!out)
+		return gadget_err_set(err, errno, "metrics: %s", strerror(errno));
+	for (unsigned int i = 0; i < m->nr_maps && !ret; i++) {
+		ret = render_map(out, m, &m->maps[i]);
+		if (ret)
+			gadget_err_set(err, -ret, "metrics: reading map %s: %s",
+				       m->maps[i].def->name, strerror(-ret));
+	}
+	fclose(out);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	*text = buf;
+	*len = size;
+	return 0;
+}
+
+int metrics_new(const char *ns, struct metrics **out, struct gadget_err *err)
+{
+	struct metrics *m = calloc(1, sizeof(*m));
+
+	if (!m || !(m->ns = strdup(ns && *ns ? ns : "gadget"))) {
+		free(m);
+		return gadget_err_set(err, ENOMEM, "metrics: out of memory");
+	}
+	*out = m;
+	return 0;
+}
+
+void metrics_free(struct metrics *m)
+{
+	if (!m)
+		return;
+	free(m->maps);
+	free(m->ns);
+	free(m);
+}
+
+unsigned int metrics_count(const struct metrics *m)
+{
+	return m->nr_maps;
+}
+
+int metrics_add_map(struct metrics *m, const struct gadget_map *def, int fd, struct gadget_err *err)
+{
+	enum map_role role = metrics_map_role(def);
+	struct metric_map *nm;
+	int k = kind_of(role);
+
+	if (k < 0)
+		return gadget_err_set(err, EINVAL, "map %s: not a counter_, gauge_ or hist_ map",
+				      def->name);
+	if (def->value_size != metric_kinds[k].value_size)
+		return gadget_err_set(err, EINVAL,
+				      "map %s: a %s map's value must be %u bytes (%s), not %u",
+				      def->name, metric_kinds[k].type, metric_kinds[k].value_size,
+				      role == MAP_ROLE_HISTOGRAM ? "struct gadget_hist" :
+				      role == MAP_ROLE_GAUGE ? "__s64" : "__u64",
+				      def->value_size);
+	nm = realloc(m->maps, (m->nr_maps + 1) * sizeof(*nm));
+	if (!nm)
+		return gadget_err_set(err, ENOMEM, "metrics: out of memory");
+	m->maps = nm;
+	m->maps[m->nr_maps++] = (struct metric_map){ def, role, fd };
+	return 0;
+}
+
+int metrics_add_object(struct metrics *m, const struct gadget_info *info,
+		       struct bpf_object *obj, struct gadget_err *err)
+{
+	int n = 0;
+
+	for (unsigned int i = 0; i < info->nr_maps; i++) {
+		const struct gadget_map *def = &info->maps[i];
+		struct bpf_map *map;
+		int ret;
+
+		if (metrics_map_role(def) == MAP_ROLE_NONE)
+			continue;
+		map = bpf_object__find_map_by_name(obj, def->name);
+		if (!map || bpf_map__fd(map) < 0)
+			return gadget_err_set(err, ENOENT, "metrics: map %s is not loaded", def->name);
+		ret = metrics_add_map(m, def, bpf_map__fd(map), err);
+		if (ret)
+			return ret;
+		n++;
+	}
+	return n;
+}

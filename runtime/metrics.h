@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_RUNTIME_METRICS_H
+#define GADGET_RUNTIME_METRICS_H
+
+/*
+ * Metrics: a gadget declares them with map name prefixes (or the
+ * GADGET_COUNTER / GADGET_GAUGE / GADGET_HISTOGRAM macros):
+ *
+ *   counter_NAME  value __u64            -> NS_NAME_total   (counter)
+ *   gauge_NAME    value __s64            -> NS_NAME         (gauge)
+ *   hist_NAME     value struct gadget_hist (32 log2 slots + sum + count)
+ *                                        -> NS_NAME_bucket{le=..}, _sum, _count
+ *
+ * NS is the gadget name (characters outside [a-zA-Z0-9_] become '_').
+ * The members of the key type become labels (nested members "a.b" as
+ * "a_b"), the value the sample.  Slot i of a histogram holds the values v
+ * with floor(log2(v)) == i (0 and 1 in slot 0): its upper bound le is
+ * 2^(i+1) - 1, buckets are emitted cumulative, all 32 plus +Inf.
+ * Output: the Prometheus text exposition format 0.0.4.
+ */
+#include <stddef.h>
+
+#include "base/err.h"
+#include "validator/gadget_info.h"
+
+struct bpf_object;
+struct metrics;
+struct metrics_server;
+
+#define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+/* Which metric a map is: its role, or its name prefix (MAP_ROLE_NONE if not a metric). */
+enum map_role metrics_map_role(const struct gadget_map *map);
+
+/* ns: metric name prefix, usually the gadget name (NULL: "gadget"). */
+int metrics_new(const char *ns, struct metrics **out, struct gadget_err *err);
+void metrics_free(struct metrics *m);
+/* One metric map: def describes it (not copied, must outlive m), fd is its map. */
+int metrics_add_map(struct metrics *m, const struct gadget_map *def, int fd, struct gadget_err *err);
+/* Every metric map of info, found by name in a loaded obj.  Returns how many. */
+int metrics_add_object(struct metrics *m, const struct gadget_info *info,
+		       struct bpf_object *obj, struct gadget_err *err);
+unsigned int metrics_count(const struct metrics *m);
+
+/* The exposition text of every map now; *text is malloc'ed. */
+int metrics_render(struct metrics *m, char **text, size_t *len, struct gadget_err *err);
+
+/*
+ * Serve GET /metrics on addr ("127.0.0.1:9090", "[::1]:9090", ":9090";
+ * port 0 picks a free one) from a thread of libmicrohttpd's own.
+ * m must outlive the server.
+ */
+int metrics_server_start(const char *addr, struct metrics *m, struct metrics_server **out,
+			 struct gadget_err *err);
+unsigned short metrics_server_port(const struct metrics_server *s);
+void metrics_server_stop(struct metrics_server *s);
+
+#endif

@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# Enrichment: events from processes in "containers" (new mount namespaces in
+# cgroups named the way container runtimes name them) carry the container.
+
+load helpers
+load enrich
+
+setup() {
+	common_setup
+	require_run
+	ID=$(random_id)
+	ID2=$(random_id)
+	POD=0f5e7a2c-1b3d-4e5f-8a9b-$(random_id | cut -c1-12)
+	IN=$(make_marker incontainer)
+	IN2=$(make_marker inpod)
+	HOST=$(make_marker onhost)
+}
+
+teardown() {
+	stop_all
+}
+
+# Events of comm $2 in JSON lines file $1, as "container_id runtime container pod_uid" lines.
+events_of() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    e = json.loads(line)
+    if e.get("comm") == sys.argv[2]:
+        print(e.get("container_id", ""), e.get("runtime", "") or "-",
+              e.get("container", "") or "-", e.get("pod_uid", "") or "-")
+PY
+}
+
+@test "events from a docker-like container carry its id and runtime, host events none" {
+	obj=$(compile_fixture enrich/execs.bpf.c)
+	start_container "system.slice/docker-$ID.scope" "$IN"
+	start_host_loop "$HOST"
+
+	gadget run "$obj" -o json --timeout 3 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+
+	run events_of "$BATS_TEST_TMPDIR/out" incontainer
+	assert_success
+	assert_line --index 0 "$ID docker ${ID:0:12} -"
+	# every event of the container says so, not only the first
+	refute_line --regexp "^ "
+	refute_line --partial " -  "
+	[ "$(echo "$output" | sort -u | wc -l)" -eq 1 ]
+
+	run events_of "$BATS_TEST_TMPDIR/out" onhost
+	assert_success
+	assert_line --index 0 " - - -"
+	[ "$(echo "$output" | sort -u | wc -l)" -eq 1 ]
+}
+
+@test "a kubepods cri-containerd container carries the pod uid" {
+	obj=$(compile_fixture enrich/execs.bpf.c)
+	start_container "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${POD//-/_}.slice/cri-containerd-$ID2.scope" "$IN2"
+
+	gadget run "$obj" -o json --timeout 2 >"$BATS_TEST_TMPDIR/out"
+
+	run events_of "$BATS_TEST_TMPDIR/out" inpod
+	assert_line --index 0 "$ID2 containerd ${ID2:0:12} $POD"
+}
+
+@test "--container keeps only that container's events, filtered in the kernel" {
+	obj=$(compile_fixture enrich/execs.bpf.c)
+	start_container "system.slice/docker-$ID.scope" "$IN"
+	start_container "kubepods/besteffort/pod$POD/$ID2" "$IN2"
+	start_host_loop "$HOST"
+
+	gadget run "$obj" -o json --timeout 3 --container "${ID:0:12}" >"$BATS_TEST_TMPDIR/out"
+
+	run events_of "$BATS_TEST_TMPDIR/out" incontainer
+	assert_line --index 0 "$ID docker ${ID:0:12} -"
+	# nothing from the other container or from the host
+	run events_of "$BATS_TEST_TMPDIR/out" inpod
+	assert_output ""
+	run events_of "$BATS_TEST_TMPDIR/out" onhost
+	assert_output ""
+	run grep -c . "$BATS_TEST_TMPDIR/out"
+	[ "$output" -ge 5 ]
+	run grep -v "\"container_id\": *\"$ID\"" "$BATS_TEST_TMPDIR/out"
+	assert_output ""
+}
+
+@test "--container with an id prefix or pod uid; an unknown name is an error" {
+	obj=$(compile_fixture enrich/execs.bpf.c)
+	start_container "kubepods/besteffort/pod$POD/$ID2" "$IN2"
+
+	gadget run "$obj" -o json --timeout 2 --container "$POD" >"$BATS_TEST_TMPDIR/out"
+	run events_of "$BATS_TEST_TMPDIR/out" inpod
+	assert_line --index 0 "$ID2 kubernetes ${ID2:0:12} $POD"
+
+	run gadget run "$obj" -o json --timeout 1 --container nosuchcontainer
+	assert_failure 1
+	assert_output --partial "nosuchcontainer"
+}
+
+@test "a gadget reporting only a pid is enriched through the pid tracker" {
+	obj=$(compile_fixture enrich/execs_pid.bpf.c)
+	start_container "system.slice/docker-$ID.scope" "$IN"
+	start_host_loop "$HOST"
+
+	gadget run "$obj" -o json --timeout 3 >"$BATS_TEST_TMPDIR/out"
+
+	run events_of "$BATS_TEST_TMPDIR/out" incontainer
+	assert_line --index 0 "$ID docker ${ID:0:12} -"
+	run events_of "$BATS_TEST_TMPDIR/out" onhost
+	assert_line --index 0 " - - -"
+	# the tracker's programs are gone with the run
+	run bpf_prog_ids_named pidmntns_
+	assert_output ""
+}
+
+@test "enriched fields can be filtered with -F" {
+	obj=$(compile_fixture enrich/execs.bpf.c)
+	start_container "system.slice/docker-$ID.scope" "$IN"
+	start_host_loop "$HOST"
+
+	gadget run "$obj" -o json --timeout 3 -F "container=${ID:0:12}" >"$BATS_TEST_TMPDIR/out"
+
+	run events_of "$BATS_TEST_TMPDIR/out" incontainer
+	assert_line --index 0 "$ID docker ${ID:0:12} -"
+	run events_of "$BATS_TEST_TMPDIR/out" onhost
+	assert_output ""
+}

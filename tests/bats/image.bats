@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# Gadget images in the local store: pack, list, inspect, tag, rmi, store check,
+# and two witnesses no one here wrote: skopeo reading our layout.
+
+load helpers
+load packager
+
+setup() {
+	common_setup
+	export SOURCE_DATE_EPOCH=1700000000
+}
+
+@test "pack -> images -> inspect shows the gadget's analysis" {
+	digest=$(pack_image execsnoop:v1)
+	[[ $digest == sha256:* ]]
+
+	run gadget images
+	assert_success
+	assert_line --regexp "^NAME +TAG +DIGEST +CATEGORY +SIZE +CREATED$"
+	assert_line --regexp "^execsnoop +v1 +${digest:0:19} +tracer +[0-9.]+kB +2023-11-14T22:13:20Z$"
+
+	run gadget inspect execsnoop:v1
+	assert_success
+	assert_line "Digest:      $digest"
+	assert_line "MediaType:   application/vnd.oci.image.manifest.v1+json"
+	assert_line "Category:    tracer"
+	assert_line "Signature:   none"
+	assert_line --regexp "^  trace_exec +tracepoint/syscalls/sys_enter_execve$"
+	assert_line --regexp "^  print_exec +print "
+	assert_line --regexp "^  comm +gadget_comm +off 20 +size 16 "
+	assert_line --regexp "^  target_pid +default 0"
+
+	run gadget inspect -o json execsnoop:v1
+	assert_success
+	echo "$output" | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+m = j["manifest"]
+assert m["config"]["mediaType"] == "application/ebpf.oci.image.config.v1+json", m
+assert [l["mediaType"] for l in m["layers"]] == ["application/ebpf.oci.image.program.v1+binary"]
+a = m["annotations"]
+assert a["org.opencontainers.image.created"] == "2023-11-14T22:13:20Z", a
+assert a["org.opencontainers.image.title"] == "execsnoop", a
+assert j["config"]["gadget"]["category"] == "tracer"
+assert j["config"]["architecture"] == "amd64"
+'
+}
+
+@test "the stored layer is the object, byte for byte" {
+	compile_fixture "$BATS_TEST_TMPDIR/x.o"
+	pack_image execsnoop:v1 amd64="$BATS_TEST_TMPDIR/x.o"
+	layer=$(gadget inspect -o json execsnoop:v1 |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["manifest"]["layers"][0]["digest"][7:])')
+	cmp "$GADGET_STORE/blobs/sha256/$layer" "$BATS_TEST_TMPDIR/x.o"
+}
+
+@test "rebuilding from the same source gives the same manifest digest" {
+	compile_fixture "$BATS_TEST_TMPDIR/a.o"
+	d1=$(pack_image one:v1 amd64="$BATS_TEST_TMPDIR/a.o")
+	compile_fixture "$BATS_TEST_TMPDIR/b.o"
+	d2=$(GADGET_STORE="$BATS_TEST_TMPDIR/other" pack_image one:v1 amd64="$BATS_TEST_TMPDIR/b.o")
+	assert_equal "$d1" "$d2"
+	# ... and a different SOURCE_DATE_EPOCH is a different image.
+	d3=$(SOURCE_DATE_EPOCH=1700000001 pack_image one:v2 amd64="$BATS_TEST_TMPDIR/a.o")
+	[ "$d3" != "$d1" ]
+}
+
+@test "skopeo reads our layout and copies it to a fresh oci: directory" {
+	digest=$(pack_image execsnoop:v1)
+	run skopeo inspect --raw "oci:$GADGET_STORE:execsnoop:v1"
+	assert_success
+	assert_output --partial '"application/ebpf.oci.image.program.v1+binary"'
+	run skopeo copy "oci:$GADGET_STORE:execsnoop:v1" "oci:$BATS_TEST_TMPDIR/copy:execsnoop:v1"
+	assert_success
+	assert_equal "$(layout_digest "$BATS_TEST_TMPDIR/copy" execsnoop:v1)" "$digest"
+	# And back: the copy is a store gadget can read.
+	run env GADGET_STORE="$BATS_TEST_TMPDIR/copy" "$GADGET" inspect execsnoop:v1
+	assert_success
+	assert_line "Category:    tracer"
+}
+
+@test "several architectures make an image index skopeo copies whole" {
+	compile_fixture "$BATS_TEST_TMPDIR/x86.o"
+	compile_fixture "$BATS_TEST_TMPDIR/arm.o" -U__TARGET_ARCH_x86 -D__TARGET_ARCH_arm64
+	digest=$(pack_image multi:v1 amd64="$BATS_TEST_TMPDIR/x86.o" arm64="$BATS_TEST_TMPDIR/arm.o")
+	run gadget inspect multi:v1
+	assert_success
+	assert_line "MediaType:   application/vnd.oci.image.index.v1+json"
+	assert_line "Platforms:   amd64,arm64"
+	run gadget inspect --arch arm64 -o json multi:v1
+	assert_success
+	[[ $output == *'"architecture": "arm64"'* ]]
+	run gadget inspect --arch riscv64 multi:v1
+	assert_failure
+	assert_output --partial "multi:v1 has no image for architecture riscv64"
+	run skopeo copy --all "oci:$GADGET_STORE:multi:v1" "oci:$BATS_TEST_TMPDIR/copy:m"
+	assert_success
+	assert_equal "$(layout_digest "$BATS_TEST_TMPDIR/copy" m)" "$digest"
+}
+
+@test "tag and rmi: blobs go when nothing references them, shared ones stay" {
+	compile_fixture "$BATS_TEST_TMPDIR/a.o"
+	pack_image first:v1 amd64="$BATS_TEST_TMPDIR/a.o"
+	run gadget tag first:v1 localhost:5000/team/first:stable
+	assert_success
+	run gadget images
+	assert_line --regexp "^localhost:5000/team/first +stable +"
+	SOURCE_DATE_EPOCH=1 pack_image second:v1 amd64="$BATS_TEST_TMPDIR/a.o"
+	nblobs=$(ls "$GADGET_STORE/blobs/sha256" | wc -l)
+	assert_equal "$nblobs" 4	# 2 manifests, 1 config, 1 shared layer
+
+	run gadget rmi first:v1
+	assert_success
+	assert_output "Untagged: first:v1"
+	assert_equal "$(ls "$GADGET_STORE/blobs/sha256" | wc -l)" 4	# still tagged as :stable
+	run gadget rmi localhost:5000/team/first:stable
+	assert_success
+	assert_equal "$(ls "$GADGET_STORE/blobs/sha256" | wc -l)" 3
+	run gadget inspect second:v1
+	assert_success
+	run gadget rmi second:v1
+	assert_equal "$(ls "$GADGET_STORE/blobs/sha256" | wc -l)" 0
+	run gadget rmi second:v1
+	assert_failure
+	assert_output --partial "no image second:v1 in the store"
+}
+
+@test "concurrent packs into one store lose no tag" {
+	compile_fixture "$BATS_TEST_TMPDIR/a.o"
+	for i in 1 2 3 4 5 6; do
+		SOURCE_DATE_EPOCH=$i "$PACK_OBJ" "par:v$i" amd64="$BATS_TEST_TMPDIR/a.o" >/dev/null &
+	done
+	wait
+	run gadget images -o json
+	assert_success
+	n=$(echo "$output" | python3 -c 'import json,sys; print(len([i for i in json.load(sys.stdin) if i["name"] == "par"]))')
+	assert_equal "$n" 6
+	run gadget store check
+	assert_success
+	assert_output --partial "0 corrupt, 0 missing"
+}
+
+@test "store check finds a corrupt blob and a leftover temp file; --repair fixes them" {
+	digest=$(pack_image execsnoop:v1)
+	layer=$(gadget inspect -o json execsnoop:v1 |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["manifest"]["layers"][0]["digest"][7:])')
+	printf 'X' | dd of="$GADGET_STORE/blobs/sha256/$layer" bs=1 seek=100 conv=notrunc status=none
+	touch "$GADGET_STORE/tmp/blob.abandoned"
+	run gadget store check
+	assert_failure
+	assert_line --partial "blobs/sha256/$layer: content has digest sha256:"
+	assert_line "tmp/blob.abandoned: leftover temporary file"
+	run gadget store check --repair
+	assert_line --partial "(removed)"
+	[ ! -e "$GADGET_STORE/blobs/sha256/$layer" ]
+	[ ! -e "$GADGET_STORE/tmp/blob.abandoned" ]
+	run gadget store check
+	assert_failure
+	assert_line "execsnoop:v1: blob sha256:$layer is missing"
+}
+
+@test "bad references are refused with a reason" {
+	run gadget inspect 'Bad:Name'
+	assert_failure
+	assert_output --partial "invalid repository name 'Bad'"
+	run gadget inspect nothing:here
+	assert_failure
+	assert_output --partial "no image nothing:here in the store"
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# Faults between gadget and the registry, injected by tests/tools/faultproxy.py:
+# each ends in a clear error or a successful retry, and the store is never
+# left holding a partial or unverified image.
+
+load helpers
+load registry
+
+setup() {
+	common_setup
+	registry_start
+	FIX="$BATS_TEST_TMPDIR/fixture"
+	digest=$(make_oci_fixture "$FIX" v1 2000000)
+	skopeo_push_fixture "$FIX" v1 "$REGISTRY/fault/img:v1"
+	layer=$(jq -r '.layers[0].digest' "$FIX/blobs/sha256/${digest#sha256:}")
+}
+
+teardown() {
+	faultproxy_stop
+	registry_stop
+}
+
+# Nothing tagged, not the image's manifest nor the faulty layer, no temp
+# file left behind, and whatever blob is there is whole: it hashes to its name.
+assert_store_clean() {
+	if [ -e "$GADGET_STORE/index.json" ]; then
+		run grep -c "fault/img" "$GADGET_STORE/index.json"
+		assert_output 0
+	fi
+	[ ! -e "$(store_blob "$layer")" ]
+	[ ! -e "$(store_blob "$digest")" ]
+	for f in "$GADGET_STORE"/blobs/sha256/*; do
+		[ -e "$f" ] || continue
+		[ "$(sha256sum "$f" | cut -d' ' -f1)" = "$(basename "$f")" ]
+	done
+	# the store's own files only: no temp blob left in tmp/ or elsewhere
+	run find "$GADGET_STORE" -type f ! -path "*/blobs/sha256/*" ! -name index.json ! -name oci-layout ! -name ".*lock"
+	assert_output ""
+}
+
+# bats test_tags=sanitize
+@test "a blob with a wrong digest is refused and nothing is stored" {
+	faultproxy_start --match "$layer" --corrupt
+	run gadget pull "$PROXY/fault/img:v1"
+	assert_failure 1
+	assert_output --regexp "registry $PROXY: refusing blob $layer: blob digest mismatch: expected $layer, got sha256:[0-9a-f]{64}"
+	assert_store_clean
+}
+
+# bats test_tags=sanitize
+@test "a connection cut mid-blob is retried and the pull completes" {
+	faultproxy_start --match "$layer" --cut 1
+	run gadget pull "$PROXY/fault/img:v1"
+	assert_success
+	assert_output --partial "pulled $PROXY/fault/img:v1 $digest"
+	cmp "$FIX/blobs/sha256/${layer#sha256:}" "$(store_blob "$layer")"
+	run faultproxy_requests
+	[ "$(grep -c "GET /v2/fault/img/blobs/$layer" <<<"$output")" -eq 2 ]
+}
+
+@test "a connection cut every time ends in a clear error, store untouched" {
+	faultproxy_start --match "$layer" --cut 100
+	run gadget pull --retries 2 "$PROXY/fault/img:v1"
+	assert_failure 1
+	assert_output --regexp "GET /v2/fault/img/blobs/$layer: .*(reset|transfer closed|Recv failure).*after retries"
+	assert_store_clean
+}
+
+@test "500s then success: pull and push retry with backoff" {
+	faultproxy_start --match "/v2/fault/img/(blobs|manifests)" --status 500 --times 2
+	run gadget pull "$PROXY/fault/img:v1"
+	assert_success
+	assert_output --partial "$digest"
+	src="$PROXY/fault/img:v1"
+	faultproxy_stop
+
+	faultproxy_start --match "/blobs/uploads/" --status 503 --times 2
+	run gadget push "$src" "$PROXY/fault/copy:1"
+	assert_success
+	run faultproxy_requests
+	[ "$(grep -c ' 503$' <<<"$output")" -eq 2 ]
+}
+
+@test "a registry that keeps failing shows its OCI error" {
+	faultproxy_start --match "/blobs/" --status 500 --times 100
+	run gadget pull --retries 1 "$PROXY/fault/img:v1"
+	assert_failure 1
+	assert_output --partial "500 UNAVAILABLE: injected failure"
+	assert_store_clean
+}
+
+@test "slow responses past the timeout end in a clear error" {
+	faultproxy_start --match "/blobs/" --delay 4
+	SECONDS=0
+	run gadget pull --timeout 1 --retries 1 "$PROXY/fault/img:v1"
+	assert_failure 1
+	assert_output --partial "no progress for 1s (--timeout), after retries"
+	[ "$SECONDS" -lt 10 ]
+	assert_store_clean
+}
+
+@test "credentials are not sent to another host after a redirect" {
+	registry_stop
+	registry_start --auth
+	skopeo copy --quiet --dest-tls-verify=false --dest-creds "$REGISTRY_USER:$REGISTRY_PASSWORD" \
+		"oci:$FIX:v1" "docker://$REGISTRY/fault/img:v1"
+	faultproxy_start --match "/blobs/sha256:" --redirect --upstream-auth "$REGISTRY_USER:$REGISTRY_PASSWORD"
+	echo "$REGISTRY_PASSWORD" | gadget login -u "$REGISTRY_USER" --password-stdin "$PROXY"
+
+	run gadget pull "$PROXY/fault/img:v1"
+	assert_success
+	assert_output --partial "pulled $PROXY/fault/img:v1 $digest"
+	run faultproxy_requests
+	# both blobs went through the storage redirect, without the registry's credentials
+	[ "$(grep -c "^GET /v2/fault/img/blobs/sha256:[0-9a-f]* 307$" <<<"$output")" -eq 2 ]
+	[ "$(grep -c "^REDIRECTED GET /v2/fault/img/blobs/sha256:[0-9a-f]* noauth$" <<<"$output")" -eq 2 ]
+	refute_output --regexp "REDIRECTED .* auth$"
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env bats
+# gadget key / sign / verify: cosign's key-based format, checked by openssl.
+
+load helpers
+load packager
+
+setup() {
+	common_setup
+	export SOURCE_DATE_EPOCH=1700000000
+	cd "$BATS_TEST_TMPDIR"
+	digest=$(pack_image execsnoop:v1)
+}
+
+# The payload and DER signature of $1's signature image, read from the layout with python.
+extract_signature() {
+	python3 - "$GADGET_STORE" "$1" <<'PY'
+import base64, json, sys
+store, name = sys.argv[1:]
+blob = lambda d: open(f"{store}/blobs/sha256/{d[7:]}", "rb").read()
+idx = json.load(open(store + "/index.json"))
+m = [e for e in idx["manifests"] if e["annotations"]["org.opencontainers.image.ref.name"] == name][0]
+man = json.loads(blob(m["digest"]))
+layer = man["layers"][0]
+assert layer["mediaType"] == "application/vnd.dev.cosign.simplesigning.v1+json", layer
+open("payload.json", "wb").write(blob(layer["digest"]))
+open("sig.der", "wb").write(base64.b64decode(layer["annotations"]["dev.cosignproject.cosign/signature"]))
+PY
+}
+
+@test "key generate writes a P-256 key pair, the private key mode 0600" {
+	run gadget key generate
+	assert_success
+	assert_line "Private key written to cosign.key"
+	assert_equal "$(stat -c %a cosign.key)" 600
+	run openssl pkey -in cosign.key -noout -text
+	assert_success
+	assert_output --partial "NIST CURVE: P-256"
+	run openssl pkey -pubin -in cosign.pub -noout -text
+	assert_output --partial "NIST CURVE: P-256"
+	run gadget key generate
+	assert_failure
+	assert_output --partial "refusing to overwrite a key"
+}
+
+@test "sign -> verify passes; openssl accepts the signature over the payload" {
+	gadget key generate --output-key-prefix k
+	run gadget sign --key k.key execsnoop:v1
+	assert_success
+	run gadget verify --key k.pub execsnoop:v1
+	assert_success
+	assert_output "Verified OK: execsnoop:v1 is signed by k.pub"
+	run gadget inspect execsnoop:v1
+	assert_line "Signature:   execsnoop:sha256-${digest#sha256:}.sig"
+
+	extract_signature "execsnoop:sha256-${digest#sha256:}.sig"
+	run python3 -c 'import json; c = json.load(open("payload.json"))["critical"]; print(c["image"]["docker-manifest-digest"], c["type"], c["identity"]["docker-reference"])'
+	assert_output "$digest cosign container image signature execsnoop"
+	run openssl dgst -sha256 -verify k.pub -signature sig.der payload.json
+	assert_success
+	assert_output "Verified OK"
+}
+
+@test "verify with another key fails" {
+	gadget key generate --output-key-prefix k
+	gadget key generate --output-key-prefix other
+	gadget sign --key k.key execsnoop:v1
+	run gadget verify --key other.pub execsnoop:v1
+	assert_failure
+	assert_output --partial "no signature valid for key other.pub"
+	extract_signature "execsnoop:sha256-${digest#sha256:}.sig"
+	run openssl dgst -sha256 -verify other.pub -signature sig.der payload.json
+	assert_failure
+}
+
+@test "a changed manifest fails verification" {
+	gadget key generate --output-key-prefix k
+	gadget sign --key k.key execsnoop:v1
+	# Same name, different content (another build time): a new digest with no signature.
+	new=$(SOURCE_DATE_EPOCH=1700000999 pack_image execsnoop:v1)
+	[ "$new" != "$digest" ]
+	run gadget verify --key k.pub execsnoop:v1
+	assert_failure
+	assert_output --partial "execsnoop:v1 ($new) is not signed"
+	# A signature image copied onto the new digest still names the old one.
+	sig=$(layout_digest "$GADGET_STORE" "execsnoop:sha256-${digest#sha256:}.sig")
+	gadget tag "$sig" "execsnoop:sha256-${new#sha256:}.sig"
+	run gadget verify --key k.pub execsnoop:v1
+	assert_failure
+	assert_output --partial "no signature valid for key k.pub"
+}
+
+@test "a tampered payload fails verification" {
+	gadget key generate --output-key-prefix k
+	gadget sign --key k.key execsnoop:v1
+	sig=$(layout_digest "$GADGET_STORE" "execsnoop:sha256-${digest#sha256:}.sig")
+	# Rewrite the signature layer's payload (and its descriptor) keeping the signature.
+	python3 - "$GADGET_STORE" "$sig" <<'PY'
+import hashlib, json, sys
+store, sig = sys.argv[1:]
+path = lambda d: f"{store}/blobs/sha256/{d[7:]}"
+man = json.load(open(path(sig)))
+layer = man["layers"][0]
+p = json.loads(open(path(layer["digest"])).read())
+p["optional"] = {"evil": "yes"}
+data = json.dumps(p).encode()
+d = "sha256:" + hashlib.sha256(data).hexdigest()
+open(path(d), "wb").write(data)
+layer["digest"], layer["size"] = d, len(data)
+mdata = json.dumps(man).encode()
+md = "sha256:" + hashlib.sha256(mdata).hexdigest()
+open(path(md), "wb").write(mdata)
+idx = json.load(open(store + "/index.json"))
+for e in idx["manifests"]:
+    if e["digest"] == sig:
+        e["digest"], e["size"] = md, len(mdata)
+json.dump(idx, open(store + "/index.json", "w"))
+PY
+	run gadget verify --key k.pub execsnoop:v1
+	assert_failure
+	assert_output --partial "no signature valid"
+}
+
+@test "an encrypted key needs its passphrase" {
+	GADGET_KEY_PASSWORD=s3cret gadget key generate --output-key-prefix enc
+	run head -1 enc.key
+	assert_output "-----BEGIN ENCRYPTED PRIVATE KEY-----"
+	run gadget sign --key enc.key execsnoop:v1
+	assert_failure
+	assert_output --partial "wrong passphrase"
+	GADGET_KEY_PASSWORD=s3cret gadget sign --key enc.key execsnoop:v1
+	run gadget verify --key enc.pub execsnoop:v1
+	assert_success
+}
+
+@test "signatures travel with export/import and go with rmi" {
+	gadget key generate --output-key-prefix k
+	gadget sign --key k.key execsnoop:v1
+	gadget export execsnoop:v1 img.tar
+	run env GADGET_STORE="$BATS_TEST_TMPDIR/s2" "$GADGET" import img.tar
+	assert_line "Imported: execsnoop:sha256-${digest#sha256:}.sig"
+	run env GADGET_STORE="$BATS_TEST_TMPDIR/s2" "$GADGET" verify --key k.pub execsnoop:v1
+	assert_success
+	gadget rmi execsnoop:v1
+	run gadget images -a
+	refute_output --partial ".sig"
+	assert_equal "$(ls "$GADGET_STORE/blobs/sha256" | wc -l)" 0
+}

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""A small fault-injecting HTTP proxy for the registry tests (stdlib only).
+
+Sits between gadget and a plain-HTTP registry on loopback and, for requests
+whose path matches --match (a regex), injects one fault:
+
+  --corrupt          flip one byte of every matching 200 response body
+  --cut N            send half of the first N matching bodies, then drop the connection
+  --status CODE --times N
+                     answer the first N matching requests with CODE and an OCI error body
+  --delay SEC        wait SEC seconds before answering matching requests
+  --redirect         answer matching GETs with 307 to this proxy under another
+                     host name ("localhost" for "127.0.0.1"), like a registry
+                     sending blobs to a storage backend; the redirected request
+                     is logged with "auth" when it carried an Authorization
+                     header, and fetched upstream with --upstream-auth USER:PASS
+                     (the backend's own presigned access)
+
+GET /__faultproxy/health answers 200; GET /__faultproxy/log lists the
+requests seen as "METHOD PATH STATUS" lines.  Bounded: listens on loopback
+only and exits after --lifetime seconds.
+"""
+import argparse
+import base64
+import http.client
+import http.server
+import json
+import re
+import socket
+import sys
+import threading
+import time
+
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
+              "te", "trailer", "upgrade"}
+CHUNK = 256 * 1024
+
+
+class State:
+    def __init__(self, args):
+        self.args = args
+        self.lock = threading.Lock()
+        self.log = []
+        self.cut_left = args.cut
+        self.status_left = args.times
+
+    def take(self, attr):
+        with self.lock:
+            left = getattr(self, attr)
+            if left > 0:
+                setattr(self, attr, left - 1)
+                return True
+            return False
+
+
+def make_handler(state):
+    args = state.args
+    host_name, port = args.listen.rsplit(":", 1)
+    up_host, up_port = args.upstream.rsplit(":", 1)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, fmt, *a):
+            pass
+
+        def record(self, status):
+            with state.lock:
+                state.log.append(f"{self.command} {self.path} {status}")
+
+        def send_simple(self, status, body, ctype="application/json"):
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+            if not self.path.startswith("/__faultproxy/"):
+                self.record(status)
+
+        def read_body(self):
+            n = int(self.headers.get("Content-Length") or 0)
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                parts = []
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0], 16)
+                    if size == 0:
+                        self.rfile.readline()
+                        break
+                    parts.append(self.rfile.read(size))
+                    self.rfile.readline()
+                return b"".join(parts)
+            return self.rfile.read(n) if n else b""
+
+        def handle_any(self):
+            redirected = self.path.startswith("/__faultproxy/redirected/")
+            if redirected:
+                self.path = self.path[len("/__faultproxy/redirected"):]
+                with state.lock:
+                    state.log.append(f"REDIRECTED {self.command} {self.path} "
+                                     f"{'auth' if self.headers.get('Authorization') else 'noauth'}")
+            if self.path == "/__faultproxy/health":
+                return self.send_simple(200, "ok\n", "text/plain")
+            if self.path == "/__faultproxy/log":
+                with state.lock:
+                    text = "".join(line + "\n" for line in state.log)
+                data = text.encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
+            body = self.read_body()
+            matches = re.search(args.match, self.path) is not None
+            if matches and args.delay:
+                time.sleep(args.delay)
+            if matches and args.redirect and not redirected and self.command == "GET":
+                host = "localhost" if host_name == "127.0.0.1" else "127.0.0.1"
+                self.send_response(307)
+                self.send_header("Location",
+                                 f"http://{host}:{port}/__faultproxy/redirected{self.path}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                self.record(307)
+                return
+            if matches and args.status and state.take("status_left"):
+                err = {"errors": [{"code": "UNAVAILABLE",
+                                   "message": "injected failure", "detail": None}]}
+                return self.send_simple(args.status, json.dumps(err))
+            conn = http.client.HTTPConnection(up_host, int(up_port), timeout=60)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+            headers["Content-Length"] = str(len(body))
+            if redirected:
+                headers.pop("Authorization", None)
+                if args.upstream_auth:
+                    tok = base64.b64encode(args.upstream_auth.encode()).decode()
+                    headers["Authorization"] = "Basic " + tok
+            conn.request(self.command, self.path, body=body, headers=headers)
+            resp = conn.getresponse()
+            self.send_response(resp.status, resp.reason)
+            length = resp.getheader("Content-Length")
+            for k, v in resp.getheaders():
+                if k.lower() not in HOP_BY_HOP:
+                    self.send_header(k, v)
+            self.end_headers()
+            self.record(resp.status)
+            if self.command == "HEAD":
+                conn.close()
+                return
+            total = int(length) if length is not None else None
+            cut = matches and resp.status == 200 and total and state.take("cut_left")
+            sent = 0
+            flipped = False
+            while True:
+                data = resp.read(CHUNK)
+                if not data:
+                    break
+                if matches and args.corrupt and resp.status == 200 and not flipped:
+                    data = bytes([data[0] ^ 0xFF]) + data[1:]
+                    flipped = True
+                if cut and sent + len(data) >= total // 2:
+                    self.wfile.write(data[: max(0, total // 2 - sent)])
+                    self.wfile.flush()
+                    # drop the connection with bytes still owed: a reset mid-blob
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                               b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    self.close_connection = True
+                    conn.close()
+                    self.connection.close()
+                    return
+                self.wfile.write(data)
+                sent += len(data)
+            conn.close()
+
+        do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
+
+    return Handler
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--listen", required=True)
+    p.add_argument("--upstream", required=True)
+    p.add_argument("--match", default=r"/blobs/sha256:")
+    p.add_argument("--corrupt", action="store_true")
+    p.add_argument("--cut", type=int, default=0)
+    p.add_argument("--status", type=int, default=0)
+    p.add_argument("--times", type=int, default=0)
+    p.add_argument("--delay", type=float, default=0)
+    p.add_argument("--redirect", action="store_true")
+    p.add_argument("--upstream-auth", default="")
+    p.add_argument("--lifetime", type=float, default=300)
+    args = p.parse_args()
+    host, port = args.listen.rsplit(":", 1)
+    for h in (host, args.upstream.rsplit(":", 1)[0]):
+        if h not in ("127.0.0.1", "localhost", "::1"):
+            sys.exit("faultproxy: loopback addresses only")
+    srv = http.server.ThreadingHTTPServer((host, int(port)), make_handler(State(args)))
+    srv.daemon_threads = True
+    timer = threading.Timer(args.lifetime, srv.shutdown)
+    timer.daemon = True
+    timer.start()
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
