@@ -87,3 +87,13 @@ skopeo copy --quiet --dest-tls-verify=false "oci:$WORK/fix-small:v1" "docker://$
 after=$(faultproxy_requests | wc -l)
 printf '%-22s %10d %10d %8.2f\n' "re-push requests" $((mid - before)) $((after - mid)) \
 	"$(echo "($mid - $before) / ($after - $mid)" | bc -l)"
+
+# Context: what starting each program costs before any request.
+g=() s=()
+for i in $(seq "$RUNS"); do
+	t0=$(now); gadget version >/dev/null; t1=$(now); skopeo --version >/dev/null; t2=$(now)
+	g+=($(( (t1 - t0) / 1000 ))) s+=($(( (t2 - t1) / 1000 )))
+done
+gm=$(printf '%s\n' "${g[@]}" | median) sm=$(printf '%s\n' "${s[@]}" | median)
+printf '%-22s %10.1f %10.1f %8.2f\n' "process start (ms)" "$(echo "$gm / 1000" | bc -l)" \
+	"$(echo "$sm / 1000" | bc -l)" "$(echo "$gm / $sm" | bc -l)"

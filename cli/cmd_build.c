@@ -216,16 +216,9 @@ int cmd_build(int argc, char **argv)
 	if (ret)
 		return cli_fail(&err);
 	if (!a.nr_archs) {
-		/* The build file's list, else this machine. */
-		for (unsigned int i = 0; i < spec->nr_archs && a.nr_archs < MAX_ARCHS; i++) {
-			if (!compiler_arch_known(spec->archs[i])) {
-				gadget_err_set(&err, EINVAL, "%s/%s: error: unknown architecture '%s' in "
-					       "\"arch\" (known: amd64, arm64)", spec->dir, BUILD_FILE_NAME,
-					       spec->archs[i]);
-				goto fail;
-			}
+		/* The build file's list (checked by compiler_load_spec), else this machine. */
+		for (unsigned int i = 0; i < spec->nr_archs && a.nr_archs < MAX_ARCHS; i++)
 			a.archs[a.nr_archs++] = spec->archs[i];
-		}
 		if (!a.nr_archs)
 			a.archs[a.nr_archs++] = (char *)compiler_host_arch();
 	}

@@ -161,7 +161,14 @@ static void summarize(struct store *st, const char *ref, const struct oci_descri
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", ref);
 	slash = strrchr(s->name, '/');
-	colon = strrchr(slash ? slash : s->name, ':');
+	colon = strchr(slash ? slash : s->name, '@');	/* pulled by digest: no tag */
+	if (colon) {
+		*colon = '\0';
+		snprintf(s->tag, sizeof(s->tag), "<none>");
+		colon = NULL;
+	} else {
+		colon = strrchr(slash ? slash : s->name, ':');
+	}
 	if (colon) {
 		*colon = '\0';
 		snprintf(s->tag, sizeof(s->tag), "%s", colon + 1);

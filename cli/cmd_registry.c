@@ -149,8 +149,10 @@ static int reg_parse(const char *cmd, int argc, char **argv, struct reg_cli *rc)
 			rc->o.retries = (int)n;
 			break;
 		case OPT_CHUNK:
-			if (parse_num(cmd, "--chunk-size", optarg, &n) || !n)
+			if (parse_num(cmd, "--chunk-size", optarg, &n))
 				return -EXIT_USAGE;
+			if (!n)
+				return -cli_usage_error(cmd, "--chunk-size must be positive");
 			rc->o.chunk_size = n;
 			break;
 		case OPT_ARCH: rc->o.arch = optarg; break;
@@ -271,8 +273,14 @@ static void summary(const char *verb, const char *ref, const struct registry_sta
 	human(s->bytes, size, sizeof(size));
 	if (s->blobs_mounted)
 		snprintf(mounted, sizeof(mounted), ", %u mounted", s->blobs_mounted);
-	printf("%s %s %s (%u blobs sent, %u already there%s, %s, %u requests%s, %.2fs)\n",
-	       verb, ref, s->top.digest, s->blobs_sent, s->blobs_skipped, mounted, size,
+	if (s->up_to_date && !s->blobs_sent && !s->blobs_skipped && !s->blobs_mounted) {
+		printf("%s %s %s (up to date, %u requests%s, %.2fs)\n", verb, ref, s->top.digest,
+		       s->requests, s->signature ? ", signature" : "", ts_sec(t0, &now));
+		return;
+	}
+	printf("%s %s %s (%u blobs %s, %u already there%s, %s, %u requests%s, %.2fs)\n",
+	       verb, ref, s->top.digest, s->blobs_sent, strcmp(verb, "pulled") ? "sent" : "received",
+	       s->blobs_skipped, mounted, size,
 	       s->requests, s->signature ? ", signature" : "", ts_sec(t0, &now));
 }
 

@@ -1,12 +1,334 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Placeholder until the stage lands; replaced by its owner. */
+/* gadget run REF|FILE.o|DIR: the gadget author's test loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli/cli.h"
+#include "compiler/compiler.h"
+#include "packager/packager.h"
+#include "packager/sign.h"
+#include "runtime/run.h"
+#include "validator/validator.h"
+
+static const char usage_text[] =
+"Usage: gadget run REF|FILE.o|DIR [OPTIONS]\n"
+"\n"
+"Load a gadget, attach every program and show what it produces: a tracer's\n"
+"events, a topper's table every interval, a snapshotter's rows. REF is an image\n"
+"in the local store (verified first when a key is configured, see 'gadget help\n"
+"verify'), FILE.o a built object, DIR a gadget folder (built on the fly).\n"
+"\n"
+"Output:\n"
+"  -o, --output FORMAT      columns (default) or json (one object per line)\n"
+"      --fields A,B         columns to show, in this order\n"
+"  -F, --filter EXPR        FIELD=V, FIELD!=V, FIELD>V, FIELD<V, FIELD>=V, FIELD<=V,\n"
+"                           FIELD~REGEX; repeat to AND them\n"
+"      --sort FIELD[:asc|:desc]  topper order (default: first value number, desc)\n"
+"      --max-rows N         topper rows per interval\n"
+"Gadget:\n"
+"  -p, --param NAME=VALUE   set a gadget parameter (list them: gadget run X --help)\n"
+"  -t, --timeout S          stop after S seconds (default: until Ctrl-C/SIGTERM)\n"
+"  -i, --interval S         topper period (default 1), snapshot repeat\n"
+"Targets:\n"
+"      --iface NAME         interface for xdp and tc programs\n"
+"      --cgroup PATH        cgroup for cgroup programs (default: the cgroup2 root)\n"
+"      --netns PATH         network namespace for socket, sk_lookup, flow_dissector\n"
+"      --sample-freq HZ     perf_event programs: samples per second per CPU (49)\n"
+"Containers:\n"
+"      --mntns ID           only events of this mount namespace (in the kernel)\n"
+"      --pid PID            only events of PID's mount namespace\n"
+"      --container NAME     only events of this container (id prefix, name, pod uid)\n"
+"      --no-enrich          no container columns\n"
+"      --metrics-addr ADDR  serve counter_/gauge_/hist_ maps as Prometheus metrics\n"
+"Other:\n"
+"      --insecure-skip-verify  run an image without checking its signature\n"
+"  -v, --verbose            show libbpf's messages\n"
+"  -h, --help               this help; with a gadget, also its parameters\n"
+"\n"
+"Exit status: 0 when stopped by the timeout, Ctrl-C or SIGTERM, 1 on error, 2 on bad usage.\n";
+
+enum {
+	OPT_FIELDS = 256, OPT_SORT, OPT_MAX_ROWS, OPT_IFACE, OPT_CGROUP, OPT_NETNS, OPT_SAMPLE_FREQ,
+	OPT_MNTNS, OPT_PID, OPT_CONTAINER, OPT_NO_ENRICH, OPT_METRICS, OPT_SKIP_VERIFY,
+};
+
+static const struct option long_opts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "fields", required_argument, NULL, OPT_FIELDS },
+	{ "filter", required_argument, NULL, 'F' },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "max-rows", required_argument, NULL, OPT_MAX_ROWS },
+	{ "param", required_argument, NULL, 'p' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "iface", required_argument, NULL, OPT_IFACE },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "netns", required_argument, NULL, OPT_NETNS },
+	{ "sample-freq", required_argument, NULL, OPT_SAMPLE_FREQ },
+	{ "mntns", required_argument, NULL, OPT_MNTNS },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "container", required_argument, NULL, OPT_CONTAINER },
+	{ "no-enrich", no_argument, NULL, OPT_NO_ENRICH },
+	{ "metrics-addr", required_argument, NULL, OPT_METRICS },
+	{ "insecure-skip-verify", no_argument, NULL, OPT_SKIP_VERIFY },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* What the three kinds of input resolve to: the ELF and its analysis. */
+struct run_input {
+	void *obj;
+	size_t len;
+	struct gadget_info *info;
+	struct gadget_image *image;	/* owns obj and info for store images */
+};
+
+static void run_input_free(struct run_input *in)
+{
+	if (in->image) {
+		gadget_image_free(in->image);
+	} else {
+		free(in->obj);
+		gadget_info_free(in->info);
+	}
+}
+
+static int read_file(const char *path, void **buf, size_t *len, struct gadget_err *err)
+{
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return gadget_err_set(err, errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) || st.st_size <= 0 || st.st_size > (1 << 30)) {
+		close(fd);
+		return gadget_err_set(err, EINVAL, "%s: not a gadget object", path);
+	}
+	*buf = malloc(st.st_size);
+	n = *buf ? read(fd, *buf, st.st_size) : -1;
+	close(fd);
+	if (n != st.st_size) {
+		free(*buf);
+		return gadget_err_set(err, EIO, "%s: short read", path);
+	}
+	*len = st.st_size;
+	return 0;
+}
+
+static int analyze(struct run_input *in, const char *path, const char *name, const char *desc,
+		   const json_t *params_doc, const char *src_dir, struct gadget_err *err)
+{
+	struct validate_opts vo = { .obj_path = path, .name = name, .description = desc,
+				    .params_doc = params_doc, .src_dir = src_dir };
+	struct diag_list diags = {};
+	int ret = validator_analyze(in->obj, in->len, &vo, &in->info, &diags, err);
+
+	/* warnings were shown at build time; a run only needs the errors */
+	if (ret == -EINVAL) {
+		diag_list_print(&diags, stderr);
+		ret = gadget_err_set(err, EINVAL, "%s does not validate (errors above)", path);
+	}
+	diag_list_free(&diags);
+	return ret;
+}
+
+static int load_input(const char *arg, bool skip_verify, struct run_input *in, struct gadget_err *err)
+{
+	struct stat st;
+	int ret;
+
+	memset(in, 0, sizeof(*in));
+	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+		struct build_opts bo = {};
+		struct build_result res = {};
+		struct build_spec *spec;
+
+		ret = compiler_load_spec(arg, &spec, err);
+		if (ret)
+			return ret;
+		ret = compiler_build(spec, &bo, &res, err);
+		if (!ret) {
+			in->obj = res.obj;
+			in->len = res.len;
+			ret = analyze(in, arg, spec->name, spec->description, spec->params, arg, err);
+		}
+		build_spec_free(spec);
+		return ret;
+	}
+	if (stat(arg, &st) == 0) {
+		char name[256];
+		const char *base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
+
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(base, "."), base);
+		ret = read_file(arg, &in->obj, &in->len, err);
+		return ret ? ret : analyze(in, arg, name, NULL, NULL, NULL, err);
+	}
+	{
+		struct store *st_ = NULL;
+
+		ret = store_open(NULL, &st_, err);
+		if (ret)
+			return ret;
+		ret = packager_load_verified(st_, arg, NULL, skip_verify, &in->image, err);
+		store_close(st_);
+		if (ret == -ENOENT && !strchr(arg, ':') && !strchr(arg, '/'))
+			return gadget_err_set(err, ENOENT, "'%s' is not a folder, an object file or an "
+					      "image in the store (see 'gadget images')", arg);
+		if (ret)
+			return ret;
+		in->obj = in->image->obj;
+		in->len = in->image->len;
+		in->info = in->image->info;
+	}
+	return 0;
+}
+
+static int parse_seconds(const char *opt, const char *v, double *out)
+{
+	char *end;
+
+	*out = strtod(v, &end);
+	if (end == v || *end || *out < 0)
+		return cli_usage_error("run", "%s: '%s' is not a number of seconds", opt, v);
+	return 0;
+}
+
+static int parse_uint(const char *opt, const char *v, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(v, &end, 0);
+	if (errno || end == v || *end || v[0] == '-')
+		return cli_usage_error("run", "%s: '%s' is not a positive number", opt, v);
+	return 0;
+}
+
+static int push_arg(char ***v, unsigned int *n, char *s)
+{
+	char **p = realloc(*v, (*n + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	p[(*n)++] = s;
+	return 0;
+}
+
+static int mntns_of_pid(const char *pid, uint64_t *out, struct gadget_err *err)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/mnt", pid);
+	if (stat(path, &st))
+		return gadget_err_set(err, errno, "--pid %s: %s", pid, strerror(errno));
+	*out = st.st_ino;
+	return 0;
+}
 
 int cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "gadget: error: run is not implemented yet\n");
-	return EXIT_ERROR;
+	struct run_opts opts = { .output = OUTPUT_COLUMNS, .status = stderr };
+	struct gadget_err err = {};
+	struct run_input in;
+	bool help = false, skip_verify = false;
+	unsigned long long u;
+	int c, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:F:p:t:i:vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (output_kind_parse(optarg, &opts.output))
+				return cli_usage_error("run", "-o %s: use columns or json", optarg);
+			break;
+		case OPT_FIELDS: opts.fields = optarg; break;
+		case 'F': push_arg(&opts.filters, &opts.nr_filters, optarg); break;
+		case 'p': push_arg(&opts.params, &opts.nr_params, optarg); break;
+		case OPT_SORT: opts.sort = optarg; break;
+		case OPT_MAX_ROWS:
+			if (parse_uint("--max-rows", optarg, &u))
+				return EXIT_USAGE;
+			opts.max_rows = u;
+			break;
+		case 't':
+			if (parse_seconds("--timeout", optarg, &opts.timeout))
+				return EXIT_USAGE;
+			break;
+		case 'i':
+			if (parse_seconds("--interval", optarg, &opts.interval) || opts.interval <= 0)
+				return opts.interval <= 0 ? cli_usage_error("run", "--interval must be > 0") : EXIT_USAGE;
+			opts.interval_set = true;
+			break;
+		case OPT_IFACE: opts.iface = optarg; break;
+		case OPT_CGROUP: opts.cgroup = optarg; break;
+		case OPT_NETNS: opts.netns = optarg; break;
+		case OPT_SAMPLE_FREQ:
+			if (parse_uint("--sample-freq", optarg, &u) || !u)
+				return cli_usage_error("run", "--sample-freq must be a positive number");
+			opts.sample_freq = u;
+			break;
+		case OPT_MNTNS:
+			if (parse_uint("--mntns", optarg, &u))
+				return EXIT_USAGE;
+			if (opts.nr_mntns < RUN_MAX_MNTNS)
+				opts.mntns[opts.nr_mntns++] = u;
+			opts.filter_mntns = true;
+			break;
+		case OPT_PID:
+			if (opts.nr_mntns < RUN_MAX_MNTNS &&
+			    mntns_of_pid(optarg, &opts.mntns[opts.nr_mntns], &err))
+				return cli_fail(&err);
+			opts.nr_mntns++;
+			opts.filter_mntns = true;
+			break;
+		case OPT_CONTAINER: opts.container = optarg; break;
+		case OPT_NO_ENRICH: opts.no_enrich = true; break;
+		case OPT_METRICS: opts.metrics_addr = optarg; break;
+		case OPT_SKIP_VERIFY: skip_verify = true; break;
+		case 'v': opts.verbose = true; break;
+		case 'h': help = true; break;
+		default:
+			return cli_usage_error("run", "unknown option");
+		}
+	}
+	if (help) {
+		fputs(usage_text, stdout);
+		if (optind < argc) {
+			if (load_input(argv[optind], skip_verify, &in, &err)) {
+				free(opts.filters);
+				free(opts.params);
+				return cli_fail(&err);
+			}
+			printf("\n");
+			runtime_print_params(in.info, stdout);
+			run_input_free(&in);
+		}
+		free(opts.filters);
+		free(opts.params);
+		return EXIT_OK;
+	}
+	if (optind + 1 != argc) {
+		free(opts.filters);
+		free(opts.params);
+		return cli_usage_error("run", optind == argc ? "missing the gadget (REF, FILE.o or DIR)"
+							     : "one gadget at a time");
+	}
+	ret = load_input(argv[optind], skip_verify, &in, &err);
+	if (!ret) {
+		ret = runtime_run(in.obj, in.len, in.info, &opts, &err);
+		run_input_free(&in);
+	}
+	free(opts.filters);
+	free(opts.params);
+	return ret ? cli_fail(&err) : EXIT_OK;
 }

@@ -196,17 +196,27 @@ static void print_summary(const struct gadget_info *info)
 		       map_role_name(m->role), m->key_size, m->value_size, m->max_entries);
 	}
 
+	/* metrics: each counter/gauge/histogram's key members are its labels */
+	for (unsigned int i = 0; i < info->nr_maps; i++) {
+		const struct gadget_map *m = &info->maps[i];
+		char what[300];
+
+		if (m->role < MAP_ROLE_COUNTER || m->role > MAP_ROLE_HISTOGRAM || !m->key)
+			continue;
+		snprintf(what, sizeof(what), "Labels of %s", m->name);
+		print_type(what, m->key);
+	}
 	if (info->key)
 		print_type("Key", info->key);
 	if (info->event)
 		print_type(info->category == GADGET_CAT_TOPPER ? "Value" : "Event", info->event);
 
 	if (info->nr_params) {
-		printf("\nParams:\n  %-24s %-16s %-16s %s\n", "NAME", "TYPE", "DEFAULT", "DESCRIPTION");
+		printf("\nParams:\n  %-24s %-20s %-16s %s\n", "NAME", "TYPE", "DEFAULT", "DESCRIPTION");
 		for (unsigned int i = 0; i < info->nr_params; i++) {
 			const struct gadget_param *p = &info->params[i];
 
-			printf("  %-24s %-16s %-16s %s\n", p->name,
+			printf("  %-24s %-20s %-16s %s\n", p->name,
 			       p->field.type_name ? p->field.type_name : "",
 			       p->default_value ? p->default_value : "",
 			       p->description ? p->description : "");
@@ -230,14 +240,6 @@ static int print_json(const struct gadget_info *info, const struct diag_list *di
 	return 0;
 }
 
-/*
- * The compiler stage is landing in parallel: until compiler/build.c defines
- * compiler_build(), a folder is reported as unsupported instead of breaking
- * the link.
- */
-#pragma weak compiler_build
-#pragma weak build_result_free
-
 /* A folder: build it the way `gadget build` does, with its build file's metadata. */
 static int validate_dir(const struct validate_args *a, struct validate_opts *vo,
 			struct build_spec **spec, struct build_result *res, struct gadget_err *err)
@@ -245,9 +247,6 @@ static int validate_dir(const struct validate_args *a, struct validate_opts *vo,
 	struct build_opts bo = {};
 	int ret;
 
-	if (!compiler_build)
-		return gadget_err_set(err, ENOSYS, "%s: validating a folder needs the compiler "
-				      "stage; compile it and pass the .o", a->path);
 	ret = compiler_load_spec(a->path, spec, err);
 	if (ret)
 		return ret;
@@ -285,9 +284,10 @@ int cmd_validate(int argc, char **argv)
 		return EXIT_OK;
 	}
 	vo.werror = a.werror;
-	if (stat(a.path, &st))
-		return gadget_err_set(&err, errno, "cannot open %s: %s", a.path, strerror(errno)),
-		       cli_fail(&err);
+	if (stat(a.path, &st)) {
+		gadget_err_set(&err, errno, "cannot open %s: %s", a.path, strerror(errno));
+		return cli_fail(&err);
+	}
 	if (S_ISDIR(st.st_mode)) {
 		ret = validate_dir(&a, &vo, &spec, &res, &err);
 		obj = res.obj;
@@ -318,12 +318,18 @@ int cmd_validate(int argc, char **argv)
 	goto out;
 fail:
 	ret = cli_fail(&err);
+	/* scripts reading --json get an object even when nothing could be analysed */
+	if (a.json) {
+		struct diag d = { .level = DIAG_ERROR, .file = (char *)a.path, .msg = err.msg };
+		struct diag_list one = { .v = &d, .n = 1 };
+
+		print_json(NULL, &one);
+	}
 out:
 	gadget_info_free(info);
 	diag_list_free(&diags);
 	if (spec) {
-		if (res.obj)
-			build_result_free(&res);
+		build_result_free(&res);
 		build_spec_free(spec);
 	} else {
 		free(obj);

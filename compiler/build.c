@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -123,6 +124,29 @@ static int cache_key_compute(const struct build_spec *spec, const struct arch_de
 		return gadget_err_set(err, -ret, "sha256 failed");
 	}
 	return cache_key_final(&k, key);
+}
+
+/*
+ * A file written while clang ran may or may not be what it read: such a
+ * build must not be cached (ccache's "too new" rule).  The kernel stamps
+ * files from the coarse realtime clock, so compare against that clock.
+ */
+static bool changed_since(const struct build_spec *spec, const struct argv_buf *headers,
+			  const struct timespec *start)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	for (unsigned int i = 0; i < spec->nr_sources + headers->n; i++) {
+		if (i < spec->nr_sources)
+			snprintf(path, sizeof(path), "%s/%s", spec->dir, spec->sources[i]);
+		else
+			snprintf(path, sizeof(path), "%s", headers->v[i - spec->nr_sources]);
+		if (stat(path, &st) || st.st_mtim.tv_sec > start->tv_sec ||
+		    (st.st_mtim.tv_sec == start->tv_sec && st.st_mtim.tv_nsec >= start->tv_nsec))
+			return true;
+	}
+	return false;
 }
 
 static void print_argv(char *const *v)
@@ -265,6 +289,7 @@ int compiler_build(const struct build_spec *spec, const struct build_opts *opts,
 	struct argv_buf common = {}, headers = {};
 	const struct build_opts defaults = {};
 	const struct arch_def *a;
+	struct timespec start;
 	bool use_cache;
 	char *version = NULL;
 	int ret;
@@ -296,6 +321,7 @@ int compiler_build(const struct build_spec *spec, const struct build_opts *opts,
 	if (ret)
 		goto out;
 
+	clock_gettime(CLOCK_REALTIME_COARSE, &start);
 	use_cache = !opts->no_cache && cache_dir_default(cache, sizeof(cache), NULL) == 0;
 	if (use_cache) {
 		ret = clang_version(clang, cache, &version, err);
@@ -315,8 +341,12 @@ int compiler_build(const struct build_spec *spec, const struct build_opts *opts,
 	if (ret)
 		goto out;
 	/* A cache that cannot be written only costs speed next time. */
-	if (use_cache)
+	if (use_cache && changed_since(spec, &headers, &start)) {
+		if (opts->verbose)
+			fprintf(stderr, "  not cached: an input changed during the build\n");
+	} else if (use_cache) {
 		cache_store(cache, key, out->obj, out->len, &headers, NULL);
+	}
 out:
 	if (ret)
 		build_result_free(out);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,20 +163,24 @@ int clang_version(const char *clang, const char *cache_dir, char **out, struct g
 
 int clang_run(char *const argv[], const char *cwd, struct gadget_err *err)
 {
-	int status;
+	posix_spawn_file_actions_t fa;
+	extern char **environ;
+	int status, ret;
 	pid_t pid;
 
+	/*
+	 * posix_spawn (vfork underneath) instead of fork: no copy of our page
+	 * tables per source, which is measurable next to a 200 ms clang run.
+	 */
 	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return gadget_err_set(err, errno, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		if (cwd && chdir(cwd))
-			_exit(126);
-		execv(argv[0], argv);
-		fprintf(stderr, "gadget: error: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
+	ret = posix_spawn_file_actions_init(&fa);
+	if (!ret && cwd)
+		ret = posix_spawn_file_actions_addchdir_np(&fa, cwd);
+	if (!ret)
+		ret = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (ret)
+		return gadget_err_set(err, ret, "cannot run %s: %s", argv[0], strerror(ret));
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return gadget_err_set(err, errno, "waitpid: %s", strerror(errno));

@@ -2,16 +2,105 @@
 /* The build file (gadget.json) and what is inferred without one. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "compiler/cache.h"
 #include "compiler/compiler.h"
 
 static const char *const known_keys[] = {
 	"name", "description", "sources", "cflags", "arch", "params", "annotations",
 };
+
+/*
+ * jansson keeps no positions for parsed values: find a key's first
+ * occurrence as "key" followed by ':' in the text, so messages about a key
+ * point at it like a compiler would.
+ */
+static void locate_key(const char *text, const char *key, int *line, int *col)
+{
+	size_t n = strlen(key);
+	const char *p = text, *q;
+
+	*line = 1;
+	*col = 1;
+	for (q = text; (q = strchr(q, '"')); q++) {
+		const char *after = q + 1 + n;
+
+		if (strncmp(q + 1, key, n) || *after != '"')
+			continue;
+		after++;
+		while (*after == ' ' || *after == '\t' || *after == '\n' || *after == '\r')
+			after++;
+		if (*after != ':')
+			continue;
+		for (; p < q; p++) {
+			if (*p == '\n') {
+				(*line)++;
+				*col = 1;
+			} else {
+				(*col)++;
+			}
+		}
+		return;
+	}
+}
+
+static int key_error(struct gadget_err *err, const char *path, const char *text, const char *key,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int key_error(struct gadget_err *err, const char *path, const char *text, const char *key,
+		     const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	int line, col, ret;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	locate_key(text, key, &line, &col);
+	ret = gadget_err_set(err, EINVAL, "%s:%d:%d: error: %s", path, line, col, msg);
+	if (err)
+		err->located = true;
+	return ret;
+}
+
+/* "srcs" in "sources": abbreviations are the commonest slip. */
+static bool is_subsequence(const char *small, const char *big)
+{
+	for (; *big && *small; big++)
+		small += *small == *big;
+	return !*small;
+}
+
+/* Edit distance, for "did you mean" on a mistyped key. */
+static unsigned int edit_distance(const char *a, const char *b)
+{
+	unsigned int prev[64], cur[64], la = strlen(a), lb = strlen(b);
+
+	if (la >= 64 || lb >= 64)
+		return 99;
+	for (unsigned int j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (unsigned int i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (unsigned int j = 1; j <= lb; j++) {
+			unsigned int d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			cur[j] = d;
+		}
+		memcpy(prev, cur, sizeof(prev));
+	}
+	return prev[lb];
+}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -19,7 +108,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 static int str_array(const json_t *j, const char *key, char ***out, unsigned int *n,
-		     const char *path, struct gadget_err *err)
+		     const char *path, const char *text, struct gadget_err *err)
 {
 	const json_t *arr = json_object_get(j, key), *v;
 	size_t i;
@@ -27,14 +116,13 @@ static int str_array(const json_t *j, const char *key, char ***out, unsigned int
 	if (!arr)
 		return 0;
 	if (!json_is_array(arr))
-		return gadget_err_set(err, EINVAL, "%s: error: \"%s\" must be an array of strings", path, key);
+		return key_error(err, path, text, key, "\"%s\" must be an array of strings", key);
 	*out = calloc(json_array_size(arr) + 1, sizeof(char *));
 	if (!*out)
 		return -ENOMEM;
 	json_array_foreach(arr, i, v) {
 		if (!json_is_string(v))
-			return gadget_err_set(err, EINVAL, "%s: error: \"%s\"[%zu] must be a string",
-					      path, key, i);
+			return key_error(err, path, text, key, "\"%s\"[%zu] must be a string", key, i);
 		(*out)[(*n)++] = strdup(json_string_value(v));
 	}
 	return 0;
@@ -63,7 +151,8 @@ static int find_sources(struct build_spec *spec, struct gadget_err *err)
 	}
 	closedir(d);
 	/* readdir order is the file system's: sort for reproducible links. */
-	qsort(spec->sources, spec->nr_sources, sizeof(char *), cmp_str);
+	if (spec->nr_sources)
+		qsort(spec->sources, spec->nr_sources, sizeof(char *), cmp_str);
 	if (!spec->nr_sources)
 		return gadget_err_set(err, ENOENT, "%s: no *.bpf.c source in this folder "
 				      "(create one with 'gadget init NAME')", spec->dir);
@@ -74,37 +163,58 @@ static int parse_build_file(struct build_spec *spec, const char *path, struct ga
 {
 	json_error_t jerr;
 	const char *key;
-	json_t *j, *v;
-	int ret = 0;
+	char *text = NULL;
+	json_t *j = NULL, *v;
+	size_t len;
+	int ret;
 
-	j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	ret = file_read_all(path, (void **)&text, &len);
+	if (ret)
+		return gadget_err_set(err, -ret, "cannot read %s: %s", path, strerror(-ret));
+	j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j) {
-		struct gadget_err *e = err;
-
-		ret = gadget_err_set(e, EINVAL, "%s:%d:%d: error: %s", path, jerr.line, jerr.column, jerr.text);
-		if (e)
-			e->located = true;
-		return ret;
+		ret = gadget_err_set(err, EINVAL, "%s:%d:%d: error: %s", path, jerr.line, jerr.column,
+				     jerr.text);
+		if (err)
+			err->located = true;
+		goto out;
 	}
 	if (!json_is_object(j)) {
-		json_decref(j);
-		return gadget_err_set(err, EINVAL, "%s: error: the build file must hold a JSON object", path);
+		ret = gadget_err_set(err, EINVAL, "%s:1:1: error: the build file must hold a JSON "
+				     "object {\"name\": ...}", path);
+		if (err)
+			err->located = true;
+		goto out;
 	}
 	json_object_foreach(j, key, v) {
-		bool known = false;
+		const char *best = NULL;
+		unsigned int best_d = 3;
 
-		for (unsigned int i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++)
-			known |= !strcmp(key, known_keys[i]);
-		/* A typo'd key would silently change nothing: refuse it. */
-		if (!known) {
-			ret = gadget_err_set(err, EINVAL, "%s: error: unknown key \"%s\" (known: name, "
-					     "description, sources, cflags, arch, params, annotations)", path, key);
-			goto out;
+		for (unsigned int i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
+			unsigned int d = edit_distance(key, known_keys[i]);
+
+			if (d && strlen(key) > 2 && is_subsequence(key, known_keys[i]))
+				d = 1;
+
+			if (d < best_d) {
+				best_d = d;
+				best = known_keys[i];
+			}
 		}
+		if (best_d == 0)
+			continue;
+		/* A typo'd key would silently change nothing: refuse it. */
+		if (best)
+			ret = key_error(err, path, text, key, "unknown key \"%s\"; did you mean \"%s\"?",
+					key, best);
+		else
+			ret = key_error(err, path, text, key, "unknown key \"%s\" (known: name, description, "
+					"sources, cflags, arch, params, annotations)", key);
+		goto out;
 	}
 	v = json_object_get(j, "name");
 	if (v && (!json_is_string(v) || !json_string_length(v))) {
-		ret = gadget_err_set(err, EINVAL, "%s: error: \"name\" must be a non-empty string", path);
+		ret = key_error(err, path, text, "name", "\"name\" must be a non-empty string");
 		goto out;
 	}
 	if (v) {
@@ -112,27 +222,39 @@ static int parse_build_file(struct build_spec *spec, const char *path, struct ga
 		spec->name = strdup(json_string_value(v));
 	}
 	v = json_object_get(j, "description");
-	if (json_is_string(v))
-		spec->description = strdup(json_string_value(v));
-	if ((ret = str_array(j, "sources", &spec->sources, &spec->nr_sources, path, err)) ||
-	    (ret = str_array(j, "cflags", &spec->cflags, &spec->nr_cflags, path, err)) ||
-	    (ret = str_array(j, "arch", &spec->archs, &spec->nr_archs, path, err)))
+	if (v && !json_is_string(v)) {
+		ret = key_error(err, path, text, "description", "\"description\" must be a string");
 		goto out;
+	}
+	if (v)
+		spec->description = strdup(json_string_value(v));
+	if ((ret = str_array(j, "sources", &spec->sources, &spec->nr_sources, path, text, err)) ||
+	    (ret = str_array(j, "cflags", &spec->cflags, &spec->nr_cflags, path, text, err)) ||
+	    (ret = str_array(j, "arch", &spec->archs, &spec->nr_archs, path, text, err)))
+		goto out;
+	for (unsigned int i = 0; i < spec->nr_archs; i++) {
+		if (!compiler_arch_known(spec->archs[i])) {
+			ret = key_error(err, path, text, "arch", "unknown architecture \"%s\" in \"arch\" "
+					"(known: amd64, arm64)", spec->archs[i]);
+			goto out;
+		}
+	}
 	v = json_object_get(j, "params");
 	if (v && !json_is_object(v)) {
-		ret = gadget_err_set(err, EINVAL, "%s: error: \"params\" must be an object "
-				     "{\"name\": {\"description\": \"...\"}}", path);
+		ret = key_error(err, path, text, "params", "\"params\" must be an object "
+				"{\"name\": {\"description\": \"...\"}}");
 		goto out;
 	}
 	spec->params = json_incref(v);
 	v = json_object_get(j, "annotations");
 	if (v && !json_is_object(v)) {
-		ret = gadget_err_set(err, EINVAL, "%s: error: \"annotations\" must be an object", path);
+		ret = key_error(err, path, text, "annotations", "\"annotations\" must be an object");
 		goto out;
 	}
 	spec->annotations = json_incref(v);
 out:
 	json_decref(j);
+	free(text);
 	return ret;
 }
 

@@ -109,7 +109,7 @@ static int export_roots(struct store *st, const char *ref, char names[2][768],
 int layout_tar_export(struct store *st, const char *ref, const char *path,
 		      struct gadget_err *err)
 {
-	char names[2][768], blobname[96];
+	char names[2][768], blobname[96], tmp[4096];
 	struct oci_descriptor roots[2];
 	struct blob_list l = { 0 };
 	struct archive *a = NULL;
@@ -141,9 +141,11 @@ int layout_tar_export(struct store *st, const char *ref, const char *path,
 	idxs = json_dumps(idx, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(idx);
 
+	/* Written beside the target and renamed: a failed export leaves no half tar. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
 	a = archive_write_new();
 	archive_write_set_format_ustar(a);
-	if (archive_write_open_filename(a, path) != ARCHIVE_OK) {
+	if (archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
 		ret = gadget_err_set(err, EIO, "%s: %s", path, archive_error_string(a));
 		goto out;
 	}
@@ -161,11 +163,13 @@ int layout_tar_export(struct store *st, const char *ref, const char *path,
 	}
 	if (!ret && archive_write_close(a) != ARCHIVE_OK)
 		ret = gadget_err_set(err, EIO, "%s: %s", path, archive_error_string(a));
+	if (!ret && rename(tmp, path))
+		ret = gadget_err_set(err, errno, "%s: %m", path);
 out:
 	if (a)
 		archive_write_free(a);
 	if (ret && a)
-		unlink(path);
+		unlink(tmp);
 	free(idxs);
 	free(l.v);
 	return ret;
@@ -178,6 +182,7 @@ struct tar_file {
 	void *data;
 	size_t len;
 	char digest[OCI_DIGEST_MAX];	/* blobs only */
+	bool used;			/* reachable from index.json */
 };
 
 struct tar_files {
@@ -354,6 +359,7 @@ static int check_tree(struct tar_files *f, const struct oci_descriptor *d, int d
 	if ((int64_t)t->len != d->size)
 		return gadget_err_set(err, EBADMSG, "blob %s: %zu bytes, its descriptor says %lld",
 				      d->digest, t->len, (long long)d->size);
+	t->used = true;
 	if (strcmp(d->media_type, MEDIA_TYPE_OCI_MANIFEST) && strcmp(d->media_type, MEDIA_TYPE_OCI_INDEX))
 		return 0;
 	if (depth > 8)
@@ -396,8 +402,9 @@ static int commit(struct store *st, struct tar_files *f, json_t *idx, char ***re
 	names = calloc(json_array_size(json_object_get(idx, "manifests")) + 1, sizeof(*names));
 	if (!names)
 		return gadget_err_set(err, ENOMEM, "out of memory");
+	/* Unreferenced blobs in the archive stay out: nothing would collect them. */
 	for (i = 0; !ret && i < f->n; i++)
-		if (f->v[i].digest[0])
+		if (f->v[i].used)
 			ret = store_put_blob(st, f->v[i].data, f->v[i].len, digest, err);
 	/* All tags in one index.json update. */
 	ret = ret ?: store_lock(st);

@@ -4,10 +4,11 @@
 
 /*
  * Push and pull gadget images to and from OCI registries (OCI
- * distribution-spec v1.1, "spec.md").  One curl handle carries a whole
- * operation so connections are reused; every blob's digest and size are
- * checked while streaming and nothing is tagged in the store before all of
- * it is verified.  Library code: progress goes to a callback, never stdout.
+ * distribution-spec v1.1, "spec.md").  An operation's requests go over one
+ * curl handle, its blob transfers over up to four more sharing one curl
+ * share (DNS, TLS sessions), each keeping its connection; every blob's
+ * digest and size are checked while streaming and nothing is tagged in the
+ * store before all of it is verified.  Progress goes to a callback.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,6 +35,7 @@ struct registry_stats {
 	unsigned int blobs_sent;	/* pushed or pulled */
 	unsigned int blobs_skipped;	/* already there */
 	unsigned int blobs_mounted;	/* push: mounted from a sibling repository */
+	unsigned int up_to_date;	/* push: tags already naming our digest */
 	int64_t bytes;			/* blob bytes sent or received */
 	struct oci_descriptor top;	/* what was pushed or pulled */
 	bool signature;			/* a sha256-<hex>.sig went along */

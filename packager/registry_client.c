@@ -19,7 +19,7 @@
 
 #include "packager/auth.h"
 #include "packager/docker_config.h"
-#include "packager/registry_client.h"
+#include "packager/registry_int.h"
 
 #ifndef GADGET_VERSION
 #define GADGET_VERSION "0.0.0-dev"
@@ -31,36 +31,11 @@
 #define MAX_REDIRECTS		5
 #define BACKOFF_BASE_MS		200
 #define BACKOFF_MAX_MS		5000
-#define MAX_WORKERS		4
 
 /*
- * Blob transfers of one operation run on up to MAX_WORKERS easy handles
- * that share one connection cache, DNS cache and TLS sessions (a curl
- * share handle), so a worker reuses a connection another one opened.
+ * Transient answers: 429 (TOOMANYREQUESTS in the spec's error codes; RFC
+ * 6585, with Retry-After) and server or gateway errors.
  */
-struct regc_share {
-	CURLSH *sh;
-	pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
-	int refs;
-};
-
-struct registry_client {
-	CURL *curl;
-	char registry[256];		/* "host[:port]" as written in the reference */
-	char base[300];			/* "https://host[:port]" */
-	char scope[600];
-	struct registry_opts opts;
-	struct registry_stats *stats;
-	struct registry_stats own_stats;
-	struct docker_creds creds;
-	bool creds_tried;
-	char *authz;			/* "Authorization: ..." for the registry host only */
-	char curl_err[CURL_ERROR_SIZE];
-	CURLcode last_rc;
-	struct regc_share *share;	/* shared with the clones of this client */
-};
-
-/* The HTTP statuses worth another try (spec: clients SHOULD retry 429/5xx). */
 static const long retry_statuses[] = { 408, 429, 500, 502, 503, 504 };
 
 /* Transport failures worth another try: the connection, not the request, failed. */
@@ -110,17 +85,6 @@ void reg_req_release(struct reg_req *r)
 }
 
 /* ---- one attempt ------------------------------------------------------- */
-
-struct attempt {
-	struct registry_client *c;
-	struct reg_req *r;
-	int sink_err;
-	bool sunk;			/* the sink saw bytes */
-	int64_t sent;
-	size_t cap;
-	char www_auth[1024];
-	long retry_after;
-};
 
 static void header_value(const char *line, size_t len, const char *name, char *dst, size_t dstlen)
 {
@@ -285,7 +249,7 @@ static void apply_tls(struct registry_client *c)
 	}
 }
 
-static CURLcode attempt_once(struct attempt *a, const char *url, const char *authz)
+CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
 {
 	struct registry_client *c = a->c;
 	struct reg_req *r = a->r;
@@ -387,132 +351,6 @@ static void backoff_sleep(int attempt, long retry_after)
 	nanosleep(&ts, NULL);
 }
 
-/* ---- authentication ---------------------------------------------------- */
-
-static void set_authz(struct registry_client *c, const char *scheme, const char *value)
-{
-	size_t n = strlen(scheme) + strlen(value) + 32;
-
-	if (c->authz) {
-		OPENSSL_cleanse(c->authz, strlen(c->authz));
-		free(c->authz);
-	}
-	c->authz = malloc(n);
-	if (c->authz)
-		snprintf(c->authz, n, "Authorization: %s %s", scheme, value);
-}
-
-static int load_creds(struct registry_client *c, struct gadget_err *err)
-{
-	int ret;
-
-	if (c->creds_tried)
-		return c->creds.secret ? 0 : -ENOENT;
-	c->creds_tried = true;
-	if (c->opts.username && c->opts.password) {
-		c->creds.username = strdup(c->opts.username);
-		c->creds.secret = strdup(c->opts.password);
-		return c->creds.secret ? 0 : -ENOMEM;
-	}
-	ret = docker_config_lookup(c->registry, &c->creds, err);
-	return ret;
-}
-
-static char *basic_value(const struct docker_creds *cr)
-{
-	size_t n = strlen(cr->username) + strlen(cr->secret) + 1;
-	char *raw = malloc(n + 1), *b64 = malloc(4 * ((n + 2) / 3) + 1);
-
-	if (raw && b64) {
-		snprintf(raw, n + 1, "%s:%s", cr->username, cr->secret);
-		EVP_EncodeBlock((unsigned char *)b64, (unsigned char *)raw, (int)n);
-		OPENSSL_cleanse(raw, n);
-	}
-	free(raw);
-	return b64;
-}
-
-/* Docker "Token Authentication Specification": GET realm?service=&scope=. */
-static int fetch_token(struct registry_client *c, const struct auth_challenge *ch,
-		       struct gadget_err *err)
-{
-	struct reg_req tr = { .method = "GET", .fd = -1, .max_body = 64 * 1024 };
-	struct attempt a = { .c = c, .r = &tr, .cap = 64 * 1024 };
-	char *url, *esc_svc, *esc_scope, *basic = NULL, *authz = NULL, *token = NULL;
-	const char *scope = ch->scope[0] ? ch->scope : c->scope;
-	size_t n;
-	CURLcode rc;
-	int ret;
-
-	esc_svc = curl_easy_escape(c->curl, ch->service, 0);
-	esc_scope = curl_easy_escape(c->curl, scope, 0);
-	n = strlen(ch->realm) + strlen(esc_svc) + strlen(esc_scope) + 32;
-	url = malloc(n);
-	snprintf(url, n, "%s%sservice=%s%s%s", ch->realm, strchr(ch->realm, '?') ? "&" : "?",
-		 esc_svc, *scope ? "&scope=" : "", *scope ? esc_scope : "");
-	curl_free(esc_svc);
-	curl_free(esc_scope);
-	if (!load_creds(c, NULL) && c->creds.username && strcmp(c->creds.username, "<token>")) {
-		basic = basic_value(&c->creds);
-		n = strlen(basic) + 32;
-		authz = malloc(n);
-		snprintf(authz, n, "Authorization: Basic %s", basic);
-		OPENSSL_cleanse(basic, strlen(basic));
-		free(basic);
-	}
-	tr.url = url;
-	rc = attempt_once(&a, url, authz);
-	if (authz) {
-		OPENSSL_cleanse(authz, strlen(authz));
-		free(authz);
-	}
-	if (rc != CURLE_OK)
-		ret = gadget_err_set(err, EIO, "token server %s: %s", ch->realm,
-				     c->curl_err[0] ? c->curl_err : curl_easy_strerror(rc));
-	else if (tr.status != 200)
-		ret = gadget_err_set(err, tr.status == 401 || tr.status == 403 ? EACCES : EIO,
-				     "token server %s: %ld: authentication failed%s", ch->realm,
-				     tr.status, c->creds.secret ? "" : " (no credentials: run 'gadget login')");
-	else
-		ret = auth_parse_token(tr.resp, tr.resp_len, &token, err);
-	free(url);
-	reg_req_release(&tr);
-	if (!ret) {
-		set_authz(c, "Bearer", token);
-		OPENSSL_cleanse(token, strlen(token));
-		free(token);
-	}
-	return ret;
-}
-
-/* Answer a 401: returns 0 when the request is worth sending again. */
-static int authenticate(struct registry_client *c, const char *www_auth, struct gadget_err *err)
-{
-	struct auth_challenge ch;
-	char *b64;
-	int ret;
-
-	if (auth_parse_challenge(www_auth, &ch))
-		return gadget_err_set(err, EACCES, "registry %s: 401 with no usable challenge (%s)",
-				      c->registry, www_auth[0] ? www_auth : "none");
-	if (ch.scheme == AUTH_BEARER)
-		return fetch_token(c, &ch, err);
-	ret = load_creds(c, err);
-	if (ret == -ENOENT)
-		return gadget_err_set(err, EACCES,
-				      "registry %s: authentication required: run 'gadget login %s'",
-				      c->registry, c->registry);
-	if (ret)
-		return ret;
-	b64 = basic_value(&c->creds);
-	if (!b64)
-		return gadget_err_set(err, ENOMEM, "out of memory");
-	set_authz(c, "Basic", b64);
-	OPENSSL_cleanse(b64, strlen(b64));
-	free(b64);
-	return 0;
-}
-
 /* ---- requests ---------------------------------------------------------- */
 
 int regc_status_err(struct registry_client *c, const struct reg_req *r, const char *what,
@@ -545,7 +383,7 @@ int regc_do(struct registry_client *c, struct reg_req *r, struct gadget_err *err
 		/* Credentials go to the registry's own host only, never after a redirect away. */
 		const char *authz = c->authz && url_same_host(url, c->base) ? c->authz : NULL;
 
-		rc = attempt_once(&a, url, authz);
+		rc = regc_attempt(&a, url, authz);
 		if (rc == CURLE_WRITE_ERROR && a.sink_err)
 			return a.sink_err;	/* the sink filled err (digest, size, disk) */
 		if (rc != CURLE_OK || status_retryable(r->status)) {
@@ -569,7 +407,7 @@ int regc_do(struct registry_client *c, struct reg_req *r, struct gadget_err *err
 			return 0;
 		}
 		if (r->status == 401 && !reauthed) {
-			int ret = authenticate(c, a.www_auth, err);
+			int ret = regc_authenticate(c, a.www_auth, err);
 
 			if (ret)
 				return ret;
@@ -595,62 +433,13 @@ int regc_do(struct registry_client *c, struct reg_req *r, struct gadget_err *err
 
 /* ---- client ------------------------------------------------------------ */
 
-static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
-{
-	struct regc_share *s = ud;
-
-	(void)h;
-	(void)access;
-	pthread_mutex_lock(&s->locks[data]);
-}
-
-static void share_unlock(CURL *h, curl_lock_data data, void *ud)
-{
-	struct regc_share *s = ud;
-
-	(void)h;
-	pthread_mutex_unlock(&s->locks[data]);
-}
-
-static struct regc_share *share_new(void)
-{
-	struct regc_share *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return NULL;
-	s->sh = curl_share_init();
-	if (!s->sh) {
-		free(s);
-		return NULL;
-	}
-	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
-		pthread_mutex_init(&s->locks[i], NULL);
-	curl_share_setopt(s->sh, CURLSHOPT_LOCKFUNC, share_lock);
-	curl_share_setopt(s->sh, CURLSHOPT_UNLOCKFUNC, share_unlock);
-	curl_share_setopt(s->sh, CURLSHOPT_USERDATA, s);
-	curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-	curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-	s->refs = 1;
-	return s;
-}
-
-static void share_put(struct regc_share *s)
-{
-	if (!s || --s->refs)
-		return;
-	curl_share_cleanup(s->sh);
-	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
-		pthread_mutex_destroy(&s->locks[i]);
-	free(s);
-}
-
 void regc_free(struct registry_client *c)
 {
 	if (!c)
 		return;
 	if (c->curl)
 		curl_easy_cleanup(c->curl);	/* before the share it uses */
-	share_put(c->share);
+	regc_share_put(c->share);
 	docker_creds_clear(&c->creds);
 	if (c->authz) {
 		OPENSSL_cleanse(c->authz, strlen(c->authz));
@@ -688,6 +477,11 @@ static int ping(struct registry_client *c, bool verify_login, struct gadget_err 
 
 	if (host_is_loopback(c->registry) && !c->opts.ca_file) {
 		ret = ping_scheme(c, "http", 0, &r, err);
+		if (ret && c->last_rc == CURLE_OK) {
+			/* it spoke http and auth failed: that's the answer */
+			reg_req_release(&r);
+			return ret;
+		}
 		if (!ret && r.status != 200 && r.status != 401)
 			ret = -EPROTO;	/* not a plain-http registry: try TLS */
 	}
@@ -733,7 +527,7 @@ int regc_new(const char *registry, const char *scope, const struct registry_opts
 	snprintf(c->scope, sizeof(c->scope), "%s", scope ? scope : "");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	c->curl = curl_easy_init();
-	c->share = share_new();
+	c->share = regc_share_new();
 	if (!c->curl || !c->share) {
 		regc_free(c);
 		return gadget_err_set(err, ENOMEM, "curl: cannot create a handle");
@@ -757,109 +551,3 @@ int registry_check_login(const char *registry, const struct registry_opts *o,
 	return ret;
 }
 
-/* A worker's client: same registry, scheme, credentials; own easy handle. */
-static struct registry_client *regc_clone(struct registry_client *c)
-{
-	struct registry_client *w = calloc(1, sizeof(*w));
-
-	if (!w)
-		return NULL;
-	memcpy(w->registry, c->registry, sizeof(w->registry));
-	memcpy(w->base, c->base, sizeof(w->base));
-	memcpy(w->scope, c->scope, sizeof(w->scope));
-	w->opts = c->opts;
-	w->stats = c->stats;
-	w->creds_tried = c->creds_tried;
-	w->creds.username = c->creds.username ? strdup(c->creds.username) : NULL;
-	w->creds.secret = c->creds.secret ? strdup(c->creds.secret) : NULL;
-	w->authz = c->authz ? strdup(c->authz) : NULL;
-	w->share = c->share;
-	w->curl = curl_easy_init();
-	if (!w->curl || (c->authz && !w->authz)) {
-		w->share = NULL;
-		regc_free(w);
-		return NULL;
-	}
-	w->share->refs++;	/* only the spawning thread clones and frees */
-	return w;
-}
-
-struct pool {
-	pthread_mutex_t lock;
-	size_t next, n;
-	int (*fn)(struct registry_client *c, size_t i, void *ctx, struct gadget_err *err);
-	void *ctx;
-	int ret;
-	struct gadget_err *err;
-};
-
-struct worker {
-	struct pool *pool;
-	struct registry_client *c;
-	struct gadget_err err;
-};
-
-static void *worker_main(void *arg)
-{
-	struct worker *w = arg;
-	struct pool *p = w->pool;
-
-	for (;;) {
-		size_t i;
-		int ret;
-
-		pthread_mutex_lock(&p->lock);
-		i = p->ret ? p->n : p->next++;	/* after a failure, take no more work */
-		pthread_mutex_unlock(&p->lock);
-		if (i >= p->n)
-			break;
-		ret = p->fn(w->c, i, p->ctx, &w->err);
-		if (ret) {
-			pthread_mutex_lock(&p->lock);
-			if (!p->ret) {
-				p->ret = ret;
-				*p->err = w->err;
-			}
-			pthread_mutex_unlock(&p->lock);
-		}
-	}
-	return NULL;
-}
-
-int regc_parallel(struct registry_client *c, size_t n,
-		  int (*fn)(struct registry_client *c, size_t i, void *ctx, struct gadget_err *err),
-		  void *ctx, struct gadget_err *err)
-{
-	struct pool p = { .n = n, .fn = fn, .ctx = ctx, .err = err };
-	struct worker w[MAX_WORKERS] = { 0 };
-	pthread_t tid[MAX_WORKERS];
-	bool started[MAX_WORKERS] = { false };
-	size_t nw = n < MAX_WORKERS ? n : MAX_WORKERS;
-
-	if (nw <= 1) {
-		for (size_t i = 0; i < n; i++) {
-			int ret = fn(c, i, ctx, err);
-
-			if (ret)
-				return ret;
-		}
-		return 0;
-	}
-	pthread_mutex_init(&p.lock, NULL);
-	for (size_t i = 0; i < nw; i++) {
-		w[i].pool = &p;
-		w[i].c = i ? regc_clone(c) : c;
-		if (w[i].c)
-			started[i] = !pthread_create(&tid[i], NULL, worker_main, &w[i]);
-	}
-	for (size_t i = 0; i < nw; i++) {
-		if (started[i])
-			pthread_join(tid[i], NULL);
-		if (i)
-			regc_free(w[i].c);
-	}
-	pthread_mutex_destroy(&p.lock);
-	if (!started[0] && !p.ret)
-		return gadget_err_set(err, EAGAIN, "cannot start transfer threads");
-	return p.ret;
-}

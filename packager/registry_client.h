@@ -3,11 +3,12 @@
 #define GADGET_PACKAGER_REGISTRY_CLIENT_H
 
 /*
- * The HTTP half of the registry client, shared by push and pull: one curl
- * easy handle per operation (curl_easy_reset keeps its connection cache),
- * the /v2/ ping that picks the scheme and learns the auth challenge,
- * Basic/Bearer auth, redirects followed by hand (Authorization dropped when
- * the host changes), retries with backoff, OCI error bodies in messages.
+ * The HTTP half of the registry client, shared by push and pull: a curl
+ * easy handle reused for every request (curl_easy_reset keeps its
+ * connection), the /v2/ ping that picks the scheme and learns the auth
+ * challenge, Basic/Bearer auth, redirects followed by hand (Authorization
+ * dropped when the host changes), retries with backoff, OCI error bodies
+ * in messages, and parallel blob transfers on clones of the client.
  */
 #include <stdbool.h>
 #include <stddef.h>

@@ -45,8 +45,8 @@ static void fetched_list_free(struct fetched_list *l)
 	free(l->v);
 }
 
-static int get_manifest(struct pull *p, const char *reference, const struct regimg_desc *want,
-			struct fetched *out, struct gadget_err *err)
+static int get_manifest(struct pull *p, struct registry_client *c, const char *reference,
+			const struct regimg_desc *want, struct fetched *out, struct gadget_err *err)
 {
 	struct reg_req r = { .method = "GET", .fd = -1, .accept = regimg_accept,
 			     .max_body = REG_MANIFEST_MAX + 1 };
@@ -57,27 +57,27 @@ static int get_manifest(struct pull *p, const char *reference, const struct regi
 	snprintf(url, sizeof(url), "/v2/%s/manifests/%s", p->ref.repo, reference);
 	snprintf(what, sizeof(what), "manifest %s:%s", p->ref.repo, reference);
 	r.url = url;
-	ret = regc_do(p->c, &r, err);
+	ret = regc_do(c, &r, err);
 	if (ret)
 		return ret;
 	if (r.status != 200) {
-		ret = regc_status_err(p->c, &r, what, err);
+		ret = regc_status_err(c, &r, what, err);
 		reg_req_release(&r);
 		return ret;
 	}
 	if (r.resp_len > REG_MANIFEST_MAX) {
 		reg_req_release(&r);
 		return gadget_err_set(err, EFBIG, "registry %s: %s is larger than 4 MiB",
-				      regc_host(p->c), what);
+				      regc_host(c), what);
 	}
 	oci_digest_compute(r.resp ? r.resp : "", r.resp_len, out->digest);
 	if (want && (strcmp(want->digest, out->digest) || (want->size >= 0 &&
 						      want->size != (int64_t)r.resp_len)))
 		ret = gadget_err_set(err, EBADMSG, "registry %s: %s: digest %s (%zu bytes) does not match the expected %s",
-				     regc_host(p->c), what, out->digest, r.resp_len, want->digest);
+				     regc_host(c), what, out->digest, r.resp_len, want->digest);
 	else if (r.content_digest[0] && strcmp(r.content_digest, out->digest))
 		ret = gadget_err_set(err, EBADMSG, "registry %s: %s: content has digest %s, registry said %s",
-				     regc_host(p->c), what, out->digest, r.content_digest);
+				     regc_host(c), what, out->digest, r.content_digest);
 	if (!ret) {
 		snprintf(out->media_type, sizeof(out->media_type), "%s", r.content_type_out);
 		out->data = r.resp;
@@ -210,33 +210,34 @@ static int keep(struct fetched_list *l, struct fetched *f, struct gadget_err *er
  * manifest, which must exist, then the others).  Manifests are collected
  * in l, children before parents.
  */
-static int pull_tree(struct pull *p, const char *reference, const struct regimg_desc *want,
-		     bool top, struct fetched_list *l, struct gadget_err *err)
+static int pull_tree(struct pull *p, struct registry_client *c, const char *reference,
+		     const struct regimg_desc *want, bool top, struct fetched_list *l,
+		     struct gadget_err *err);
+
+/* The rest of pull_tree() once f, reference's manifest, is fetched (f is consumed). */
+static int pull_from(struct pull *p, struct registry_client *c, struct fetched f,
+		     const char *reference, bool top, struct fetched_list *l, struct gadget_err *err)
 {
-	struct fetched f;
 	struct regimg_doc doc;
 	const struct regimg_desc *mine = NULL;
 	int ret;
 
-	ret = get_manifest(p, reference, want, &f, err);
-	if (ret)
-		return ret;
 	ret = regimg_parse(f.data, f.len, f.media_type, &doc, err);
 	if (ret) {
 		free(f.data);
-		return gadget_err_prefix(err, "registry %s: %s", regc_host(p->c), reference);
+		return gadget_err_prefix(err, "registry %s: %s", regc_host(c), reference);
 	}
 	snprintf(f.media_type, sizeof(f.media_type), "%s", doc.media_type);
 	if (doc.is_index) {
 		if (!top) {
 			ret = gadget_err_set(err, EPROTO, "registry %s: nested index %s is not supported",
-					     regc_host(p->c), reference);
+					     regc_host(c), reference);
 			goto out;
 		}
 		mine = pick_platform(&doc, p->arch);
 		if (!mine) {
 			ret = gadget_err_set(err, ENOENT, "registry %s: %s:%s has no manifest for linux/%s",
-					     regc_host(p->c), p->ref.repo, reference, p->arch);
+					     regc_host(c), p->ref.repo, reference, p->arch);
 			goto out;
 		}
 		/*
@@ -245,14 +246,14 @@ static int pull_tree(struct pull *p, const char *reference, const struct regimg_
 		 * re-push from this store need every blob it reaches), and
 		 * gadget objects are small.
 		 */
-		ret = pull_tree(p, mine->digest, mine, false, l, err);
+		ret = pull_tree(p, c, mine->digest, mine, false, l, err);
 		for (size_t i = 0; !ret && i < doc.nr; i++)
 			if (&doc.descs[i] != mine && !store_has_blob(p->st, doc.descs[i].digest))
-				ret = pull_tree(p, doc.descs[i].digest, &doc.descs[i], false, l, err);
+				ret = pull_tree(p, c, doc.descs[i].digest, &doc.descs[i], false, l, err);
 	} else {
 		struct blob_job job = { .p = p, .doc = &doc };
 
-		ret = regc_parallel(p->c, doc.nr, pull_blob_job, &job, err);
+		ret = regc_parallel(c, doc.nr, pull_blob_job, &job, err);
 	}
 out:
 	regimg_doc_free(&doc);
@@ -261,6 +262,16 @@ out:
 		return ret;
 	}
 	return keep(l, &f, err);
+}
+
+static int pull_tree(struct pull *p, struct registry_client *c, const char *reference,
+		     const struct regimg_desc *want, bool top, struct fetched_list *l,
+		     struct gadget_err *err)
+{
+	struct fetched f;
+	int ret = get_manifest(p, c, reference, want, &f, err);
+
+	return ret ? ret : pull_from(p, c, f, reference, top, l, err);
 }
 
 /* Everything verified and its blobs in: store the manifests, then the tag. */
@@ -285,6 +296,35 @@ static int commit(struct pull *p, struct fetched_list *l, const char *tagref,
 	return store_tag(p->st, tagref, top, err);
 }
 
+struct tree_job {
+	struct pull *p;
+	struct fetched top;		/* the image's manifest or index, fetched */
+	bool top_taken;
+	const char *reference;
+	struct fetched_list *l, *sl;
+	char sigtag[128];
+	bool has_sig;
+};
+
+/* Item 0: the image's tree from its fetched top; item 1: the signature. */
+static int tree_job(struct registry_client *c, size_t i, void *ctx, struct gadget_err *err)
+{
+	struct tree_job *job = ctx;
+	int ret;
+
+	if (i == 0) {
+		job->top_taken = true;
+		return pull_from(job->p, c, job->top, job->reference, true, job->l, err);
+	}
+	ret = pull_tree(job->p, c, job->sigtag, NULL, true, job->sl, err);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		return gadget_err_prefix(err, "signature");
+	job->has_sig = true;
+	return 0;
+}
+
 int registry_pull(struct store *st, const char *ref, const struct registry_opts *o,
 		  struct registry_stats *stats, struct gadget_err *err)
 {
@@ -293,7 +333,8 @@ int registry_pull(struct store *st, const char *ref, const struct registry_opts 
 	struct fetched_list l = { 0 }, sl = { 0 };
 	struct oci_descriptor top, sigdesc;
 	struct oci_ref sigref;
-	char scope[800], tagref[800], sigtag[128];
+	struct tree_job job = { 0 };
+	char scope[800], tagref[800];
 	int ret;
 
 	memset(p.stats, 0, sizeof(*p.stats));
@@ -315,29 +356,40 @@ int registry_pull(struct store *st, const char *ref, const struct registry_opts 
 		struct regimg_desc want = { .size = -1 };
 
 		snprintf(want.digest, sizeof(want.digest), "%s", p.ref.digest);
-		ret = pull_tree(&p, p.ref.digest, &want, true, &l, err);
+		ret = get_manifest(&p, p.c, p.ref.digest, &want, &job.top, err);
+		job.reference = p.ref.digest;
 	} else {
-		ret = pull_tree(&p, p.ref.tag, NULL, true, &l, err);
+		ret = get_manifest(&p, p.c, p.ref.tag, NULL, &job.top, err);
+		job.reference = p.ref.tag;
+	}
+	/*
+	 * The image's tree and its cosign signature (tag sha256-<hex>.sig,
+	 * absent on most images) come down side by side; the image is
+	 * tagged only when all of it is in, the signature after it.
+	 */
+	if (!ret) {
+		job.p = &p;
+		job.l = &l;
+		job.sl = &sl;
+		regimg_sig_tag(job.top.digest, job.sigtag, sizeof(job.sigtag));
+		ret = regc_parallel(p.c, 2, tree_job, &job, err);
+		if (!job.top_taken)
+			free(job.top.data);
 	}
 	if (!ret)
 		ret = commit(&p, &l, tagref, &top, err);
 	if (!ret)
 		p.stats->top = top;
-	/* The cosign signature, when the registry has one; its absence is fine. */
-	if (!ret) {
-		regimg_sig_tag(top.digest, sigtag, sizeof(sigtag));
+	if (!ret && job.has_sig) {
 		sigref = p.ref;
-		snprintf(sigref.tag, sizeof(sigref.tag), "%s", sigtag);
+		snprintf(sigref.tag, sizeof(sigref.tag), "%s", job.sigtag);
 		sigref.digest[0] = '\0';
-		ret = pull_tree(&p, sigtag, NULL, true, &sl, err);
-		if (ret == -ENOENT) {
-			ret = 0;
-		} else if (!ret && !ref_format(&sigref, tagref, sizeof(tagref))) {
+		if (!ref_format(&sigref, tagref, sizeof(tagref))) {
 			ret = commit(&p, &sl, tagref, &sigdesc, err);
+			if (ret)
+				gadget_err_prefix(err, "signature");
 			p.stats->signature = !ret;
 		}
-		if (ret)
-			gadget_err_prefix(err, "signature");
 	}
 	fetched_list_free(&l);
 	fetched_list_free(&sl);

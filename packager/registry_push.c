@@ -41,8 +41,9 @@ static void url_add_query(char *url, size_t len, const char *k, const char *v)
 	snprintf(url + n, len - n, "%s%s=%s", strchr(url, '?') ? "&" : "?", k, v);
 }
 
-static int start_upload(struct push *p, struct registry_client *c, const struct regimg_desc *d, char *loc, size_t loclen,
-			bool *mounted, struct gadget_err *err)
+/* POST an upload session, or a mount that may answer 201 at once. */
+static int start_upload(struct push *p, struct registry_client *c, const struct regimg_desc *d,
+			char *loc, size_t loclen, bool *mounted, struct gadget_err *err)
 {
 	struct reg_req r = { .method = "POST", .fd = -1 };
 	char url[1024];
@@ -69,8 +70,8 @@ static int start_upload(struct push *p, struct registry_client *c, const struct 
 	return ret;
 }
 
-static int send_blob(struct push *p, struct registry_client *c, const struct regimg_desc *d, int fd, char *loc,
-		     size_t loclen, struct gadget_err *err)
+static int send_blob(struct push *p, struct registry_client *c, const struct regimg_desc *d,
+		     int fd, char *loc, size_t loclen, struct gadget_err *err)
 {
 	int64_t chunk = p->o->chunk_size > 0 ? p->o->chunk_size : DEFAULT_CHUNK;
 	int64_t off = 0;
@@ -230,6 +231,34 @@ static int push_manifest(struct push *p, const char *digest, const char *referen
 	return ret;
 }
 
+/*
+ * A tag the registry already resolves to our digest: the registry accepted
+ * that manifest only with all it references ("Pushing Manifests"), so
+ * nothing below it needs checking.  One HEAD instead of one per blob.
+ */
+static bool tag_up_to_date(struct push *p, const char *reference, const char *digest)
+{
+	struct reg_req r = { .method = "HEAD", .fd = -1, .accept = regimg_accept };
+	char url[512];
+	bool same;
+
+	snprintf(url, sizeof(url), "/v2/%s/manifests/%s", p->dst.repo, reference);
+	r.url = url;
+	same = !regc_do(p->c, &r, NULL) && r.status == 200 && !strcmp(r.content_digest, digest);
+	reg_req_release(&r);
+	return same;
+}
+
+static int push_tagged(struct push *p, const struct oci_descriptor *d, const char *reference,
+		       struct gadget_err *err)
+{
+	if (tag_up_to_date(p, reference, d->digest)) {
+		STAT_ADD(p->stats->up_to_date, 1);
+		return 0;
+	}
+	return push_manifest(p, d->digest, reference, d->media_type, err);
+}
+
 int registry_push(struct store *st, const char *local_ref, const char *remote_ref,
 		  const struct registry_opts *o, struct registry_stats *stats,
 		  struct gadget_err *err)
@@ -261,8 +290,7 @@ int registry_push(struct store *st, const char *local_ref, const char *remote_re
 	ret = regc_new(p.dst.registry, scope, o, p.stats, &p.c, err);
 	if (ret)
 		return ret;
-	ret = push_manifest(&p, top.digest, p.dst.digest[0] && !p.dst.tag[0] ? p.dst.digest : p.dst.tag,
-			    top.media_type, err);
+	ret = push_tagged(&p, &top, p.dst.digest[0] && !p.dst.tag[0] ? p.dst.digest : p.dst.tag, err);
 	/* The signature lives next to the image as tag sha256-<hex>.sig (cosign's layout). */
 	if (!ret) {
 		p.stats->top = top;
@@ -272,7 +300,7 @@ int registry_push(struct store *st, const char *local_ref, const char *remote_re
 		sigref.digest[0] = '\0';
 		if (!ref_format(&sigref, signame, sizeof(signame)) &&
 		    !store_resolve(st, signame, &sig, NULL)) {
-			ret = push_manifest(&p, sig.digest, sigtag, sig.media_type, err);
+			ret = push_tagged(&p, &sig, sigtag, err);
 			p.stats->signature = !ret;
 		}
 	}

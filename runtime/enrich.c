@@ -9,8 +9,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "runtime/enrich.h"
+#include "runtime/format.h"
+#include "runtime/schema.h"
 
 /*
  * How container runtimes name the cgroup of a container, one row per
@@ -218,6 +222,11 @@ struct enrich {
 	size_t nr_entries;
 	uint64_t last_refresh_ms;
 	struct enrich_pidmap *pidmap;
+	uint64_t last_expire_ms;
+	/* enrich_schema_attach: which column of a row names the process */
+	const struct gadget_field *row_field;
+	enum row_src row_src;
+	bool row_by_pid;
 };
 
 static uint64_t now_ms(void)
@@ -352,7 +361,8 @@ static int scan_proc(const char *proc_root, struct ns_pid **out, size_t *nr)
 		v[n++] = (struct ns_pid){ mntns, (pid_t)pid };
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), ns_pid_cmp);
+	if (n)
+		qsort(v, n, sizeof(*v), ns_pid_cmp);
 	*out = v;
 	*nr = n;
 	return 0;
@@ -365,7 +375,7 @@ int enrich_refresh(struct enrich *e)
 {
 	struct enrich_entry *fresh;
 	struct ns_pid *v = NULL;
-	size_t n = 0, nf = 0, i, j, k;
+	size_t n = 0, nf = 0, nscan, i, j, k;
 	uint64_t now = now_ms();
 	int err;
 
@@ -393,16 +403,18 @@ int enrich_refresh(struct enrich *e)
 	}
 	free(v);
 	/* Keep namespaces that vanished less than ttl ago: late events still resolve. */
+	nscan = nf;
 	for (i = 0; i < e->nr_entries; i++) {
 		struct enrich_entry *old = &e->entries[i];
 
 		if (now - old->last_seen_ms >= e->ttl_ms)
 			continue;
-		if (bsearch(old, fresh, nf, sizeof(*fresh), entry_cmp))
+		if (bsearch(old, fresh, nscan, sizeof(*fresh), entry_cmp))
 			continue;
 		fresh[nf++] = *old;
-		qsort(fresh, nf, sizeof(*fresh), entry_cmp);
 	}
+	if (nf > nscan)
+		qsort(fresh, nf, sizeof(*fresh), entry_cmp);
 	free(e->entries);
 	e->entries = fresh;
 	e->nr_entries = nf;
@@ -414,6 +426,8 @@ static struct enrich_entry *cache_find(struct enrich *e, uint64_t mntns)
 {
 	struct enrich_entry key = { .info.mntns = mntns };
 
+	if (!e->nr_entries)
+		return NULL;
 	return bsearch(&key, e->entries, e->nr_entries, sizeof(key), entry_cmp);
 }
 
@@ -436,8 +450,16 @@ int enrich_lookup_pid(struct enrich *e, pid_t pid, const struct enrich_info **in
 	uint64_t mntns;
 	int err = -ENOENT;
 
-	if (e->pidmap)
+	if (e->pidmap) {
+		uint64_t now = now_ms();
+
+		/* a sweep walks the whole map: not more often than half the ttl */
+		if (now - e->last_expire_ms >= e->ttl_ms / 2) {
+			enrich_pidmap_expire(e->pidmap);
+			e->last_expire_ms = now;
+		}
 		err = enrich_pidmap_lookup(e->pidmap, pid, &mntns);
+	}
 	if (err)
 		err = enrich_proc_mntns(e->proc_root, pid, &mntns);
 	if (err)
@@ -493,4 +515,97 @@ void enrich_free(struct enrich *e)
 	enrich_pidmap_free(e->pidmap);
 	free(e->entries);
 	free(e);
+}
+
+/* ---- the decoder's computed columns ---- */
+
+static const struct column *schema_key_column(const struct schema *s, bool *by_pid)
+{
+	const struct column *pid = NULL;
+
+	for (unsigned int i = 0; i < s->nr_cols; i++) {
+		const struct gadget_field *f = s->cols[i].field;
+
+		if (!f)
+			continue;
+		if (f->special == SPECIAL_MNTNS_ID) {
+			*by_pid = false;
+			return &s->cols[i];
+		}
+		if (f->special == SPECIAL_PID && !pid)
+			pid = &s->cols[i];
+	}
+	*by_pid = true;
+	return pid;
+}
+
+enum enrich_by enrich_schema_needs(const struct schema *s)
+{
+	bool by_pid;
+
+	if (!schema_key_column(s, &by_pid))
+		return ENRICH_BY_NONE;
+	return by_pid ? ENRICH_BY_PID : ENRICH_BY_MNTNS;
+}
+
+const struct enrich_info *enrich_row(struct enrich *e, const struct row *r)
+{
+	const struct enrich_info *info = NULL;
+	const uint8_t *rec;
+	uint64_t v;
+
+	if (!e || !e->row_field || !(rec = r->rec[e->row_src]))
+		return NULL;
+	v = field_raw_u64(e->row_field, rec);
+	if (e->row_by_pid ? enrich_lookup_pid(e, (pid_t)v, &info) : enrich_lookup_mntns(e, v, &info))
+		return NULL;
+	return info;
+}
+
+static const char *enrich_extra(void *ctx, const struct row *r, unsigned int idx)
+{
+	if (idx >= ENRICH_COL_MAX)
+		return NULL;
+	return enrich_column_value(enrich_row(ctx, r), (enum enrich_column)idx);
+}
+
+int enrich_schema_attach(struct enrich *e, struct schema *s, struct gadget_err *err)
+{
+	const struct column *c = schema_key_column(s, &e->row_by_pid);
+	int ret;
+
+	if (!c)
+		return 0;
+	if (s->extra)
+		return gadget_err_set(err, EBUSY, "enrichment: the schema already has computed columns");
+	e->row_field = c->field;
+	e->row_src = c->src;
+	for (unsigned int i = 0; i < ENRICH_COL_MAX; i++) {
+		if (schema_find(s, enrich_columns[i].name) >= 0)
+			continue;	/* the gadget's own field of that name wins */
+		ret = schema_add_extra(s, enrich_columns[i].name, enrich_columns[i].width, (int)i,
+				       i != ENRICH_COL_CONTAINER);
+		if (ret)
+			return gadget_err_set(err, -ret, "enrichment: %s", strerror(-ret));
+	}
+	s->extra = enrich_extra;
+	s->extra_ctx = e;
+	return 1;
+}
+
+/* ---- --container in the kernel (bpf-headers/gadget/filter.h) ---- */
+
+int enrich_mntns_filter_fill(struct bpf_object *obj, const uint64_t *ids, size_t n,
+			     struct gadget_err *err)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, ENRICH_FILTER_MAP);
+	uint32_t one = 1;
+
+	if (!map || bpf_map__fd(map) < 0)
+		return -ENOENT;	/* the caller filters in user space */
+	for (size_t i = 0; i < n; i++)
+		if (bpf_map_update_elem(bpf_map__fd(map), &ids[i], &one, BPF_ANY))
+			return gadget_err_set(err, errno, "--container: filling %s: %s",
+					      ENRICH_FILTER_MAP, strerror(errno));
+	return 0;
 }

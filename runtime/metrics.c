@@ -11,6 +11,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "runtime/enrich.h"
+#include "runtime/format.h"
 #include "runtime/metrics.h"
 
 /* Must match struct gadget_hist in bpf-headers/gadget/macros.h. */
@@ -29,6 +31,7 @@ struct metric_map {
 
 struct metrics {
 	char *ns;
+	struct enrich *enrich;	/* not owned; NULL: no container labels */
 	struct metric_map *maps;
 	unsigned int nr_maps;
 };
@@ -101,97 +104,43 @@ static void put_label_char(FILE *out, char c)
 	fputc(c, out);
 }
 
-static uint64_t field_raw(const struct gadget_field *f, const uint8_t *rec)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, rec + f->offset, f->size > 8 ? 8 : f->size);
-	if (f->bit_size) {
-		v >>= f->bit_offset;
-		if (f->bit_size < 64)
-			v &= (1ull << f->bit_size) - 1;
-	}
-	return v;
-}
-
-static int64_t field_signed(const struct gadget_field *f, uint64_t v)
-{
-	unsigned int bits = f->bit_size ? f->bit_size : f->size * 8;
-
-	if (bits < 64 && (v & (1ull << (bits - 1))))
-		v |= ~0ull << bits;
-	return (int64_t)v;
-}
-
+/* The value as the columns printer shows it (enums by name, errno names, addresses). */
 static void put_label_value(FILE *out, const struct gadget_field *f, const uint8_t *rec)
 {
-	uint64_t v;
+	char text[512];
 
-	switch (f->kind) {
-	case FIELD_STRING:
-		for (uint32_t i = 0; i < f->size && rec[f->offset + i]; i++)
-			put_label_char(out, (char)rec[f->offset + i]);
-		return;
-	case FIELD_BYTES:
-		for (uint32_t i = 0; i < f->size; i++)
-			fprintf(out, "%02x", rec[f->offset + i]);
-		return;
-	case FIELD_FLOAT:
-		if (f->size == sizeof(float)) {
-			float x;
+	format_field(f, rec, FMT_TEXT, text, sizeof(text));
+	for (const char *p = text; *p; p++)
+		put_label_char(out, *p);
+}
 
-			memcpy(&x, rec + f->offset, sizeof(x));
-			fprintf(out, "%g", x);
-		} else {
-			double x;
+/*
+ * A key holding a mount-ns id (or a pid) also gets the container it belongs
+ * to as label "container", so per-container series need no join.
+ */
+static void put_container_label(FILE *out, struct enrich *e, const struct gadget_type *t,
+				const uint8_t *key)
+{
+	const struct enrich_info *info = NULL;
 
-			memcpy(&x, rec + f->offset, sizeof(x));
-			fprintf(out, "%g", x);
-		}
-		return;
-	default:
-		break;
+	for (unsigned int i = 0; i < t->nr_fields && !info; i++) {
+		const struct gadget_field *f = &t->fields[i];
+
+		if (f->special == SPECIAL_MNTNS_ID)
+			enrich_lookup_mntns(e, field_raw_u64(f, key), &info);
+		else if (f->special == SPECIAL_PID)
+			enrich_lookup_pid(e, (pid_t)field_raw_u64(f, key), &info);
 	}
-	v = field_raw(f, rec);
-	switch (f->kind) {
-	case FIELD_BOOL:
-		fputs(v ? "true" : "false", out);
+	if (!info || !info->in_container)
 		return;
-	case FIELD_ENUM:
-		for (unsigned int i = 0; i < f->nr_enum_vals; i++)
-			if ((uint64_t)f->enum_vals[i].value == v) {
-				fputs(f->enum_vals[i].name, out);
-				return;
-			}
-		fprintf(out, "%" PRId64, field_signed(f, v));
-		return;
-	case FIELD_FLAGS: {
-		bool first = true;
-
-		for (unsigned int i = 0; i < f->nr_enum_vals && v; i++) {
-			uint64_t bit = (uint64_t)f->enum_vals[i].value;
-
-			if (bit && (v & bit) == bit) {
-				fprintf(out, "%s%s", first ? "" : "|", f->enum_vals[i].name);
-				v &= ~bit;
-				first = false;
-			}
-		}
-		if (v || first)
-			fprintf(out, "%s0x%" PRIx64, first ? "" : "|", v);
-		return;
-	}
-	case FIELD_INT:
-		fprintf(out, "%" PRId64, field_signed(f, v));
-		return;
-	default:
-		fprintf(out, "%" PRIu64, v);
-		return;
-	}
+	fputs(",container=\"", out);
+	for (const char *p = info->container.name; *p; p++)
+		put_label_char(out, *p);
+	fputc('"', out);
 }
 
 /* {a="1",b="x"} from the key's fields; "" when the key carries nothing. */
-static char *labels_of(const struct gadget_map *def, const uint8_t *key)
+static char *labels_of(struct enrich *enrich, const struct gadget_map *def, const uint8_t *key)
 {
 	const struct gadget_type *t = def->key;
 	char *buf = NULL;
@@ -217,6 +166,8 @@ static char *labels_of(const struct gadget_map *def, const uint8_t *key)
 			put_label_value(out, f, key);
 			fputc('"', out);
 		}
+		if (enrich)
+			put_container_label(out, enrich, t, key);
 		fputc('}', out);
 	} else if (!t && !(def->type == BPF_MAP_TYPE_ARRAY && def->max_entries == 1)) {
 		/* no BTF for the key: its bytes */
@@ -271,7 +222,8 @@ static void samples_free(struct sample *s, size_t n)
 	free(s);
 }
 
-static int read_samples(const struct metric_map *mm, struct sample **out, size_t *nr)
+static int read_samples(struct enrich *enrich, const struct metric_map *mm, struct sample **out,
+			size_t *nr)
 {
 	const struct gadget_map *def = mm->def;
 	bool percpu = is_percpu(def->type);
@@ -302,7 +254,7 @@ static int read_samples(const struct metric_map *mm, struct sample **out, size_t
 			}
 			s = ns;
 		}
-		s[n].labels = labels_of(def, key);
+		s[n].labels = labels_of(enrich, def, key);
 		s[n].value = malloc(def->value_size);
 		if (!s[n].labels || !s[n].value) {
 			n++;
@@ -368,7 +320,7 @@ static int render_map(FILE *out, const struct metrics *m, const struct metric_ma
 	const char *suffix = metric_kinds[k].suffix;
 	struct sample *s = NULL;
 	size_t n = 0;
-	int err = read_samples(mm, &s, &n);
+	int err = read_samples(m->enrich, mm, &s, &n);
 
 	if (err)
 		return err;
@@ -440,6 +392,11 @@ void metrics_free(struct metrics *m)
 	free(m->maps);
 	free(m->ns);
 	free(m);
+}
+
+void metrics_set_enrich(struct metrics *m, struct enrich *e)
+{
+	m->enrich = e;
 }
 
 unsigned int metrics_count(const struct metrics *m)

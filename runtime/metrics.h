@@ -41,6 +41,13 @@ int metrics_add_map(struct metrics *m, const struct gadget_map *def, int fd, str
 int metrics_add_object(struct metrics *m, const struct gadget_info *info,
 		       struct bpf_object *obj, struct gadget_err *err);
 unsigned int metrics_count(const struct metrics *m);
+/*
+ * Label series whose key has a gadget_mntns_id (or gadget_pid) member with
+ * container="NAME" too.  e is used from the server thread only (enrich is
+ * not thread safe: give the metrics their own); not owned.
+ */
+struct enrich;
+void metrics_set_enrich(struct metrics *m, struct enrich *e);
 
 /* The exposition text of every map now; *text is malloc'ed. */
 int metrics_render(struct metrics *m, char **text, size_t *len, struct gadget_err *err);

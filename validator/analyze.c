@@ -11,126 +11,9 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "validator/analysis.h"
 #include "validator/btf_walk.h"
-#include "validator/elf_scan.h"
 #include "validator/srcloc.h"
-#include "validator/validator.h"
-
-#define KERNEL_NAME_MAX 15	/* BPF_OBJ_NAME_LEN - 1 */
-
-struct analysis {
-	struct gadget_info *info;
-	struct diag_list *diags;
-	const struct validate_opts *opts;
-	struct bpf_object *obj;
-	const struct btf *btf;
-	struct elf_scan elf;
-};
-
-/* Helpers whose kernel prototype is gpl_only (kernel/trace/bpf_trace.c, ...). */
-static const struct { int id; const char *name; } gpl_helpers[] = {
-	{ 4, "bpf_probe_read" }, { 6, "bpf_trace_printk" }, { 25, "bpf_perf_event_output" },
-	{ 27, "bpf_get_stackid" }, { 35, "bpf_get_current_task" }, { 36, "bpf_probe_write_user" },
-	{ 45, "bpf_probe_read_str" }, { 58, "bpf_override_return" }, { 67, "bpf_get_stack" },
-	{ 109, "bpf_send_signal" }, { 112, "bpf_probe_read_user" }, { 113, "bpf_probe_read_kernel" },
-	{ 114, "bpf_probe_read_user_str" }, { 115, "bpf_probe_read_kernel_str" },
-	{ 117, "bpf_send_signal_thread" }, { 158, "bpf_get_current_task_btf" },
-};
-
-/* kernel/module/main.c license_is_gpl_compatible() */
-static const char *const gpl_licenses[] = {
-	"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL",
-};
-
-static void diag_vadd(struct analysis *a, enum diag_level level, const char *file,
-		      unsigned int line, unsigned int col, const char *fmt, va_list ap)
-{
-	struct diag *d;
-	char path[4096];
-	void *p;
-
-	if (level == DIAG_WARNING && a->opts->werror)
-		level = DIAG_ERROR;
-	p = realloc(a->diags->v, (a->diags->n + 1) * sizeof(*d));
-	if (!p)
-		return;
-	a->diags->v = p;
-	d = &a->diags->v[a->diags->n++];
-	if (!file)
-		file = a->opts->obj_path ? a->opts->obj_path : "<object>";
-	/* Show source paths as the user knows them: relative to where they ran us. */
-	if (line)
-		srcloc_display_path(file, a->opts->src_dir, path, sizeof(path));
-	else
-		snprintf(path, sizeof(path), "%s", file);
-	d->level = level;
-	d->file = strdup(path);
-	d->line = line;
-	d->col = col;
-	if (vasprintf(&d->msg, fmt, ap) < 0)
-		d->msg = NULL;
-}
-
-__attribute__((format(printf, 6, 7)))
-static void diag_add(struct analysis *a, enum diag_level level, const char *file,
-		     unsigned int line, unsigned int col, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	diag_vadd(a, level, file, line, col, fmt, ap);
-	va_end(ap);
-}
-
-/* A source file named by line info, as we can open it. */
-static void src_path(struct analysis *a, const char *src, char *buf, size_t len)
-{
-	if (a->opts->src_dir && src[0] != '/')
-		snprintf(buf, len, "%s/%s", a->opts->src_dir, src);
-	else
-		snprintf(buf, len, "%s", src);
-}
-
-/*
- * BTF has no line info for types and maps: find the first of needles in
- * the program sources named by line info, so the message still points at
- * the line.
- */
-static bool find_decl(struct analysis *a, const char *const *needles, const char **file,
-		      unsigned int *line, unsigned int *col)
-{
-	for (; *needles; needles++) {
-		for (unsigned int i = 0; i < a->elf.nr_progs; i++) {
-			const char *src = a->elf.progs[i].file;
-			char path[4096];
-
-			if (!src)
-				continue;
-			src_path(a, src, path, sizeof(path));
-			if (!srcloc_find(path, *needles, 0, 0, false, line, col)) {
-				*file = src;
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
-static void diag_at_decl(struct analysis *a, enum diag_level level, const char *const *needles,
-			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void diag_at_decl(struct analysis *a, enum diag_level level, const char *const *needles,
-			 const char *fmt, ...)
-{
-	const char *file = NULL;
-	unsigned int line = 0, col = 0;
-	va_list ap;
-
-	if (needles)
-		find_decl(a, needles, &file, &line, &col);
-	va_start(ap, fmt);
-	diag_vadd(a, level, file, line, col, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Walk a type the runtime must decode; on failure point at the member
@@ -166,18 +49,6 @@ static int walk_or_diag(struct analysis *a, __u32 type_id, struct gadget_type **
 	return -EINVAL;
 }
 
-static bool has_prefix(const char *s, const char *p)
-{
-	return !strncmp(s, p, strlen(p));
-}
-
-static bool has_suffix(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && !strcmp(s + n - m, suf);
-}
-
 static const struct { const char *prefix; enum map_role role; } map_roles[] = {
 	{ "print_", MAP_ROLE_PRINT },
 	{ "counter_", MAP_ROLE_COUNTER },
@@ -197,39 +68,6 @@ static enum map_role map_role_of(struct bpf_map *m)
 		if (has_prefix(name, map_roles[i].prefix))
 			return map_roles[i].role;
 	return MAP_ROLE_NONE;
-}
-
-/* The macros of bpf-headers/gadget/macros.h that declare a map "<prefix><name>". */
-static const struct { const char *prefix, *macro; } map_macros[] = {
-	{ "print_", "GADGET_TRACER" }, { "print_", "GADGET_TRACER_RINGBUF" },
-	{ "print_", "GADGET_TRACER_PERF" }, { "print_", "GADGET_TOPPER" },
-	{ "counter_", "GADGET_COUNTER" }, { "gauge_", "GADGET_GAUGE" },
-	{ "hist_", "GADGET_HISTOGRAM" },
-};
-
-static void check_name_len(struct analysis *a, const char *what, const char *name)
-{
-	const char *needles[sizeof(map_macros) / sizeof(map_macros[0]) + 2];
-	char decl[sizeof(map_macros) / sizeof(map_macros[0])][160];
-	unsigned int n = 0;
-
-	if (strlen(name) <= KERNEL_NAME_MAX)
-		return;
-	/* Point at the declaring macro when there is one, else at the name. */
-	for (unsigned int i = 0; i < sizeof(map_macros) / sizeof(map_macros[0]); i++) {
-		if (!has_prefix(name, map_macros[i].prefix))
-			continue;
-		snprintf(decl[n], sizeof(decl[n]), "%s(%s", map_macros[i].macro,
-			 name + strlen(map_macros[i].prefix));
-		needles[n] = decl[n];
-		n++;
-	}
-	needles[n++] = name;
-	needles[n] = NULL;
-	diag_at_decl(a, DIAG_WARNING, needles,
-		     "%s name '%s' is longer than the %d characters the kernel keeps; "
-		     "bpftool will show it as '%.*s'", what, name, KERNEL_NAME_MAX,
-		     KERNEL_NAME_MAX, name);
 }
 
 static int analyze_maps(struct analysis *a)
@@ -263,36 +101,6 @@ static int analyze_maps(struct analysis *a)
 	return 0;
 }
 
-static void check_gpl_helpers(struct analysis *a, struct bpf_program *p, const char *file,
-			      unsigned int line, unsigned int col)
-{
-	const struct bpf_insn *insn = bpf_program__insns(p);
-	size_t n = bpf_program__insn_cnt(p);
-
-	for (size_t i = 0; i < n; i++) {
-		if (insn[i].code != (BPF_JMP | BPF_CALL) || insn[i].src_reg != 0)
-			continue;
-		for (unsigned int h = 0; h < sizeof(gpl_helpers) / sizeof(gpl_helpers[0]); h++) {
-			if (insn[i].imm != gpl_helpers[h].id)
-				continue;
-			diag_add(a, DIAG_WARNING, file, line, col,
-				 "program '%s' calls %s, which the kernel only allows under a "
-				 "GPL-compatible license (this object's license is \"%s\"); the load will fail",
-				 bpf_program__name(p), gpl_helpers[h].name,
-				 a->info->license ? a->info->license : "none");
-			return;
-		}
-	}
-}
-
-static bool license_is_gpl(const char *lic)
-{
-	for (unsigned int i = 0; lic && i < sizeof(gpl_licenses) / sizeof(gpl_licenses[0]); i++)
-		if (!strcmp(lic, gpl_licenses[i]))
-			return true;
-	return false;
-}
-
 /* The "<iter>_output" variable in .rodata, if any. */
 static __u32 find_output_var(struct analysis *a, const char *name)
 {
@@ -323,8 +131,9 @@ static int analyze_progs(struct analysis *a)
 		gp->name = strdup(bpf_program__name(p));
 		gp->section = strdup(bpf_program__section_name(p));
 		gp->def = progtype_find(gp->section);
+		/* "./x.bpf.c" (clang run in the gadget folder) is kept as "x.bpf.c" */
 		if (file)
-			gp->src_file = strdup(file);
+			gp->src_file = strdup(strncmp(file, "./", 2) ? file : file + 2);
 		gp->src_line = line;
 		gp->src_col = col;
 		check_name_len(a, "program", gp->name);
@@ -387,30 +196,6 @@ static int analyze_progs(struct analysis *a)
 	return 0;
 }
 
-/* Every "*_output" variable must be referenced, or the loader rejects it. */
-static void check_outputs(struct analysis *a)
-{
-	int n = btf__type_cnt(a->btf);
-
-	for (int id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(a->btf, id);
-		const char *name;
-		char macro[300];
-
-		if (!btf_is_var(t))
-			continue;
-		name = btf__name_by_offset(a->btf, t->name_off);
-		if (!has_suffix(name, "_output") || elf_scan_references(&a->elf, name))
-			continue;
-		snprintf(macro, sizeof(macro), "GADGET_SNAPSHOTTER(%.*s", (int)(strlen(name) - 7), name);
-		diag_at_decl(a, DIAG_ERROR, (const char *const[]){ name, macro, NULL },
-			     "'%s' is not referenced by any program: the loader rejects a global no "
-			     "program uses, and the runtime would have no type to decode the snapshot "
-			     "with; write the rows with gadget_snapshot_write(ctx->meta->seq, %.*s, &row), "
-			     "which references it", name, (int)(strlen(name) - 7), name);
-	}
-}
-
 static char *value_text(const struct gadget_field *f, const void *data)
 {
 	char *s = NULL;
@@ -445,6 +230,23 @@ static char *value_text(const struct gadget_field *f, const void *data)
 	return s;
 }
 
+/*
+ * Only "const volatile" globals can be set before load: a plain const one
+ * may have been folded into the code by the compiler.
+ */
+static bool is_volatile(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	/* "const volatile char s[8]" puts the qualifiers on the element type */
+	while (t && (btf_is_mod(t) || btf_is_array(t))) {
+		if (btf_is_volatile(t))
+			return true;
+		t = btf__type_by_id(btf, btf_is_array(t) ? btf_array(t)->type : t->type);
+	}
+	return false;
+}
+
 /* Params: the const volatile globals of .rodata (not *_output, not gadget_*). */
 static int analyze_params(struct analysis *a)
 {
@@ -469,13 +271,13 @@ static int analyze_params(struct analysis *a)
 	vs = btf_var_secinfos(sec);
 	for (unsigned int i = 0; i < btf_vlen(sec); i++, vs++) {
 		const struct btf_type *var = btf__type_by_id(a->btf, vs->type);
-		const char *name = btf__name_by_offset(a->btf, var->name_off);
+		const char *name = btf_name(a->btf, var->name_off);
 		struct gadget_param *gp = &info->params[info->nr_params];
 		struct gadget_err err = {};
 		const json_t *doc;
 
 		if (has_suffix(name, "_output") || has_prefix(name, "gadget_") ||
-		    btf_var(var)->linkage == BTF_VAR_STATIC)
+		    btf_var(var)->linkage == BTF_VAR_STATIC || !is_volatile(a->btf, var->type))
 			continue;
 		if (btf_walk_field(a->btf, var->type, name, &gp->field, &err)) {
 			diag_at_decl(a, DIAG_ERROR, (const char *const[]){ name, NULL },
@@ -484,7 +286,9 @@ static int analyze_params(struct analysis *a)
 		}
 		gp->field.offset = vs->offset;
 		gp->name = strdup(name);
-		if (data && vs->offset + vs->size <= data_len)
+		/* the type's size and the section's may disagree in a broken object */
+		if (data && (uint64_t)vs->offset + gp->field.size <= data_len &&
+		    gp->field.size <= vs->size)
 			gp->default_value = value_text(&gp->field, (const char *)data + vs->offset);
 		doc = a->opts->params_doc ? json_object_get(a->opts->params_doc, name) : NULL;
 		if (doc && json_is_string(json_object_get(doc, "description")))
@@ -492,49 +296,6 @@ static int analyze_params(struct analysis *a)
 		info->nr_params++;
 	}
 	return 0;
-}
-
-enum gadget_category validator_category(const struct gadget_info *info, char *why, size_t len)
-{
-	bool iter = false, metrics = false;
-
-	for (unsigned int i = 0; i < info->nr_maps; i++) {
-		const struct gadget_map *m = &info->maps[i];
-
-		if (m->role == MAP_ROLE_COUNTER || m->role == MAP_ROLE_GAUGE ||
-		    m->role == MAP_ROLE_HISTOGRAM)
-			metrics = true;
-		if (m->role != MAP_ROLE_PRINT)
-			continue;
-		switch (m->type) {
-		case BPF_MAP_TYPE_RINGBUF:
-		case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
-			return GADGET_CAT_TRACER;
-		case BPF_MAP_TYPE_HASH:
-		case BPF_MAP_TYPE_ARRAY:
-		case BPF_MAP_TYPE_PERCPU_HASH:
-		case BPF_MAP_TYPE_PERCPU_ARRAY:
-		case BPF_MAP_TYPE_LRU_HASH:
-			return GADGET_CAT_TOPPER;
-		default:
-			snprintf(why, len, "map '%s' has the print_ prefix but its type (%s) is neither "
-				 "a ring buffer / perf event array (tracer) nor a hash / array (topper)",
-				 m->name, libbpf_bpf_map_type_str(m->type));
-			return GADGET_CAT_UNKNOWN;
-		}
-	}
-	for (unsigned int i = 0; i < info->nr_progs; i++)
-		if (info->progs[i].def && info->progs[i].def->target == TARGET_ITER)
-			iter = true;
-	if (iter)
-		return GADGET_CAT_SNAPSHOTTER;
-	if (metrics)
-		return GADGET_CAT_METRICS;
-	snprintf(why, len, "cannot tell what this gadget produces: it has no print_ map and no iter/ "
-		 "program; declare GADGET_TRACER(name, struct event) for a stream of events, "
-		 "GADGET_TOPPER(name, key, value, max) for a table, or an iter/ program with "
-		 "GADGET_SNAPSHOTTER(iter, struct row) (bpf-headers/gadget/macros.h)");
-	return GADGET_CAT_UNKNOWN;
 }
 
 /* The event the runtime prints, by category. */
@@ -555,6 +316,29 @@ static void pick_event(struct gadget_info *info)
 			return;
 		}
 	}
+}
+
+/* What libbpf 1.1 would crash on is refused before it sees the object. */
+static int check_btf(struct analysis *a, struct gadget_err *err)
+{
+	struct btf *btf;
+	int ret;
+
+	if (!a->elf.btf_data)
+		return 0;	/* reported below: "the object has no BTF" */
+	btf = btf__new(a->elf.btf_data, a->elf.btf_size);
+	if (!btf)
+		return gadget_err_set(err, ENOEXEC, "%s: malformed .BTF section: %s",
+				      a->opts->obj_path ? a->opts->obj_path : "object",
+				      strerror(errno));
+	ret = btf_check_refs(btf, err);
+	btf__free(btf);
+	if (ret) {
+		gadget_err_prefix(err, "%s", a->opts->obj_path ? a->opts->obj_path : "object");
+		err->errnum = ENOEXEC;
+		return -ENOEXEC;
+	}
+	return 0;
 }
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -586,6 +370,12 @@ int validator_analyze(const void *obj, size_t len, const struct validate_opts *o
 	if (ret)
 		return ret == -EINVAL ? -ENOEXEC : ret;
 	old_print = libbpf_set_print(quiet_print);
+	ret = check_btf(&a, err);
+	if (ret) {
+		libbpf_set_print(old_print);
+		elf_scan_free(&a.elf);
+		return ret;
+	}
 	a.obj = bpf_object__open_mem(obj, len, &oopts);
 	libbpf_set_print(old_print);
 	if (!a.obj) {

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+/*
+ * The BTF walker: a type the runtime decodes (event, key, value, snapshot
+ * row, param) into a flat field list, walked once at analysis time.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +41,76 @@ struct walk {
 	char bad_buf[512];
 };
 
+const char *btf_name(const struct btf *btf, __u32 off)
+{
+	const char *s = btf__name_by_offset(btf, off);
+
+	return s ? s : "";
+}
+
+static int bad_ref(struct gadget_err *err, __u32 id, const char *what, __u32 ref)
+{
+	return gadget_err_set(err, EINVAL, "malformed BTF: type [%u] refers to %s %u, which "
+			      "does not exist", id, what, ref);
+}
+
+int btf_check_refs(const struct btf *btf, struct gadget_err *err)
+{
+	__u32 n = btf__type_cnt(btf);
+
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (!t || !btf__name_by_offset(btf, t->name_off))
+			return bad_ref(err, id, "name offset", t ? t->name_off : 0);
+		switch (btf_kind(t)) {
+		case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+		case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC:
+		case BTF_KIND_VAR: case BTF_KIND_TYPE_TAG: case BTF_KIND_DECL_TAG:
+			if (t->type >= n)
+				return bad_ref(err, id, "type", t->type);
+			break;
+		case BTF_KIND_ARRAY:
+			if (btf_array(t)->type >= n || btf_array(t)->index_type >= n)
+				return bad_ref(err, id, "type", btf_array(t)->type);
+			break;
+		case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+			for (__u16 i = 0; i < btf_vlen(t); i++) {
+				const struct btf_member *m = btf_members(t) + i;
+
+				if (m->type >= n || !btf__name_by_offset(btf, m->name_off))
+					return bad_ref(err, id, "member type", m->type);
+			}
+			break;
+		case BTF_KIND_ENUM:
+			for (__u16 i = 0; i < btf_vlen(t); i++)
+				if (!btf__name_by_offset(btf, btf_enum(t)[i].name_off))
+					return bad_ref(err, id, "name offset", btf_enum(t)[i].name_off);
+			break;
+		case BTF_KIND_ENUM64:
+			for (__u16 i = 0; i < btf_vlen(t); i++)
+				if (!btf__name_by_offset(btf, btf_enum64(t)[i].name_off))
+					return bad_ref(err, id, "name offset", btf_enum64(t)[i].name_off);
+			break;
+		case BTF_KIND_FUNC_PROTO:
+			if (t->type >= n)
+				return bad_ref(err, id, "return type", t->type);
+			for (__u16 i = 0; i < btf_vlen(t); i++)
+				if (btf_params(t)[i].type >= n)
+					return bad_ref(err, id, "parameter type", btf_params(t)[i].type);
+			break;
+		case BTF_KIND_DATASEC:
+			for (__u16 i = 0; i < btf_vlen(t); i++)
+				if (btf_var_secinfos(t)[i].type >= n)
+					return bad_ref(err, id, "variable", btf_var_secinfos(t)[i].type);
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
 static __u32 skip_mods(const struct btf *btf, __u32 id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
@@ -73,7 +147,7 @@ void btf_type_c_name(const struct btf *btf, __u32 id, char *buf, size_t len)
 	}
 	default: break;
 	}
-	snprintf(buf, len, "%s%s", kw, t->name_off ? btf__name_by_offset(btf, t->name_off) : "(anon)");
+	snprintf(buf, len, "%s%s", kw, t->name_off ? btf_name(btf, t->name_off) : "(anon)");
 }
 
 static int special_of(const struct btf *btf, const struct btf_type *t)
@@ -82,7 +156,7 @@ static int special_of(const struct btf *btf, const struct btf_type *t)
 
 	if (!t->name_off)
 		return -1;
-	name = btf__name_by_offset(btf, t->name_off);
+	name = btf_name(btf, t->name_off);
 	for (unsigned int i = 0; i < sizeof(specials) / sizeof(specials[0]); i++)
 		if (btf_kind(t) == specials[i].kind && !strcmp(name, specials[i].name))
 			return i;
@@ -103,7 +177,7 @@ static bool is_char(const struct btf *btf, __u32 elem)
 		return false;
 	if (btf_int_encoding(t) & BTF_INT_CHAR)
 		return true;
-	name = btf__name_by_offset(btf, t->name_off);
+	name = btf_name(btf, t->name_off);
 	return name && (!strcmp(name, "char") || !strcmp(name, "signed char"));
 }
 
@@ -130,7 +204,7 @@ static struct gadget_field *add_field(struct walk *w, const char *name)
 static int fill_enum(const struct btf *btf, const struct btf_type *t, struct gadget_field *f)
 {
 	unsigned int n = btf_vlen(t);
-	const char *ename = t->name_off ? btf__name_by_offset(btf, t->name_off) : "";
+	const char *ename = t->name_off ? btf_name(btf, t->name_off) : "";
 	size_t el = strlen(ename);
 	bool is_signed = btf_kflag(t);
 
@@ -145,12 +219,12 @@ static int fill_enum(const struct btf *btf, const struct btf_type *t, struct gad
 		if (btf_is_enum(t)) {
 			const struct btf_enum *e = btf_enum(t) + i;
 
-			name = btf__name_by_offset(btf, e->name_off);
+			name = btf_name(btf, e->name_off);
 			v = is_signed ? (int64_t)(int32_t)e->val : (int64_t)(uint32_t)e->val;
 		} else {
 			const struct btf_enum64 *e = btf_enum64(t) + i;
 
-			name = btf__name_by_offset(btf, e->name_off);
+			name = btf_name(btf, e->name_off);
 			v = (int64_t)(((uint64_t)e->val_hi32 << 32) | e->val_lo32);
 		}
 		f->enum_vals[i].name = strdup(name);
@@ -250,6 +324,11 @@ static int walk_leaf_at(struct walk *w, __u32 id, const char *name, __u32 bits, 
 		f->size = total;
 		f->array_len = a->nelems;
 		f->type_name = strdup(tname);
+		/*
+		 * Other arrays (__u32 vals[4]) stay one FIELD_BYTES field shown
+		 * as hex rather than one column per element: a 64-slot array
+		 * would otherwise swamp the event table.
+		 */
 		f->kind = is_char(btf, a->type) ? FIELD_STRING : FIELD_BYTES;
 		return 0;
 	}
@@ -300,7 +379,7 @@ static int walk_struct(struct walk *w, __u32 id, const char *prefix, __u32 base_
 	const struct btf_member *m = btf_members(t);
 
 	for (unsigned int i = 0; i < btf_vlen(t); i++, m++) {
-		const char *mname = btf__name_by_offset(w->btf, m->name_off);
+		const char *mname = btf_name(w->btf, m->name_off);
 		__u32 bits = base_bits + btf_member_bit_offset(t, i);
 		__u32 bitsz = btf_member_bitfield_size(t, i);
 		char path[512];

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "validator/validator.h"
+#include "validator/analysis.h"
+#include "validator/srcloc.h"
 
 static const char *const level_names[] = {
 	[DIAG_NOTE] = "note", [DIAG_WARNING] = "warning", [DIAG_ERROR] = "error",
@@ -54,4 +57,104 @@ json_t *diag_list_to_json(const struct diag_list *d)
 			"line", (int)g->line, "column", (int)g->col, "message", g->msg));
 	}
 	return arr;
+}
+
+/* ---- producing diagnostics during an analysis ---- */
+
+bool has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+bool has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && !strcmp(s + n - m, suf);
+}
+
+void diag_vadd(struct analysis *a, enum diag_level level, const char *file,
+	       unsigned int line, unsigned int col, const char *fmt, va_list ap)
+{
+	struct diag *d;
+	char path[4096];
+	void *p;
+
+	if (level == DIAG_WARNING && a->opts->werror)
+		level = DIAG_ERROR;
+	p = realloc(a->diags->v, (a->diags->n + 1) * sizeof(*d));
+	if (!p)
+		return;
+	a->diags->v = p;
+	d = &a->diags->v[a->diags->n++];
+	if (!file)
+		file = a->opts->obj_path ? a->opts->obj_path : "<object>";
+	/* Show source paths as the user knows them: relative to where they ran us. */
+	if (line)
+		srcloc_display_path(file, a->opts->src_dir, path, sizeof(path));
+	else
+		snprintf(path, sizeof(path), "%s", file);
+	d->level = level;
+	d->file = strdup(path);
+	d->line = line;
+	d->col = col;
+	if (vasprintf(&d->msg, fmt, ap) < 0)
+		d->msg = NULL;
+}
+
+void diag_add(struct analysis *a, enum diag_level level, const char *file,
+	      unsigned int line, unsigned int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(a, level, file, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void src_path(struct analysis *a, const char *src, char *buf, size_t len)
+{
+	if (a->opts->src_dir && src[0] != '/')
+		snprintf(buf, len, "%s/%s", a->opts->src_dir, src);
+	else
+		snprintf(buf, len, "%s", src);
+}
+
+/*
+ * BTF has no line info for types and maps: find the first of needles in
+ * the program sources named by line info, so the message still points at
+ * the line.
+ */
+bool find_decl(struct analysis *a, const char *const *needles, const char **file,
+	       unsigned int *line, unsigned int *col)
+{
+	for (; *needles; needles++) {
+		for (unsigned int i = 0; i < a->elf.nr_progs; i++) {
+			const char *src = a->elf.progs[i].file;
+			char path[4096];
+
+			if (!src)
+				continue;
+			src_path(a, src, path, sizeof(path));
+			if (!srcloc_find(path, *needles, 0, 0, false, line, col)) {
+				*file = src;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+void diag_at_decl(struct analysis *a, enum diag_level level, const char *const *needles,
+		  const char *fmt, ...)
+{
+	const char *file = NULL;
+	unsigned int line = 0, col = 0;
+	va_list ap;
+
+	if (needles)
+		find_decl(a, needles, &file, &line, &col);
+	va_start(ap, fmt);
+	diag_vadd(a, level, file, line, col, fmt, ap);
+	va_end(ap);
 }

@@ -3,6 +3,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <linux/types.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,58 +32,75 @@ struct sym_pos {
 	GElf_Addr off;
 };
 
+/*
+ * The object is untrusted: sections may be misaligned and their headers
+ * lie, so every read is a bounded memcpy and every sum is done in 64 bits.
+ */
+static bool read_at(const Elf_Data *d, uint64_t off, void *dst, size_t n)
+{
+	if (!d->d_buf || off > d->d_size || n > d->d_size - off)
+		return false;
+	memcpy(dst, (const char *)d->d_buf + off, n);
+	return true;
+}
+
+/* A NUL-terminated string of the .BTF string section, or NULL. */
 static const char *btf_str(const Elf_Data *btf, __u32 off)
 {
-	const struct { __u16 magic; __u8 v, f; __u32 hdr_len, type_off, type_len, str_off, str_len; } *h = btf->d_buf;
+	struct { __u16 magic; __u8 v, f; __u32 hdr_len, type_off, type_len, str_off, str_len; } h;
+	uint64_t start;
+	const char *str;
 
-	if (btf->d_size < sizeof(*h) || off >= h->str_len ||
-	    h->hdr_len + h->str_off + h->str_len > btf->d_size)
+	if (!read_at(btf, 0, &h, sizeof(h)) || off >= h.str_len)
 		return NULL;
-	return (const char *)btf->d_buf + h->hdr_len + h->str_off + off;
+	start = (uint64_t)h.hdr_len + h.str_off;
+	if (start + h.str_len > btf->d_size)
+		return NULL;
+	str = (const char *)btf->d_buf + start + off;
+	return memchr(str, 0, h.str_len - off) ? str : NULL;
 }
 
 /* First line record at or after the program's first instruction. */
 static void find_line(const Elf_Data *ext, const Elf_Data *btf, const struct sym_pos *sp,
 		      struct elf_prog_loc *loc)
 {
-	const struct btf_ext_hdr *h = ext->d_buf;
-	const char *p, *end;
-	__u32 rec_size;
+	struct btf_ext_hdr h;
+	struct line_rec best = {}, r;
+	uint64_t p, end;
+	__u32 rec_size, hdr[2];
+	bool found = false;
 
-	if (ext->d_size < sizeof(*h) || h->magic != 0xeB9F || !h->line_info_len ||
-	    (size_t)h->hdr_len + h->line_info_off + h->line_info_len > ext->d_size)
+	if (!read_at(ext, 0, &h, sizeof(h)) || h.magic != 0xeB9F || !h.line_info_len)
 		return;
-	p = (const char *)ext->d_buf + h->hdr_len + h->line_info_off;
-	end = p + h->line_info_len;
-	rec_size = *(const __u32 *)p;
-	p += 4;
-	if (rec_size < sizeof(struct line_rec))
+	p = (uint64_t)h.hdr_len + h.line_info_off;
+	end = p + h.line_info_len;
+	if (end > ext->d_size || !read_at(ext, p, &rec_size, 4) || rec_size < sizeof(r))
 		return;
-	while (p + 8 <= end) {
-		__u32 sec_off = ((const __u32 *)p)[0], n = ((const __u32 *)p)[1];
-		const char *sec = btf_str(btf, sec_off);
-		const struct line_rec *best = NULL;
+	for (p += 4; p + 8 <= end && read_at(ext, p, hdr, 8); ) {
+		const char *sec = btf_str(btf, hdr[0]);
 
 		p += 8;
-		if ((size_t)(end - p) < (size_t)n * rec_size)
+		if (end - p < (uint64_t)hdr[1] * rec_size)
 			return;
 		if (sec && !strcmp(sec, sp->sec)) {
-			for (__u32 i = 0; i < n; i++) {
-				const struct line_rec *r = (const void *)(p + (size_t)i * rec_size);
-
-				if (r->insn_off >= sp->off && (!best || r->insn_off < best->insn_off))
+			for (__u32 i = 0; i < hdr[1]; i++) {
+				if (!read_at(ext, p + (uint64_t)i * rec_size, &r, sizeof(r)))
+					return;
+				if (r.insn_off >= sp->off && (!found || r.insn_off < best.insn_off)) {
 					best = r;
+					found = true;
+				}
 			}
 		}
-		if (best) {
-			const char *file = btf_str(btf, best->file_name_off);
+		if (found) {
+			const char *file = btf_str(btf, best.file_name_off);
 
 			loc->file = file ? strdup(file) : NULL;
-			loc->line = best->line_col >> 10;
-			loc->col = best->line_col & 0x3ff;
+			loc->line = best.line_col >> 10;
+			loc->col = best.line_col & 0x3ff;
 			return;
 		}
-		p += (size_t)n * rec_size;
+		p += (uint64_t)hdr[1] * rec_size;
 	}
 }
 
@@ -139,6 +157,13 @@ int elf_scan(const void *obj, size_t len, struct elf_scan *out, struct gadget_er
 			strndx = sh.sh_link;
 		} else if (!strcmp(name, ".BTF")) {
 			btf = elf_getdata(scn, NULL);
+			if (btf && btf->d_buf && btf->d_size && !out->btf_data) {
+				out->btf_data = malloc(btf->d_size);
+				if (out->btf_data) {
+					memcpy(out->btf_data, btf->d_buf, btf->d_size);
+					out->btf_size = btf->d_size;
+				}
+			}
 		} else if (!strcmp(name, ".BTF.ext")) {
 			ext = elf_getdata(scn, NULL);
 		} else if (!strcmp(name, "license")) {
@@ -236,6 +261,7 @@ void elf_scan_free(struct elf_scan *s)
 	free(s->progs);
 	free(s->reloc_syms);
 	free(s->license);
+	free(s->btf_data);
 	memset(s, 0, sizeof(*s));
 }
 

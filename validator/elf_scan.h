@@ -24,6 +24,8 @@ struct elf_scan {
 	char **reloc_syms;	/* symbols referenced by relocations of program sections */
 	unsigned int nr_reloc_syms;
 	char *license;		/* NULL if no "license" section */
+	void *btf_data;		/* copy of the .BTF section, NULL if none */
+	size_t btf_size;
 };
 
 int elf_scan(const void *obj, size_t len, struct elf_scan *out, struct gadget_err *err);

@@ -71,6 +71,12 @@ static int probe_btf_attach(enum bpf_prog_type type, enum bpf_attach_type attach
 	opts.attach_btf_id = id;
 	fd = bpf_prog_load(type, NULL, "GPL", insns, 2, &opts);
 	if (fd < 0) {
+		/* without privileges the kernel's "no" says nothing about the kernel */
+		if (errno == EPERM && geteuid() != 0) {
+			snprintf(why, len, "cannot tell whether %s are available: loading a probe "
+				 "program needs root (CAP_BPF and CAP_PERFMON)", what);
+			return -EPERM;
+		}
 		snprintf(why, len, "%s are not available on this kernel (loading a probe program failed: %s)",
 			 what, strerror(errno));
 		return 0;
@@ -144,16 +150,21 @@ static int (*const probes[KFEAT__COUNT])(char *why, unsigned int len) = {
 
 int kernel_feature_probe(enum kernel_feature f, char *why, unsigned int why_len)
 {
-	static int cached[KFEAT__COUNT];	/* 0 unknown, 1 yes, 2 no */
+	static int cached[KFEAT__COUNT];	/* 1 yes, 0 no, -errno: could not tell */
+	static bool probed[KFEAT__COUNT];
 	static char cached_why[KFEAT__COUNT][256];
 
 	if ((unsigned int)f >= KFEAT__COUNT)
 		return -EINVAL;
 	if (f == KFEAT_NONE)
 		return 1;
-	if (!cached[f])
-		cached[f] = probes[f](cached_why[f], sizeof(cached_why[f])) ? 1 : 2;
-	if (cached[f] == 2 && why && why_len)
+	if (!probed[f]) {
+		int r = probes[f](cached_why[f], sizeof(cached_why[f]));
+
+		cached[f] = r > 0 ? 1 : r;
+		probed[f] = true;
+	}
+	if (cached[f] != 1 && why && why_len)
 		snprintf(why, why_len, "%s", cached_why[f]);
-	return cached[f] == 1;
+	return cached[f];
 }

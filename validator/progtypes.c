@@ -10,8 +10,6 @@
 
 #include "validator/progtypes.h"
 
-#define PT(t) BPF_PROG_TYPE_##t, #t
-
 /* sec, prefix, prog type (+name), attach type, target, auto attach, sleepable, feature */
 #define ROW(sec, pfx, type, attach, target, autoat, sleep, feat) \
 	{ sec, pfx, BPF_PROG_TYPE_##type, attach, target, autoat, sleep, feat, "BPF_PROG_TYPE_" #type, NULL }
@@ -53,8 +51,8 @@ const struct prog_type_def progtype_table[] = {
 	ROW("lsm",		true,  LSM, BPF_LSM_MAC, TARGET_KERNEL_FUNC, true, false, KFEAT_LSM),
 	ROW("lsm.s",		true,  LSM, BPF_LSM_MAC, TARGET_KERNEL_FUNC, true, true, KFEAT_LSM),
 	ROW("lsm_cgroup",	true,  LSM, BPF_LSM_CGROUP, TARGET_UNSUPPORTED, false, false, KFEAT_LSM),
-	ROW("iter",		true,  TRACING, BPF_TRACE_ITER, TARGET_ITER, false, false, KFEAT_NONE),
-	ROW("iter.s",		true,  TRACING, BPF_TRACE_ITER, TARGET_ITER, false, true, KFEAT_NONE),
+	ROW("iter",		true,  TRACING, BPF_TRACE_ITER, TARGET_ITER, true, false, KFEAT_NONE),
+	ROW("iter.s",		true,  TRACING, BPF_TRACE_ITER, TARGET_ITER, true, true, KFEAT_NONE),
 	ROW("syscall",		false, SYSCALL, 0, TARGET_RUN_ONCE, false, true, KFEAT_NONE),
 	/* libbpf 1.0 dropped the legacy "xdp_devmap/" and "xdp_cpumap/" names. */
 	ROW_NOTE("xdp_devmap",	true,  XDP, BPF_XDP_DEVMAP,

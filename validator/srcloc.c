@@ -75,4 +75,9 @@ void srcloc_display_path(const char *file, const char *src_dir, char *buf, size_
 			p += n + 1;
 	}
 	snprintf(buf, len, "%s", p);
+	/* "dir/./x.bpf.c" (clang given "./x.bpf.c") reads as "dir/x.bpf.c" */
+	while ((p = strstr(buf, "/./")))
+		memmove((char *)p, p + 2, strlen(p + 2) + 1);
+	if (!strncmp(buf, "./", 2) && buf[2])
+		memmove(buf, buf + 2, strlen(buf + 2) + 1);
 }

@@ -17,14 +17,15 @@
 
 #include "gadget/types.h"
 
-const volatile bool gadget_filter_by_mntns = false;
+/* weak: several sources of one gadget may include this header and be linked */
+const volatile bool gadget_filter_by_mntns __weak = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, gadget_mntns_id);
 	__type(value, __u32);
-} gadget_mntns_filter SEC(".maps");
+} gadget_mntns_filter SEC(".maps") __weak;
 
 static __always_inline gadget_mntns_id gadget_get_mntns_id(void)
 {

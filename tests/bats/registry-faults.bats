@@ -116,3 +116,21 @@ assert_store_clean() {
 	[ "$(grep -c "^REDIRECTED GET /v2/fault/img/blobs/sha256:[0-9a-f]* noauth$" <<<"$output")" -eq 2 ]
 	refute_output --regexp "REDIRECTED .* auth$"
 }
+
+@test "Bearer token auth: the realm/service/scope flow, and a wrong password refused" {
+	faultproxy_start --match '^$' --bearer "alice:tok-pass"
+	run bash -c "echo wrong | $GADGET login -u alice --password-stdin $PROXY"
+	assert_failure 1
+	assert_output "gadget: error: token server http://$PROXY/__faultproxy/token: 401: authentication failed"
+
+	echo tok-pass | gadget login -u alice --password-stdin "$PROXY"
+	run gadget pull "$PROXY/fault/img:v1"
+	assert_success
+	assert_output --partial "pulled $PROXY/fault/img:v1 $digest"
+	run faultproxy_requests
+	assert_line "TOKEN scope= service=faultproxy denied"
+	assert_line "TOKEN scope= service=faultproxy ok"
+	# the pull asks for a token scoped to the repository, once
+	[ "$(grep -c '^TOKEN scope=repository:fault/img:pull service=faultproxy ok$' <<<"$output")" -eq 1 ]
+	refute_output --regexp "^GET /v2/fault/img/blobs/.* 401$"
+}

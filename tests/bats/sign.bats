@@ -42,6 +42,7 @@ PY
 	assert_output --partial "refusing to overwrite a key"
 }
 
+# bats test_tags=sanitize
 @test "sign -> verify passes; openssl accepts the signature over the payload" {
 	gadget key generate --output-key-prefix k
 	run gadget sign --key k.key execsnoop:v1
@@ -89,6 +90,7 @@ PY
 	assert_output --partial "no signature valid for key k.pub"
 }
 
+# bats test_tags=sanitize
 @test "a tampered payload fails verification" {
 	gadget key generate --output-key-prefix k
 	gadget sign --key k.key execsnoop:v1

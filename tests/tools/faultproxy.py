@@ -17,6 +17,11 @@ whose path matches --match (a regex), injects one fault:
                      header, and fetched upstream with --upstream-auth USER:PASS
                      (the backend's own presigned access)
 
+With --bearer USER:PASS the proxy is a token-auth front (Docker's "Token
+Authentication Specification"): /v2/ requests need "Bearer <token>", a 401
+names the realm /__faultproxy/token, which hands a token for the asked scope
+to Basic USER:PASS (logged as "TOKEN scope=... ok|denied").
+
 GET /__faultproxy/health answers 200; GET /__faultproxy/log lists the
 requests seen as "METHOD PATH STATUS" lines.  Bounded: listens on loopback
 only and exits after --lifetime seconds.
@@ -44,6 +49,7 @@ class State:
         self.log = []
         self.cut_left = args.cut
         self.status_left = args.times
+        self.token = "tok-" + str(time.time_ns())
 
     def take(self, attr):
         with self.lock:
@@ -101,6 +107,22 @@ def make_handler(state):
                 with state.lock:
                     state.log.append(f"REDIRECTED {self.command} {self.path} "
                                      f"{'auth' if self.headers.get('Authorization') else 'noauth'}")
+            if args.bearer and self.path.startswith("/__faultproxy/token"):
+                return self.token()
+            if args.bearer and self.path.startswith("/v2/") and not redirected:
+                if self.headers.get("Authorization") != "Bearer " + state.token:
+                    m = re.match(r"/v2/(.+?)/(blobs|manifests)/", self.path)
+                    scope = f',scope="repository:{m.group(1)}:pull"' if m else ""
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate",
+                                     f'Bearer realm="http://{host_name}:{port}/__faultproxy/token",'
+                                     f'service="faultproxy"{scope}')
+                    body = b'{"errors":[{"code":"UNAUTHORIZED","message":"token required"}]}'
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    self.record(401)
+                    return
             if self.path == "/__faultproxy/health":
                 return self.send_simple(200, "ok\n", "text/plain")
             if self.path == "/__faultproxy/log":
@@ -174,6 +196,18 @@ def make_handler(state):
                 sent += len(data)
             conn.close()
 
+        def token(self):
+            from urllib.parse import urlparse, parse_qs
+            q = parse_qs(urlparse(self.path).query)
+            want = "Basic " + base64.b64encode(args.bearer.encode()).decode()
+            ok = self.headers.get("Authorization") == want
+            with state.lock:
+                state.log.append(f"TOKEN scope={','.join(q.get('scope', []))} "
+                                 f"service={','.join(q.get('service', []))} {'ok' if ok else 'denied'}")
+            if not ok:
+                return self.send_simple(401, '{"details":"bad credentials"}')
+            self.send_simple(200, json.dumps({"token": state.token, "expires_in": 300}))
+
         do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
 
     return Handler
@@ -191,6 +225,7 @@ def main():
     p.add_argument("--delay", type=float, default=0)
     p.add_argument("--redirect", action="store_true")
     p.add_argument("--upstream-auth", default="")
+    p.add_argument("--bearer", default="")
     p.add_argument("--lifetime", type=float, default=300)
     args = p.parse_args()
     host, port = args.listen.rsplit(":", 1)

@@ -211,6 +211,36 @@ static void test_manifest_parse(void **state)
 	assert_false(oci_digest_valid("sha256:ABC"));
 }
 
+static void test_docker_list_and_sig_tag(void **state)
+{
+	const char *list = "{\"schemaVersion\":2,\"manifests\":[]}";
+	const char *m = "{\"schemaVersion\":2,\"config\":{\"size\":2,\"digest\":"
+		"\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\"},\"layers\":[]}";
+	struct regimg_doc d;
+	struct gadget_err err = { 0 };
+	char tag[128];
+
+	(void)state;
+	/* no mediaType in the body: the Content-Type header decides */
+	assert_int_equal(regimg_parse(list, strlen(list),
+		"application/vnd.docker.distribution.manifest.list.v2+json", &d, &err), 0);
+	assert_true(d.is_index);
+	regimg_doc_free(&d);
+	/* neither: "manifests" makes an index, else a manifest with its config first */
+	assert_int_equal(regimg_parse(list, strlen(list), NULL, &d, &err), 0);
+	assert_true(d.is_index);
+	assert_string_equal(d.media_type, "application/vnd.oci.image.index.v1+json");
+	regimg_doc_free(&d);
+	assert_int_equal(regimg_parse(m, strlen(m), NULL, &d, &err), 0);
+	assert_false(d.is_index);
+	assert_int_equal(d.nr, 1);
+	assert_int_equal(d.descs[0].size, 2);
+	regimg_doc_free(&d);
+	regimg_sig_tag("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+		       tag, sizeof(tag));
+	assert_string_equal(tag, "sha256-44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a.sig");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_docker_config_store_erase),
 		cmocka_unit_test(test_docker_config_helper),
 		cmocka_unit_test(test_manifest_parse),
+		cmocka_unit_test(test_docker_list_and_sig_tag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

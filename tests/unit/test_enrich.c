@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "runtime/enrich.h"
+#include "runtime/schema.h"
 
 #define ID64 "3f4a5b6c7d8e9f00112233445566778899aabbccddeeff00112233445566aabb"
 #define POD "0f5e7a2c-1b3d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -58,7 +59,6 @@ static void test_parse_cgroup_table(void **state)
 		struct container_ref ref;
 		int ret = enrich_parse_cgroup(cases[i].path, &ref);
 
-		print_message("%s\n", cases[i].path);
 		if (!cases[i].runtime) {
 			assert_int_equal(ret, -ENOENT);
 			continue;
@@ -207,6 +207,69 @@ static void test_cache_from_proc(void **state)
 	rm_rf(root);
 }
 
+/* The decoder's computed columns: a row's mount-ns id becomes container columns. */
+static void test_schema_columns(void **state)
+{
+	static struct gadget_field f[] = {
+		{ .name = "mntns_id", .offset = 0, .size = 8, .kind = FIELD_UINT,
+		  .special = SPECIAL_MNTNS_ID },
+		{ .name = "pid", .offset = 8, .size = 4, .kind = FIELD_UINT, .special = SPECIAL_PID },
+	};
+	static struct gadget_type t = { "struct event", 16, f, 2 };
+	char root[] = "/tmp/test_enrich.XXXXXX", out[128];
+	struct enrich_opts opts = { .proc_root = root };
+	struct gadget_err err = { 0 };
+	struct { uint64_t mntns; uint32_t pid, pad; } ev = { 4026532700ul, 1 }, host = { 1, 1 };
+	struct row r = { .rec = { (const uint8_t *)&ev, NULL } };
+	struct schema *s = schema_new();
+	struct enrich *e;
+	int c;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	fake_pid_dir(root, 40);
+	fake_proc(root, 40, 4026532700ul, "/system.slice/docker-" ID64 ".scope", "nginx");
+	assert_int_equal(schema_add_type(s, &t, ROW_EVENT), 0);
+	assert_int_equal(enrich_schema_needs(s), ENRICH_BY_MNTNS);
+	assert_int_equal(enrich_new(&opts, &e, &err), 0);
+	assert_int_equal(enrich_schema_attach(e, s, &err), 1);
+
+	c = schema_find(s, "container");
+	assert_true(c >= 0);
+	assert_false(s->cols[c].hidden_by_default);
+	column_format(s, &s->cols[c], &r, FMT_TEXT, out, sizeof(out));
+	assert_string_equal(out, "3f4a5b6c7d8e");
+	c = schema_find(s, "container_id");
+	assert_true(s->cols[c].hidden_by_default);
+	column_format(s, &s->cols[c], &r, FMT_JSON, out, sizeof(out));
+	assert_string_equal(out, "\"" ID64 "\"");
+	column_format(s, &s->cols[schema_find(s, "runtime")], &r, FMT_TEXT, out, sizeof(out));
+	assert_string_equal(out, "docker");
+	/* the host's namespace: empty, not a stale value */
+	r.rec[ROW_EVENT] = (const uint8_t *)&host;
+	column_format(s, &s->cols[schema_find(s, "container")], &r, FMT_TEXT, out, sizeof(out));
+	assert_string_equal(out, "");
+
+	enrich_free(e);
+	schema_free(s);
+	rm_rf(root);
+
+	/* a pid alone asks for the tracker; nothing at all, no columns */
+	s = schema_new();
+	t.fields = &f[1];
+	t.nr_fields = 1;
+	assert_int_equal(schema_add_type(s, &t, ROW_EVENT), 0);
+	assert_int_equal(enrich_schema_needs(s), ENRICH_BY_PID);
+	schema_free(s);
+	s = schema_new();
+	t.nr_fields = 0;
+	assert_int_equal(schema_add_type(s, &t, ROW_EVENT), 0);
+	assert_int_equal(enrich_schema_needs(s), ENRICH_BY_NONE);
+	schema_free(s);
+	t.fields = f;
+	t.nr_fields = 2;
+}
+
 static void test_proc_mntns_self(void **state)
 {
 	uint64_t a, b;
@@ -282,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_parse_cgroup_innermost),
 		cmocka_unit_test(test_container_matches),
 		cmocka_unit_test(test_cache_from_proc),
+		cmocka_unit_test(test_schema_columns),
 		cmocka_unit_test(test_proc_mntns_self),
 		cmocka_unit_test(test_bad_proc_root),
 		cmocka_unit_test(test_pid_tracker),

@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "runtime/enrich.h"
 #include "runtime/metrics.h"
 
 /* struct key { __u32 pid; char comm[8]; enum op op; } */
@@ -175,6 +177,58 @@ static void test_rejects_wrong_value_size(void **state)
 	metrics_free(m);
 }
 
+/* A key with a gadget_mntns_id gets the container's name as a label. */
+static void test_container_label(void **state)
+{
+	static struct gadget_field f[] = {
+		{ .name = "mntns_id", .size = 8, .kind = FIELD_UINT, .special = SPECIAL_MNTNS_ID },
+	};
+	static struct gadget_type kt = { "struct k", 8, f, 1 };
+	struct gadget_map counter = { .name = "counter_by_ns", .type = BPF_MAP_TYPE_HASH,
+		.key_size = 8, .value_size = 8, .max_entries = 4, .key = &kt };
+	char root[] = "/tmp/test_metrics.XXXXXX", path[256], cmd[300];
+	struct enrich_opts eo = { .proc_root = root };
+	struct gadget_err err = { 0 };
+	uint64_t k = 4026532999ull, host = 4026531840ull, v = 2;
+	struct enrich *e;
+	struct metrics *m;
+	char *text;
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/77", root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/77/ns", root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/77/ns/mnt", root);
+	assert_int_equal(symlink("mnt:[4026532999]", path), 0);
+	snprintf(path, sizeof(path), "%s/77/cgroup", root);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("0::/system.slice/docker-"
+	      "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789.scope\n", fp);
+	fclose(fp);
+	assert_int_equal(enrich_new(&eo, &e, &err), 0);
+
+	fd = new_map(BPF_MAP_TYPE_HASH, 8, 8, 4);
+	assert_int_equal(bpf_map_update_elem(fd, &k, &v, 0), 0);
+	assert_int_equal(bpf_map_update_elem(fd, &host, &v, 0), 0);
+	assert_int_equal(metrics_new("g", &m, &err), 0);
+	assert_int_equal(metrics_add_map(m, &counter, fd, &err), 0);
+	metrics_set_enrich(m, e);
+	text = render(m);
+	assert_non_null(strstr(text, "g_by_ns_total{mntns_id=\"4026532999\",container=\"abcdef012345\"} 2\n"));
+	/* a namespace that is no container gets no container label */
+	assert_non_null(strstr(text, "g_by_ns_total{mntns_id=\"4026531840\"} 2\n"));
+	free(text);
+	metrics_free(m);
+	enrich_free(e);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 static size_t collect(char *data, size_t size, size_t n, void *cls)
 {
 	FILE *f = cls;
@@ -260,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_histogram_percpu),
 		cmocka_unit_test(test_rejects_wrong_value_size),
 		cmocka_unit_test(test_http_server),
+		cmocka_unit_test(test_container_label),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -130,6 +130,13 @@ static void test_spot_checks(void **state)
 	assert_int_equal(d->prog_type, BPF_PROG_TYPE_TRACING);
 	assert_int_equal(d->attach_type, BPF_TRACE_ITER);
 	assert_int_equal(d->target, TARGET_ITER);
+	assert_true(d->auto_attach);	/* libbpf's attach_iter() */
+	assert_true(progtype_find("iter.s/task")->sleepable);
+	assert_true(progtype_find("syscall")->sleepable);
+	assert_false(progtype_find("xdp")->auto_attach);
+	assert_int_equal(progtype_find("xdp")->target, TARGET_IFACE);
+	assert_int_equal(progtype_find("socket")->target, TARGET_SOCKET);
+	assert_int_equal(progtype_find("perf_event")->target, TARGET_PERF_EVENT);
 
 	d = progtype_find("fentry.s/do_unlinkat");
 	assert_string_equal(d->sec, "fentry.s");

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/filter.h"
+
+/* Longest operators first, so ">=" is not read as ">". */
+static const struct { const char *tok; enum filter_op op; } ops[] = {
+	{ "!=", FOP_NE }, { ">=", FOP_GE }, { "<=", FOP_LE },
+	{ "=", FOP_EQ }, { ">", FOP_GT }, { "<", FOP_LT }, { "~", FOP_RE },
+};
+
+static int parse_number(struct filter_term *t, const struct gadget_field *fld, const char *v)
+{
+	char *end;
+
+	/* enums by name */
+	for (unsigned int i = 0; fld->kind == FIELD_ENUM && i < fld->nr_enum_vals; i++) {
+		if (!strcmp(fld->enum_vals[i].name, v)) {
+			t->sval = fld->enum_vals[i].value;
+			t->uval = (uint64_t)t->sval;
+			return 0;
+		}
+	}
+	errno = 0;
+	if (t->is_signed)
+		t->sval = strtoll(v, &end, 0);
+	else
+		t->uval = strtoull(v, &end, 0);
+	if (errno || end == v || *end || (!t->is_signed && v[0] == '-'))
+		return -EINVAL;
+	return 0;
+}
+
+int filter_add(struct filter *f, const struct schema *s, const char *expr, struct gadget_err *err)
+{
+	struct filter_term t = { .col = -1 };
+	const char *p = expr, *value;
+	char name[256], names[2048];
+	size_t n;
+	void *mem;
+
+	while (*p && (isalnum((unsigned char)*p) || *p == '_' || *p == '.'))
+		p++;
+	n = p - expr;
+	for (unsigned int i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (!strncmp(p, ops[i].tok, strlen(ops[i].tok))) {
+			t.op = ops[i].op;
+			value = p + strlen(ops[i].tok);
+			goto found;
+		}
+	}
+	return gadget_err_set(err, EINVAL, "-F '%s': expected FIELD=VALUE, FIELD!=VALUE, FIELD>VALUE, "
+			      "FIELD<VALUE, FIELD>=VALUE, FIELD<=VALUE or FIELD~REGEX", expr);
+found:
+	if (!n || n >= sizeof(name))
+		return gadget_err_set(err, EINVAL, "-F '%s': missing field name", expr);
+	memcpy(name, expr, n);
+	name[n] = 0;
+	t.col = schema_find(s, name);
+	if (t.col < 0) {
+		schema_names(s, names, sizeof(names));
+		return gadget_err_set(err, EINVAL, "-F '%s': unknown field '%s' (fields: %s)", expr, name, names);
+	}
+	if (t.op == FOP_RE) {
+		char msg[256];
+		int rc = regcomp(&t.re, value, REG_EXTENDED | REG_NOSUB);
+
+		if (rc) {
+			regerror(rc, &t.re, msg, sizeof(msg));
+			return gadget_err_set(err, EINVAL, "-F '%s': bad regular expression: %s", expr, msg);
+		}
+		t.has_re = true;
+	} else {
+		const struct gadget_field *fld = s->cols[t.col].field;
+
+		t.numeric = fld && (field_is_numeric(fld) || fld->kind == FIELD_ENUM ||
+				    fld->kind == FIELD_BOOL);
+		if (fld && fld->kind == FIELD_BOOL)
+			value = !strcmp(value, "true") ? "1" : !strcmp(value, "false") ? "0" : value;
+		t.is_signed = fld && (fld->kind == FIELD_INT || fld->kind == FIELD_ENUM);
+		if (t.numeric && parse_number(&t, fld, value)) {
+			/* an enum value that is not a name or number: compare as text */
+			if (fld->kind != FIELD_ENUM)
+				return gadget_err_set(err, EINVAL, "-F '%s': '%s' is not a number "
+						      "(field '%s' is %s)", expr, value, name, fld->type_name);
+			t.numeric = false;
+		}
+		if (!t.numeric && t.op != FOP_EQ && t.op != FOP_NE && fld && fld->kind != FIELD_STRING)
+			return gadget_err_set(err, EINVAL, "-F '%s': '%s' is not a number; only =, != and ~ "
+					      "apply to it", expr, name);
+		t.text = strdup(value);
+	}
+	mem = realloc(f->terms, (f->nr + 1) * sizeof(t));
+	if (!mem)
+		return -ENOMEM;
+	f->terms = mem;
+	f->terms[f->nr++] = t;
+	return 0;
+}
+
+static bool cmp_ok(enum filter_op op, int c)
+{
+	switch (op) {
+	case FOP_EQ: return c == 0;
+	case FOP_NE: return c != 0;
+	case FOP_GT: return c > 0;
+	case FOP_LT: return c < 0;
+	case FOP_GE: return c >= 0;
+	case FOP_LE: return c <= 0;
+	default: return false;
+	}
+}
+
+bool filter_match(const struct filter *f, const struct schema *s, const struct row *r)
+{
+	char buf[1024];
+
+	for (unsigned int i = 0; i < f->nr; i++) {
+		const struct filter_term *t = &f->terms[i];
+		const struct column *c = &s->cols[t->col];
+		int cmp;
+
+		if (t->numeric) {
+			const uint8_t *rec = r->rec[c->src];
+
+			if (t->is_signed) {
+				int64_t v = field_raw_s64(c->field, rec);
+
+				cmp = (v > t->sval) - (v < t->sval);
+			} else {
+				uint64_t v = field_raw_u64(c->field, rec);
+
+				cmp = (v > t->uval) - (v < t->uval);
+			}
+			if (!cmp_ok(t->op, cmp))
+				return false;
+			continue;
+		}
+		column_format(s, c, r, FMT_TEXT, buf, sizeof(buf));
+		if (t->has_re) {
+			if (regexec(&t->re, buf, 0, NULL, 0))
+				return false;
+			continue;
+		}
+		if (!cmp_ok(t->op, strcmp(buf, t->text)))
+			return false;
+	}
+	return true;
+}
+
+void filter_free(struct filter *f)
+{
+	for (unsigned int i = 0; i < f->nr; i++) {
+		free(f->terms[i].text);
+		if (f->terms[i].has_re)
+			regfree(&f->terms[i].re);
+	}
+	free(f->terms);
+	f->terms = NULL;
+	f->nr = 0;
+}

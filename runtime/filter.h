@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_RUNTIME_FILTER_H
+#define GADGET_RUNTIME_FILTER_H
+
+/*
+ * -F filters in user space: "field=value", "!=", ">", "<", ">=", "<=",
+ * "~regex" (POSIX ERE).  Compiled once against the schema; several are
+ * ANDed.  Numbers compare numerically on the raw value (enums accept their
+ * names), everything else compares the field's printed text.
+ */
+#include <regex.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime/schema.h"
+
+enum filter_op { FOP_EQ, FOP_NE, FOP_GT, FOP_LT, FOP_GE, FOP_LE, FOP_RE };
+
+struct filter_term {
+	int col;
+	enum filter_op op;
+	bool numeric;
+	bool is_signed;
+	int64_t sval;
+	uint64_t uval;
+	char *text;
+	regex_t re;
+	bool has_re;
+};
+
+struct filter {
+	struct filter_term *terms;
+	unsigned int nr;
+};
+
+int filter_add(struct filter *f, const struct schema *s, const char *expr, struct gadget_err *err);
+bool filter_match(const struct filter *f, const struct schema *s, const struct row *r);
+void filter_free(struct filter *f);
+
+#endif

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "runtime/format.h"
+
+static const char *const syscall_names[] = {
+#include "syscall_names.h"
+};
+
+static int64_t boot_to_real_ns;	/* realtime - boottime, fixed at start */
+
+void format_init(void)
+{
+	struct timespec rt, bt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	boot_to_real_ns = (rt.tv_sec - bt.tv_sec) * 1000000000LL + (rt.tv_nsec - bt.tv_nsec);
+}
+
+const char *format_syscall_name(unsigned int nr)
+{
+	return nr < sizeof(syscall_names) / sizeof(syscall_names[0]) ? syscall_names[nr] : NULL;
+}
+
+size_t format_u64(uint64_t v, char *out)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = 0;
+	return n;
+}
+
+static size_t format_s64(int64_t v, char *out)
+{
+	if (v < 0) {
+		out[0] = '-';
+		return 1 + format_u64(-(uint64_t)v, out + 1);
+	}
+	return format_u64(v, out);
+}
+
+uint64_t field_raw_u64(const struct gadget_field *f, const uint8_t *rec)
+{
+	uint64_t v = 0;
+	unsigned int n = f->size > 8 ? 8 : f->size;
+
+	memcpy(&v, rec + f->offset, n);	/* BPF targets here are little endian */
+	if (f->bit_size) {
+		v >>= f->bit_offset;
+		if (f->bit_size < 64)
+			v &= (1ULL << f->bit_size) - 1;
+	}
+	return v;
+}
+
+int64_t field_raw_s64(const struct gadget_field *f, const uint8_t *rec)
+{
+	unsigned int bits = f->bit_size ? f->bit_size : (f->size > 8 ? 8 : f->size) * 8;
+	uint64_t v = field_raw_u64(f, rec);
+
+	if (bits < 64 && (v >> (bits - 1)) & 1)
+		v |= ~0ULL << bits;
+	return (int64_t)v;
+}
+
+bool field_is_numeric(const struct gadget_field *f)
+{
+	switch (f->special) {
+	case SPECIAL_NONE: case SPECIAL_MNTNS_ID: case SPECIAL_PID: case SPECIAL_DURATION:
+		return f->kind == FIELD_INT || f->kind == FIELD_UINT;
+	default:
+		return false;
+	}
+}
+
+/* A small bounded appender: never writes past cap, always terminates. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+
+static void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n >= b->cap)
+		n = b->cap > b->len + 1 ? b->cap - b->len - 1 : 0;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+static void sb_str(struct sbuf *b, const char *s)
+{
+	sb_put(b, s, strlen(s));
+}
+
+static void sb_u64(struct sbuf *b, uint64_t v)
+{
+	char t[24];
+
+	sb_put(b, t, format_u64(v, t));
+}
+
+size_t format_json_string(const char *s, size_t len, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct sbuf b = { out, 0, cap };
+	size_t i, start = 0;
+
+	out[0] = 0;
+	sb_put(&b, "\"", 1);
+	for (i = 0; i < len && s[i]; i++) {
+		unsigned char c = s[i];
+		char esc[7];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f)
+			continue;
+		sb_put(&b, s + start, i - start);
+		start = i + 1;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = c;
+			sb_put(&b, esc, 2);
+		} else if (c == '\n') {
+			sb_put(&b, "\\n", 2);
+		} else if (c == '\t') {
+			sb_put(&b, "\\t", 2);
+		} else {
+			/* bytes >= 0x7f may not be UTF-8: escape them as code points */
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			sb_put(&b, esc, 6);
+		}
+	}
+	sb_put(&b, s + start, i - start);
+	sb_put(&b, "\"", 1);
+	return b.len;
+}
+
+/* Text of a string field for columns: non-printable bytes become '?'. */
+static void text_string(struct sbuf *b, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && s[i]; i++) {
+		char c = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
+
+		sb_put(b, &c, 1);
+	}
+}
+
+static void fmt_ip(struct sbuf *b, const uint8_t *addr, uint8_t version)
+{
+	char ip[INET6_ADDRSTRLEN];
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (version == 4) {
+		inet_ntop(AF_INET, addr, ip, sizeof(ip));
+	} else if (version == 6) {
+		/* IPv4-mapped IPv6 (::ffff:a.b.c.d) reads better as the IPv4 it is */
+		if (!memcmp(addr, v4mapped, 12))
+			inet_ntop(AF_INET, addr + 12, ip, sizeof(ip));
+		else
+			inet_ntop(AF_INET6, addr, ip, sizeof(ip));
+	} else {
+		snprintf(ip, sizeof(ip), "-");
+	}
+	sb_str(b, ip);
+}
+
+static void fmt_dns_name(struct sbuf *b, const uint8_t *p, size_t len)
+{
+	size_t i = 0;
+	bool first = true;
+
+	while (i < len && p[i]) {
+		size_t n = p[i++];
+
+		/* compression pointers and overlong labels end the name */
+		if (n > 63 || i + n > len)
+			break;
+		if (!first)
+			sb_put(b, ".", 1);
+		text_string(b, (const char *)p + i, n);
+		i += n;
+		first = false;
+	}
+	if (first)
+		sb_put(b, ".", 1);
+}
+
+static void fmt_duration(struct sbuf *b, uint64_t ns)
+{
+	static const struct { uint64_t div; const char *unit; } units[] = {
+		{ 1000000000ULL, "s" }, { 1000000ULL, "ms" }, { 1000ULL, "us" },
+	};
+	char t[48];
+
+	for (unsigned int i = 0; i < 3; i++) {
+		if (ns >= units[i].div) {
+			snprintf(t, sizeof(t), "%llu.%03llu%s", (unsigned long long)(ns / units[i].div),
+				 (unsigned long long)(ns % units[i].div * 1000 / units[i].div), units[i].unit);
+			sb_str(b, t);
+			return;
+		}
+	}
+	sb_u64(b, ns);
+	sb_str(b, "ns");
+}
+
+static void fmt_timestamp(struct sbuf *b, uint64_t boot_ns, enum fmt_mode mode)
+{
+	/* gmtime/localtime are slow: remember the last second formatted */
+	static __thread time_t last_sec[2] = { -1, -1 };
+	static __thread char last_txt[2][40];
+	int64_t real = (int64_t)boot_ns + boot_to_real_ns;
+	time_t sec = real / 1000000000LL;
+	long ns = real % 1000000000LL;
+	char t[64];
+
+	if (sec != last_sec[mode]) {
+		struct tm tm;
+
+		if (mode == FMT_JSON)
+			strftime(last_txt[mode], sizeof(last_txt[mode]), "%Y-%m-%dT%H:%M:%S", gmtime_r(&sec, &tm));
+		else
+			strftime(last_txt[mode], sizeof(last_txt[mode]), "%H:%M:%S", localtime_r(&sec, &tm));
+		last_sec[mode] = sec;
+	}
+	if (mode == FMT_JSON)
+		snprintf(t, sizeof(t), "%s.%09ldZ", last_txt[mode], ns);
+	else
+		snprintf(t, sizeof(t), "%s.%03ld", last_txt[mode], ns / 1000000);
+	sb_str(b, t);
+}
+
+static void fmt_ifindex(struct sbuf *b, uint32_t idx)
+{
+	static __thread char names[256][IF_NAMESIZE];
+	static __thread bool known[256];
+	char tmp[IF_NAMESIZE];
+
+	if (idx == 0) {
+		sb_str(b, "-");
+		return;
+	}
+	if (idx < 256) {
+		if (!known[idx]) {
+			if (!if_indextoname(idx, names[idx]))
+				snprintf(names[idx], IF_NAMESIZE, "if%u", idx);
+			known[idx] = true;
+		}
+		sb_str(b, names[idx]);
+	} else {
+		sb_str(b, if_indextoname(idx, tmp) ? tmp : "?");
+	}
+}
+
+static void fmt_enum(struct sbuf *b, const struct gadget_field *f, int64_t v)
+{
+	for (unsigned int i = 0; i < f->nr_enum_vals; i++) {
+		if (f->enum_vals[i].value == v) {
+			sb_str(b, f->enum_vals[i].name);
+			return;
+		}
+	}
+	if (v < 0) {
+		sb_put(b, "-", 1);
+		sb_u64(b, -(uint64_t)v);
+	} else {
+		sb_u64(b, v);
+	}
+}
+
+static void fmt_flags(struct sbuf *b, const struct gadget_field *f, uint64_t v)
+{
+	uint64_t left = v;
+	bool any = false;
+	char t[24];
+
+	for (unsigned int i = 0; i < f->nr_enum_vals; i++) {
+		uint64_t bit = f->enum_vals[i].value;
+
+		if (!bit || (bit & (bit - 1)) || !(v & bit))
+			continue;
+		if (any)
+			sb_put(b, "|", 1);
+		sb_str(b, f->enum_vals[i].name);
+		left &= ~bit;
+		any = true;
+	}
+	if (left || !any) {
+		if (any)
+			sb_put(b, "|", 1);
+		snprintf(t, sizeof(t), "0x%llx", (unsigned long long)left);
+		sb_str(b, t);
+	}
+}
+
+static void hex_bytes(struct sbuf *b, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		char t[2] = { hex[p[i] >> 4], hex[p[i] & 15] };
+
+		sb_put(b, t, 2);
+	}
+}
+
+/* The text of a field (what columns show and what -F compares against). */
+static void format_text(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec)
+{
+	const uint8_t *p = rec + f->offset;
+	char t[64];
+
+	switch (f->special) {
+	case SPECIAL_TIMESTAMP:
+		fmt_timestamp(b, field_raw_u64(f, rec), FMT_TEXT);
+		return;
+	case SPECIAL_DURATION:
+		fmt_duration(b, field_raw_u64(f, rec));
+		return;
+	case SPECIAL_L3ENDPOINT:
+		fmt_ip(b, p, f->size > 16 ? p[16] : 0);
+		return;
+	case SPECIAL_L4ENDPOINT: {
+		uint8_t ver = f->size > 20 ? p[20] : 0;
+		uint16_t port;
+
+		memcpy(&port, p + 16, 2);
+		if (ver == 6 && memcmp(p, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12))
+			sb_put(b, "[", 1);
+		fmt_ip(b, p, ver);
+		if (ver == 6 && memcmp(p, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12))
+			sb_put(b, "]", 1);
+		sb_put(b, ":", 1);
+		sb_u64(b, port);
+		return;
+	}
+	case SPECIAL_IFINDEX:
+		fmt_ifindex(b, field_raw_u64(f, rec));
+		return;
+	case SPECIAL_ERRNO: {
+		int64_t e = field_raw_s64(f, rec);
+		const char *name = e ? strerrorname_np(e < 0 ? -e : e) : NULL;
+
+		if (name)
+			sb_str(b, name);
+		else
+			sb_put(b, t, format_s64(e, t));
+		return;
+	}
+	case SPECIAL_SIGNAL: {
+		uint64_t s = field_raw_u64(f, rec);
+		const char *name = s < 65 ? sigabbrev_np(s) : NULL;
+
+		if (name) {
+			sb_str(b, "SIG");
+			sb_str(b, name);
+		} else {
+			sb_u64(b, s);
+		}
+		return;
+	}
+	case SPECIAL_SYSCALL: {
+		const char *name = format_syscall_name(field_raw_u64(f, rec));
+
+		if (name)
+			sb_str(b, name);
+		else
+			sb_u64(b, field_raw_u64(f, rec));
+		return;
+	}
+	case SPECIAL_DNS_NAME:
+		fmt_dns_name(b, p, f->size);
+		return;
+	default:
+		break;
+	}
+	switch (f->kind) {
+	case FIELD_INT:
+		sb_put(b, t, format_s64(field_raw_s64(f, rec), t));
+		return;
+	case FIELD_UINT:
+		sb_u64(b, field_raw_u64(f, rec));
+		return;
+	case FIELD_BOOL:
+		sb_str(b, field_raw_u64(f, rec) ? "true" : "false");
+		return;
+	case FIELD_ENUM:
+		fmt_enum(b, f, field_raw_s64(f, rec));
+		return;
+	case FIELD_FLAGS:
+		fmt_flags(b, f, field_raw_u64(f, rec));
+		return;
+	case FIELD_STRING:
+		text_string(b, (const char *)p, f->size);
+		return;
+	case FIELD_FLOAT:
+		if (f->size == 4) {
+			float v;
+
+			memcpy(&v, p, 4);
+			snprintf(t, sizeof(t), "%g", v);
+		} else {
+			double v;
+
+			memcpy(&v, p, 8);
+			snprintf(t, sizeof(t), "%g", v);
+		}
+		sb_str(b, t);
+		return;
+	case FIELD_BYTES:
+	default:
+		hex_bytes(b, p, f->size);
+		return;
+	}
+}
+
+size_t format_field(const struct gadget_field *f, const uint8_t *rec, enum fmt_mode mode,
+		    char *out, size_t cap)
+{
+	struct sbuf b = { out, 0, cap };
+	char tmp[1024];
+	struct sbuf t = { tmp, 0, sizeof(tmp) };
+
+	out[0] = 0;
+	if (mode == FMT_TEXT) {
+		format_text(&b, f, rec);
+		return b.len;
+	}
+	/* JSON: plain numbers and bools bare, everything else a string */
+	if (f->special == SPECIAL_NONE || f->special == SPECIAL_MNTNS_ID ||
+	    f->special == SPECIAL_PID || f->special == SPECIAL_DURATION) {
+		switch (f->kind) {
+		case FIELD_INT: case FIELD_UINT: case FIELD_BOOL:
+			format_text(&b, f, rec);
+			return b.len;
+		case FIELD_STRING:
+			return format_json_string((const char *)rec + f->offset, f->size, out, cap);
+		default:
+			break;
+		}
+	}
+	tmp[0] = 0;
+	if (f->special == SPECIAL_TIMESTAMP)
+		fmt_timestamp(&t, field_raw_u64(f, rec), FMT_JSON);
+	else
+		format_text(&t, f, rec);
+	return format_json_string(tmp, t.len, out, cap);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_RUNTIME_FORMAT_H
+#define GADGET_RUNTIME_FORMAT_H
+
+/*
+ * Formatting one decoded field.  Everything here runs per event: no
+ * allocation, no BTF, integer formatting by hand; the few lookups that hit
+ * the system (interface names) are cached.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "validator/gadget_info.h"
+
+enum fmt_mode {
+	FMT_TEXT,	/* for columns and filters: plain text */
+	FMT_JSON,	/* a JSON value: numbers bare, the rest quoted and escaped */
+};
+
+/* Call once before formatting timestamps (boot time -> wall clock). */
+void format_init(void);
+
+/* Raw integer value of an int/uint/bool/enum field (bitfields handled). */
+uint64_t field_raw_u64(const struct gadget_field *f, const uint8_t *rec);
+int64_t field_raw_s64(const struct gadget_field *f, const uint8_t *rec);
+bool field_is_numeric(const struct gadget_field *f);
+
+/* Append the field's value to out (at most cap bytes, always NUL-terminated); returns length. */
+size_t format_field(const struct gadget_field *f, const uint8_t *rec, enum fmt_mode mode,
+		    char *out, size_t cap);
+/* JSON string escaping of len bytes of s (stops at NUL); returns length written. */
+size_t format_json_string(const char *s, size_t len, char *out, size_t cap);
+/* u64 to decimal, returns length (out needs 21 bytes). */
+size_t format_u64(uint64_t v, char *out);
+
+const char *format_syscall_name(unsigned int nr);
+
+#endif

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Open, adapt to this kernel and libbpf, set params, load. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "runtime/run.h"
+
+/* libbpf's messages are kept and shown only when a load fails (or -v). */
+static char libbpf_log[8192];
+static size_t libbpf_log_len;
+static bool libbpf_verbose;
+
+static int capture_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[1024];
+	int n;
+
+	if (level == LIBBPF_DEBUG && !libbpf_verbose)
+		return 0;
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	if (libbpf_verbose)
+		fputs(line, stderr);
+	if (n > 0 && level != LIBBPF_DEBUG) {
+		if ((size_t)n >= sizeof(line))
+			n = sizeof(line) - 1;
+		/* keep the tail: the verifier's last lines say why */
+		if (libbpf_log_len + n >= sizeof(libbpf_log)) {
+			size_t drop = libbpf_log_len + n - sizeof(libbpf_log) + 1;
+
+			if (drop > libbpf_log_len)
+				drop = libbpf_log_len;
+			memmove(libbpf_log, libbpf_log + drop, libbpf_log_len - drop);
+			libbpf_log_len -= drop;
+		}
+		memcpy(libbpf_log + libbpf_log_len, line, n);
+		libbpf_log_len += n;
+		libbpf_log[libbpf_log_len] = 0;
+	}
+	return 0;
+}
+
+static bool option_given(const struct run_opts *o, enum prog_target t)
+{
+	switch (t) {
+	case TARGET_IFACE: return o->iface;
+	default: return true;
+	}
+}
+
+int runtime_check_programs(const struct gadget_info *info, const struct run_opts *opts,
+			   struct gadget_err *err)
+{
+	/* Before anything is loaded: a half-attached gadget helps nobody. */
+	for (unsigned int i = 0; i < info->nr_progs; i++) {
+		const struct gadget_prog *p = &info->progs[i];
+		char why[512] = "";
+
+		if (!p->def)
+			return gadget_err_set(err, EINVAL, "program '%s': section \"%s\" is not a known "
+					      "program type", p->name, p->section);
+		if (p->def->target == TARGET_UNSUPPORTED)
+			return gadget_err_set(err, EOPNOTSUPP, "program '%s' (%s): the gadget runtime "
+					      "does not attach %s programs", p->name, p->section, p->def->sec);
+		if (kernel_feature_probe(p->def->feature, why, sizeof(why)) != 1)
+			return gadget_err_set(err, EOPNOTSUPP, "program '%s' (%s): %s", p->name,
+					      p->section, why[0] ? why : "a kernel feature it needs is missing");
+		if (!option_given(opts, p->def->target))
+			return gadget_err_set(err, EINVAL, "program '%s' (%s) attaches to a network "
+					      "interface: give one with --iface NAME", p->name, p->section);
+	}
+	return 0;
+}
+
+static int rodata_var(struct bpf_object *obj, const char *name, void **ptr, size_t *size)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	struct bpf_map *m, *rodata = NULL;
+	size_t len;
+	char *data;
+	int id;
+
+	bpf_object__for_each_map(m, obj) {
+		const char *n = bpf_map__name(m);
+		size_t l = strlen(n);
+
+		if (bpf_map__is_internal(m) && l >= 7 && !strcmp(n + l - 7, ".rodata"))
+			rodata = m;
+	}
+	if (!btf || !rodata)
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	if (id <= 0)
+		return -ENOENT;
+	/* libbpf 1.1 returns it const, but it is the writable mmap of the
+	 * map's initial contents until load: the documented way to set
+	 * const volatile globals without a skeleton. */
+	data = (char *)bpf_map__initial_value(rodata, &len);
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (unsigned int i = 0; data && i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *v = btf__type_by_id(btf, vs->type);
+
+		if (strcmp(btf__name_by_offset(btf, v->name_off), name) || vs->offset + vs->size > len)
+			continue;
+		*ptr = data + vs->offset;
+		*size = vs->size;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int parse_int_param(const struct gadget_param *p, const char *v, void *dst, size_t size,
+			   struct gadget_err *err)
+{
+	const struct gadget_field *f = &p->field;
+	unsigned int bits = size * 8;
+	char *end;
+
+	errno = 0;
+	if (f->kind == FIELD_INT) {
+		long long x = strtoll(v, &end, 0);
+		long long lo = bits >= 64 ? INT64_MIN : -(1LL << (bits - 1));
+		long long hi = bits >= 64 ? INT64_MAX : (1LL << (bits - 1)) - 1;
+
+		if (errno || end == v || *end || x < lo || x > hi)
+			return gadget_err_set(err, EINVAL, "--param %s=%s: expected an integer from %lld to %lld",
+					      p->name, v, lo, hi);
+		memcpy(dst, &x, size);
+	} else {
+		unsigned long long x = strtoull(v, &end, 0);
+		unsigned long long hi = bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
+
+		if (errno || end == v || *end || v[0] == '-' || x > hi)
+			return gadget_err_set(err, EINVAL, "--param %s=%s: expected an integer from 0 to %llu",
+					      p->name, v, hi);
+		memcpy(dst, &x, size);
+	}
+	return 0;
+}
+
+static int set_param(struct bpf_object *obj, const struct gadget_info *info, const char *kv,
+		     struct gadget_err *err)
+{
+	const char *eq = strchr(kv, '=');
+	const struct gadget_param *p = NULL;
+	char name[256], names[1024] = "";
+	size_t size, n;
+	void *dst;
+
+	if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof(name))
+		return gadget_err_set(err, EINVAL, "--param '%s': expected NAME=VALUE", kv);
+	memcpy(name, kv, eq - kv);
+	name[eq - kv] = 0;
+	for (unsigned int i = 0; i < info->nr_params; i++) {
+		n = strlen(names);
+		snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "", info->params[i].name);
+		if (!strcmp(info->params[i].name, name))
+			p = &info->params[i];
+	}
+	if (!p)
+		return gadget_err_set(err, EINVAL, "--param %s: this gadget has no such parameter (%s)",
+				      name, info->nr_params ? names : "it has none");
+	if (rodata_var(obj, name, &dst, &size))
+		return gadget_err_set(err, ENOENT, "--param %s: not found in the object's .rodata", name);
+	eq++;
+	switch (p->field.kind) {
+	case FIELD_BOOL:
+		if (strcmp(eq, "true") && strcmp(eq, "false") && strcmp(eq, "1") && strcmp(eq, "0"))
+			return gadget_err_set(err, EINVAL, "--param %s=%s: expected true or false", name, eq);
+		memset(dst, 0, size);
+		*(uint8_t *)dst = !strcmp(eq, "true") || !strcmp(eq, "1");
+		return 0;
+	case FIELD_STRING:
+		if (strlen(eq) >= size)
+			return gadget_err_set(err, EINVAL, "--param %s: at most %zu characters", name, size - 1);
+		memset(dst, 0, size);
+		memcpy(dst, eq, strlen(eq));
+		return 0;
+	case FIELD_ENUM:
+		for (unsigned int i = 0; i < p->field.nr_enum_vals; i++) {
+			if (!strcmp(p->field.enum_vals[i].name, eq)) {
+				int64_t v = p->field.enum_vals[i].value;
+
+				memcpy(dst, &v, size > 8 ? 8 : size);
+				return 0;
+			}
+		}
+		/* not a name: a number */
+		__attribute__((fallthrough));
+	case FIELD_INT:
+	case FIELD_UINT:
+		return parse_int_param(p, eq, dst, size > 8 ? 8 : size, err);
+	default:
+		return gadget_err_set(err, EINVAL, "--param %s: parameters of type %s cannot be set",
+				      name, p->field.type_name ? p->field.type_name : "?");
+	}
+}
+
+/*
+ * The seed declares the event type on the print_ map itself.  The kernel
+ * wants key/value size 0 for a ring buffer and 4/4 (fds) for a perf event
+ * array, and libbpf 1.1 passes the declared sizes through: fix the sizes
+ * here; libbpf then retries the creation without BTF.  Without ring
+ * buffers (kernels before 5.8) the same map becomes a perf event array,
+ * which gadget_submit_buf() in the gadget headers writes to instead.
+ */
+static int fixup_print_maps(struct bpf_object *obj)
+{
+	bool have_ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj) {
+		enum bpf_map_type t = bpf_map__type(m);
+
+		if (t == BPF_MAP_TYPE_RINGBUF && !have_ringbuf) {
+			bpf_map__set_type(m, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+			bpf_map__set_max_entries(m, 0);
+			t = BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+		}
+		if (t == BPF_MAP_TYPE_RINGBUF) {
+			bpf_map__set_key_size(m, 0);
+			bpf_map__set_value_size(m, 0);
+		} else if (t == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+			bpf_map__set_key_size(m, 4);
+			bpf_map__set_value_size(m, 4);
+		}
+	}
+	return 0;
+}
+
+int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
+		 const struct run_opts *opts, struct bpf_object **out, struct gadget_err *err)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts);
+	struct bpf_object *o;
+	char name[64];
+	int ret;
+
+	libbpf_verbose = opts->verbose;
+	libbpf_log_len = 0;
+	libbpf_log[0] = 0;
+	libbpf_set_print(capture_print);
+	/* the object name prefixes .rodata etc.: keep it short and plain */
+	snprintf(name, sizeof(name), "%.15s", info->name && *info->name ? info->name : "gadget");
+	for (char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+			*c = '_';
+	oopts.object_name = name;
+	o = bpf_object__open_mem(obj, len, &oopts);
+	if (!o)
+		return gadget_err_set(err, errno, "cannot open the gadget object: %s\n%s",
+				      strerror(errno), libbpf_log);
+	fixup_print_maps(o);
+	for (unsigned int i = 0; i < opts->nr_params; i++) {
+		ret = set_param(o, info, opts->params[i], err);
+		if (ret)
+			goto fail;
+	}
+	if (opts->filter_mntns) {
+		void *dst;
+		size_t size;
+
+		if (rodata_var(o, "gadget_filter_by_mntns", &dst, &size)) {
+			ret = gadget_err_set(err, EINVAL, "this gadget does not support in-kernel container "
+					     "filtering (--mntns/--pid/--container): it does not use "
+					     "gadget_should_discard_mntns_id() from <gadget/filter.h>");
+			goto fail;
+		}
+		memset(dst, 0, size);
+		*(uint8_t *)dst = 1;
+	}
+	*out = o;
+	return 0;
+fail:
+	bpf_object__close(o);
+	return ret;
+}
+
+int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gadget_err *err)
+{
+	struct bpf_map *m;
+	int ret = bpf_object__load(obj);
+
+	if (ret)
+		return gadget_err_set(err, -ret, "loading the gadget into the kernel failed: %s\n%s",
+				      strerror(-ret), libbpf_log);
+	if (!opts->filter_mntns)
+		return 0;
+	m = bpf_object__find_map_by_name(obj, "gadget_mntns_filter");
+	if (!m)
+		return gadget_err_set(err, EINVAL, "the gadget has no gadget_mntns_filter map");
+	for (unsigned int i = 0; i < opts->nr_mntns; i++) {
+		__u32 one = 1;
+
+		if (bpf_map_update_elem(bpf_map__fd(m), &opts->mntns[i], &one, BPF_ANY))
+			return gadget_err_set(err, errno, "filling the mount-namespace filter: %s", strerror(errno));
+	}
+	return 0;
+}
+
+void runtime_print_params(const struct gadget_info *info, FILE *f)
+{
+	if (!info->nr_params) {
+		fprintf(f, "Gadget %s has no parameters.\n", info->name);
+		return;
+	}
+	fprintf(f, "Parameters of gadget %s (--param NAME=VALUE):\n", info->name);
+	for (unsigned int i = 0; i < info->nr_params; i++) {
+		const struct gadget_param *p = &info->params[i];
+		char type[128];
+
+		snprintf(type, sizeof(type), "%s", p->field.type_name ? p->field.type_name : field_kind_name(p->field.kind));
+		fprintf(f, "  %-20s %-16s default %-10s %s\n", p->name, type,
+			p->default_value && *p->default_value ? p->default_value : "\"\"",
+			p->description ? p->description : "");
+		if (p->field.kind == FIELD_ENUM) {
+			fprintf(f, "  %-20s one of:", "");
+			for (unsigned int k = 0; k < p->field.nr_enum_vals; k++)
+				fprintf(f, " %s", p->field.enum_vals[k].name);
+			fprintf(f, "\n");
+		}
+	}
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime/output.h"
+
+#define PRINTER_BUF (256 * 1024)
+#define PRINTER_HIGH (PRINTER_BUF - 8192)	/* flush before a row can overflow */
+#define FIELD_MAX 4096
+
+static const struct { const char *name; enum output_kind kind; } kinds[] = {
+	{ "columns", OUTPUT_COLUMNS },
+	{ "json", OUTPUT_JSON },
+};
+
+int output_kind_parse(const char *s, enum output_kind *out)
+{
+	for (unsigned int i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!strcmp(s, kinds[i].name)) {
+			*out = kinds[i].kind;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int printer_init(struct printer *p, enum output_kind kind, const struct schema *s, int fd)
+{
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	p->schema = s;
+	p->fd = fd;
+	p->cap = PRINTER_BUF;
+	p->buf = malloc(p->cap);
+	return p->buf ? 0 : -ENOMEM;
+}
+
+void printer_fini(struct printer *p)
+{
+	printer_flush(p);
+	free(p->buf);
+	p->buf = NULL;
+}
+
+int printer_flush(struct printer *p)
+{
+	size_t off = 0;
+
+	while (off < p->len && !p->error) {
+		ssize_t n = write(p->fd, p->buf + off, p->len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			p->error = n < 0 ? -errno : -EIO;
+		else
+			off += n;
+	}
+	p->len = 0;
+	return p->error;
+}
+
+static void put(struct printer *p, const char *s, size_t n)
+{
+	if (p->len + n > p->cap)
+		printer_flush(p);
+	if (n > p->cap)
+		n = p->cap;
+	memcpy(p->buf + p->len, s, n);
+	p->len += n;
+}
+
+static void pad(struct printer *p, size_t n)
+{
+	static const char spaces[64] = "                                                               ";
+
+	while (n) {
+		size_t k = n < sizeof(spaces) ? n : sizeof(spaces);
+
+		put(p, spaces, k);
+		n -= k;
+	}
+}
+
+/* Column cell: truncated to its width except the last, padded to align. */
+static void cell(struct printer *p, const struct column *c, const char *txt, size_t len, bool last)
+{
+	if (len > c->width && !last)
+		len = c->width;
+	if (c->right && !last)
+		pad(p, c->width - len);
+	put(p, txt, len);
+	if (!c->right && !last)
+		pad(p, c->width - len);
+	if (!last)
+		put(p, " ", 1);
+}
+
+void printer_header(struct printer *p)
+{
+	const struct schema *s = p->schema;
+	char up[256];
+
+	if (p->kind != OUTPUT_COLUMNS)
+		return;
+	for (unsigned int i = 0; i < s->nr_shown; i++) {
+		const struct column *c = &s->cols[s->shown[i]];
+		size_t n = strlen(c->name);
+
+		if (n >= sizeof(up))
+			n = sizeof(up) - 1;
+		for (size_t k = 0; k < n; k++)
+			up[k] = toupper((unsigned char)c->name[k]);
+		up[n] = 0;
+		cell(p, c, up, n, i + 1 == s->nr_shown);
+	}
+	put(p, "\n", 1);
+}
+
+int printer_row(struct printer *p, const struct row *r)
+{
+	const struct schema *s = p->schema;
+	char val[FIELD_MAX];
+
+	if (p->error)
+		return p->error;
+	if (p->kind == OUTPUT_JSON)
+		put(p, "{", 1);
+	for (unsigned int i = 0; i < s->nr_shown; i++) {
+		const struct column *c = &s->cols[s->shown[i]];
+		size_t n;
+
+		if (p->kind == OUTPUT_JSON) {
+			char key[300];
+
+			if (i)
+				put(p, ",", 1);
+			n = format_json_string(c->name, strlen(c->name), key, sizeof(key));
+			put(p, key, n);
+			put(p, ":", 1);
+			n = column_format(s, c, r, FMT_JSON, val, sizeof(val));
+			put(p, val, n);
+		} else {
+			n = column_format(s, c, r, FMT_TEXT, val, sizeof(val));
+			cell(p, c, val, n, i + 1 == s->nr_shown);
+		}
+	}
+	put(p, p->kind == OUTPUT_JSON ? "}\n" : "\n", p->kind == OUTPUT_JSON ? 2 : 1);
+	p->rows++;
+	if (p->len > PRINTER_HIGH)
+		printer_flush(p);
+	return p->error;
+}
+
+int printer_text(struct printer *p, const char *s)
+{
+	put(p, s, strlen(s));
+	return p->error;
+}

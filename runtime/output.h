@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_RUNTIME_OUTPUT_H
+#define GADGET_RUNTIME_OUTPUT_H
+
+/*
+ * Printers: -o columns (aligned, header from the field names) and -o json
+ * (one object per line), two views over the same schema.  Output collects
+ * in a large buffer written with write(2); a closed pipe is -EPIPE.
+ */
+#include <stddef.h>
+
+#include "runtime/schema.h"
+
+enum output_kind { OUTPUT_COLUMNS, OUTPUT_JSON };
+
+struct printer {
+	enum output_kind kind;
+	const struct schema *schema;
+	int fd;
+	int error;		/* sticky negative errno of the first failed write */
+	char *buf;
+	size_t len, cap;
+	unsigned long long rows;
+};
+
+int output_kind_parse(const char *s, enum output_kind *out);
+int printer_init(struct printer *p, enum output_kind kind, const struct schema *s, int fd);
+void printer_fini(struct printer *p);
+void printer_header(struct printer *p);
+/* Append one row; flushes when the buffer fills.  Returns 0 or p->error. */
+int printer_row(struct printer *p, const struct row *r);
+/* A line of text as is (separators between topper intervals, snapshot titles). */
+int printer_text(struct printer *p, const char *s);
+int printer_flush(struct printer *p);
+
+#endif

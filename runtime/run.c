@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: Apache-2.0
+/* runtime_run(): the life of one `gadget run`, by category. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "runtime/enrich.h"
+#include "runtime/filter.h"
+#include "runtime/metrics.h"
+#include "runtime/run.h"
+
+struct gadget_run {
+	const struct gadget_info *info;
+	struct run_opts opts;
+	struct bpf_object *obj;
+	struct attachments *att;
+	struct schema *schema;
+	struct filter filter;
+	struct printer out;
+	struct enrich *enrich;
+	struct metrics *metrics;
+	struct metrics_server *metrics_srv;
+	unsigned long long lost, short_records;
+	double deadline;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static bool should_stop(struct gadget_run *r)
+{
+	return stop_signal || r->out.error || (r->deadline && now_s() >= r->deadline);
+}
+
+/* Sleep up to s seconds, waking early on a signal or the deadline. */
+static void nap(struct gadget_run *r, double s)
+{
+	double end = now_s() + s;
+
+	while (!should_stop(r) && now_s() < end) {
+		double left = end - now_s();
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)((left < 0.1 ? left : 0.1) * 1e9) };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int emit(struct gadget_run *r, const struct row *row)
+{
+	if (r->filter.nr && !filter_match(&r->filter, r->schema, row))
+		return 0;
+	return printer_row(&r->out, row);
+}
+
+/* ---- tracer ---- */
+
+static int on_ringbuf(void *ctx, void *data, size_t size)
+{
+	struct gadget_run *r = ctx;
+	struct row row = { .rec = { data, NULL } };
+
+	if (size < r->info->event->size) {
+		r->short_records++;
+		return 0;
+	}
+	return emit(r, &row);
+}
+
+static void on_perf_sample(void *ctx, int cpu, void *data, __u32 size)
+{
+	(void)cpu;
+	on_ringbuf(ctx, data, size);
+}
+
+static void on_perf_lost(void *ctx, int cpu, __u64 n)
+{
+	(void)cpu;
+	((struct gadget_run *)ctx)->lost += n;
+}
+
+static int run_tracer(struct gadget_run *r, struct gadget_err *err)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(r->obj, r->info->print_map->name);
+	struct ring_buffer *rb = NULL;
+	struct perf_buffer *pb = NULL;
+	int ret = 0;
+
+	if (!m)
+		return gadget_err_set(err, ENOENT, "map %s not found", r->info->print_map->name);
+	if (bpf_map__type(m) == BPF_MAP_TYPE_RINGBUF)
+		rb = ring_buffer__new(bpf_map__fd(m), on_ringbuf, r, NULL);
+	else
+		pb = perf_buffer__new(bpf_map__fd(m), 64, on_perf_sample, on_perf_lost, r, NULL);
+	if (!rb && !pb)
+		return gadget_err_set(err, errno, "reading %s: %s", bpf_map__name(m), strerror(errno));
+	printer_header(&r->out);
+	printer_flush(&r->out);
+	while (!should_stop(r)) {
+		ret = rb ? ring_buffer__poll(rb, 100) : perf_buffer__poll(pb, 100);
+		if (ret == -EINTR)
+			ret = 0;
+		if (ret < 0)
+			break;
+		ret = printer_flush(&r->out);
+	}
+	/* what the kernel already wrote is still shown */
+	if (rb && !r->out.error)
+		ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	perf_buffer__free(pb);
+	return ret < 0 && ret != -EPIPE ? gadget_err_set(err, -ret, "reading events: %s", strerror(-ret)) : 0;
+}
+
+/* ---- topper ---- */
+
+struct top_entry {
+	uint8_t *key, *value;
+};
+
+static const struct gadget_run *sort_run;
+static int sort_col;
+static bool sort_desc;
+
+static int cmp_entries(const void *a, const void *b)
+{
+	const struct top_entry *x = a, *y = b;
+	struct row rx = { .rec = { x->value, x->key } }, ry = { .rec = { y->value, y->key } };
+	int c = column_compare(sort_run->schema, &sort_run->schema->cols[sort_col], &rx, &ry);
+
+	return sort_desc ? -c : c;
+}
+
+static int parse_sort(struct gadget_run *r, struct gadget_err *err)
+{
+	char name[256], names[2048];
+	const char *colon;
+
+	sort_desc = true;
+	sort_col = -1;
+	if (!r->opts.sort) {
+		/* default: the first number of the value, biggest first */
+		for (unsigned int i = 0; i < r->schema->nr_cols; i++) {
+			const struct column *c = &r->schema->cols[i];
+
+			if (c->field && c->src == ROW_EVENT && field_is_numeric(c->field)) {
+				sort_col = i;
+				break;
+			}
+		}
+		return 0;
+	}
+	colon = strchr(r->opts.sort, ':');
+	snprintf(name, sizeof(name), "%.*s", colon ? (int)(colon - r->opts.sort) : 255, r->opts.sort);
+	if (colon && strcmp(colon, ":asc") && strcmp(colon, ":desc"))
+		return gadget_err_set(err, EINVAL, "--sort %s: use FIELD, FIELD:asc or FIELD:desc", r->opts.sort);
+	sort_desc = !colon || !strcmp(colon, ":desc");
+	sort_col = schema_find(r->schema, name);
+	if (sort_col < 0) {
+		schema_names(r->schema, names, sizeof(names));
+		return gadget_err_set(err, EINVAL, "--sort: unknown field '%s' (fields: %s)", name, names);
+	}
+	return 0;
+}
+
+static int run_topper(struct gadget_run *r, struct gadget_err *err)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(r->obj, r->info->print_map->name);
+	size_t ksz, vsz, cap = 0, n;
+	struct top_entry *ents = NULL;
+	uint8_t *keys = NULL, *vals = NULL;
+	double interval = r->opts.interval_set ? r->opts.interval : 1.0;
+	int fd, ret;
+
+	if (!m)
+		return gadget_err_set(err, ENOENT, "map %s not found", r->info->print_map->name);
+	ret = parse_sort(r, err);
+	if (ret)
+		return ret;
+	fd = bpf_map__fd(m);
+	ksz = bpf_map__key_size(m);
+	vsz = bpf_map__value_size(m);
+	if (vsz < r->info->event->size || (r->info->key && ksz < r->info->key->size))
+		return gadget_err_set(err, EINVAL, "map %s: key/value sizes do not match their types",
+				      bpf_map__name(m));
+	cap = bpf_map__max_entries(m);
+	keys = calloc(cap + 1, ksz);
+	vals = calloc(cap + 1, vsz);
+	ents = calloc(cap + 1, sizeof(*ents));
+	if (!keys || !vals || !ents) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (!should_stop(r)) {
+		nap(r, interval);
+		if (stop_signal && !r->opts.timeout)
+			break;
+		/* read everything, then delete what was read: counts made
+		 * while we print belong to the next interval */
+		n = 0;
+		void *prev = NULL;
+
+		while (n < cap && !bpf_map_get_next_key(fd, prev, keys + n * ksz)) {
+			if (!bpf_map_lookup_elem(fd, keys + n * ksz, vals + n * vsz)) {
+				ents[n].key = keys + n * ksz;
+				ents[n].value = vals + n * vsz;
+				prev = keys + n * ksz;
+				n++;
+			} else {
+				prev = keys + n * ksz;
+			}
+		}
+		for (size_t i = 0; i < n; i++)
+			bpf_map_delete_elem(fd, ents[i].key);
+		if (sort_col >= 0) {
+			sort_run = r;
+			qsort(ents, n, sizeof(*ents), cmp_entries);
+		}
+		if (r->opts.output == OUTPUT_COLUMNS)
+			printer_header(&r->out);
+		for (size_t i = 0, shown = 0; i < n; i++) {
+			struct row row = { .rec = { ents[i].value, ents[i].key } };
+
+			if (r->filter.nr && !filter_match(&r->filter, r->schema, &row))
+				continue;
+			if (r->opts.max_rows && shown++ >= r->opts.max_rows)
+				break;
+			printer_row(&r->out, &row);
+		}
+		if (r->opts.output == OUTPUT_COLUMNS)
+			printer_text(&r->out, "\n");
+		printer_flush(&r->out);
+	}
+	ret = 0;
+out:
+	free(keys);
+	free(vals);
+	free(ents);
+	return ret;
+}
+
+/* ---- snapshotter ---- */
+
+static int read_iter(struct bpf_program *p, char **buf, size_t *len, struct gadget_err *err)
+{
+	struct bpf_link *link = bpf_program__attach_iter(p, NULL);
+	size_t cap = 65536;
+	int fd;
+
+	*len = 0;
+	if (!link)
+		return gadget_err_set(err, errno, "program '%s': creating the iterator: %s",
+				      bpf_program__name(p), strerror(errno));
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		bpf_link__destroy(link);
+		return gadget_err_set(err, errno, "program '%s': bpf_iter_create: %s",
+				      bpf_program__name(p), strerror(errno));
+	}
+	*buf = malloc(cap);
+	while (*buf) {
+		ssize_t n;
+
+		if (*len + 4096 > cap) {
+			char *nb = realloc(*buf, cap *= 2);
+
+			if (!nb)
+				break;
+			*buf = nb;
+		}
+		n = read(fd, *buf + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		*len += n;
+	}
+	close(fd);
+	bpf_link__destroy(link);
+	return *buf ? 0 : -ENOMEM;
+}
+
+/*
+ * The seed's text protocol: "[event]\n" then "name=value\0" per field;
+ * values may hold newlines, so only the markers and NULs delimit.
+ */
+static int print_text_snapshot(struct gadget_run *r, const char *buf, size_t len,
+			       struct schema **text_schema, struct gadget_err *err)
+{
+	static const char marker[] = "[event]\n";
+	const size_t mlen = sizeof(marker) - 1;
+	const char *p = buf, *end = buf + len;
+	const char *vals[256];
+	int ret;
+
+	while (p < end) {
+		const char *rec = memmem(p, end - p, marker, mlen), *next, *q;
+		unsigned int nv = 0;
+
+		if (!rec)
+			break;
+		rec += mlen;
+		next = memmem(rec, end - rec, marker, mlen);
+		if (!next)
+			next = end;
+		for (unsigned int i = 0; i < 256; i++)
+			vals[i] = "";
+		for (q = rec; q < next;) {
+			const char *nul = memchr(q, 0, next - q), *eq;
+			size_t flen = (nul ? nul : next) - q;
+			char name[128];
+			int idx;
+
+			eq = memchr(q, '=', flen);
+			if (eq && (size_t)(eq - q) < sizeof(name)) {
+				memcpy(name, q, eq - q);
+				name[eq - q] = 0;
+				if (!*text_schema) {
+					*text_schema = schema_new();
+					if (!*text_schema)
+						return -ENOMEM;
+				}
+				idx = schema_find(*text_schema, name);
+				/* columns come from the records; later new names are appended */
+				if (idx < 0 && (*text_schema)->nr_cols < 256 && !(*text_schema)->shown) {
+					schema_add_text(*text_schema, name);
+					idx = (*text_schema)->nr_cols - 1;
+				}
+				if (idx >= 0 && idx < 256 && nul) {
+					vals[idx] = eq + 1;
+					nv++;
+				}
+			}
+			q = nul ? nul + 1 : next;
+		}
+		if (nv && !(*text_schema)->shown) {
+			ret = schema_select(*text_schema, r->opts.fields, r->opts.output == OUTPUT_JSON, err);
+			if (ret)
+				return ret;
+			r->out.schema = *text_schema;
+			r->schema = *text_schema;
+			for (unsigned int i = 0; i < r->opts.nr_filters; i++) {
+				ret = filter_add(&r->filter, *text_schema, r->opts.filters[i], err);
+				if (ret)
+					return ret;
+			}
+			printer_header(&r->out);
+		}
+		if (nv) {
+			struct row row = { .text = vals };
+
+			emit(r, &row);
+		}
+		p = next;
+	}
+	return 0;
+}
+
+static int run_snapshotter(struct gadget_run *r, struct gadget_err *err)
+{
+	struct schema *text_schema = NULL, *orig = r->schema;
+	bool header_done = false;
+	int ret = 0;
+
+	do {
+		for (unsigned int i = 0; i < r->info->nr_progs && !ret; i++) {
+			const struct gadget_prog *gp = &r->info->progs[i];
+			struct bpf_program *p;
+			char *buf = NULL;
+			size_t len = 0;
+
+			if (!gp->def || gp->def->target != TARGET_ITER)
+				continue;
+			p = bpf_object__find_program_by_name(r->obj, gp->name);
+			ret = read_iter(p, &buf, &len, err);
+			if (ret)
+				break;
+			if (gp->output_type && gp->output_type->size) {
+				size_t sz = gp->output_type->size;
+
+				if (!header_done)
+					printer_header(&r->out);
+				header_done = true;
+				for (size_t off = 0; off + sz <= len; off += sz) {
+					struct row row = { .rec = { (uint8_t *)buf + off, NULL } };
+
+					emit(r, &row);
+				}
+			} else {
+				ret = print_text_snapshot(r, buf, len, &text_schema, err);
+			}
+			free(buf);
+		}
+		printer_flush(&r->out);
+		if (!r->opts.interval_set || ret)
+			break;
+		nap(r, r->opts.interval);
+		if (r->opts.output == OUTPUT_COLUMNS && !should_stop(r))
+			printer_text(&r->out, "\n");
+		header_done = false;
+		if (text_schema) {
+			free(text_schema->shown);
+			text_schema->shown = NULL;
+			filter_free(&r->filter);
+		}
+	} while (!should_stop(r));
+	printer_flush(&r->out);
+	r->schema = orig;
+	r->out.schema = orig;
+	schema_free(text_schema);
+	return ret;
+}
+
+static int run_wait(struct gadget_run *r)
+{
+	while (!should_stop(r))
+		nap(r, 0.2);
+	return 0;
+}
+
+/* ---- set-up ---- */
+
+static bool type_has_special(const struct gadget_type *t, enum field_special sp)
+{
+	for (unsigned int i = 0; t && i < t->nr_fields; i++)
+		if (t->fields[i].special == sp)
+			return true;
+	return false;
+}
+
+static int build_schema(struct gadget_run *r, struct gadget_err *err)
+{
+	const struct gadget_info *info = r->info;
+	int ret;
+
+	r->schema = schema_new();
+	if (!r->schema)
+		return -ENOMEM;
+	if (!info->event)
+		return 0;	/* text-protocol snapshot: columns come with the data */
+	if (info->category == GADGET_CAT_TOPPER && info->key)
+		schema_add_type(r->schema, info->key, ROW_KEY);
+	schema_add_type(r->schema, info->event, ROW_EVENT);
+	if (!r->opts.no_enrich &&
+	    (type_has_special(info->event, SPECIAL_MNTNS_ID) || type_has_special(info->event, SPECIAL_PID) ||
+	     type_has_special(info->key, SPECIAL_MNTNS_ID) || type_has_special(info->key, SPECIAL_PID))) {
+		struct enrich_opts eo = {
+			.track_pids = !type_has_special(info->event, SPECIAL_MNTNS_ID) &&
+				      !type_has_special(info->key, SPECIAL_MNTNS_ID),
+		};
+
+		if (!r->enrich) {
+			ret = enrich_new(&eo, &r->enrich, err);
+			if (ret)
+				return ret;
+		}
+		/* returns how many columns it added */
+		ret = enrich_schema_attach(r->enrich, r->schema, err);
+		if (ret < 0)
+			return ret;
+	}
+	ret = schema_select(r->schema, r->opts.fields, r->opts.output == OUTPUT_JSON, err);
+	for (unsigned int i = 0; !ret && i < r->opts.nr_filters; i++)
+		ret = filter_add(&r->filter, r->schema, r->opts.filters[i], err);
+	return ret;
+}
+
+static int resolve_container(struct gadget_run *r, struct gadget_err *err)
+{
+	int n;
+
+	if (!r->opts.container)
+		return 0;
+	if (!r->enrich) {
+		int ret = enrich_new(NULL, &r->enrich, err);
+
+		if (ret)
+			return ret;
+	}
+	n = enrich_container_mntns(r->enrich, r->opts.container, r->opts.mntns + r->opts.nr_mntns,
+				   RUN_MAX_MNTNS - r->opts.nr_mntns);
+	if (n <= 0)
+		return gadget_err_set(err, ENOENT, "--container %s: no running container matches "
+				      "(an id prefix of 4+ characters, a short id or a pod uid)", r->opts.container);
+	r->opts.nr_mntns += n;
+	r->opts.filter_mntns = true;
+	return 0;
+}
+
+static int start_metrics(struct gadget_run *r, struct gadget_err *err)
+{
+	int ret;
+
+	if (!r->opts.metrics_addr)
+		return 0;
+	ret = metrics_new(r->info->name, &r->metrics, err);
+	if (!ret)
+		ret = metrics_add_object(r->metrics, r->info, r->obj, err);
+	if (ret == 0)
+		return gadget_err_set(err, EINVAL, "--metrics-addr: gadget %s has no counter_, gauge_ or "
+				      "hist_ map to export", r->info->name);
+	if (ret < 0)
+		return ret;
+	ret = metrics_server_start(r->opts.metrics_addr, r->metrics, &r->metrics_srv, err);
+	if (!ret && r->opts.status)
+		fprintf(r->opts.status, "gadget: serving metrics on http://%s/metrics (port %u)\n",
+			r->opts.metrics_addr, metrics_server_port(r->metrics_srv));
+	return ret;
+}
+
+static int (*const run_by_category[])(struct gadget_run *, struct gadget_err *) = {
+	[GADGET_CAT_TRACER] = run_tracer,
+	[GADGET_CAT_TOPPER] = run_topper,
+	[GADGET_CAT_SNAPSHOTTER] = run_snapshotter,
+};
+
+int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
+		const struct run_opts *opts, struct gadget_err *err)
+{
+	struct gadget_run r = { .info = info, .opts = *opts };
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_pipe;
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	int ret;
+
+	if (info->category == GADGET_CAT_UNKNOWN)
+		return gadget_err_set(err, EINVAL, "gadget %s has no category (no print_ map, iterator or "
+				      "metric map): see 'gadget validate'", info->name);
+	if ((info->category == GADGET_CAT_TRACER || info->category == GADGET_CAT_TOPPER) && !info->event)
+		return gadget_err_set(err, EINVAL, "gadget %s: its print_ map has no value type to decode",
+				      info->name);
+	format_init();
+	ret = runtime_check_programs(info, &r.opts, err);
+	if (!ret)
+		ret = resolve_container(&r, err);
+	if (!ret)
+		ret = build_schema(&r, err);
+	if (!ret)
+		ret = printer_init(&r.out, r.opts.output, r.schema, STDOUT_FILENO);
+	if (!ret)
+		ret = runtime_open(obj, len, info, &r.opts, &r.obj, err);
+	if (!ret)
+		ret = runtime_load(r.obj, &r.opts, err);
+	if (ret)
+		goto out;
+
+	stop_signal = 0;
+	/* no SA_RESTART: a signal must interrupt the poll and end the run */
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGPIPE, &ign, &old_pipe);
+	ret = attach_all(r.obj, info, &r.opts, &r.att, err);
+	if (!ret)
+		ret = start_metrics(&r, err);
+	if (!ret) {
+		if (r.opts.timeout > 0)
+			r.deadline = now_s() + r.opts.timeout;
+		if (r.opts.status) {
+			fprintf(r.opts.status, "gadget: %s (%s): attached %u program%s; %s\n", info->name,
+				gadget_category_name(info->category), attachments_count(r.att),
+				attachments_count(r.att) == 1 ? "" : "s",
+				info->category == GADGET_CAT_SNAPSHOTTER && !r.opts.interval_set ? "taking a snapshot" :
+				r.opts.timeout > 0 ? "running until the timeout" : "Ctrl-C to stop");
+			fflush(r.opts.status);
+		}
+		if ((unsigned int)info->category < sizeof(run_by_category) / sizeof(run_by_category[0]) &&
+		    run_by_category[info->category])
+			ret = run_by_category[info->category](&r, err);
+		else
+			ret = run_wait(&r);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	if (r.opts.status && (r.lost || r.short_records))
+		fprintf(r.opts.status, "gadget: lost %llu events, %llu short records\n", r.lost, r.short_records);
+out:
+	metrics_server_stop(r.metrics_srv);
+	metrics_free(r.metrics);
+	attachments_free(r.att);
+	bpf_object__close(r.obj);
+	printer_fini(&r.out);
+	filter_free(&r.filter);
+	schema_free(r.schema);
+	enrich_free(r.enrich);
+	return ret;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_RUNTIME_RUN_H
+#define GADGET_RUNTIME_RUN_H
+
+/*
+ * gadget run: load a gadget object with libbpf, attach every program by
+ * its section (the program-type table), and print what the gadget
+ * produces, by category: tracer events, topper tables, snapshots.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <bpf/libbpf.h>
+
+#include "base/err.h"
+#include "runtime/output.h"
+#include "validator/gadget_info.h"
+
+#define RUN_MAX_MNTNS 1024
+
+struct run_opts {
+	enum output_kind output;
+	const char *fields;		/* --fields a,b */
+	char **filters;			/* -F exprs */
+	unsigned int nr_filters;
+	char **params;			/* --param name=value */
+	unsigned int nr_params;
+	double timeout;			/* seconds, 0: until SIGINT/SIGTERM */
+	double interval;		/* topper/snapshot period, seconds */
+	bool interval_set;
+	const char *iface;		/* xdp, tc */
+	const char *cgroup;		/* cgroup programs (default: cgroup2 root) */
+	const char *netns;		/* socket, sk_lookup, flow_dissector */
+	uint64_t mntns[RUN_MAX_MNTNS];	/* in-kernel mount-namespace filter */
+	unsigned int nr_mntns;
+	bool filter_mntns;
+	unsigned int sample_freq;	/* perf_event programs */
+	const char *sort;		/* topper: FIELD[:asc|:desc] */
+	unsigned int max_rows;		/* topper: 0 = all */
+	const char *metrics_addr;	/* serve Prometheus metrics */
+	const char *container;		/* --container NAME */
+	bool no_enrich;
+	bool verbose;			/* libbpf's log on stderr */
+	FILE *status;			/* progress lines ("attached 2 programs"), may be NULL */
+};
+
+int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
+		const struct run_opts *opts, struct gadget_err *err);
+
+/* The gadget's parameters, for `gadget run X --help`. */
+void runtime_print_params(const struct gadget_info *info, FILE *f);
+
+/* ---- internal to runtime/: load.c, attach.c ---- */
+struct bpf_object;
+int runtime_check_programs(const struct gadget_info *info, const struct run_opts *opts,
+			   struct gadget_err *err);
+int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
+		 const struct run_opts *opts, struct bpf_object **out, struct gadget_err *err);
+int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gadget_err *err);
+
+struct attachments;
+int attach_all(struct bpf_object *obj, const struct gadget_info *info, const struct run_opts *opts,
+	       struct attachments **out, struct gadget_err *err);
+void attachments_free(struct attachments *a);
+unsigned int attachments_count(const struct attachments *a);
+
+#endif

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/schema.h"
+
+/* Column widths from the type, so a live stream prints without buffering. */
+static unsigned int width_of(const struct gadget_field *f)
+{
+	static const struct { enum field_special sp; unsigned int w; } special_w[] = {
+		{ SPECIAL_MNTNS_ID, 10 }, { SPECIAL_TIMESTAMP, 12 }, { SPECIAL_DURATION, 10 },
+		{ SPECIAL_L3ENDPOINT, 15 }, { SPECIAL_L4ENDPOINT, 21 }, { SPECIAL_IFINDEX, 8 },
+		{ SPECIAL_ERRNO, 7 }, { SPECIAL_SIGNAL, 7 }, { SPECIAL_SYSCALL, 14 },
+		{ SPECIAL_DNS_NAME, 30 }, { SPECIAL_PID, 7 }, { SPECIAL_COMM, 16 },
+	};
+	static const unsigned int int_w[9] = { 0, 4, 6, 8, 10, 10, 10, 10, 12 };
+
+	for (unsigned int i = 0; i < sizeof(special_w) / sizeof(special_w[0]); i++)
+		if (special_w[i].sp == f->special)
+			return special_w[i].w;
+	switch (f->kind) {
+	case FIELD_INT: case FIELD_UINT:
+		return f->bit_size ? 5 : int_w[f->size > 8 ? 8 : f->size];
+	case FIELD_BOOL: return 5;
+	case FIELD_ENUM: case FIELD_FLAGS: return 12;
+	case FIELD_STRING: return f->size < 32 ? (f->size > 4 ? f->size : 4) : 32;
+	case FIELD_FLOAT: return 10;
+	default: return f->size * 2 < 32 ? f->size * 2 : 32;
+	}
+}
+
+struct schema *schema_new(void)
+{
+	return calloc(1, sizeof(struct schema));
+}
+
+void schema_free(struct schema *s)
+{
+	if (!s)
+		return;
+	for (unsigned int i = 0; i < s->nr_cols; i++)
+		free(s->cols[i].name);
+	free(s->cols);
+	free(s->shown);
+	free(s);
+}
+
+int schema_find(const struct schema *s, const char *name)
+{
+	for (unsigned int i = 0; i < s->nr_cols; i++)
+		if (!strcmp(s->cols[i].name, name))
+			return i;
+	return -1;
+}
+
+static struct column *add_col(struct schema *s, const char *name)
+{
+	struct column *c;
+	void *p = realloc(s->cols, (s->nr_cols + 1) * sizeof(*c));
+
+	if (!p)
+		return NULL;
+	s->cols = p;
+	c = &s->cols[s->nr_cols++];
+	memset(c, 0, sizeof(*c));
+	c->name = strdup(name);
+	c->text_idx = -1;
+	c->extra_idx = -1;
+	return c->name ? c : NULL;
+}
+
+int schema_add_type(struct schema *s, const struct gadget_type *type, enum row_src src)
+{
+	for (unsigned int i = 0; type && i < type->nr_fields; i++) {
+		const struct gadget_field *f = &type->fields[i];
+		char name[300];
+		struct column *c;
+
+		snprintf(name, sizeof(name), "%s", f->name);
+		if (schema_find(s, name) >= 0)
+			snprintf(name, sizeof(name), "%s.%s", src == ROW_KEY ? "key" : "value", f->name);
+		c = add_col(s, name);
+		if (!c)
+			return -ENOMEM;
+		c->field = f;
+		c->src = src;
+		c->width = width_of(f);
+		c->right = field_is_numeric(f);
+		if (c->width < strlen(name))
+			c->width = strlen(name);
+	}
+	return 0;
+}
+
+int schema_add_text(struct schema *s, const char *name)
+{
+	struct column *c = add_col(s, name);
+
+	if (!c)
+		return -ENOMEM;
+	c->text_idx = s->nr_cols - 1;
+	c->width = strlen(name) > 8 ? strlen(name) : 8;
+	return 0;
+}
+
+int schema_add_extra(struct schema *s, const char *name, unsigned int width, int idx,
+		     bool hidden_by_default)
+{
+	struct column *c = add_col(s, name);
+
+	if (!c)
+		return -ENOMEM;
+	c->extra_idx = idx;
+	c->width = width > strlen(name) ? width : strlen(name);
+	c->hidden_by_default = hidden_by_default;
+	return 0;
+}
+
+void schema_names(const struct schema *s, char *out, size_t cap)
+{
+	size_t len = 0;
+
+	out[0] = 0;
+	for (unsigned int i = 0; i < s->nr_cols && len < cap; i++)
+		len += snprintf(out + len, cap - len, "%s%s", i ? ", " : "", s->cols[i].name);
+}
+
+int schema_select(struct schema *s, const char *fields, bool json, struct gadget_err *err)
+{
+	char names[2048], *copy, *tok, *save = NULL;
+
+	free(s->shown);
+	s->nr_shown = 0;
+	s->shown = calloc(s->nr_cols + 1, sizeof(*s->shown));
+	if (!s->shown)
+		return -ENOMEM;
+	if (!fields) {
+		for (unsigned int i = 0; i < s->nr_cols; i++)
+			if (json || !s->cols[i].hidden_by_default)
+				s->shown[s->nr_shown++] = i;
+		return 0;
+	}
+	copy = strdup(fields);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int idx = schema_find(s, tok);
+
+		if (idx < 0) {
+			schema_names(s, names, sizeof(names));
+			gadget_err_set(err, EINVAL, "--fields: unknown field '%s' (fields: %s)", tok, names);
+			free(copy);
+			return -EINVAL;
+		}
+		if (s->nr_shown < s->nr_cols)
+			s->shown[s->nr_shown++] = idx;
+	}
+	free(copy);
+	return 0;
+}
+
+size_t column_format(const struct schema *s, const struct column *c, const struct row *r,
+		     enum fmt_mode mode, char *out, size_t cap)
+{
+	const char *txt;
+
+	if (c->field)
+		return format_field(c->field, r->rec[c->src], mode, out, cap);
+	if (c->text_idx >= 0)
+		txt = r->text ? r->text[c->text_idx] : NULL;
+	else
+		txt = s->extra ? s->extra(s->extra_ctx, r, c->extra_idx) : NULL;
+	if (!txt)
+		txt = "";
+	if (mode == FMT_JSON)
+		return format_json_string(txt, strlen(txt), out, cap);
+	snprintf(out, cap, "%s", txt);
+	return strlen(out);
+}
+
+int column_compare(const struct schema *s, const struct column *c, const struct row *a,
+		   const struct row *b)
+{
+	char ta[512], tb[512];
+
+	if (c->field && field_is_numeric(c->field)) {
+		if (c->field->kind == FIELD_INT) {
+			int64_t x = field_raw_s64(c->field, a->rec[c->src]);
+			int64_t y = field_raw_s64(c->field, b->rec[c->src]);
+
+			return (x > y) - (x < y);
+		} else {
+			uint64_t x = field_raw_u64(c->field, a->rec[c->src]);
+			uint64_t y = field_raw_u64(c->field, b->rec[c->src]);
+
+			return (x > y) - (x < y);
+		}
+	}
+	column_format(s, c, a, FMT_TEXT, ta, sizeof(ta));
+	column_format(s, c, b, FMT_TEXT, tb, sizeof(tb));
+	return strcmp(ta, tb);
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_RUNTIME_SCHEMA_H
+#define GADGET_RUNTIME_SCHEMA_H
+
+/*
+ * The decoder: the columns of what a gadget prints, built once at start-up
+ * from the BTF-derived gadget_type(s) (a topper: key fields then value
+ * fields), from the names of a text-protocol snapshot, plus extra computed
+ * columns (enrichment).  Per record, formatting walks this flat array.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "runtime/format.h"
+
+enum row_src { ROW_EVENT, ROW_KEY };
+
+/* One record: raw event (or topper value) and key bytes, or text values. */
+struct row {
+	const uint8_t *rec[2];		/* [ROW_EVENT], [ROW_KEY] */
+	const char *const *text;	/* text protocol values, by column text_idx */
+};
+
+/* Computed columns (enrichment): text of extra column idx for a row. */
+typedef const char *(*schema_extra_fn)(void *ctx, const struct row *row, unsigned int idx);
+
+struct column {
+	char *name;
+	const struct gadget_field *field;	/* NULL for text and extra columns */
+	enum row_src src;
+	int text_idx;			/* >= 0 for text-protocol columns */
+	int extra_idx;			/* >= 0 for computed columns */
+	unsigned int width;
+	bool right;			/* numbers align right */
+	bool hidden_by_default;		/* shown in columns output only when asked */
+};
+
+struct schema {
+	struct column *cols;
+	unsigned int nr_cols;
+	unsigned int *shown;		/* indexes of the columns printed, in order */
+	unsigned int nr_shown;
+	schema_extra_fn extra;
+	void *extra_ctx;
+};
+
+struct schema *schema_new(void);
+void schema_free(struct schema *s);
+/* Columns of every field of type (prefix "key." only on a name clash). */
+int schema_add_type(struct schema *s, const struct gadget_type *type, enum row_src src);
+int schema_add_text(struct schema *s, const char *name);
+int schema_add_extra(struct schema *s, const char *name, unsigned int width, int idx,
+		     bool hidden_by_default);
+int schema_find(const struct schema *s, const char *name);
+/* Pick shown columns: fields "a,b" or NULL for the defaults; json shows all. */
+int schema_select(struct schema *s, const char *fields, bool json, struct gadget_err *err);
+/* Text or JSON value of column c for row r. */
+size_t column_format(const struct schema *s, const struct column *c, const struct row *r,
+		     enum fmt_mode mode, char *out, size_t cap);
+/* Compare two rows on column c (numbers numerically); for sorting toppers. */
+int column_compare(const struct schema *s, const struct column *c, const struct row *a,
+		   const struct row *b);
+/* "a, b, c": the names, for error messages. */
+void schema_names(const struct schema *s, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_VALIDATOR_ANALYSIS_H
+#define GADGET_VALIDATOR_ANALYSIS_H
+
+/*
+ * Inside the validator: the state of one validator_analyze() run, shared by
+ * the analysis (analyze.c), the checks (checks.c) and the diagnostics
+ * helpers (diag.c).  Not for other stages.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "validator/elf_scan.h"
+#include "validator/validator.h"
+
+struct analysis {
+	struct gadget_info *info;
+	struct diag_list *diags;
+	const struct validate_opts *opts;
+	struct bpf_object *obj;
+	const struct btf *btf;
+	struct elf_scan elf;
+};
+
+/* A diagnostic at file:line:col (file NULL: the object; line 0: no location). */
+void diag_vadd(struct analysis *a, enum diag_level level, const char *file,
+	       unsigned int line, unsigned int col, const char *fmt, va_list ap);
+void diag_add(struct analysis *a, enum diag_level level, const char *file,
+	      unsigned int line, unsigned int col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* A diagnostic at the first of needles found in the program sources. */
+void diag_at_decl(struct analysis *a, enum diag_level level, const char *const *needles,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+bool find_decl(struct analysis *a, const char *const *needles, const char **file,
+	       unsigned int *line, unsigned int *col);
+/* A source file named by line info, as we can open it. */
+void src_path(struct analysis *a, const char *src, char *buf, size_t len);
+
+bool has_prefix(const char *s, const char *p);
+bool has_suffix(const char *s, const char *suf);
+
+/* checks.c */
+void check_name_len(struct analysis *a, const char *what, const char *name);
+bool license_is_gpl(const char *lic);
+void check_gpl_helpers(struct analysis *a, struct bpf_program *p, const char *file,
+		       unsigned int line, unsigned int col);
+void check_outputs(struct analysis *a);
+
+#endif

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The checks that do not build the gadget_info: what the kernel will
+ * refuse or mangle (GPL-only helpers, name lengths) and what the loader or
+ * the runtime will trip on (unreferenced or misnamed _output variables).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <linux/bpf.h>
+
+#include "validator/analysis.h"
+#include "validator/btf_walk.h"
+
+#define KERNEL_NAME_MAX 15	/* BPF_OBJ_NAME_LEN - 1 */
+
+/*
+ * Helpers whose kernel prototype is gpl_only.  Derived by loading
+ * "call N; r0 = 0; exit" for every helper id under license "MIT" as
+ * tracepoint, kprobe, tc, xdp, socket, perf_event and tracing (iter,
+ * tp_btf) programs on Linux 6.18 and keeping the ids the verifier refused
+ * with "cannot call GPL-restricted function"; probe_write_user and
+ * override_return are gpl_only in the source but not offered here.
+ */
+static const struct { int id; const char *name; } gpl_helpers[] = {
+	{ 4, "bpf_probe_read" }, { 6, "bpf_trace_printk" }, { 22, "bpf_perf_event_read" },
+	{ 25, "bpf_perf_event_output" }, { 27, "bpf_get_stackid" },
+	{ 35, "bpf_get_current_task" }, { 36, "bpf_probe_write_user" },
+	{ 45, "bpf_probe_read_str" }, { 55, "bpf_perf_event_read_value" },
+	{ 56, "bpf_perf_prog_read_value" }, { 58, "bpf_override_return" },
+	{ 67, "bpf_get_stack" }, { 69, "bpf_fib_lookup" }, { 100, "bpf_tcp_check_syncookie" },
+	{ 110, "bpf_tcp_gen_syncookie" }, { 111, "bpf_skb_output" },
+	{ 112, "bpf_probe_read_user" }, { 113, "bpf_probe_read_kernel" },
+	{ 114, "bpf_probe_read_user_str" }, { 115, "bpf_probe_read_kernel_str" },
+	{ 119, "bpf_read_branch_records" }, { 121, "bpf_xdp_output" },
+	{ 126, "bpf_seq_printf" }, { 127, "bpf_seq_write" }, { 150, "bpf_seq_printf_btf" },
+	{ 158, "bpf_get_current_task_btf" }, { 163, "bpf_check_mtu" }, { 165, "bpf_snprintf" },
+	{ 169, "bpf_timer_init" }, { 170, "bpf_timer_set_callback" },
+	{ 171, "bpf_timer_start" }, { 172, "bpf_timer_cancel" }, { 173, "bpf_get_func_ip" },
+	{ 175, "bpf_task_pt_regs" }, { 176, "bpf_get_branch_snapshot" },
+	{ 177, "bpf_trace_vprintk" }, { 191, "bpf_copy_from_user_task" },
+	{ 204, "bpf_tcp_raw_gen_syncookie_ipv4" }, { 205, "bpf_tcp_raw_gen_syncookie_ipv6" },
+	{ 206, "bpf_tcp_raw_check_syncookie_ipv4" },
+	{ 207, "bpf_tcp_raw_check_syncookie_ipv6" },
+};
+
+/* kernel/module/main.c license_is_gpl_compatible() */
+static const char *const gpl_licenses[] = {
+	"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL",
+};
+
+/* The macros of bpf-headers/gadget/macros.h that declare a map "<prefix><name>". */
+static const struct { const char *prefix, *macro; } map_macros[] = {
+	{ "print_", "GADGET_TRACER" }, { "print_", "GADGET_TRACER_RINGBUF" },
+	{ "print_", "GADGET_TRACER_PERF" }, { "print_", "GADGET_TOPPER" },
+	{ "counter_", "GADGET_COUNTER" }, { "gauge_", "GADGET_GAUGE" },
+	{ "hist_", "GADGET_HISTOGRAM" },
+};
+
+void check_name_len(struct analysis *a, const char *what, const char *name)
+{
+	const char *needles[sizeof(map_macros) / sizeof(map_macros[0]) + 2];
+	char decl[sizeof(map_macros) / sizeof(map_macros[0])][160];
+	unsigned int n = 0;
+
+	if (strlen(name) <= KERNEL_NAME_MAX)
+		return;
+	/* Point at the declaring macro when there is one, else at the name. */
+	for (unsigned int i = 0; i < sizeof(map_macros) / sizeof(map_macros[0]); i++) {
+		if (!has_prefix(name, map_macros[i].prefix))
+			continue;
+		snprintf(decl[n], sizeof(decl[n]), "%s(%s", map_macros[i].macro,
+			 name + strlen(map_macros[i].prefix));
+		needles[n] = decl[n];
+		n++;
+	}
+	needles[n++] = name;
+	needles[n] = NULL;
+	diag_at_decl(a, DIAG_WARNING, needles,
+		     "%s name '%s' is longer than the %d characters the kernel keeps; "
+		     "bpftool will show it as '%.*s'", what, name, KERNEL_NAME_MAX,
+		     KERNEL_NAME_MAX, name);
+}
+
+void check_gpl_helpers(struct analysis *a, struct bpf_program *p, const char *file,
+		       unsigned int line, unsigned int col)
+{
+	enum { NR_GPL = sizeof(gpl_helpers) / sizeof(gpl_helpers[0]) };
+	const struct bpf_insn *insn = bpf_program__insns(p);
+	size_t n = bpf_program__insn_cnt(p), used = 0;
+	bool called[NR_GPL] = {};
+	char names[1024] = "";
+
+	for (size_t i = 0; i < n; i++) {
+		/* src_reg 0: a helper call (1 is a BPF-to-BPF call, 2 a kfunc) */
+		if (insn[i].code != (BPF_JMP | BPF_CALL) || insn[i].src_reg != 0)
+			continue;
+		for (unsigned int h = 0; h < NR_GPL; h++)
+			called[h] |= insn[i].imm == gpl_helpers[h].id;
+	}
+	for (unsigned int h = 0; h < NR_GPL; h++) {
+		if (!called[h])
+			continue;
+		used += snprintf(names + used, used < sizeof(names) ? sizeof(names) - used : 0,
+				 "%s%s", used ? ", " : "", gpl_helpers[h].name);
+	}
+	if (!used)
+		return;
+	diag_add(a, DIAG_WARNING, file, line, col,
+		 "program '%s' calls %s, which the kernel only allows under a GPL-compatible "
+		 "license, but this object's license is %s%s%s: the load will fail; use e.g. "
+		 "char LICENSE[] SEC(\"license\") = \"Dual MIT/GPL\";", bpf_program__name(p), names,
+		 a->info->license ? "\"" : "", a->info->license ? a->info->license : "missing",
+		 a->info->license ? "\"" : "");
+}
+
+bool license_is_gpl(const char *lic)
+{
+	for (unsigned int i = 0; lic && i < sizeof(gpl_licenses) / sizeof(gpl_licenses[0]); i++)
+		if (!strcmp(lic, gpl_licenses[i]))
+			return true;
+	return false;
+}
+
+/* Is there an iter/ program "<x>" for the variable "<x>_output"? */
+static bool output_has_iter(const struct gadget_info *info, const char *var)
+{
+	size_t n = strlen(var) - strlen("_output");
+
+	for (unsigned int i = 0; i < info->nr_progs; i++) {
+		const struct gadget_prog *p = &info->progs[i];
+
+		if (p->def && p->def->target == TARGET_ITER && strlen(p->name) == n &&
+		    !strncmp(p->name, var, n))
+			return true;
+	}
+	return false;
+}
+
+/* Every "*_output" variable must be referenced, or the loader rejects it. */
+void check_outputs(struct analysis *a)
+{
+	int n = btf__type_cnt(a->btf);
+
+	for (int id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(a->btf, id);
+		const char *name;
+		char macro[300];
+
+		if (!btf_is_var(t))
+			continue;
+		name = btf_name(a->btf, t->name_off);
+		if (!has_suffix(name, "_output"))
+			continue;
+		snprintf(macro, sizeof(macro), "GADGET_SNAPSHOTTER(%.*s", (int)(strlen(name) - 7), name);
+		if (elf_scan_references(&a->elf, name)) {
+			if (!output_has_iter(a->info, name))
+				diag_at_decl(a, DIAG_WARNING, (const char *const[]){ name, macro, NULL },
+					     "'%s' names no iter/ program: the runtime decodes the rows "
+					     "of the iterator '%.*s' with it; name it after the iterator",
+					     name, (int)(strlen(name) - 7), name);
+			continue;
+		}
+		diag_at_decl(a, DIAG_ERROR, (const char *const[]){ name, macro, NULL },
+			     "'%s' is not referenced by any program: the loader rejects a global no "
+			     "program uses, and the runtime would have no type to decode the snapshot "
+			     "with; write the rows with gadget_snapshot_write(ctx->meta->seq, %.*s, &row), "
+			     "which references it", name, (int)(strlen(name) - 7), name);
+	}
+}
