@@ -77,7 +77,7 @@ unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 bats: $(GADGET)
-	GADGET=$(abspath $(GADGET)) GADGET_SRC=$(CURDIR) bats --timing tests/bats
+	GADGET=$(abspath $(GADGET)) GADGET_SRC=$(CURDIR) tests/run-bats.sh
 
 test: deps
 	$(MAKE) all

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "cli/cli.h"
 #include "compiler/compiler.h"
 #include "packager/packager.h"
@@ -100,29 +101,6 @@ static void run_input_free(struct run_input *in)
 	}
 }
 
-static int read_file(const char *path, void **buf, size_t *len, struct gadget_err *err)
-{
-	struct stat st;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return gadget_err_set(err, errno, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) || st.st_size <= 0 || st.st_size > (1 << 30)) {
-		close(fd);
-		return gadget_err_set(err, EINVAL, "%s: not a gadget object", path);
-	}
-	*buf = malloc(st.st_size);
-	n = *buf ? read(fd, *buf, st.st_size) : -1;
-	close(fd);
-	if (n != st.st_size) {
-		free(*buf);
-		return gadget_err_set(err, EIO, "%s: short read", path);
-	}
-	*len = st.st_size;
-	return 0;
-}
-
 static int analyze(struct run_input *in, const char *path, const char *name, const char *desc,
 		   const json_t *params_doc, const char *src_dir, struct gadget_err *err)
 {
@@ -168,9 +146,13 @@ static int load_input(const char *arg, bool skip_verify, struct run_input *in, s
 		const char *base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
 
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(base, "."), base);
-		ret = read_file(arg, &in->obj, &in->len, err);
+		ret = file_read(arg, &in->obj, &in->len, err);
 		return ret ? ret : analyze(in, arg, name, NULL, NULL, NULL, err);
 	}
+	/* a path that does not exist is not worth a registry-name error */
+	if (arg[0] == '/' || !strncmp(arg, "./", 2) ||
+	    (strlen(arg) > 2 && !strcmp(arg + strlen(arg) - 2, ".o")))
+		return gadget_err_set(err, ENOENT, "%s: %s", arg, strerror(ENOENT));
 	{
 		struct store *st_ = NULL;
 

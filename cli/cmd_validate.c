@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include <jansson.h>
 
+#include "base/file.h"
 #include "cli/cli.h"
 #include "compiler/compiler.h"
 #include "validator/validator.h"
@@ -90,33 +91,6 @@ static int validate_parse(int argc, char **argv, struct validate_args *a)
 				       : "too many arguments");
 	a->path = argv[optind];
 	return -1;
-}
-
-static int read_file(const char *path, void **buf, size_t *len, struct gadget_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	size_t n;
-
-	if (!f)
-		return gadget_err_set(err, errno, "cannot open %s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return gadget_err_set(err, EINVAL, "%s is not a regular file", path);
-	}
-	*buf = malloc(st.st_size ? st.st_size : 1);
-	if (!*buf) {
-		fclose(f);
-		return gadget_err_set(err, ENOMEM, "%s: out of memory", path);
-	}
-	n = fread(*buf, 1, st.st_size, f);
-	fclose(f);
-	if (n != (size_t)st.st_size) {
-		free(*buf);
-		return gadget_err_set(err, EIO, "cannot read %s", path);
-	}
-	*len = n;
-	return 0;
 }
 
 /* The program-type table as users see it; "/" marks a prefix row. */
@@ -295,7 +269,7 @@ int cmd_validate(int argc, char **argv)
 	} else {
 		const char *base = strrchr(a.path, '/');
 
-		ret = read_file(a.path, &obj, &len, &err);
+		ret = file_read(a.path, &obj, &len, &err);
 		/* The gadget's name is the file's: "trace_open.bpf.o" -> "trace_open". */
 		name = strdup(base ? base + 1 : a.path);
 		if (name)

@@ -129,46 +129,6 @@ int cache_dir_default(char *buf, size_t len, struct gadget_err *err)
 	return 0;
 }
 
-int file_read_all(const char *path, void **buf, size_t *len)
-{
-	struct stat st;
-	size_t got = 0;
-	char *p;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	p = malloc(st.st_size + 1);
-	if (!p) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, p + got, st.st_size - got);
-
-		if (r <= 0) {
-			int e = r < 0 ? errno : EIO;
-
-			if (r < 0 && e == EINTR)
-				continue;
-			free(p);
-			close(fd);
-			return -e;
-		}
-		got += r;
-	}
-	close(fd);
-	p[got] = 0;	/* callers parse some files as text */
-	*buf = p;
-	*len = got;
-	return 0;
-}
-
 int mkdir_parents(const char *path, mode_t mode)
 {
 	char p[PATH_MAX];

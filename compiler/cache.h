@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 
 #include "base/err.h"
+#include "base/file.h"
 #include "compiler/clang.h"
 
 #define SHA256_HEX_LEN 65
@@ -53,7 +54,6 @@ int cache_store(const char *dir, const char *key, const void *obj, size_t len,
 		const struct argv_buf *headers, struct gadget_err *err);
 
 /* Whole-file read; write to "<path>.tmp.<pid>" then rename. */
-int file_read_all(const char *path, void **buf, size_t *len);	/* -errno */
 int file_write_atomic(const char *path, const void *buf, size_t len, struct gadget_err *err);
 /* mkdir -p */
 int mkdir_parents(const char *path, mode_t mode);

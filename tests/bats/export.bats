@@ -50,6 +50,7 @@ PY
 	assert_line "Category:    tracer"
 	run env GADGET_STORE="$EMPTY" "$GADGET" store check
 	assert_success
+	GADGET_STORE="$EMPTY" run_probe execsnoop:v1
 }
 
 @test "export is deterministic and a plain tar of a layout" {

@@ -72,6 +72,14 @@ assert j["config"]["architecture"] == "amd64"
 	assert_output --partial '"org.opencontainers.image.created":"2023-11-14T22:13:20Z"'
 }
 
+@test "gadget run REF runs the image from the store" {
+	pack_image execsnoop:v1
+	run_probe execsnoop:v1
+	run gadget run nothing:here -t 1
+	assert_failure
+	assert_output --partial "no image nothing:here in the store"
+}
+
 @test "the stored layer is the object, byte for byte" {
 	compile_fixture "$BATS_TEST_TMPDIR/x.o"
 	pack_image execsnoop:v1 amd64="$BATS_TEST_TMPDIR/x.o"

@@ -37,3 +37,18 @@ store_snapshot() {
 	(cd "$1" && find . -path ./tmp -prune -o -type f ! -name '*.lock' -print0 | sort -z |
 		xargs -0 -r sha256sum)
 }
+
+# run_probe REF [run args...]: `gadget run REF` for a few seconds while a
+# process named "pkgprobe" execs; succeeds when its event is printed.
+run_probe() {
+	local ref=$1; shift
+	local out=$BATS_TEST_TMPDIR/run.out err=$BATS_TEST_TMPDIR/run.err pid
+	cp /bin/sh "$BATS_TEST_TMPDIR/pkgprobe"
+	"$GADGET" run "$ref" -o json -t 6 "$@" >"$out" 2>"$err" &
+	pid=$!
+	wait_for_line "$err" "attached" 10 || { kill "$pid" 2>/dev/null; wait "$pid"; return 1; }
+	"$BATS_TEST_TMPDIR/pkgprobe" -c /bin/true
+	wait_for_line "$out" '"comm":"pkgprobe"' 5 || { kill "$pid" 2>/dev/null; wait "$pid"; return 1; }
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" || true
+}

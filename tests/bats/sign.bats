@@ -147,3 +147,31 @@ PY
 	refute_output --partial ".sig"
 	assert_equal "$(ls "$GADGET_STORE/blobs/sha256" | wc -l)" 0
 }
+
+@test "run verifies before loading when a key is configured" {
+	gadget key generate --output-key-prefix k
+	gadget key generate --output-key-prefix other
+	export GADGET_VERIFY_KEY=$BATS_TEST_TMPDIR/k.pub
+	run gadget run execsnoop:v1 -t 1
+	assert_failure
+	assert_output --partial "refusing to run execsnoop:v1"
+	assert_output --partial "is not signed"
+	assert_output --partial "--insecure-skip-verify"
+	run_probe execsnoop:v1 --insecure-skip-verify
+
+	gadget sign --key other.key execsnoop:v1
+	run gadget run execsnoop:v1 -t 1
+	assert_failure
+	assert_output --partial "no signature valid for key $BATS_TEST_TMPDIR/k.pub"
+
+	gadget sign --key k.key execsnoop:v1
+	run_probe execsnoop:v1
+	# The key can also come from the user's config directory.
+	unset GADGET_VERIFY_KEY
+	mkdir -p "$HOME/.config/gadget"
+	cp other.pub "$HOME/.config/gadget/verify.pub"
+	SOURCE_DATE_EPOCH=1700000555 pack_image execsnoop:v1 >/dev/null
+	run gadget run execsnoop:v1 -t 1
+	assert_failure
+	assert_output --partial "$HOME/.config/gadget/verify.pub"
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_BASE_FILE_H
+#define GADGET_BASE_FILE_H
+
+#include <stddef.h>
+
+/*
+ * Read a whole regular file into a malloc'd buffer (NUL-terminated one past
+ * len, so text can be parsed in place).  Returns 0 or -errno (-EINVAL for
+ * something that is not a regular file).
+ */
+int file_read_all(const char *path, void **buf, size_t *len);
+
+/* The same, with a message for the user in err. */
+struct gadget_err;
+int file_read(const char *path, void **buf, size_t *len, struct gadget_err *err);
+
+#endif
