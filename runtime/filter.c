@@ -19,8 +19,13 @@ static int parse_number(struct filter_term *t, const struct gadget_field *fld, c
 	/* enums by name */
 	for (unsigned int i = 0; fld->kind == FIELD_ENUM && i < fld->nr_enum_vals; i++) {
 		if (!strcmp(fld->enum_vals[i].name, v)) {
-			t->sval = fld->enum_vals[i].value;
-			t->uval = (uint64_t)t->sval;
+			/* sign-extend from the field's width (see field_enum_mask) */
+			uint64_t m = field_enum_mask(fld), u = (uint64_t)fld->enum_vals[i].value & m;
+
+			if (m != ~0ULL && (u & ~(m >> 1)))
+				u |= ~m;
+			t->sval = (int64_t)u;
+			t->uval = u;
 			return 0;
 		}
 	}

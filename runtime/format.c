@@ -268,10 +268,21 @@ static void fmt_ifindex(struct sbuf *b, uint32_t idx)
 	}
 }
 
+/* Enum values compare on the field's width: clang 14 emits no BTF
+ * signedness for enums, so BLUE = -3 is recorded as 4294967293. */
+uint64_t field_enum_mask(const struct gadget_field *f)
+{
+	unsigned int bits = f->bit_size ? f->bit_size : (f->size > 8 ? 8 : f->size) * 8;
+
+	return bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
+}
+
 static void fmt_enum(struct sbuf *b, const struct gadget_field *f, int64_t v)
 {
+	uint64_t mask = field_enum_mask(f);
+
 	for (unsigned int i = 0; i < f->nr_enum_vals; i++) {
-		if (f->enum_vals[i].value == v) {
+		if (((uint64_t)f->enum_vals[i].value & mask) == ((uint64_t)v & mask)) {
 			sb_str(b, f->enum_vals[i].name);
 			return;
 		}

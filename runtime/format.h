@@ -25,6 +25,8 @@ void format_init(void);
 uint64_t field_raw_u64(const struct gadget_field *f, const uint8_t *rec);
 int64_t field_raw_s64(const struct gadget_field *f, const uint8_t *rec);
 bool field_is_numeric(const struct gadget_field *f);
+/* Bits of an enum field's value (enum values compare masked with it). */
+uint64_t field_enum_mask(const struct gadget_field *f);
 
 /* Append the field's value to out (at most cap bytes, always NUL-terminated); returns length. */
 size_t format_field(const struct gadget_field *f, const uint8_t *rec, enum fmt_mode mode,
