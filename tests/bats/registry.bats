@@ -282,7 +282,7 @@ HEAD /v2/twice/img/manifests/1 200"
 	assert_success
 }
 
-@test "gadget build -t, push, pull into an empty store: the same image" {
+@test "gadget build -t, push, pull into an empty store, run: the same image" {
 	mkdir -p "$BATS_TEST_TMPDIR/execsnoop"
 	cp "$GADGET_SRC/tests/fixtures/packager/execsnoop.bpf.c" "$BATS_TEST_TMPDIR/execsnoop/"
 	ref="$REGISTRY/gadgets/execsnoop:v1"
@@ -301,4 +301,12 @@ HEAD /v2/twice/img/manifests/1 200"
 	assert_success
 	assert_line "Category:    tracer"
 	diff "$BATS_TEST_TMPDIR/built" <(echo "$output")
+
+	# and the pulled image runs: it sees an exec we make
+	gadget run "$ref" -o json --timeout 4 >"$BATS_TEST_TMPDIR/events" 2>"$BATS_TEST_TMPDIR/run.err" &
+	runner=$!
+	wait_for_line "$BATS_TEST_TMPDIR/run.err" "attached 1 program"
+	sh -c 'echo $$ >"$1"; exec true' sh "$BATS_TEST_TMPDIR/marker.pid"
+	wait "$runner"
+	grep -q "\"pid\":$(cat "$BATS_TEST_TMPDIR/marker.pid")," "$BATS_TEST_TMPDIR/events"
 }
