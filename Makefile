@@ -74,6 +74,7 @@ deps:
 	fi
 
 unit: $(UNIT_BINS)
+	@tests/tools/kernel-fs.sh
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 bats: $(GADGET)

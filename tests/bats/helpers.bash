@@ -21,13 +21,7 @@ common_setup() {
 }
 
 mount_kernel_fs() {
-	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
-	if [ ! -e /sys/kernel/tracing/events ]; then
-		mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
-	fi
-	if [ ! -e /sys/kernel/debug/tracing ] && ! mountpoint -q /sys/kernel/debug; then
-		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
-	fi
+	"$GADGET_SRC/tests/tools/kernel-fs.sh"
 }
 
 # The cgroup2 mount point (hybrid hosts mount it at .../unified).

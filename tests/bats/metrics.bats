@@ -82,7 +82,7 @@ wait_promql() {
 	port=$(free_port)
 	# 3 calls with 5 (bucket le=7), 2 with 100 (le=127), the last one 100
 	start_caller 5 5 5 100 100
-	gadget run "$obj" --param target_pid=$PY_PID --metrics-addr 127.0.0.1:$port \
+	"$GADGET" run "$obj" --param target_pid=$PY_PID --metrics-addr 127.0.0.1:$port \
 		>"$BATS_TEST_TMPDIR/run.out" 2>&1 &
 	RUN_PID=$!
 	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/metrics" >/dev/null && break; sleep 0.1; done

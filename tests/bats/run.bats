@@ -42,7 +42,7 @@ teardown() {
 # start_gadget ARGS...: gadget run ARGS in the background, stdout in out,
 # stderr in err; returns once it reports that its programs are attached.
 start_gadget() {
-	gadget run "$@" >out 2>err &
+	"$GADGET" run "$@" >out 2>err &
 	GPID=$!
 	BG_PIDS+=("$GPID")
 	wait_for_line err "attached" 20
