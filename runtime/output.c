@@ -85,15 +85,19 @@ static void pad(struct printer *p, size_t n)
 	}
 }
 
-/* Column cell: truncated to its width except the last, padded to align. */
+/*
+ * Column cell: text is cut to its width except in the last column, padded
+ * to align.  Numbers are never cut (a cut number is a wrong number): one
+ * wider than its column pushes the rest of the line instead.
+ */
 static void cell(struct printer *p, const struct column *c, const char *txt, size_t len, bool last)
 {
-	if (len > c->width && !last)
+	if (len > c->width && !last && !c->right)
 		len = c->width;
-	if (c->right && !last)
+	if (c->right && !last && len < c->width)
 		pad(p, c->width - len);
 	put(p, txt, len);
-	if (!c->right && !last)
+	if (!c->right && !last && len < c->width)
 		pad(p, c->width - len);
 	if (!last)
 		put(p, " ", 1);

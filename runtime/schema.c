@@ -21,7 +21,9 @@ static unsigned int width_of(const struct gadget_field *f)
 		if (special_w[i].sp == f->special)
 			return special_w[i].w;
 	switch (f->kind) {
-	case FIELD_INT: case FIELD_UINT:
+	case FIELD_INT:		/* room for the sign */
+		return f->bit_size ? 5 : int_w[f->size > 8 ? 8 : f->size] + 1;
+	case FIELD_UINT:
 		return f->bit_size ? 5 : int_w[f->size > 8 ? 8 : f->size];
 	case FIELD_BOOL: return 5;
 	case FIELD_ENUM: case FIELD_FLAGS: return 12;

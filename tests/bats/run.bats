@@ -5,6 +5,7 @@
 # waits for the "attached" line, causes the activity, stops it and asserts
 # on what was decoded.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 FIX="$GADGET_SRC/tests/fixtures/run"
@@ -133,8 +134,9 @@ print(sorted(pids), sys.argv[1] in names, sys.argv[2] in names)' "$PWD/mine.txt"
 	"./$comm" 30 &
 	local pid=$!
 	BG_PIDS+=("$pid")
-	run gadget run "$OBJ/snapshotter.o" -o json
+	run --separate-stderr gadget run "$OBJ/snapshotter.o" -o json
 	assert_success
+	[[ "$stderr" == *"attached 1 program; taking a snapshot"* ]]
 	run python3 -c '
 import json, sys
 for line in sys.stdin:
@@ -183,7 +185,7 @@ print(json.dumps(e, separators=(",", ":")))'
 	run_allkinds --fields name,s32v,known,u8v,ep4
 	assert_equal "$GRC" 0
 	run cat out
-	assert_line --index 0 "NAME           S32V KNOWN         U8V EP4"
+	assert_line --index 0 "NAME            S32V KNOWN         U8V EP4"
 	assert_line --index 1 'a"b\c    -2147483648 BLUE          255 192.168.1.1:8080'
 	assert_equal "${#lines[@]}" 2
 }
