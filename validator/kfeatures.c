@@ -140,12 +140,32 @@ static int probe_kprobe_multi(char *why, unsigned int len)
 	return 1;
 }
 
+/*
+ * libbpf finds a tracepoint's id in tracefs (/sys/kernel/tracing, or
+ * debugfs's tracing/ on older setups); without it every "tracepoint/"
+ * program fails with a bare ENOENT, so say what to mount instead.
+ */
+static int probe_tracefs(char *why, unsigned int len)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events",
+	};
+
+	for (unsigned int i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (!access(dirs[i], F_OK))
+			return 1;
+	snprintf(why, len, "tracefs is not mounted, and libbpf reads tracepoint ids from it: "
+		 "mount -t tracefs tracefs /sys/kernel/tracing");
+	return 0;
+}
+
 static int (*const probes[KFEAT__COUNT])(char *why, unsigned int len) = {
 	[KFEAT_KPROBE] = probe_kprobe,
 	[KFEAT_UPROBE] = probe_uprobe,
 	[KFEAT_TRAMPOLINE] = probe_trampoline,
 	[KFEAT_LSM] = probe_lsm,
 	[KFEAT_KPROBE_MULTI] = probe_kprobe_multi,
+	[KFEAT_TRACEFS] = probe_tracefs,
 };
 
 int kernel_feature_probe(enum kernel_feature f, char *why, unsigned int why_len)

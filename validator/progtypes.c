@@ -34,8 +34,8 @@ const struct prog_type_def progtype_table[] = {
 	ROW("tc",		false, SCHED_CLS, 0, TARGET_IFACE, false, false, KFEAT_NONE),
 	ROW("classifier",	false, SCHED_CLS, 0, TARGET_IFACE, false, false, KFEAT_NONE),
 	ROW("action",		false, SCHED_ACT, 0, TARGET_UNSUPPORTED, false, false, KFEAT_NONE),
-	ROW("tracepoint",	true,  TRACEPOINT, 0, TARGET_NONE, true, false, KFEAT_NONE),
-	ROW("tp",		true,  TRACEPOINT, 0, TARGET_NONE, true, false, KFEAT_NONE),
+	ROW("tracepoint",	true,  TRACEPOINT, 0, TARGET_NONE, true, false, KFEAT_TRACEFS),
+	ROW("tp",		true,  TRACEPOINT, 0, TARGET_NONE, true, false, KFEAT_TRACEFS),
 	ROW("raw_tracepoint",	true,  RAW_TRACEPOINT, 0, TARGET_NONE, true, false, KFEAT_NONE),
 	ROW("raw_tp",		true,  RAW_TRACEPOINT, 0, TARGET_NONE, true, false, KFEAT_NONE),
 	ROW("raw_tracepoint.w",	true,  RAW_TRACEPOINT_WRITABLE, 0, TARGET_NONE, true, false, KFEAT_NONE),
@@ -242,6 +242,7 @@ static const char *const feature_names[] = {
 	[KFEAT_TRAMPOLINE] = "BPF trampolines (fentry/fexit)",
 	[KFEAT_LSM] = "BPF LSM",
 	[KFEAT_KPROBE_MULTI] = "kprobe.multi links",
+	[KFEAT_TRACEFS] = "tracefs",
 };
 
 const char *kernel_feature_name(enum kernel_feature f)

@@ -36,6 +36,7 @@ enum kernel_feature {
 	KFEAT_TRAMPOLINE,	/* fentry/fexit/fmod_ret/freplace (BPF trampolines) */
 	KFEAT_LSM,		/* BPF LSM enabled in the "lsm=" boot list */
 	KFEAT_KPROBE_MULTI,	/* fprobe-based kprobe.multi links */
+	KFEAT_TRACEFS,		/* tracefs mounted: libbpf reads tracepoint ids there */
 	KFEAT__COUNT,
 };
 

@@ -257,6 +257,19 @@ print(json.dumps(e, separators=(",", ":")))'
 	assert_equal "$(bpf_prog_ids_named rt_kprobe)" ""
 }
 
+@test "without tracefs a tracepoint gadget says what to mount, before loading anything" {
+	# a private mount namespace: the host keeps its tracefs
+	run unshare -m --propagation private sh -c '
+		for d in /sys/kernel/debug/tracing /sys/kernel/tracing /sys/kernel/debug; do
+			while mountpoint -q "$d"; do umount -l "$d" || exit 9; done
+		done
+		exec "$0" run "$1" -t 2' "$GADGET" "$OBJ/tracer.o"
+	assert_failure 1
+	assert_output --partial "program 'trace_openat' (tracepoint/syscalls/sys_enter_openat): tracefs is not mounted"
+	assert_output --partial "mount -t tracefs tracefs /sys/kernel/tracing"
+	refute_output --partial attached
+}
+
 @test "after SIGINT no program of the gadget is loaded and the exit code is 0" {
 	start_gadget "$OBJ/allkinds.o" --param targ_pid=1
 	assert [ -n "$(bpf_prog_ids_named allkinds)" ]
