@@ -74,7 +74,8 @@ const char *enrich_column_value(const struct enrich_info *info, enum enrich_colu
 	case ENRICH_COL_POD_UID:
 		return info->container.pod_uid;
 	case ENRICH_COL_COMM:
-		return info->comm;
+		/* the host namespace's "main process" is whichever pid came first: noise */
+		return info->in_container ? info->comm : "";
 	case ENRICH_COL_MAX:
 		break;
 	}

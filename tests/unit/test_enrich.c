@@ -164,6 +164,7 @@ static void test_cache_from_proc(void **state)
 	assert_false(info->in_container);
 	assert_string_equal(info->comm, "systemd");
 	assert_string_equal(enrich_column_value(info, ENRICH_COL_CONTAINER), "");
+	assert_string_equal(enrich_column_value(info, ENRICH_COL_COMM), "");
 
 	assert_int_equal(enrich_lookup_mntns(e, 4026532500ul, &info), 0);
 	assert_true(info->in_container);
@@ -172,6 +173,7 @@ static void test_cache_from_proc(void **state)
 	assert_string_equal(enrich_column_value(info, ENRICH_COL_CONTAINER), "3f4a5b6c7d8e");
 	assert_string_equal(enrich_column_value(info, ENRICH_COL_CONTAINER_ID), ID64);
 	assert_string_equal(enrich_column_value(info, ENRICH_COL_RUNTIME), "docker");
+	assert_string_equal(enrich_column_value(info, ENRICH_COL_COMM), "nginx");
 
 	/* by pid, through /proc (no tracker) */
 	assert_int_equal(enrich_lookup_pid(e, 200, &info), 0);
