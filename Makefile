@@ -25,7 +25,9 @@ CFLAGS     += $(OPTFLAGS) $(SANFLAGS) -std=gnu11 -Wall -Wextra $(WERROR) -Wno-mi
               -D_GNU_SOURCE -I. -MMD -MP \
               -DGADGET_VERSION='"$(VERSION)"' -DGADGET_DATADIR='"$(DATADIR)"'
 LDFLAGS    += $(SANFLAGS)
-LDLIBS     += -lbpf -lelf -lz -larchive -ljansson -lcurl -lssl -lcrypto -lmicrohttpd -lpthread -lm
+# libcurl, libarchive and libmicrohttpd are dlopen()ed on first use
+# (base/lazylib.c): not linked, so no command pays for loading them early.
+LDLIBS     += -lbpf -lelf -lz -ljansson -lssl -lcrypto -ldl -lpthread -lm
 
 STAGES     := base compiler validator packager runtime
 LIB_SRCS   := $(sort $(wildcard $(addsuffix /*.c,$(STAGES))))

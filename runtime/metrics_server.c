@@ -117,6 +117,12 @@ int metrics_server_start(const char *addr, struct metrics *m, struct metrics_ser
 	struct metrics_server *s;
 	const union MHD_DaemonInfo *di;
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	/* one option array: base/lazylib.c passes that on, not a variadic list */
+	struct MHD_OptionItem mhd_opts[] = {
+		{ MHD_OPTION_SOCK_ADDR, 0, &ss },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, 10, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	int ret = parse_addr(addr, &ss, err);
 
 	if (ret)
@@ -131,9 +137,7 @@ int metrics_server_start(const char *addr, struct metrics *m, struct metrics_ser
 	/* libmicrohttpd would print its errors itself: the library stays quiet */
 	flags &= ~MHD_USE_ERROR_LOG;
 	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
-				     MHD_OPTION_END);
+				     MHD_OPTION_ARRAY, mhd_opts, MHD_OPTION_END);
 	if (!s->daemon) {
 		ret = errno ? errno : EADDRINUSE;
 		pthread_mutex_destroy(&s->lock);

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * libcurl, libarchive and libmicrohttpd, loaded on first use.
+ *
+ * Linked the usual way, those three bring some forty shared objects with
+ * them (gnutls, krb5, ldap, icu, libstdc++, ...), and the dynamic loader
+ * maps and relocates every one of them before main(): about 8 ms of every
+ * `gadget` process, also of the ones that never talk to a registry, serve
+ * metrics or read a tar (build, validate, run).  Here each of their
+ * functions we call is a small stub with the library's own prototype (the
+ * headers are included, so the compiler checks every signature) that
+ * dlopen()s the library the first time and calls through.
+ *
+ * A library that cannot be loaded is an installation error, like a missing
+ * DT_NEEDED entry: say which one and exit 127, as the dynamic loader would.
+ */
+#define CURL_DISABLE_TYPECHECK	/* its macros would rename our stubs */
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include <curl/curl.h>
+#include <microhttpd.h>
+
+enum lazy_lib {
+	LAZY_CURL,
+	LAZY_ARCHIVE,
+	LAZY_MHD,
+	LAZY__COUNT,
+};
+
+static const char *const lazy_sonames[LAZY__COUNT] = {
+	[LAZY_CURL] = "libcurl.so.4",
+	[LAZY_ARCHIVE] = "libarchive.so.13",
+	[LAZY_MHD] = "libmicrohttpd.so.12",
+};
+
+static void *lazy_handles[LAZY__COUNT];
+
+static void *lazy_sym(enum lazy_lib lib, const char *name)
+{
+	void *h = __atomic_load_n(&lazy_handles[lib], __ATOMIC_ACQUIRE), *sym;
+
+	if (!h) {
+		/* dlopen() is thread-safe and returns the same handle to a racing caller */
+		h = dlopen(lazy_sonames[lib], RTLD_NOW | RTLD_LOCAL);
+		if (!h) {
+			fprintf(stderr, "gadget: cannot load %s: %s\n", lazy_sonames[lib], dlerror());
+			exit(127);
+		}
+		__atomic_store_n(&lazy_handles[lib], h, __ATOMIC_RELEASE);
+	}
+	sym = dlsym(h, name);
+	if (!sym) {
+		fprintf(stderr, "gadget: %s has no %s: %s\n", lazy_sonames[lib], name, dlerror());
+		exit(127);
+	}
+	return sym;
+}
+
+/*
+ * One stub: `ret name params` calls the library's `name` with `args`.  The
+ * resolved pointer is cached; two threads resolving it at once store the
+ * same value.
+ */
+#define LAZY(lib, ret, name, params, args)					\
+	ret name params								\
+	{									\
+		static __typeof__(&name) lazy_cached;				\
+		__typeof__(&name) lazy_fn = __atomic_load_n(&lazy_cached, __ATOMIC_RELAXED); \
+										\
+		if (!lazy_fn) {							\
+			lazy_fn = (__typeof__(&name))lazy_sym(lib, #name);	\
+			__atomic_store_n(&lazy_cached, lazy_fn, __ATOMIC_RELAXED); \
+		}								\
+		return lazy_fn args;						\
+	}
+
+/* ---- libcurl ---- */
+
+LAZY(LAZY_CURL, CURLcode, curl_global_init, (long flags), (flags))
+LAZY(LAZY_CURL, CURL *, curl_easy_init, (void), ())
+LAZY(LAZY_CURL, void, curl_easy_cleanup, (CURL *h), (h))
+LAZY(LAZY_CURL, void, curl_easy_reset, (CURL *h), (h))
+LAZY(LAZY_CURL, CURLcode, curl_easy_perform, (CURL *h), (h))
+LAZY(LAZY_CURL, const char *, curl_easy_strerror, (CURLcode c), (c))
+LAZY(LAZY_CURL, char *, curl_easy_escape, (CURL *h, const char *s, int len), (h, s, len))
+LAZY(LAZY_CURL, void, curl_free, (void *p), (p))
+LAZY(LAZY_CURL, CURLSH *, curl_share_init, (void), ())
+LAZY(LAZY_CURL, CURLSHcode, curl_share_cleanup, (CURLSH *s), (s))
+LAZY(LAZY_CURL, struct curl_slist *, curl_slist_append, (struct curl_slist *l, const char *s), (l, s))
+LAZY(LAZY_CURL, void, curl_slist_free_all, (struct curl_slist *l), (l))
+LAZY(LAZY_CURL, CURLU *, curl_url, (void), ())
+LAZY(LAZY_CURL, void, curl_url_cleanup, (CURLU *u), (u))
+LAZY(LAZY_CURL, CURLUcode, curl_url_get, (CURLU *u, CURLUPart what, char **part, unsigned int flags),
+     (u, what, part, flags))
+LAZY(LAZY_CURL, CURLUcode, curl_url_set, (CURLU *u, CURLUPart what, const char *part, unsigned int flags),
+     (u, what, part, flags))
+
+/*
+ * The variadic three take exactly one argument after the option, whose type
+ * the option's number tells (curl.h: CURLOPTTYPE_*), so it is passed on
+ * with that type, never reinterpreted.
+ */
+CURLcode curl_easy_setopt(CURL *h, CURLoption opt, ...)
+{
+	static CURLcode (*fn)(CURL *, CURLoption, ...);
+	CURLcode (*f)(CURL *, CURLoption, ...) = __atomic_load_n(&fn, __ATOMIC_RELAXED);
+	CURLcode ret;
+	va_list ap;
+
+	if (!f) {
+		f = (CURLcode (*)(CURL *, CURLoption, ...))lazy_sym(LAZY_CURL, "curl_easy_setopt");
+		__atomic_store_n(&fn, f, __ATOMIC_RELAXED);
+	}
+	va_start(ap, opt);
+	if (opt < CURLOPTTYPE_OBJECTPOINT)
+		ret = f(h, opt, va_arg(ap, long));
+	else if (opt < CURLOPTTYPE_FUNCTIONPOINT)
+		ret = f(h, opt, va_arg(ap, void *));
+	else if (opt < CURLOPTTYPE_OFF_T)
+		ret = f(h, opt, va_arg(ap, void (*)(void)));
+	else if (opt < CURLOPTTYPE_BLOB)
+		ret = f(h, opt, va_arg(ap, curl_off_t));
+	else
+		ret = f(h, opt, va_arg(ap, void *));
+	va_end(ap);
+	return ret;
+}
+
+/* every CURLINFO_* takes a pointer to where the answer goes */
+CURLcode curl_easy_getinfo(CURL *h, CURLINFO info, ...)
+{
+	static CURLcode (*fn)(CURL *, CURLINFO, ...);
+	CURLcode (*f)(CURL *, CURLINFO, ...) = __atomic_load_n(&fn, __ATOMIC_RELAXED);
+	void *out;
+	va_list ap;
+
+	if (!f) {
+		f = (CURLcode (*)(CURL *, CURLINFO, ...))lazy_sym(LAZY_CURL, "curl_easy_getinfo");
+		__atomic_store_n(&fn, f, __ATOMIC_RELAXED);
+	}
+	va_start(ap, info);
+	out = va_arg(ap, void *);
+	va_end(ap);
+	return f(h, info, out);
+}
+
+/* SHARE/UNSHARE take a curl_lock_data (an int), the rest a pointer */
+CURLSHcode curl_share_setopt(CURLSH *s, CURLSHoption opt, ...)
+{
+	static CURLSHcode (*fn)(CURLSH *, CURLSHoption, ...);
+	CURLSHcode (*f)(CURLSH *, CURLSHoption, ...) = __atomic_load_n(&fn, __ATOMIC_RELAXED);
+	CURLSHcode ret;
+	va_list ap;
+
+	if (!f) {
+		f = (CURLSHcode (*)(CURLSH *, CURLSHoption, ...))lazy_sym(LAZY_CURL, "curl_share_setopt");
+		__atomic_store_n(&fn, f, __ATOMIC_RELAXED);
+	}
+	va_start(ap, opt);
+	if (opt == CURLSHOPT_SHARE || opt == CURLSHOPT_UNSHARE)
+		ret = f(s, opt, va_arg(ap, int));
+	else if (opt == CURLSHOPT_LOCKFUNC || opt == CURLSHOPT_UNLOCKFUNC)
+		ret = f(s, opt, va_arg(ap, void (*)(void)));
+	else
+		ret = f(s, opt, va_arg(ap, void *));
+	va_end(ap);
+	return ret;
+}
+
+/* ---- libarchive ---- */
+
+LAZY(LAZY_ARCHIVE, struct archive *, archive_read_new, (void), ())
+LAZY(LAZY_ARCHIVE, int, archive_read_free, (struct archive *a), (a))
+LAZY(LAZY_ARCHIVE, int, archive_read_support_format_tar, (struct archive *a), (a))
+LAZY(LAZY_ARCHIVE, int, archive_read_support_format_gnutar, (struct archive *a), (a))
+LAZY(LAZY_ARCHIVE, int, archive_read_open_filename, (struct archive *a, const char *f, size_t bs),
+     (a, f, bs))
+LAZY(LAZY_ARCHIVE, int, archive_read_next_header, (struct archive *a, struct archive_entry **e), (a, e))
+LAZY(LAZY_ARCHIVE, la_ssize_t, archive_read_data, (struct archive *a, void *buf, size_t len), (a, buf, len))
+LAZY(LAZY_ARCHIVE, const char *, archive_error_string, (struct archive *a), (a))
+LAZY(LAZY_ARCHIVE, struct archive *, archive_write_new, (void), ())
+LAZY(LAZY_ARCHIVE, int, archive_write_free, (struct archive *a), (a))
+LAZY(LAZY_ARCHIVE, int, archive_write_close, (struct archive *a), (a))
+LAZY(LAZY_ARCHIVE, int, archive_write_set_format_ustar, (struct archive *a), (a))
+LAZY(LAZY_ARCHIVE, int, archive_write_open_filename, (struct archive *a, const char *f), (a, f))
+LAZY(LAZY_ARCHIVE, int, archive_write_header, (struct archive *a, struct archive_entry *e), (a, e))
+LAZY(LAZY_ARCHIVE, la_ssize_t, archive_write_data, (struct archive *a, const void *buf, size_t len),
+     (a, buf, len))
+LAZY(LAZY_ARCHIVE, struct archive_entry *, archive_entry_new, (void), ())
+LAZY(LAZY_ARCHIVE, void, archive_entry_free, (struct archive_entry *e), (e))
+LAZY(LAZY_ARCHIVE, const char *, archive_entry_pathname, (struct archive_entry *e), (e))
+LAZY(LAZY_ARCHIVE, const char *, archive_entry_hardlink, (struct archive_entry *e), (e))
+LAZY(LAZY_ARCHIVE, const char *, archive_entry_symlink, (struct archive_entry *e), (e))
+LAZY(LAZY_ARCHIVE, __LA_MODE_T, archive_entry_filetype, (struct archive_entry *e), (e))
+LAZY(LAZY_ARCHIVE, la_int64_t, archive_entry_size, (struct archive_entry *e), (e))
+LAZY(LAZY_ARCHIVE, void, archive_entry_set_pathname, (struct archive_entry *e, const char *p), (e, p))
+LAZY(LAZY_ARCHIVE, void, archive_entry_set_filetype, (struct archive_entry *e, unsigned int t), (e, t))
+LAZY(LAZY_ARCHIVE, void, archive_entry_set_perm, (struct archive_entry *e, __LA_MODE_T m), (e, m))
+LAZY(LAZY_ARCHIVE, void, archive_entry_set_size, (struct archive_entry *e, la_int64_t s), (e, s))
+LAZY(LAZY_ARCHIVE, void, archive_entry_set_uid, (struct archive_entry *e, la_int64_t u), (e, u))
+LAZY(LAZY_ARCHIVE, void, archive_entry_set_gid, (struct archive_entry *e, la_int64_t g), (e, g))
+LAZY(LAZY_ARCHIVE, void, archive_entry_set_mtime, (struct archive_entry *e, time_t t, long ns), (e, t, ns))
+
+/* ---- libmicrohttpd ---- */
+
+LAZY(LAZY_MHD, void, MHD_stop_daemon, (struct MHD_Daemon *d), (d))
+LAZY(LAZY_MHD, struct MHD_Response *, MHD_create_response_from_buffer,
+     (size_t size, void *buf, enum MHD_ResponseMemoryMode mode), (size, buf, mode))
+LAZY(LAZY_MHD, void, MHD_destroy_response, (struct MHD_Response *r), (r))
+LAZY(LAZY_MHD, enum MHD_Result, MHD_add_response_header,
+     (struct MHD_Response *r, const char *h, const char *v), (r, h, v))
+LAZY(LAZY_MHD, enum MHD_Result, MHD_queue_response,
+     (struct MHD_Connection *c, unsigned int status, struct MHD_Response *r), (c, status, r))
+
+/* The info types we ask for take no extra argument. */
+const union MHD_DaemonInfo *MHD_get_daemon_info(struct MHD_Daemon *d, enum MHD_DaemonInfoType type, ...)
+{
+	static const union MHD_DaemonInfo *(*fn)(struct MHD_Daemon *, enum MHD_DaemonInfoType, ...);
+	__typeof__(fn) f = __atomic_load_n(&fn, __ATOMIC_RELAXED);
+
+	if (!f) {
+		f = (__typeof__(fn))lazy_sym(LAZY_MHD, "MHD_get_daemon_info");
+		__atomic_store_n(&fn, f, __ATOMIC_RELAXED);
+	}
+	return f(d, type);
+}
+
+/*
+ * Options come as one MHD_OPTION_ARRAY (runtime/metrics_server.c): a
+ * variadic option list of mixed types cannot be passed on.
+ */
+struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc,
+				    void *apc_cls, MHD_AccessHandlerCallback dh, void *dh_cls, ...)
+{
+	static struct MHD_Daemon *(*fn)(unsigned int, uint16_t, MHD_AcceptPolicyCallback, void *,
+					MHD_AccessHandlerCallback, void *, ...);
+	__typeof__(fn) f = __atomic_load_n(&fn, __ATOMIC_RELAXED);
+	enum MHD_OPTION opt;
+	struct MHD_OptionItem *items = NULL;
+	va_list ap;
+
+	if (!f) {
+		f = (__typeof__(fn))lazy_sym(LAZY_MHD, "MHD_start_daemon");
+		__atomic_store_n(&fn, f, __ATOMIC_RELAXED);
+	}
+	va_start(ap, dh_cls);
+	opt = va_arg(ap, enum MHD_OPTION);
+	if (opt == MHD_OPTION_ARRAY)
+		items = va_arg(ap, struct MHD_OptionItem *);
+	else if (opt != MHD_OPTION_END)
+		abort();	/* a programming error: see the comment above */
+	va_end(ap);
+	if (items)
+		return f(flags, port, apc, apc_cls, dh, dh_cls, MHD_OPTION_ARRAY, items, MHD_OPTION_END);
+	return f(flags, port, apc, apc_cls, dh, dh_cls, MHD_OPTION_END);
+}
