@@ -118,10 +118,12 @@ wait_promql() {
 	assert_failure 1
 	assert_output --partial "HOST:PORT"
 
-	port=$(free_port)
-	python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(); time.sleep(30)' "$port" &
+	# the listener picks its own port: a port probed free and bound later can be taken meanwhile
+	python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen()
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1])); __import__("os").rename(sys.argv[1] + ".tmp", sys.argv[1]); time.sleep(30)' "$BATS_TEST_TMPDIR/busy.port" &
 	PY_PID=$!
-	sleep 0.3
+	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/busy.port" ] && break; sleep 0.1; done
+	port=$(cat "$BATS_TEST_TMPDIR/busy.port")
 	run gadget run "$obj" --metrics-addr "127.0.0.1:$port" --timeout 1
 	assert_failure 1
 	assert_output --partial "cannot listen"
