@@ -427,11 +427,20 @@ static int run_snapshotter(struct gadget_run *r, struct gadget_err *err)
 	return ret;
 }
 
-static int run_wait(struct gadget_run *r)
+/* ---- metrics: printed when the run ends, and every --interval ---- */
+
+static int run_metrics(struct gadget_run *r, struct gadget_err *err)
 {
-	while (!should_stop(r))
-		nap(r, 0.2);
-	return 0;
+	int ret = 0;
+
+	printer_flush(&r->out);
+	do {
+		nap(r, r->opts.interval_set ? r->opts.interval : 1e9);
+		if (r->out.error)
+			break;
+		ret = metrics_print(r->metrics, &r->out, err);
+	} while (!ret && !should_stop(r));
+	return ret;
 }
 
 /* ---- set-up ---- */
@@ -507,7 +516,8 @@ static int start_metrics(struct gadget_run *r, struct gadget_err *err)
 {
 	int ret;
 
-	if (!r->opts.metrics_addr)
+	/* a metrics gadget prints its maps itself, served or not */
+	if (!r->opts.metrics_addr && r->info->category != GADGET_CAT_METRICS)
 		return 0;
 	ret = metrics_new(r->info->name, &r->metrics, err);
 	if (!ret)
@@ -517,6 +527,8 @@ static int start_metrics(struct gadget_run *r, struct gadget_err *err)
 				      "hist_ map to export", r->info->name);
 	if (ret < 0)
 		return ret;
+	if (!r->opts.metrics_addr)
+		return 0;
 	ret = metrics_server_start(r->opts.metrics_addr, r->metrics, &r->metrics_srv, err);
 	if (!ret && r->opts.status)
 		fprintf(r->opts.status, "gadget: serving metrics on http://%s/metrics (port %u)\n",
@@ -528,6 +540,7 @@ static int (*const run_by_category[])(struct gadget_run *, struct gadget_err *) 
 	[GADGET_CAT_TRACER] = run_tracer,
 	[GADGET_CAT_TOPPER] = run_topper,
 	[GADGET_CAT_SNAPSHOTTER] = run_snapshotter,
+	[GADGET_CAT_METRICS] = run_metrics,
 };
 
 int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
@@ -578,11 +591,9 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 				r.opts.timeout > 0 ? "running until the timeout" : "Ctrl-C to stop");
 			fflush(r.opts.status);
 		}
-		if ((unsigned int)info->category < sizeof(run_by_category) / sizeof(run_by_category[0]) &&
-		    run_by_category[info->category])
-			ret = run_by_category[info->category](&r, err);
-		else
-			ret = run_wait(&r);
+		ret = (unsigned int)info->category < sizeof(run_by_category) / sizeof(run_by_category[0]) &&
+		      run_by_category[info->category] ? run_by_category[info->category](&r, err) :
+		      gadget_err_set(err, EINVAL, "gadget %s: no run loop for its category", info->name);
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

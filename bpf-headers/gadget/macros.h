@@ -145,7 +145,12 @@
 		__type(value, __s64);						\
 	} gauge_##name SEC(".maps")
 
-/* Histogram with log2 buckets: value is struct gadget_hist (see metrics.h). */
+/*
+ * Histogram with log2 buckets: value is struct gadget_hist (see metrics.h).
+ * End the name with the unit of the recorded values (hist_latency_us,
+ * hist_rtt_ms, hist_size_bytes; also _ns, _s, _kb, _pkts): `gadget run`
+ * prints the distribution in that unit ("usecs"), else as "value".
+ */
 #define GADGET_HIST_SLOTS 32
 struct gadget_hist {
 	__u64 slots[GADGET_HIST_SLOTS];
