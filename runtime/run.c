@@ -13,6 +13,7 @@
 #include "runtime/filter.h"
 #include "runtime/metrics.h"
 #include "runtime/run.h"
+#include "runtime/stacks.h"
 
 struct gadget_run {
 	const struct gadget_info *info;
@@ -25,6 +26,7 @@ struct gadget_run {
 	struct enrich *enrich;
 	struct metrics *metrics;
 	struct metrics_server *metrics_srv;
+	struct stacks *stacks;
 	unsigned long long lost, short_records;
 	double deadline;
 };
@@ -569,6 +571,8 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		ret = runtime_open(obj, len, info, &r.opts, &r.obj, err);
 	if (!ret)
 		ret = runtime_load(r.obj, &r.opts, err);
+	if (!ret)
+		ret = stacks_attach(r.schema, r.obj, &r.stacks, err);
 	if (ret)
 		goto out;
 
@@ -608,6 +612,7 @@ out:
 	printer_fini(&r.out);
 	filter_free(&r.filter);
 	schema_free(r.schema);
+	stacks_free(r.stacks);
 	enrich_free(r.enrich);
 	return ret;
 }
