@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Open, adapt to this kernel and libbpf, set params, load. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -146,6 +147,28 @@ static int parse_int_param(const struct gadget_param *p, const char *v, void *ds
 	return 0;
 }
 
+/* struct gadget_l3endpoint_t from "10.0.0.1" or "::1" ("" leaves it unset: no filter). */
+static int parse_addr_param(const struct gadget_param *p, const char *v, void *dst, size_t size,
+			    struct gadget_err *err)
+{
+	uint8_t ep[20] = { 0 };	/* 16 address bytes, then the version */
+
+	if (size < sizeof(ep))
+		return gadget_err_set(err, EINVAL, "--param %s: not an address parameter", p->name);
+	if (*v) {
+		if (inet_pton(AF_INET, v, ep) == 1)
+			ep[16] = 4;
+		else if (inet_pton(AF_INET6, v, ep) == 1)
+			ep[16] = 6;
+		else
+			return gadget_err_set(err, EINVAL, "--param %s=%s: expected an IPv4 or IPv6 address",
+					      p->name, v);
+	}
+	memset(dst, 0, size);
+	memcpy(dst, ep, sizeof(ep));
+	return 0;
+}
+
 static int set_param(struct bpf_object *obj, const struct gadget_info *info, const char *kv,
 		     struct gadget_err *err)
 {
@@ -198,6 +221,10 @@ static int set_param(struct bpf_object *obj, const struct gadget_info *info, con
 	case FIELD_INT:
 	case FIELD_UINT:
 		return parse_int_param(p, eq, dst, size > 8 ? 8 : size, err);
+	case FIELD_BYTES:
+		if (p->field.special == SPECIAL_L3ENDPOINT)
+			return parse_addr_param(p, eq, dst, size, err);
+		__attribute__((fallthrough));
 	default:
 		return gadget_err_set(err, EINVAL, "--param %s: parameters of type %s cannot be set",
 				      name, p->field.type_name ? p->field.type_name : "?");
