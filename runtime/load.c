@@ -19,18 +19,33 @@ static bool libbpf_verbose;
 
 static int capture_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char small[1024], *line = small;
+	const char *keep;
+	va_list again;
 	int n;
 
 	if (level == LIBBPF_DEBUG && !libbpf_verbose)
 		return 0;
-	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	/* the verifier's log comes as one message: format it whole */
+	if (n >= (int)sizeof(small)) {
+		line = malloc(n + 1);
+		if (line)
+			vsnprintf(line, n + 1, fmt, again);
+		else
+			line = small, n = sizeof(small) - 1;
+	}
+	va_end(again);
 	if (libbpf_verbose)
 		fputs(line, stderr);
 	if (n > 0 && level != LIBBPF_DEBUG) {
-		if ((size_t)n >= sizeof(line))
-			n = sizeof(line) - 1;
+		keep = line;
 		/* keep the tail: the verifier's last lines say why */
+		if ((size_t)n >= sizeof(libbpf_log)) {
+			keep = line + n - (sizeof(libbpf_log) - 1);
+			n = sizeof(libbpf_log) - 1;
+		}
 		if (libbpf_log_len + n >= sizeof(libbpf_log)) {
 			size_t drop = libbpf_log_len + n - sizeof(libbpf_log) + 1;
 
@@ -39,10 +54,12 @@ static int capture_print(enum libbpf_print_level level, const char *fmt, va_list
 			memmove(libbpf_log, libbpf_log + drop, libbpf_log_len - drop);
 			libbpf_log_len -= drop;
 		}
-		memcpy(libbpf_log + libbpf_log_len, line, n);
+		memcpy(libbpf_log + libbpf_log_len, keep, n);
 		libbpf_log_len += n;
 		libbpf_log[libbpf_log_len] = 0;
 	}
+	if (line != small)
+		free(line);
 	return 0;
 }
 
@@ -330,6 +347,24 @@ int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gad
 		if (bpf_map_update_elem(bpf_map__fd(m), &opts->mntns[i], &one, BPF_ANY))
 			return gadget_err_set(err, errno, "filling the mount-namespace filter: %s", strerror(errno));
 	}
+	return 0;
+}
+
+int runtime_enable_stats(struct bpf_object *obj, int *stats_fd, struct gadget_err *err)
+{
+	void *flag;
+	size_t size;
+	int fd;
+
+	*stats_fd = -1;
+	if (rodata_var(obj, "gadget_bpf_stats", &flag, &size) || !size || !*(uint8_t *)flag)
+		return 0;
+	/* the kernel counts run time while any such fd is open */
+	fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (fd < 0)
+		return gadget_err_set(err, -fd, "the gadget needs BPF statistics (GADGET_BPF_STATS): "
+				      "BPF_ENABLE_STATS failed: %s", strerror(-fd));
+	*stats_fd = fd;
 	return 0;
 }
 

@@ -27,6 +27,7 @@ struct gadget_run {
 	struct metrics *metrics;
 	struct metrics_server *metrics_srv;
 	struct stacks *stacks;
+	int stats_fd;
 	unsigned long long lost, short_records;
 	double deadline;
 };
@@ -181,6 +182,27 @@ static int parse_sort(struct gadget_run *r, struct gadget_err *err)
 	return 0;
 }
 
+static int read_iter(struct bpf_program *p, char **buf, size_t *len, struct gadget_err *err);
+
+/* A topper's iter/ programs fill its table: run each once, output unused. */
+static int run_fill_iterators(struct gadget_run *r, struct gadget_err *err)
+{
+	for (unsigned int i = 0; i < r->info->nr_progs; i++) {
+		const struct gadget_prog *gp = &r->info->progs[i];
+		char *buf = NULL;
+		size_t len;
+		int ret;
+
+		if (!gp->def || gp->def->target != TARGET_ITER)
+			continue;
+		ret = read_iter(bpf_object__find_program_by_name(r->obj, gp->name), &buf, &len, err);
+		free(buf);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int run_topper(struct gadget_run *r, struct gadget_err *err)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(r->obj, r->info->print_map->name);
@@ -213,6 +235,9 @@ static int run_topper(struct gadget_run *r, struct gadget_err *err)
 		nap(r, interval);
 		if (stop_signal && !r->opts.timeout)
 			break;
+		ret = run_fill_iterators(r, err);
+		if (ret)
+			goto out;
 		/* read everything, then delete what was read: counts made
 		 * while we print belong to the next interval */
 		n = 0;
@@ -548,7 +573,7 @@ static int (*const run_by_category[])(struct gadget_run *, struct gadget_err *) 
 int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		const struct run_opts *opts, struct gadget_err *err)
 {
-	struct gadget_run r = { .info = info, .opts = *opts };
+	struct gadget_run r = { .info = info, .opts = *opts, .stats_fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_pipe;
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	int ret;
@@ -573,6 +598,8 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		ret = runtime_load(r.obj, &r.opts, err);
 	if (!ret)
 		ret = stacks_attach(r.schema, r.obj, &r.stacks, err);
+	if (!ret)
+		ret = runtime_enable_stats(r.obj, &r.stats_fd, err);
 	if (ret)
 		goto out;
 
@@ -605,6 +632,8 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 	if (r.opts.status && (r.lost || r.short_records))
 		fprintf(r.opts.status, "gadget: lost %llu events, %llu short records\n", r.lost, r.short_records);
 out:
+	if (r.stats_fd >= 0)
+		close(r.stats_fd);
 	metrics_server_stop(r.metrics_srv);
 	metrics_free(r.metrics);
 	attachments_free(r.att);
