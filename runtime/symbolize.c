@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runtime/symbolize.h"
@@ -55,6 +56,7 @@ struct mapping {
 
 struct proc {
 	int pid;
+	double loaded_at;	/* CLOCK_MONOTONIC seconds */
 	struct mapping *maps;
 	size_t nr;
 	struct proc *next;
@@ -307,6 +309,14 @@ static struct elf_file *elf_file_get(struct symbolizer *s, int pid, const char *
 	return f;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static struct proc *proc_load(struct symbolizer *s, int pid)
 {
 	char path[300], line[4608], perms[8], name[4096];
@@ -318,6 +328,7 @@ static struct proc *proc_load(struct symbolizer *s, int pid)
 	if (!p)
 		return NULL;
 	p->pid = pid;
+	p->loaded_at = now_s();
 	snprintf(path, sizeof(path), "%s/%d/maps", s->proc_path, pid);
 	f = fopen(path, "re");
 	while (f && fgets(line, sizeof(line), f)) {
@@ -376,7 +387,8 @@ static struct mapping *mapping_of(struct symbolizer *s, int pid, uint64_t addr)
 	for (p = s->procs; p && p->pid != pid; p = p->next)
 		;
 	m = p ? proc_find(p, addr) : NULL;
-	if (!m && p) {
+	/* at most once a second: an exited process or a JIT region misses every time */
+	if (!m && p && now_s() - p->loaded_at >= 1.0) {
 		/* mapped since we looked (dlopen), or another process with the pid */
 		proc_forget(s, p);
 		p = NULL;

@@ -11,7 +11,8 @@
  *
  * Everything is loaded on first use and kept for the symbolizer's life:
  * kallsyms once, a process's maps the first time the pid is asked about (and
- * again when an address falls outside them: a later dlopen), an ELF file's
+ * again, at most once a second, when an address falls outside them: a later
+ * dlopen, or another process with the same pid), an ELF file's
  * symbols once per file (by device and inode, shared by every process).
  * A process that exited before its stacks are printed resolves nothing.
  */
