@@ -43,10 +43,13 @@ bio_count() {
 	[ $(( (ours - theirs) * 100 / theirs )) -le 2 ] && [ $(( (theirs - ours) * 100 / ours )) -le 2 ]
 }
 
-@test "profile_blockio prints a log2 histogram in usecs" {
-	gadget_start profile_blockio -t 4
+@test "profile_blockio prints a log2 histogram in usecs, every --interval" {
+	gadget_start profile_blockio -t 4 --interval 1
 	loopdev_write 4096 50
 	gadget_wait
+	# cumulative, printed each second and at the end
+	run grep -c 'usecs *: count' "$GOUT"
+	[ "$output" -ge 3 ]
 	run cat "$GOUT"
 	assert_line --regexp '^ +usecs +: count +distribution$'
 	assert_line --regexp '^ +[0-9]+ -> [0-9]+ +: [0-9]+ +\|\*+ *\|$'
