@@ -11,7 +11,8 @@ teardown() {
 	[ -n "${SPIN_PID:-}" ] && kill "$SPIN_PID" 2>/dev/null || true
 }
 
-# A busy loop with a name of its own, built with frame pointers.
+# A busy loop with a name of its own, built with frame pointers (clang: a
+# dependency of the project already, gcc need not be installed).
 build_spinner() {
 	cat >"$BATS_TEST_TMPDIR/spin.c" <<'C'
 volatile unsigned long sink;
@@ -24,7 +25,7 @@ __attribute__((noinline)) void gadget_busy_spin_here(void)
 __attribute__((noinline)) void spin_outer_caller(void) { gadget_busy_spin_here(); }
 int main(void) { spin_outer_caller(); return 0; }
 C
-	gcc -g -O0 -fno-omit-frame-pointer -o "$BATS_TEST_TMPDIR/gspinner" "$BATS_TEST_TMPDIR/spin.c"
+	clang -g -O0 -fno-omit-frame-pointer -o "$BATS_TEST_TMPDIR/gspinner" "$BATS_TEST_TMPDIR/spin.c"
 }
 
 @test "profile_cpu: a busy loop dominates the samples and its user stack names the function" {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The symbolizer on known inputs: a kallsyms file, this test binary, and a gcc-built shared library. */
+/* The symbolizer on known inputs: a kallsyms file, this test binary, and a clang-built shared library. */
 #include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -87,7 +87,7 @@ static void test_stripped_library(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(lib, sizeof(lib), "%s/libknown.so", dir);
 	snprintf(cmd, sizeof(cmd), "printf 'int known_lib_fn(int x){return x+41;}\\n' > %s/k.c && "
-		 "gcc -shared -fPIC -O1 -o %s %s/k.c", dir, lib, dir);
+		 "clang -shared -fPIC -O1 -o %s %s/k.c", dir, lib, dir);
 	assert_int_equal(system(cmd), 0);
 	h = dlopen(lib, RTLD_NOW);
 	assert_non_null(h);
@@ -99,13 +99,13 @@ static void test_stripped_library(void **state)
 	symbolizer_free(s);
 	dlclose(h);
 
-	snprintf(cmd, sizeof(cmd), "strip -s %s", lib);
+	snprintf(cmd, sizeof(cmd), "llvm-strip -s %s", lib);
 	assert_int_equal(system(cmd), 0);
 	/* a stripped .so keeps .dynsym: exported functions still resolve; a
 	 * hidden one has no name left and shows as file+offset */
 	snprintf(cmd, sizeof(cmd), "printf '__attribute__((visibility(\"hidden\"))) int hid(int x){return x+1;}"
 		 "int known_lib_fn(int x){return hid(x)+40;} void *addr_of_hid(void){return (void*)hid;}\\n' > %s/k.c && "
-		 "gcc -shared -fPIC -O0 -o %s/libhid.so %s/k.c && strip -s %s/libhid.so", dir, dir, dir, dir);
+		 "clang -shared -fPIC -O0 -o %s/libhid.so %s/k.c && llvm-strip -s %s/libhid.so", dir, dir, dir, dir);
 	assert_int_equal(system(cmd), 0);
 	snprintf(lib, sizeof(lib), "%s/libhid.so", dir);
 	h = dlopen(lib, RTLD_NOW);
