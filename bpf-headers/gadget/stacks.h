@@ -25,6 +25,10 @@
  * the stack is printed.  A negative id prints as "[none]" (-EFAULT: no
  * user stack, e.g. a kernel thread) or "[lost]" (-EEXIST/-ENOMEM: the map
  * was full or two stacks collided: raise GADGET_STACKS_MAX).
+ *
+ * The kernel preallocates the map: GADGET_STACKS_MAX * ~1 KiB (16 MiB by
+ * default).  Entries are never removed during a run, also when a topper
+ * clears its table, so distinct stacks accumulate over a long run.
  */
 
 #include <bpf/bpf_helpers.h>
