@@ -6,15 +6,17 @@
  * Hooks: an iter/bpf_prog iterator, which the runtime runs every interval
  * before it reads the print_ table: it walks the loaded programs and puts
  * one row per program into the table, the counts since the last walk (kept
- * in prev_stats) next to the totals.  IG instead hooks the programs' load
+ * in prev_stats) next to the totals; an iter/task_file iterator finds the
+ * processes holding program fds.  IG instead hooks the programs' load
  * and reads bpf_prog_info; no kprobes are needed here.
  *
  * Run counts and times exist only while BPF statistics are on:
  * GADGET_BPF_STATS asks the runtime to turn them on for the run with
  * BPF_ENABLE_STATS (a reference the kernel drops when the run ends, so
- * kernel.bpf_stats_enabled is never written).  IG's pid/comm of the
- * loaders and map memory are not reported (no owner in struct bpf_prog; a
- * map's memory has no field to read): used_maps counts its maps.
+ * kernel.bpf_stats_enabled is never written).  The pid/comm of a process
+ * holding the program comes from a second iterator, iter/task_file.  IG's
+ * map memory is not reported (a map's memory has no field to read):
+ * used_maps counts its maps.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -75,6 +77,13 @@ struct prog_stats {
 	__u64 total_runcount;
 	__u32 used_maps;
 	__u32 insns;			/* translated instructions */
+	gadget_pid pid;			/* a process holding the program's fd, 0: none */
+	gadget_comm comm;
+};
+
+struct owner {
+	gadget_pid pid;
+	gadget_comm comm;
 };
 
 struct totals {
@@ -90,6 +99,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct totals);
 } prev_stats SEC(".maps");
+
+/* Who holds each program's fd, found by walk_fds (either order of the two walks works). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct owner);
+} owners SEC(".maps");
 
 /*
  * prog->stats is a per-CPU pointer, but the kernel's BTF does not tag it
@@ -175,6 +192,7 @@ int walk_progs(struct bpf_iter__bpf_prog *ctx)
 	struct bpf_prog *prog = ctx->prog;
 	struct prog_stats row = {};
 	struct totals now = {}, *prev;
+	struct owner *owner;
 	struct prog_key key;
 
 	if (!prog)
@@ -195,8 +213,51 @@ int walk_progs(struct bpf_iter__bpf_prog *ctx)
 		row.runtime = now.nsecs;
 		row.runcount = now.cnt;
 	}
+	owner = bpf_map_lookup_elem(&owners, &key.progid);
+	if (owner) {
+		row.pid = owner->pid;
+		__builtin_memcpy(row.comm, owner->comm, sizeof(row.comm));
+		bpf_map_delete_elem(&owners, &key.progid);
+	}
 	bpf_map_update_elem(&prev_stats, &key.progid, &now, BPF_ANY);
 	bpf_map_update_elem(&print_progs, &key, &row, BPF_ANY);
+	return 0;
+}
+
+/*
+ * Every open file of every task: a BPF program's fd is an anonymous inode
+ * named "bpf-prog" whose private_data is the struct bpf_prog.  The first
+ * process found holding it is its owner (IG's pid/comm); programs kept
+ * only by a link or a pin have none.
+ */
+SEC("iter/task_file")
+int walk_fds(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct owner o = {};
+	struct prog_stats *row;
+	struct bpf_prog *prog;
+	struct prog_key key;
+	char name[10] = {};
+
+	if (!task || !file)
+		return 0;
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(file, f_path.dentry, d_name.name));
+	for (int i = 0; i < 9; i++)
+		if (name[i] != "bpf-prog"[i])
+			return 0;
+	prog = BPF_CORE_READ(file, private_data);
+	key.progid = BPF_CORE_READ(prog, aux, id);
+	o.pid = BPF_CORE_READ(task, tgid);
+	BPF_CORE_READ_STR_INTO(&o.comm, task, comm);
+	bpf_map_update_elem(&owners, &key.progid, &o, BPF_NOEXIST);
+	/* walk_progs ran first this interval: complete its row */
+	row = bpf_map_lookup_elem(&print_progs, &key);
+	if (row && !row->pid) {
+		row->pid = o.pid;
+		__builtin_memcpy(row->comm, o.comm, sizeof(row->comm));
+	}
 	return 0;
 }
 

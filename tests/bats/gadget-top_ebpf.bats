@@ -36,6 +36,9 @@ print(max(p["id"] for p in json.load(sys.stdin) if p.get("name") == "open_enter_
 	assert_success
 	assert_line --partial '"name": "open_enter_at"'
 	assert_line --partial '"type": "tracepoint"'
+	# the process holding its fd: the helper run
+	assert_line --partial "\"pid\": $HELPER_PID"
+	assert_line --partial '"comm": "gadget"'
 	# the 50 cats opened files: counted, with time spent, while stats were on
 	python3 - "$GOUT" "$id" <<'PY'
 import json, sys
