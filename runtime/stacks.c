@@ -53,14 +53,12 @@ static size_t format_stack(void *ctx, const struct column *c, const struct row *
 	uint32_t key = (uint32_t)id;
 
 	out[0] = 0;
-	if (cap < 4)
+	if (cap < 8)
 		return 0;
+	/* no stack: an empty array in JSON, the reason in text */
 	if (id < 0 || bpf_map_lookup_elem(st->fd, &key, ips)) {
-		const char *e = id < 0 ? stack_error(id) : "[lost]";
-
-		if (mode == FMT_JSON)
-			return snprintf(out, cap, "[]");
-		return snprintf(out, cap, "%s", e) >= (int)cap ? cap - 1 : strlen(out);
+		snprintf(out, cap, "%s", mode == FMT_JSON ? "[]" : id < 0 ? stack_error(id) : "[lost]");
+		return strlen(out);
 	}
 	if (mode == FMT_JSON)
 		out[len++] = '[';
