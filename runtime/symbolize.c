@@ -113,7 +113,8 @@ static void tab_finish(struct symtab *t)
 {
 	for (size_t i = 0; i < t->nr; i++)
 		t->syms[i].name = t->pool + (uintptr_t)t->syms[i].name;
-	qsort(t->syms, t->nr, sizeof(*t->syms), sym_cmp);
+	if (t->nr)	/* a file without symbols has no array at all */
+		qsort(t->syms, t->nr, sizeof(*t->syms), sym_cmp);
 }
 
 static void tab_free(struct symtab *t)
