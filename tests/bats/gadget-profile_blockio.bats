@@ -43,6 +43,7 @@ bio_count() {
 	[ $(( (ours - theirs) * 100 / theirs )) -le 2 ] && [ $(( (theirs - ours) * 100 / ours )) -le 2 ]
 }
 
+# bats test_tags=sanitize
 @test "profile_blockio prints a log2 histogram in usecs, every --interval" {
 	gadget_start profile_blockio -t 4 --interval 1
 	loopdev_write 4096 50

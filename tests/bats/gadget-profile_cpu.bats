@@ -28,6 +28,7 @@ C
 	clang -g -O0 -fno-omit-frame-pointer -o "$BATS_TEST_TMPDIR/gspinner" "$BATS_TEST_TMPDIR/spin.c"
 }
 
+# bats test_tags=sanitize
 @test "profile_cpu: a busy loop dominates the samples and its user stack names the function" {
 	build_spinner
 	"$BATS_TEST_TMPDIR/gspinner" &

@@ -23,6 +23,7 @@ start_helper() {
 	wait_for_line "$BATS_TEST_TMPDIR/helper.err" "attached" 30
 }
 
+# bats test_tags=sanitize
 @test "top_ebpf lists a known program with its name, type, id and runs" {
 	start_helper
 	id=$(bpftool prog show -j | python3 -c '
