@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Open, adapt to this kernel and libbpf, set params, load. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,18 +19,33 @@ static bool libbpf_verbose;
 
 static int capture_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char small[1024], *line = small;
+	const char *keep;
+	va_list again;
 	int n;
 
 	if (level == LIBBPF_DEBUG && !libbpf_verbose)
 		return 0;
-	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	/* the verifier's log comes as one message: format it whole */
+	if (n >= (int)sizeof(small)) {
+		line = malloc(n + 1);
+		if (line)
+			vsnprintf(line, n + 1, fmt, again);
+		else
+			line = small, n = sizeof(small) - 1;
+	}
+	va_end(again);
 	if (libbpf_verbose)
 		fputs(line, stderr);
 	if (n > 0 && level != LIBBPF_DEBUG) {
-		if ((size_t)n >= sizeof(line))
-			n = sizeof(line) - 1;
+		keep = line;
 		/* keep the tail: the verifier's last lines say why */
+		if ((size_t)n >= sizeof(libbpf_log)) {
+			keep = line + n - (sizeof(libbpf_log) - 1);
+			n = sizeof(libbpf_log) - 1;
+		}
 		if (libbpf_log_len + n >= sizeof(libbpf_log)) {
 			size_t drop = libbpf_log_len + n - sizeof(libbpf_log) + 1;
 
@@ -38,10 +54,12 @@ static int capture_print(enum libbpf_print_level level, const char *fmt, va_list
 			memmove(libbpf_log, libbpf_log + drop, libbpf_log_len - drop);
 			libbpf_log_len -= drop;
 		}
-		memcpy(libbpf_log + libbpf_log_len, line, n);
+		memcpy(libbpf_log + libbpf_log_len, keep, n);
 		libbpf_log_len += n;
 		libbpf_log[libbpf_log_len] = 0;
 	}
+	if (line != small)
+		free(line);
 	return 0;
 }
 
@@ -146,6 +164,28 @@ static int parse_int_param(const struct gadget_param *p, const char *v, void *ds
 	return 0;
 }
 
+/* struct gadget_l3endpoint_t from "10.0.0.1" or "::1" ("" leaves it unset: no filter). */
+static int parse_addr_param(const struct gadget_param *p, const char *v, void *dst, size_t size,
+			    struct gadget_err *err)
+{
+	uint8_t ep[20] = { 0 };	/* 16 address bytes, then the version */
+
+	if (size < sizeof(ep))
+		return gadget_err_set(err, EINVAL, "--param %s: not an address parameter", p->name);
+	if (*v) {
+		if (inet_pton(AF_INET, v, ep) == 1)
+			ep[16] = 4;
+		else if (inet_pton(AF_INET6, v, ep) == 1)
+			ep[16] = 6;
+		else
+			return gadget_err_set(err, EINVAL, "--param %s=%s: expected an IPv4 or IPv6 address",
+					      p->name, v);
+	}
+	memset(dst, 0, size);
+	memcpy(dst, ep, sizeof(ep));
+	return 0;
+}
+
 static int set_param(struct bpf_object *obj, const struct gadget_info *info, const char *kv,
 		     struct gadget_err *err)
 {
@@ -198,6 +238,10 @@ static int set_param(struct bpf_object *obj, const struct gadget_info *info, con
 	case FIELD_INT:
 	case FIELD_UINT:
 		return parse_int_param(p, eq, dst, size > 8 ? 8 : size, err);
+	case FIELD_BYTES:
+		if (p->field.special == SPECIAL_L3ENDPOINT)
+			return parse_addr_param(p, eq, dst, size, err);
+		__attribute__((fallthrough));
 	default:
 		return gadget_err_set(err, EINVAL, "--param %s: parameters of type %s cannot be set",
 				      name, p->field.type_name ? p->field.type_name : "?");
@@ -303,6 +347,24 @@ int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gad
 		if (bpf_map_update_elem(bpf_map__fd(m), &opts->mntns[i], &one, BPF_ANY))
 			return gadget_err_set(err, errno, "filling the mount-namespace filter: %s", strerror(errno));
 	}
+	return 0;
+}
+
+int runtime_enable_stats(struct bpf_object *obj, int *stats_fd, struct gadget_err *err)
+{
+	void *flag;
+	size_t size;
+	int fd;
+
+	*stats_fd = -1;
+	if (rodata_var(obj, "gadget_bpf_stats", &flag, &size) || !size || !*(uint8_t *)flag)
+		return 0;
+	/* the kernel counts run time while any such fd is open */
+	fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (fd < 0)
+		return gadget_err_set(err, -fd, "the gadget needs BPF statistics (GADGET_BPF_STATS): "
+				      "BPF_ENABLE_STATS failed: %s", strerror(-fd));
+	*stats_fd = fd;
 	return 0;
 }
 

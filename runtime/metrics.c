@@ -15,40 +15,14 @@
 #include "runtime/format.h"
 #include "runtime/metrics.h"
 
-/* Must match struct gadget_hist in bpf-headers/gadget/macros.h. */
-#define METRICS_HIST_SLOTS 32
-struct metrics_hist {
-	uint64_t slots[METRICS_HIST_SLOTS];
-	uint64_t sum;
-	uint64_t count;
-};
 
-struct metric_map {
-	const struct gadget_map *def;
-	enum map_role role;
-	int fd;
-};
-
-struct metrics {
-	char *ns;
-	struct enrich *enrich;	/* not owned; NULL: no container labels */
-	struct metric_map *maps;
-	unsigned int nr_maps;
-};
-
-static const struct {
-	const char *prefix;
-	enum map_role role;
-	const char *type;	/* the exposition format's TYPE */
-	const char *suffix;	/* appended to the metric name */
-	uint32_t value_size;
-} metric_kinds[] = {
+const struct metric_kind metric_kinds[] = {
 	{ "counter_", MAP_ROLE_COUNTER,   "counter",   "_total", sizeof(uint64_t) },
 	{ "gauge_",   MAP_ROLE_GAUGE,     "gauge",     "",	     sizeof(int64_t) },
 	{ "hist_",    MAP_ROLE_HISTOGRAM, "histogram", "",	     sizeof(struct metrics_hist) },
 };
 
-static int kind_of(enum map_role role)
+int metrics_kind_of(enum map_role role)
 {
 	for (unsigned int i = 0; i < sizeof(metric_kinds) / sizeof(metric_kinds[0]); i++)
 		if (metric_kinds[i].role == role)
@@ -58,7 +32,7 @@ static int kind_of(enum map_role role)
 
 enum map_role metrics_map_role(const struct gadget_map *map)
 {
-	if (kind_of(map->role) >= 0)
+	if (metrics_kind_of(map->role) >= 0)
 		return map->role;
 	for (unsigned int i = 0; i < sizeof(metric_kinds) / sizeof(metric_kinds[0]); i++)
 		if (!strncmp(map->name, metric_kinds[i].prefix, strlen(metric_kinds[i].prefix)))
@@ -82,7 +56,7 @@ static void put_metric_name(FILE *out, const struct metrics *m, const struct met
 			    const char *suffix)
 {
 	const char *name = mm->def->name;
-	const char *prefix = metric_kinds[kind_of(mm->role)].prefix;
+	const char *prefix = metric_kinds[metrics_kind_of(mm->role)].prefix;
 
 	if (!strncmp(name, prefix, strlen(prefix)))
 		name += strlen(prefix);
@@ -180,11 +154,6 @@ static char *labels_of(struct enrich *enrich, const struct gadget_map *def, cons
 	return buf;
 }
 
-struct sample {
-	char *labels;
-	uint8_t *value;		/* summed over CPUs for per-CPU maps */
-};
-
 static int sample_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct sample *)a)->labels, ((const struct sample *)b)->labels);
@@ -213,16 +182,17 @@ static void sum_percpu(uint8_t *dst, const uint8_t *src, uint32_t size, int ncpu
 		}
 }
 
-static void samples_free(struct sample *s, size_t n)
+void metrics_samples_free(struct sample *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(s[i].labels);
+		free(s[i].key);
 		free(s[i].value);
 	}
 	free(s);
 }
 
-static int read_samples(struct enrich *enrich, const struct metric_map *mm, struct sample **out,
+int metrics_read_samples(struct enrich *enrich, const struct metric_map *mm, struct sample **out,
 			size_t *nr)
 {
 	const struct gadget_map *def = mm->def;
@@ -255,12 +225,14 @@ static int read_samples(struct enrich *enrich, const struct metric_map *mm, stru
 			s = ns;
 		}
 		s[n].labels = labels_of(enrich, def, key);
+		s[n].key = malloc(def->key_size + 1);
 		s[n].value = malloc(def->value_size);
-		if (!s[n].labels || !s[n].value) {
+		if (!s[n].labels || !s[n].key || !s[n].value) {
 			n++;
 			err = -ENOMEM;
 			goto out;
 		}
+		memcpy(s[n].key, key, def->key_size);
 		if (percpu)
 			sum_percpu(s[n].value, vbuf, def->value_size, ncpus);
 		else
@@ -274,7 +246,7 @@ out:
 	free(next);
 	free(vbuf);
 	if (err) {
-		samples_free(s, n);
+		metrics_samples_free(s, n);
 		return err;
 	}
 	*out = s;
@@ -316,11 +288,11 @@ static void put_histogram(FILE *out, const struct metrics *m, const struct metri
 
 static int render_map(FILE *out, const struct metrics *m, const struct metric_map *mm)
 {
-	int k = kind_of(mm->role);
+	int k = metrics_kind_of(mm->role);
 	const char *suffix = metric_kinds[k].suffix;
 	struct sample *s = NULL;
 	size_t n = 0;
-	int err = read_samples(m->enrich, mm, &s, &n);
+	int err = metrics_read_samples(m->enrich, mm, &s, &n);
 
 	if (err)
 		return err;
@@ -344,7 +316,7 @@ static int render_map(FILE *out, const struct metrics *m, const struct metric_ma
 		else
 			fprintf(out, "%s %" PRIu64 "\n", s[i].labels, u);
 	}
-	samples_free(s, n);
+	metrics_samples_free(s, n);
 	return 0;
 }
 
@@ -408,7 +380,7 @@ int metrics_add_map(struct metrics *m, const struct gadget_map *def, int fd, str
 {
 	enum map_role role = metrics_map_role(def);
 	struct metric_map *nm;
-	int k = kind_of(role);
+	int k = metrics_kind_of(role);
 
 	if (k < 0)
 		return gadget_err_set(err, EINVAL, "map %s: not a counter_, gauge_ or hist_ map",

@@ -62,4 +62,74 @@ int metrics_server_start(const char *addr, struct metrics *m, struct metrics_ser
 unsigned short metrics_server_port(const struct metrics_server *s);
 void metrics_server_stop(struct metrics_server *s);
 
+/*
+ * The same maps in the terminal (runtime/metrics_print.c), through the
+ * printer's format: counters and gauges as a table per map (the key's
+ * members as columns, decoded like any event, then "value"), histograms as
+ * one log2 distribution per key, like biolatency:
+ *
+ *   disk = vda
+ *        usecs               : count    distribution
+ *            0 -> 1          : 0        |                                        |
+ *            2 -> 3          : 4        |****************************************|
+ *
+ * The unit shown is the map name's last word: hist_latency_us -> "usecs"
+ * (_ns nsecs, _us usecs, _ms msecs, _s secs, _bytes bytes, _kb kbytes,
+ * _pkts packets; anything else "value").  The label line is left out when
+ * the key is all zeros (a gadget's "no breakdown" case).  -o json prints one
+ * object per series: {"metric":..,"type":..,<key members>,"value":..} or,
+ * for a histogram, "unit", "count", "sum" and "buckets":[{"low","high","count"}]
+ * up to the last non-empty slot.  Values are cumulative since the start.
+ */
+struct printer;
+int metrics_print(struct metrics *m, struct printer *p, struct gadget_err *err);
+/* "usecs" for hist_latency_us: the unit of a histogram map by its name. */
+const char *metrics_hist_unit(const char *map_name);
+
+/* ---- internal to runtime/: metrics.c, metrics_print.c ---- */
+#include <stdint.h>
+
+/* Must match struct gadget_hist in bpf-headers/gadget/macros.h. */
+#define METRICS_HIST_SLOTS 32
+struct metrics_hist {
+	uint64_t slots[METRICS_HIST_SLOTS];
+	uint64_t sum;
+	uint64_t count;
+};
+
+struct metric_map {
+	const struct gadget_map *def;
+	enum map_role role;
+	int fd;
+};
+
+struct metrics {
+	char *ns;
+	struct enrich *enrich;	/* not owned; NULL: no container labels */
+	struct metric_map *maps;
+	unsigned int nr_maps;
+};
+
+struct metric_kind {
+	const char *prefix;
+	enum map_role role;
+	const char *type;	/* the exposition format's TYPE */
+	const char *suffix;	/* appended to the metric name */
+	uint32_t value_size;
+};
+extern const struct metric_kind metric_kinds[];
+int metrics_kind_of(enum map_role role);	/* index into metric_kinds, -1 */
+
+/* One series: its key bytes, Prometheus labels and value (summed over CPUs). */
+struct sample {
+	char *labels;
+	uint8_t *key;
+	uint8_t *value;
+};
+
+/* Every series of a map, sorted by labels. */
+int metrics_read_samples(struct enrich *enrich, const struct metric_map *mm, struct sample **out,
+			 size_t *nr);
+void metrics_samples_free(struct sample *s, size_t n);
+
 #endif

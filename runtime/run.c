@@ -13,6 +13,7 @@
 #include "runtime/filter.h"
 #include "runtime/metrics.h"
 #include "runtime/run.h"
+#include "runtime/stacks.h"
 
 struct gadget_run {
 	const struct gadget_info *info;
@@ -25,6 +26,8 @@ struct gadget_run {
 	struct enrich *enrich;
 	struct metrics *metrics;
 	struct metrics_server *metrics_srv;
+	struct stacks *stacks;
+	int stats_fd;
 	unsigned long long lost, short_records;
 	double deadline;
 };
@@ -179,6 +182,27 @@ static int parse_sort(struct gadget_run *r, struct gadget_err *err)
 	return 0;
 }
 
+static int read_iter(struct bpf_program *p, char **buf, size_t *len, struct gadget_err *err);
+
+/* A topper's iter/ programs fill its table: run each once, output unused. */
+static int run_fill_iterators(struct gadget_run *r, struct gadget_err *err)
+{
+	for (unsigned int i = 0; i < r->info->nr_progs; i++) {
+		const struct gadget_prog *gp = &r->info->progs[i];
+		char *buf = NULL;
+		size_t len;
+		int ret;
+
+		if (!gp->def || gp->def->target != TARGET_ITER)
+			continue;
+		ret = read_iter(bpf_object__find_program_by_name(r->obj, gp->name), &buf, &len, err);
+		free(buf);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int run_topper(struct gadget_run *r, struct gadget_err *err)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(r->obj, r->info->print_map->name);
@@ -211,6 +235,9 @@ static int run_topper(struct gadget_run *r, struct gadget_err *err)
 		nap(r, interval);
 		if (stop_signal && !r->opts.timeout)
 			break;
+		ret = run_fill_iterators(r, err);
+		if (ret)
+			goto out;
 		/* read everything, then delete what was read: counts made
 		 * while we print belong to the next interval */
 		n = 0;
@@ -427,11 +454,20 @@ static int run_snapshotter(struct gadget_run *r, struct gadget_err *err)
 	return ret;
 }
 
-static int run_wait(struct gadget_run *r)
+/* ---- metrics: printed when the run ends, and every --interval ---- */
+
+static int run_metrics(struct gadget_run *r, struct gadget_err *err)
 {
-	while (!should_stop(r))
-		nap(r, 0.2);
-	return 0;
+	int ret = 0;
+
+	printer_flush(&r->out);
+	do {
+		nap(r, r->opts.interval_set ? r->opts.interval : 1e9);
+		if (r->out.error)
+			break;
+		ret = metrics_print(r->metrics, &r->out, err);
+	} while (!ret && !should_stop(r));
+	return ret;
 }
 
 /* ---- set-up ---- */
@@ -507,7 +543,8 @@ static int start_metrics(struct gadget_run *r, struct gadget_err *err)
 {
 	int ret;
 
-	if (!r->opts.metrics_addr)
+	/* a metrics gadget prints its maps itself, served or not */
+	if (!r->opts.metrics_addr && r->info->category != GADGET_CAT_METRICS)
 		return 0;
 	ret = metrics_new(r->info->name, &r->metrics, err);
 	if (!ret)
@@ -517,6 +554,8 @@ static int start_metrics(struct gadget_run *r, struct gadget_err *err)
 				      "hist_ map to export", r->info->name);
 	if (ret < 0)
 		return ret;
+	if (!r->opts.metrics_addr)
+		return 0;
 	ret = metrics_server_start(r->opts.metrics_addr, r->metrics, &r->metrics_srv, err);
 	if (!ret && r->opts.status)
 		fprintf(r->opts.status, "gadget: serving metrics on http://%s/metrics (port %u)\n",
@@ -528,12 +567,13 @@ static int (*const run_by_category[])(struct gadget_run *, struct gadget_err *) 
 	[GADGET_CAT_TRACER] = run_tracer,
 	[GADGET_CAT_TOPPER] = run_topper,
 	[GADGET_CAT_SNAPSHOTTER] = run_snapshotter,
+	[GADGET_CAT_METRICS] = run_metrics,
 };
 
 int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		const struct run_opts *opts, struct gadget_err *err)
 {
-	struct gadget_run r = { .info = info, .opts = *opts };
+	struct gadget_run r = { .info = info, .opts = *opts, .stats_fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_pipe;
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	int ret;
@@ -556,6 +596,10 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		ret = runtime_open(obj, len, info, &r.opts, &r.obj, err);
 	if (!ret)
 		ret = runtime_load(r.obj, &r.opts, err);
+	if (!ret)
+		ret = stacks_attach(r.schema, r.obj, &r.stacks, err);
+	if (!ret)
+		ret = runtime_enable_stats(r.obj, &r.stats_fd, err);
 	if (ret)
 		goto out;
 
@@ -578,11 +622,9 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 				r.opts.timeout > 0 ? "running until the timeout" : "Ctrl-C to stop");
 			fflush(r.opts.status);
 		}
-		if ((unsigned int)info->category < sizeof(run_by_category) / sizeof(run_by_category[0]) &&
-		    run_by_category[info->category])
-			ret = run_by_category[info->category](&r, err);
-		else
-			ret = run_wait(&r);
+		ret = (unsigned int)info->category < sizeof(run_by_category) / sizeof(run_by_category[0]) &&
+		      run_by_category[info->category] ? run_by_category[info->category](&r, err) :
+		      gadget_err_set(err, EINVAL, "gadget %s: no run loop for its category", info->name);
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -590,6 +632,8 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 	if (r.opts.status && (r.lost || r.short_records))
 		fprintf(r.opts.status, "gadget: lost %llu events, %llu short records\n", r.lost, r.short_records);
 out:
+	if (r.stats_fd >= 0)
+		close(r.stats_fd);
 	metrics_server_stop(r.metrics_srv);
 	metrics_free(r.metrics);
 	attachments_free(r.att);
@@ -597,6 +641,7 @@ out:
 	printer_fini(&r.out);
 	filter_free(&r.filter);
 	schema_free(r.schema);
+	stacks_free(r.stacks);
 	enrich_free(r.enrich);
 	return ret;
 }

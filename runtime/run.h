@@ -57,6 +57,8 @@ int runtime_check_programs(const struct gadget_info *info, const struct run_opts
 int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 		 const struct run_opts *opts, struct bpf_object **out, struct gadget_err *err);
 int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gadget_err *err);
+/* GADGET_BPF_STATS: BPF run-time statistics on while *stats_fd is open (-1: not asked). */
+int runtime_enable_stats(struct bpf_object *obj, int *stats_fd, struct gadget_err *err);
 
 struct attachments;
 int attach_all(struct bpf_object *obj, const struct gadget_info *info, const struct run_opts *opts,

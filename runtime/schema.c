@@ -14,6 +14,7 @@ static unsigned int width_of(const struct gadget_field *f)
 		{ SPECIAL_L3ENDPOINT, 15 }, { SPECIAL_L4ENDPOINT, 21 }, { SPECIAL_IFINDEX, 8 },
 		{ SPECIAL_ERRNO, 7 }, { SPECIAL_SIGNAL, 7 }, { SPECIAL_SYSCALL, 14 },
 		{ SPECIAL_DNS_NAME, 30 }, { SPECIAL_PID, 7 }, { SPECIAL_COMM, 16 },
+		{ SPECIAL_KERNEL_STACK, 40 }, { SPECIAL_USER_STACK, 40 },
 	};
 	static const unsigned int int_w[9] = { 0, 4, 6, 8, 10, 10, 10, 10, 12 };
 
@@ -166,6 +167,8 @@ size_t column_format(const struct schema *s, const struct column *c, const struc
 {
 	const char *txt;
 
+	if (c->fmt)
+		return c->fmt(c->fmt_ctx, c, r, mode, out, cap);
 	if (c->field)
 		return format_field(c->field, r->rec[c->src], mode, out, cap);
 	if (c->text_idx >= 0)

@@ -25,6 +25,14 @@ struct row {
 /* Computed columns (enrichment): text of extra column idx for a row. */
 typedef const char *(*schema_extra_fn)(void *ctx, const struct row *row, unsigned int idx);
 
+struct column;
+/*
+ * A column whose text needs more than its record (a stack id printed as its
+ * symbolised frames): set fmt to format the whole cell, in either mode.
+ */
+typedef size_t (*column_fmt_fn)(void *ctx, const struct column *c, const struct row *r,
+				enum fmt_mode mode, char *out, size_t cap);
+
 struct column {
 	char *name;
 	const struct gadget_field *field;	/* NULL for text and extra columns */
@@ -34,6 +42,8 @@ struct column {
 	unsigned int width;
 	bool right;			/* numbers align right */
 	bool hidden_by_default;		/* shown in columns output only when asked */
+	column_fmt_fn fmt;		/* NULL: the field's or text's own format */
+	void *fmt_ctx;
 };
 
 struct schema {

@@ -203,6 +203,9 @@ static char *value_text(const struct gadget_field *f, const void *data)
 
 	if (f->kind == FIELD_STRING)
 		return strndup(data, f->size);
+	/* an address parameter left unset (version 0): no address */
+	if (f->special == SPECIAL_L3ENDPOINT && f->size > 16 && !((const uint8_t *)data)[16])
+		return strdup("");
 	if (f->size > 8 || f->kind == FIELD_BYTES || f->kind == FIELD_FLOAT) {
 		size_t n = f->size;
 

@@ -27,6 +27,8 @@ static const struct {
 	{ "gadget_signal",	 BTF_KIND_TYPEDEF, SPECIAL_SIGNAL,	FIELD_UINT },
 	{ "gadget_syscall",	 BTF_KIND_TYPEDEF, SPECIAL_SYSCALL,	FIELD_UINT },
 	{ "gadget_dns_name",	 BTF_KIND_TYPEDEF, SPECIAL_DNS_NAME,	FIELD_STRING },
+	{ "gadget_kernel_stack", BTF_KIND_TYPEDEF, SPECIAL_KERNEL_STACK, FIELD_INT },
+	{ "gadget_user_stack",	 BTF_KIND_TYPEDEF, SPECIAL_USER_STACK,	FIELD_INT },
 	{ "gadget_l3endpoint_t", BTF_KIND_STRUCT,  SPECIAL_L3ENDPOINT,	FIELD_BYTES },
 	{ "gadget_l4endpoint_t", BTF_KIND_STRUCT,  SPECIAL_L4ENDPOINT,	FIELD_BYTES },
 };

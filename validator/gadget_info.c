@@ -29,6 +29,7 @@ static const char *const special_names[] = {
 	[SPECIAL_IFINDEX] = "ifindex", [SPECIAL_DNS_NAME] = "dns_name",
 	[SPECIAL_ERRNO] = "errno", [SPECIAL_SIGNAL] = "signal",
 	[SPECIAL_SYSCALL] = "syscall", [SPECIAL_PID] = "pid", [SPECIAL_COMM] = "comm",
+	[SPECIAL_KERNEL_STACK] = "kernel_stack", [SPECIAL_USER_STACK] = "user_stack",
 };
 
 static const char *const role_names[] = {

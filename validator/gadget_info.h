@@ -50,6 +50,9 @@ enum field_special {
 	SPECIAL_SYSCALL,	/* gadget_syscall: syscall number -> name */
 	SPECIAL_PID,		/* gadget_pid (enrichment hook for pid-only gadgets) */
 	SPECIAL_COMM,		/* gadget_comm */
+	SPECIAL_KERNEL_STACK,	/* gadget_kernel_stack: stack id in gadget_stacks */
+	SPECIAL_USER_STACK,	/* gadget_user_stack: the same, user addresses */
+	SPECIAL__COUNT,		/* keep last */
 };
 
 struct gadget_enum_val {

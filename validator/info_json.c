@@ -185,7 +185,7 @@ static void field_from_json(struct reader *r, const json_t *j, struct gadget_fie
 		r->ret = gadget_err_set(r->err, EINVAL, "gadget metadata: field '%s': unknown kind '%s'",
 					f->name ? f->name : "?", kind ? kind : "");
 	f->kind = k < 0 ? FIELD_BYTES : k;
-	k = special ? lookup_name(special_name_i, SPECIAL_COMM + 1, special) : SPECIAL_NONE;
+	k = special ? lookup_name(special_name_i, SPECIAL__COUNT, special) : SPECIAL_NONE;
 	f->special = k < 0 ? SPECIAL_NONE : k;
 	free(kind);
 	free(special);

@@ -128,6 +128,21 @@
  */
 #define GADGET_PARAM(type, name, def)	const volatile type name = def
 
+/*
+ * GADGET_BPF_STATS: the gadget reads BPF programs' run counts and run times
+ * (struct bpf_prog_stats), which the kernel keeps only while statistics are
+ * on.  The runtime turns them on for the run with BPF_ENABLE_STATS: a
+ * reference held by the run, dropped by the kernel when it ends (even on a
+ * crash); kernel.bpf_stats_enabled is never written.
+ */
+#define GADGET_BPF_STATS	const volatile bool gadget_bpf_stats __weak = true
+
+/*
+ * A topper may also have iter/ programs: the runtime runs them (their
+ * output is discarded) every interval before it reads the print_ table, so
+ * an iterator can fill the table (top_ebpf walks iter/bpf_prog).
+ */
+
 /* Metrics: the key struct's members become labels, the value the sample. */
 #define GADGET_COUNTER(name, key_type, max)					\
 	struct {								\
@@ -145,7 +160,12 @@
 		__type(value, __s64);						\
 	} gauge_##name SEC(".maps")
 
-/* Histogram with log2 buckets: value is struct gadget_hist (see metrics.h). */
+/*
+ * Histogram with log2 buckets: value is struct gadget_hist (see metrics.h).
+ * End the name with the unit of the recorded values (hist_latency_us,
+ * hist_rtt_ms, hist_size_bytes; also _ns, _s, _kb, _pkts): `gadget run`
+ * prints the distribution in that unit ("usecs"), else as "value".
+ */
 #define GADGET_HIST_SLOTS 32
 struct gadget_hist {
 	__u64 slots[GADGET_HIST_SLOTS];

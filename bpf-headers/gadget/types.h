@@ -24,6 +24,11 @@
  *   struct gadget_l3endpoint_t  IPv4/IPv6 address: "10.0.0.1", "::1";
  *                        IPv4-mapped IPv6 is printed as IPv4
  *   struct gadget_l4endpoint_t  address + port + protocol: "10.0.0.1:80"
+ *   gadget_kernel_stack s32 stack id from gadget_get_kernel_stack()
+ *   gadget_user_stack   s32 stack id from gadget_get_user_stack(): printed
+ *                        as the symbolised frames, innermost first,
+ *                        "f1;f2;f3" (a JSON array in -o json); see
+ *                        gadget/stacks.h
  *
  * Enums are printed by name; an enum type whose name ends in "_flags" is a
  * bit set, printed "A|B" (unknown bits in hex).  Enums need not exist in
@@ -39,6 +44,8 @@ typedef __u32 gadget_ifindex;
 typedef __s32 gadget_errno;
 typedef __u32 gadget_signal;
 typedef __u32 gadget_syscall;
+typedef __s32 gadget_kernel_stack;
+typedef __s32 gadget_user_stack;
 
 #define GADGET_DNS_NAME_LEN 256
 typedef char gadget_dns_name[GADGET_DNS_NAME_LEN];
