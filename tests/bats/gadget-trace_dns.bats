@@ -108,3 +108,15 @@ teardown() {
 	latency_ns=$(sed -n 's/.*"latency": \([0-9]*\).*/\1/p' <<<"$output" | head -1)
 	python3 -c "import sys; sys.exit(not (0 < $latency_ns <= $ghl_ms * 1e6 + 1e5))"
 }
+
+@test "trace_dns --pid keeps the packets of that process's container (the socket owner's mount namespace)" {
+	gadget_start trace_dns --netns "/run/netns/$NETNS" -o json -t 4 --pid "$SERVER_PID"
+	run ip netns exec "$NETNS" python3 "$GADGET_SRC/tests/tools/dns_query.py" 127.0.0.1 53 filtered.marker.example
+	assert_success
+	gadget_wait
+	# the server received the query and sent the response: those two only
+	run json_events "e['name'] == 'filtered.marker.example'"
+	assert_equal "${#lines[@]}" 2
+	run json_events "e['name'] == 'filtered.marker.example' and e['pid'] == $SERVER_PID and (e['qr'], e['pkt_type']) in (('Q', 'HOST'), ('R', 'OUTGOING'))"
+	assert_equal "${#lines[@]}" 2
+}
