@@ -79,8 +79,7 @@ teardown() {
 }
 
 @test "trace_dns and gethostlatency (uprobes on libc) see the same getaddrinfo lookup" {
-	mkdir -p "/etc/netns/$NETNS"
-	echo "nameserver 127.0.0.1" >"/etc/netns/$NETNS/resolv.conf"
+	netns_etc resolv.conf "nameserver 127.0.0.1"
 	# getaddrinfo's AI_ADDRCONFIG wants an address besides loopback
 	ip -n "$NETNS" link add veth0 type veth peer name veth1
 	ip -n "$NETNS" addr add 192.0.2.1/24 dev veth0

@@ -23,6 +23,13 @@ netns_spawn() {
 	NETNS_PIDS+=("$SPAWN_PID")
 }
 
+# netns_etc FILE CONTENT: /etc/FILE as processes in the namespace see it
+netns_etc() {
+	[ -d /etc/netns ] || NETNS_ETC_CREATED=1
+	mkdir -p "/etc/netns/$NETNS"
+	printf '%s\n' "$2" >"/etc/netns/$NETNS/$1"
+}
+
 netns_delete() {
 	local p
 	for p in "${NETNS_PIDS[@]}"; do
@@ -33,6 +40,7 @@ netns_delete() {
 	if [ -n "${NETNS:-}" ]; then
 		ip netns del "$NETNS" 2>/dev/null || true
 		rm -rf "/etc/netns/$NETNS"
+		[ -z "${NETNS_ETC_CREATED:-}" ] || rmdir /etc/netns 2>/dev/null || true
 		NETNS=
 	fi
 }
