@@ -6,7 +6,7 @@
  * The socket enricher: which process owns a socket, for programs that run
  * where the current task is not the owner (a socket filter on a packet
  * socket, cgroup_skb ingress, softirq).  Including this header adds to the
- * gadget two maps and five programs the runtime attaches like any other:
+ * gadget two maps and six programs the runtime attaches like any other:
  *
  *   cgroup/sock_create    the creating task owns the socket: recorded by
  *                         socket cookie (gadget_sockets_by_cookie)
@@ -18,7 +18,9 @@
  *   iter/task_file        at start-up, every socket of every task (the
  *                         runtime runs a tracer's or topper's iterators
  *                         once, after attaching: sockets that existed
- *                         before the gadget started are known too)
+ *                         before the gadget started are known too; the
+ *                         kernel walks the tasks of the runtime's pid
+ *                         namespace)
  *
  * The cgroup programs go to the cgroup2 root (or --cgroup PATH), so every
  * process of the machine is covered, whatever its network namespace.  The
@@ -38,6 +40,9 @@
  *       never saw) by its local port
  *
  * They return a struct gadget_socket_owner * (NULL if unknown) to copy from.
+ * The owner is the process that created the socket (or, for a socket found
+ * at start-up, the first task holding it); a socket passed to another
+ * process keeps its creator.
  * Ports are local ports in host byte order: for a packet going out the
  * source port, for one coming in the destination port.  Weak symbols: every
  * source of a multi-source gadget may include this header.
