@@ -10,7 +10,7 @@ setup() {
 	common_setup
 	netns_create
 	netns_spawn "$BATS_TEST_TMPDIR/server.out" python3 "$GADGET_SRC/tests/tools/dns_server.py" \
-		127.0.0.1 53 10.1.2.3 --tcp
+		:: 53 10.1.2.3 --tcp
 	SERVER_PID=$SPAWN_PID
 	wait_for_line "$BATS_TEST_TMPDIR/server.out" ready 10
 }
@@ -57,11 +57,11 @@ teardown() {
 	assert_line --partial "\"pid\": $SERVER_PID,"
 }
 
-@test "trace_dns parses DNS over TCP, and an AAAA response without answers" {
+@test "trace_dns parses DNS over TCP, over IPv6, and an AAAA response without answers" {
 	gadget_start trace_dns --netns "/run/netns/$NETNS" -o json -t 5
 	run ip netns exec "$NETNS" python3 "$GADGET_SRC/tests/tools/dns_query.py" 127.0.0.1 53 tcp.marker.example --tcp
 	assert_success
-	run ip netns exec "$NETNS" python3 "$GADGET_SRC/tests/tools/dns_query.py" 127.0.0.1 53 six.marker.example --type 28
+	run ip netns exec "$NETNS" python3 "$GADGET_SRC/tests/tools/dns_query.py" ::1 53 six.marker.example --type 28
 	assert_success
 	gadget_wait
 
@@ -76,6 +76,9 @@ teardown() {
 	assert_line --partial '"qtype": "AAAA"'
 	assert_line --partial '"ancount": 0,'
 	assert_line --partial '"addr": "-"'
+	assert_line --partial '"src": "[::1]:53"'
+	assert_line --partial '"dst": "[::1]:'
+	assert_line --regexp '"latency": [1-9][0-9]*'
 }
 
 @test "trace_dns and gethostlatency (uprobes on libc) see the same getaddrinfo lookup" {

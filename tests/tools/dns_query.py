@@ -31,7 +31,7 @@ def main():
         while len(r) < n:
             r += s.recv(n - len(r))
     else:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s = socket.socket(socket.AF_INET6 if ":" in a.server else socket.AF_INET, socket.SOCK_DGRAM)
         s.settimeout(5)
         s.sendto(q, (a.server, a.port))
         try:

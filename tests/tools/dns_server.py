@@ -3,6 +3,7 @@
 
 dns_server.py ADDR PORT ANSWER_IP: answers every A query with ANSWER_IP
 (TTL 60), any other type with no answer, over UDP (and TCP when --tcp).
+ADDR "::" listens on IPv6 and IPv4 both.
 Prints "ready" once bound; exits after --count queries (default: never).
 """
 import argparse
@@ -30,10 +31,18 @@ def answer(query, ip):
     return header + question + records
 
 
-def serve_tcp(addr, port, ip):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def bound(addr, port, kind):
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(family, kind)
+    if family == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((addr, port))
+    return s
+
+
+def serve_tcp(addr, port, ip):
+    s = bound(addr, port, socket.SOCK_STREAM)
     s.listen(8)
     while True:
         c, _ = s.accept()
@@ -55,8 +64,7 @@ def main():
     p.add_argument("--count", type=int, default=0)
     p.add_argument("--tcp", action="store_true")
     a = p.parse_args()
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((a.addr, a.port))
+    s = bound(a.addr, a.port, socket.SOCK_DGRAM)
     if a.tcp:
         threading.Thread(target=serve_tcp, args=(a.addr, a.port, a.ip), daemon=True).start()
     print("ready", flush=True)
