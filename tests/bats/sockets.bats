@@ -39,22 +39,38 @@ time.sleep(60)' "$2" >"udp-$2.out" &
 	wait_for_line "udp-$2.out" ready
 }
 
-# ask PORT ARGS...: run the owner fixture, have a process ask who owns PORT
-ask() {
+# start_owner PORT ARGS...: run the owner fixture in the background (out,
+# err) with an asker process that calls getppid(2) once the file go exists
+start_owner() {
 	local port=$1
 	shift
-	python3 -c 'import os, time; print(os.getpid(), flush=True); time.sleep(0.5); os.getppid()' >asker.out &
+	rm -f go
+	python3 -c '
+import os, time
+print(os.getpid(), flush=True)
+while not os.path.exists("go"):
+    time.sleep(0.02)
+os.getppid()' >asker.out &
 	BG_PIDS+=($!)
 	wait_for_line asker.out '[0-9]'
-	run "$GADGET" run owner.o -o json -t 2 --param targ_pid="$(cat asker.out)" --param port="$port" "$@"
+	"$GADGET" run owner.o -o json -t 15 --param targ_pid="$(cat asker.out)" --param port="$port" "$@" >out 2>err &
+	BG_PIDS+=($!)
+	wait_for_line err attached 20
+}
+
+# ask: let the asker ask, and show what the fixture answered
+ask() {
+	touch go
+	wait_for_line out '"found"' 10
+	run cat out
 }
 
 @test "sockets that existed before the gadget started have their owner (start-up iterator)" {
 	"$GADGET" build "$FIX/owner" -o owner.o >/dev/null
 	local port=$((20000 + RANDOM % 20000))
 	udp_socket "" "$port"
-	ask "$port"
-	assert_success
+	start_owner "$port"
+	ask
 	assert_line --partial "\"found\":1,\"owner_pid\":$UPID,\"owner_port\":$port,\"owner_comm\":\"python3\""
 	# the runtime's own network namespace
 	assert_line --partial "\"netns\":$(stat -L -c %i /proc/self/ns/net),"
@@ -65,26 +81,22 @@ ask() {
 	local port=$((20000 + RANDOM % 20000))
 	netns_create
 	udp_socket "$NETNS" "$port"
-	ask "$port" --netns "/run/netns/$NETNS"
-	assert_success
+	start_owner "$port" --netns "/run/netns/$NETNS"
+	ask
 	assert_line --partial "\"netns\":$(stat -L -c %i "/run/netns/$NETNS"),\"found\":1,\"owner_pid\":$UPID,"
 	# the same port in our namespace is someone else's (nobody's)
-	ask "$port"
+	kill "${BG_PIDS[-1]}"
+	start_owner "$port"
+	ask
 	assert_line --partial '"found":0,'
 }
 
 @test "a socket created while the gadget runs is known from cgroup/sock_create and post_bind" {
 	"$GADGET" build "$FIX/owner" -o owner.o >/dev/null
 	local port=$((20000 + RANDOM % 20000))
-	python3 -c 'import os, time; print(os.getpid(), flush=True); time.sleep(1); os.getppid()' >asker.out &
-	BG_PIDS+=($!)
-	wait_for_line asker.out '[0-9]'
-	"$GADGET" run owner.o -o json -t 3 --param targ_pid="$(cat asker.out)" --param port="$port" >out 2>err &
-	BG_PIDS+=($!)
-	wait_for_line err attached
+	start_owner "$port"
 	udp_socket "" "$port"
-	wait_for_line out '"found"' 10
-	run cat out
+	ask
 	assert_output --partial "\"found\":1,\"owner_pid\":$UPID,\"owner_port\":$port,"
 }
 
