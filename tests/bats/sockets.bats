@@ -39,30 +39,33 @@ time.sleep(60)' "$2" >"udp-$2.out" &
 	wait_for_line "udp-$2.out" ready
 }
 
-# start_owner PORT ARGS...: run the owner fixture in the background (out,
-# err) with an asker process that calls getppid(2) once the file go exists
+# start_owner PORT ARGS...: run the owner fixture in the background (its
+# output in $OUT, $ERR: new files each time) with an asker process that
+# calls getppid(2) once the file go exists
 start_owner() {
 	local port=$1
 	shift
+	RUNS=$((${RUNS:-0} + 1))
+	OUT=out.$RUNS ERR=err.$RUNS
 	rm -f go
 	python3 -c '
 import os, time
 print(os.getpid(), flush=True)
 while not os.path.exists("go"):
     time.sleep(0.02)
-os.getppid()' >asker.out &
+os.getppid()' >"asker.$RUNS" &
 	BG_PIDS+=($!)
-	wait_for_line asker.out '[0-9]'
-	"$GADGET" run owner.o -o json -t 15 --param targ_pid="$(cat asker.out)" --param port="$port" "$@" >out 2>err &
+	wait_for_line "asker.$RUNS" '[0-9]'
+	"$GADGET" run owner.o -o json -t 15 --param targ_pid="$(cat "asker.$RUNS")" --param port="$port" "$@" >"$OUT" 2>"$ERR" &
 	BG_PIDS+=($!)
-	wait_for_line err attached 20
+	wait_for_line "$ERR" attached 20
 }
 
 # ask: let the asker ask, and show what the fixture answered
 ask() {
 	touch go
-	wait_for_line out '"found"' 10
-	run cat out
+	wait_for_line "$OUT" '"found"' 10
+	run cat "$OUT"
 }
 
 @test "sockets that existed before the gadget started have their owner (start-up iterator)" {
