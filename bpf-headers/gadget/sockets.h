@@ -40,6 +40,12 @@
  *       never saw) by its local port
  *
  * They return a struct gadget_socket_owner * (NULL if unknown) to copy from.
+ * The container filter then applies to the owner, not to the current task:
+ *
+ *   o = gadget_socket_lookup(IPPROTO_UDP, port);
+ *   if (gadget_filter_by_mntns && (!o || gadget_should_discard_mntns_id(o->mntns_id)))
+ *           return 0;
+ *
  * The owner is the process that created the socket (or, for a socket found
  * at start-up, the first task holding it); a socket passed to another
  * process keeps its creator.
