@@ -273,6 +273,42 @@ static int attach_perf_event(struct attach_ctx *c, struct bpf_program *p)
 	return 0;
 }
 
+/*
+ * A tracer's or topper's iterator fills the gadget's maps with what existed
+ * before it started (the socket enricher's iter/task_file): it runs once,
+ * after every other program is attached so that nothing created in between
+ * is missed, and what it writes is discarded.  A snapshotter's iterators
+ * are its output: the run loop reads them.
+ */
+static int run_startup_iter(struct attach_ctx *c, struct bpf_program *p)
+{
+	struct bpf_link *link = bpf_program__attach_iter(p, NULL);
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	if (!link)
+		return gadget_err_set(c->err, errno, "program '%s' (%s): creating the iterator: %s",
+				      bpf_program__name(p), bpf_program__section_name(p), strerror(errno));
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		int e = errno;
+
+		bpf_link__destroy(link);
+		return gadget_err_set(c->err, e, "program '%s': bpf_iter_create: %s",
+				      bpf_program__name(p), strerror(e));
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		;
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	bpf_link__destroy(link);
+	if (n)
+		return gadget_err_set(c->err, -n, "program '%s': running the iterator: %s",
+				      bpf_program__name(p), strerror(-n));
+	return 0;
+}
+
 static int unsupported(struct attach_ctx *c, struct bpf_program *p)
 {
 	return gadget_err_set(c->err, EOPNOTSUPP, "program '%s' (%s): the gadget runtime does not "
@@ -300,7 +336,6 @@ int attach_all(struct bpf_object *obj, const struct gadget_info *info, const str
 	struct bpf_program *p;
 	int ret = 0;
 
-	(void)info;
 	c.a = calloc(1, sizeof(*c.a));
 	if (!c.a)
 		return -ENOMEM;
@@ -312,11 +347,16 @@ int attach_all(struct bpf_object *obj, const struct gadget_info *info, const str
 			break;
 		c.a->nr_progs++;
 	}
-	/* run-once (syscall) programs run after everything else is in place */
+	/* run-once (syscall) programs and start-up iterators run after
+	 * everything else is in place */
 	bpf_object__for_each_program(p, obj) {
 		const struct prog_type_def *d = progtype_find(bpf_program__section_name(p));
 		LIBBPF_OPTS(bpf_test_run_opts, topts);
 
+		if (!ret && d && d->target == TARGET_ITER && info->category != GADGET_CAT_SNAPSHOTTER) {
+			ret = run_startup_iter(&c, p);
+			continue;
+		}
 		if (ret || !d || d->target != TARGET_RUN_ONCE)
 			continue;
 		if (bpf_prog_test_run_opts(bpf_program__fd(p), &topts))

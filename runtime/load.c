@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -19,33 +20,23 @@ static bool libbpf_verbose;
 
 static int capture_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char small[1024], *line = small;
-	const char *keep;
-	va_list again;
+	char *all, *line;
 	int n;
 
 	if (level == LIBBPF_DEBUG && !libbpf_verbose)
 		return 0;
-	va_copy(again, ap);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	/* the verifier's log comes as one message: format it whole */
-	if (n >= (int)sizeof(small)) {
-		line = malloc(n + 1);
-		if (line)
-			vsnprintf(line, n + 1, fmt, again);
-		else
-			line = small, n = sizeof(small) - 1;
-	}
-	va_end(again);
+	/* one message holds a whole verifier log: its end says why */
+	n = vasprintf(&all, fmt, ap);
+	if (n < 0)
+		return 0;
 	if (libbpf_verbose)
-		fputs(line, stderr);
+		fputs(all, stderr);
+	line = all;
+	if ((size_t)n >= sizeof(libbpf_log)) {
+		line += n - (sizeof(libbpf_log) - 1);
+		n = sizeof(libbpf_log) - 1;
+	}
 	if (n > 0 && level != LIBBPF_DEBUG) {
-		keep = line;
-		/* keep the tail: the verifier's last lines say why */
-		if ((size_t)n >= sizeof(libbpf_log)) {
-			keep = line + n - (sizeof(libbpf_log) - 1);
-			n = sizeof(libbpf_log) - 1;
-		}
 		if (libbpf_log_len + n >= sizeof(libbpf_log)) {
 			size_t drop = libbpf_log_len + n - sizeof(libbpf_log) + 1;
 
@@ -54,13 +45,25 @@ static int capture_print(enum libbpf_print_level level, const char *fmt, va_list
 			memmove(libbpf_log, libbpf_log + drop, libbpf_log_len - drop);
 			libbpf_log_len -= drop;
 		}
-		memcpy(libbpf_log + libbpf_log_len, keep, n);
+		memcpy(libbpf_log + libbpf_log_len, line, n);
 		libbpf_log_len += n;
 		libbpf_log[libbpf_log_len] = 0;
 	}
-	if (line != small)
-		free(line);
+	free(all);
 	return 0;
+}
+
+/* What fits in an error message, from a line start: the verifier's verdict is last. */
+static const char *log_tail(void)
+{
+	size_t keep = GADGET_ERR_MSG_MAX - 256;
+	const char *p, *nl;
+
+	if (libbpf_log_len <= keep)
+		return libbpf_log;
+	p = libbpf_log + libbpf_log_len - keep;
+	nl = strchr(p, '\n');
+	return nl ? nl + 1 : p;
 }
 
 static bool option_given(const struct run_opts *o, enum prog_target t)
@@ -280,6 +283,28 @@ static int fixup_print_maps(struct bpf_object *obj)
 	return 0;
 }
 
+/*
+ * A socket filter cannot tell which network namespace its packets are in:
+ * a gadget that declares gadget_sockets_netns (gadget/sockets.h) gets the
+ * inode of the one its socket programs are attached in (--netns or ours).
+ */
+static int set_netns_var(struct bpf_object *obj, const struct run_opts *opts, struct gadget_err *err)
+{
+	const char *path = opts->netns ? opts->netns : "/proc/self/ns/net";
+	struct stat st;
+	size_t size;
+	void *dst;
+	__u32 ino;
+
+	if (rodata_var(obj, "gadget_sockets_netns", &dst, &size) || size != sizeof(ino))
+		return 0;
+	if (stat(path, &st))
+		return gadget_err_set(err, errno, "--netns %s: %s", path, strerror(errno));
+	ino = st.st_ino;
+	memcpy(dst, &ino, sizeof(ino));
+	return 0;
+}
+
 int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 		 const struct run_opts *opts, struct bpf_object **out, struct gadget_err *err)
 {
@@ -301,7 +326,7 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 	o = bpf_object__open_mem(obj, len, &oopts);
 	if (!o)
 		return gadget_err_set(err, errno, "cannot open the gadget object: %s\n%s",
-				      strerror(errno), libbpf_log);
+				      strerror(errno), log_tail());
 	fixup_print_maps(o);
 	for (unsigned int i = 0; i < opts->nr_params; i++) {
 		ret = set_param(o, info, opts->params[i], err);
@@ -321,6 +346,9 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 		memset(dst, 0, size);
 		*(uint8_t *)dst = 1;
 	}
+	ret = set_netns_var(o, opts, err);
+	if (ret)
+		goto fail;
 	*out = o;
 	return 0;
 fail:
@@ -335,7 +363,7 @@ int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gad
 
 	if (ret)
 		return gadget_err_set(err, -ret, "loading the gadget into the kernel failed: %s\n%s",
-				      strerror(-ret), libbpf_log);
+				      strerror(-ret), log_tail());
 	if (!opts->filter_mntns)
 		return 0;
 	m = bpf_object__find_map_by_name(obj, "gadget_mntns_filter");

@@ -203,6 +203,20 @@ static struct gadget_field *add_field(struct walk *w, const char *name)
 	return f;
 }
 
+/*
+ * C enum constants share one namespace, so a gadget's protocol enum
+ * (DNS qtype "A", rcode "NoError") may spell them "<enum name>__NAME":
+ * enum dns_qtype { dns_qtype__A = 1 } is printed, filtered and set as "A".
+ */
+static const char *enum_value_name(const char *ename, const char *name)
+{
+	size_t el = strlen(ename);
+
+	if (el && !strncmp(name, ename, el) && name[el] == '_' && name[el + 1] == '_' && name[el + 2])
+		return name + el + 2;
+	return name;
+}
+
 static int fill_enum(const struct btf *btf, const struct btf_type *t, struct gadget_field *f)
 {
 	unsigned int n = btf_vlen(t);
@@ -229,7 +243,7 @@ static int fill_enum(const struct btf *btf, const struct btf_type *t, struct gad
 			name = btf_name(btf, e->name_off);
 			v = (int64_t)(((uint64_t)e->val_hi32 << 32) | e->val_lo32);
 		}
-		f->enum_vals[i].name = strdup(name);
+		f->enum_vals[i].name = strdup(enum_value_name(ename, name));
 		f->enum_vals[i].value = v;
 	}
 	f->nr_enum_vals = n;

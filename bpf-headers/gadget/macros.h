@@ -67,6 +67,14 @@
 				BPF_F_CURRENT_CPU, buf, sizeof(*(buf)));	\
 	})
 
+/* Give up an event reserved with gadget_reserve_buf() (a packet that turned
+ * out not to be one to report). */
+#define gadget_discard_buf(name, buf)						\
+	({									\
+		if (bpf_core_type_exists(struct bpf_ringbuf))			\
+			bpf_ringbuf_discard(buf, 0);				\
+	})
+
 /* The same, when only a ring buffer is wanted (bpf_ringbuf_output style). */
 #define GADGET_TRACER_RINGBUF(name, event_type)					\
 	struct {								\

@@ -32,7 +32,13 @@
  *
  * Enums are printed by name; an enum type whose name ends in "_flags" is a
  * bit set, printed "A|B" (unknown bits in hex).  Enums need not exist in
- * kernel BTF: declare your own.
+ * kernel BTF: declare your own.  A constant named "<enum name>__NAME" is
+ * printed, set and filtered as NAME (enum_convert for protocol names that
+ * would clash as C identifiers):
+ *
+ *   enum dns_rcode { dns_rcode__NoError = 0, dns_rcode__NXDomain = 3 };
+ *
+ * gadget_duration is printed "1.234ms" in columns, a number of ns in JSON.
  */
 
 typedef __u64 gadget_mntns_id;

@@ -147,7 +147,7 @@ static void test_enums_and_flags(void **state)
 	struct gadget_type *t;
 	struct ids id;
 	struct btf *btf = base_btf(&id);
-	int s, e1, e2, e3;
+	int s, e1, e2, e3, e4;
 
 	(void)state;
 	e1 = btf__add_enum(btf, "proto", 4);
@@ -158,10 +158,16 @@ static void test_enums_and_flags(void **state)
 	btf__add_enum_value(btf, "F_TRUNC", 2);
 	e3 = btf__add_enum64(btf, "big", 8, false);
 	btf__add_enum64_value(btf, "BIG_ONE", 1ULL << 40);
-	s = btf__add_struct(btf, "event", 16);
+	/* "<enum>__NAME" constants are named NAME; other "__" stay */
+	e4 = btf__add_enum(btf, "dns_qtype", 4);
+	btf__add_enum_value(btf, "dns_qtype__A", 1);
+	btf__add_enum_value(btf, "dns_qtype__", 2);
+	btf__add_enum_value(btf, "other__AAAA", 28);
+	s = btf__add_struct(btf, "event", 20);
 	btf__add_field(btf, "proto", e1, 0, 0);
 	btf__add_field(btf, "flags", e2, 32, 0);
 	btf__add_field(btf, "big", e3, 64, 0);
+	btf__add_field(btf, "qtype", e4, 128, 0);
 
 	assert_int_equal(btf_walk_type(btf, s, &t, &err), 0);
 	assert_int_equal(field(t, "proto")->kind, FIELD_ENUM);
@@ -175,6 +181,9 @@ static void test_enums_and_flags(void **state)
 	assert_int_equal(field(t, "big")->kind, FIELD_ENUM);
 	assert_int_equal(field(t, "big")->size, 8);
 	assert_true(field(t, "big")->enum_vals[0].value == (int64_t)(1ULL << 40));
+	assert_string_equal(field(t, "qtype")->enum_vals[0].name, "A");
+	assert_string_equal(field(t, "qtype")->enum_vals[1].name, "dns_qtype__");
+	assert_string_equal(field(t, "qtype")->enum_vals[2].name, "other__AAAA");
 	gadget_type_free(t);
 	btf__free(btf);
 }

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The per-field formatters the packet gadgets rely on: durations, IP
+ * endpoints (ip_ver), DNS label sequences (string_edit), enums by name. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "runtime/format.h"
+
+static const char *fmt(const struct gadget_field *f, const void *rec, enum fmt_mode mode)
+{
+	static char out[512];
+
+	format_field(f, rec, mode, out, sizeof(out));
+	return out;
+}
+
+static void test_duration(void **state)
+{
+	struct gadget_field f = { .size = 8, .kind = FIELD_UINT, .special = SPECIAL_DURATION };
+	uint64_t ns = 1636237;
+
+	(void)state;
+	assert_string_equal(fmt(&f, &ns, FMT_TEXT), "1.636ms");
+	/* JSON: a number (ns), not the text */
+	assert_string_equal(fmt(&f, &ns, FMT_JSON), "1636237");
+	ns = 0;
+	assert_string_equal(fmt(&f, &ns, FMT_TEXT), "0ns");
+}
+
+/* struct gadget_l4endpoint_t: addr[16], port, proto, version */
+struct l4 {
+	uint8_t addr[16];
+	uint16_t port, proto;
+	uint8_t version, pad[3];
+};
+
+static void test_endpoints(void **state)
+{
+	struct gadget_field f = { .size = sizeof(struct l4), .kind = FIELD_BYTES, .special = SPECIAL_L4ENDPOINT };
+	struct l4 e = { .addr = { 127, 0, 0, 1 }, .port = 53, .proto = 17, .version = 4 };
+	struct l4 v6 = { .addr = { [15] = 1 }, .port = 53, .proto = 17, .version = 6 };
+	struct l4 mapped = { .addr = { [10] = 0xff, [11] = 0xff, 10, 1, 2, 3 }, .port = 80, .version = 6 };
+	struct l4 unset = { 0 };
+
+	(void)state;
+	assert_string_equal(fmt(&f, &e, FMT_TEXT), "127.0.0.1:53");
+	assert_string_equal(fmt(&f, &e, FMT_JSON), "\"127.0.0.1:53\"");
+	assert_string_equal(fmt(&f, &v6, FMT_TEXT), "[::1]:53");
+	/* IPv4-mapped IPv6 reads as the IPv4 address it is, without brackets */
+	assert_string_equal(fmt(&f, &mapped, FMT_TEXT), "10.1.2.3:80");
+	assert_string_equal(fmt(&f, &unset, FMT_TEXT), "-:0");
+}
+
+static void test_dns_name(void **state)
+{
+	struct gadget_field f = { .size = 32, .kind = FIELD_STRING, .special = SPECIAL_DNS_NAME };
+	char name[32] = "\6marker\7example\0\0\1\0\1";
+	char root[32] = "";
+	/* a compression pointer ends the name */
+	char ptr[32] = "\3www\xc0\x0c";
+
+	(void)state;
+	assert_string_equal(fmt(&f, name, FMT_TEXT), "marker.example");
+	assert_string_equal(fmt(&f, name, FMT_JSON), "\"marker.example\"");
+	assert_string_equal(fmt(&f, root, FMT_TEXT), ".");
+	assert_string_equal(fmt(&f, ptr, FMT_TEXT), "www");
+}
+
+static void test_enum_names(void **state)
+{
+	struct gadget_enum_val vals[] = { { "NoError", 0 }, { "NXDomain", 3 } };
+	struct gadget_field f = { .size = 4, .kind = FIELD_ENUM, .enum_vals = vals, .nr_enum_vals = 2 };
+	uint32_t v = 3;
+
+	(void)state;
+	assert_string_equal(fmt(&f, &v, FMT_TEXT), "NXDomain");
+	assert_string_equal(fmt(&f, &v, FMT_JSON), "\"NXDomain\"");
+	v = 9;
+	assert_string_equal(fmt(&f, &v, FMT_TEXT), "9");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_endpoints),
+		cmocka_unit_test(test_dns_name),
+		cmocka_unit_test(test_enum_names),
+	};
+
+	format_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
