@@ -458,7 +458,11 @@ size_t format_field(const struct gadget_field *f, const uint8_t *rec, enum fmt_m
 	    f->special == SPECIAL_PID || f->special == SPECIAL_DURATION) {
 		switch (f->kind) {
 		case FIELD_INT: case FIELD_UINT: case FIELD_BOOL:
-			format_text(&b, f, rec);
+			/* a duration is a number in JSON: its nanoseconds, not "1.234ms" */
+			if (f->special == SPECIAL_DURATION)
+				sb_u64(&b, field_raw_u64(f, rec));
+			else
+				format_text(&b, f, rec);
 			return b.len;
 		case FIELD_STRING:
 			return format_json_string((const char *)rec + f->offset, f->size, out, cap);

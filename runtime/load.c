@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "runtime/param_list.h"
 #include "runtime/run.h"
 
 /* libbpf's messages are kept and shown only when a load fails (or -v). */
@@ -198,6 +199,10 @@ static int set_param(struct bpf_object *obj, const struct gadget_info *info, con
 	case FIELD_INT:
 	case FIELD_UINT:
 		return parse_int_param(p, eq, dst, size > 8 ? 8 : size, err);
+	case FIELD_BYTES:
+		if (p->field.array_len)
+			return param_set_list(p, eq, dst, size, err);
+		__attribute__((fallthrough));
 	default:
 		return gadget_err_set(err, EINVAL, "--param %s: parameters of type %s cannot be set",
 				      name, p->field.type_name ? p->field.type_name : "?");

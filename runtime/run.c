@@ -11,6 +11,7 @@
 
 #include "runtime/enrich.h"
 #include "runtime/filter.h"
+#include "runtime/kernel_enum.h"
 #include "runtime/metrics.h"
 #include "runtime/run.h"
 
@@ -454,6 +455,11 @@ static int build_schema(struct gadget_run *r, struct gadget_err *err)
 		return -ENOMEM;
 	if (!info->event)
 		return 0;	/* text-protocol snapshot: columns come with the data */
+	ret = kernel_enum_resolve(info->event, err);
+	if (!ret)
+		ret = kernel_enum_resolve(info->key, err);
+	if (ret)
+		return ret;
 	if (info->category == GADGET_CAT_TOPPER && info->key)
 		schema_add_type(r->schema, info->key, ROW_KEY);
 	schema_add_type(r->schema, info->event, ROW_EVENT);

@@ -12,7 +12,7 @@ static unsigned int width_of(const struct gadget_field *f)
 	static const struct { enum field_special sp; unsigned int w; } special_w[] = {
 		{ SPECIAL_MNTNS_ID, 10 }, { SPECIAL_TIMESTAMP, 12 }, { SPECIAL_DURATION, 10 },
 		{ SPECIAL_L3ENDPOINT, 15 }, { SPECIAL_L4ENDPOINT, 21 }, { SPECIAL_IFINDEX, 8 },
-		{ SPECIAL_ERRNO, 7 }, { SPECIAL_SIGNAL, 7 }, { SPECIAL_SYSCALL, 14 },
+		{ SPECIAL_ERRNO, 12 }, { SPECIAL_SIGNAL, 7 }, { SPECIAL_SYSCALL, 14 },
 		{ SPECIAL_DNS_NAME, 30 }, { SPECIAL_PID, 7 }, { SPECIAL_COMM, 16 },
 	};
 	static const unsigned int int_w[9] = { 0, 4, 6, 8, 10, 10, 10, 10, 12 };
