@@ -12,9 +12,13 @@ gadget-trace_bind.bats, gadget-snapshot_socket.bats).  Each prints one line of
   sockets.py send HOST PORT N      connect and send N bytes, wait up to 10 s
                                    for them to be acknowledged
   sockets.py serve PORT            accept one connection, read until EOF
+                                   or a reset
+  sockets.py reset PORT            connect to 127.0.0.1:PORT, then abort the
+                                   connection (SO_LINGER 0: an RST)
 """
 import os
 import socket
+import struct
 import sys
 import time
 
@@ -102,13 +106,24 @@ def serve(port):
     srv.settimeout(30)
     acc, _ = srv.accept()
     acc.settimeout(30)
-    while acc.recv(65536):
-        pass
+    try:
+        while acc.recv(65536):
+            pass
+    except ConnectionResetError:
+        say(reset=1)
     acc.close()
 
 
+def reset(port):
+    cli = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
+    say(pid=os.getpid(), client=cli.getsockname()[1])
+    time.sleep(0.5)
+    cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    cli.close()
+
+
 COMMANDS = {"connect": connect, "refused": refused, "bind": bind, "hold": hold,
-            "send": send, "serve": serve}
+            "send": send, "serve": serve, "reset": reset}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
