@@ -24,7 +24,16 @@ static unsigned int width_of(const struct gadget_field *f)
 	case FIELD_INT: case FIELD_UINT:
 		return f->bit_size ? 5 : int_w[f->size > 8 ? 8 : f->size];
 	case FIELD_BOOL: return 5;
-	case FIELD_ENUM: case FIELD_FLAGS: return 12;
+	case FIELD_ENUM: {
+		/* 12, or as wide as the longest name (kernel enums have long ones), up to 32 */
+		size_t w = 12;
+
+		for (unsigned int i = 0; i < f->nr_enum_vals; i++)
+			if (strlen(f->enum_vals[i].name) > w)
+				w = strlen(f->enum_vals[i].name);
+		return w < 32 ? w : 32;
+	}
+	case FIELD_FLAGS: return 12;
 	case FIELD_STRING: return f->size < 32 ? (f->size > 4 ? f->size : 4) : 32;
 	case FIELD_FLOAT: return 10;
 	default: return f->size * 2 < 32 ? f->size * 2 : 32;
