@@ -27,10 +27,16 @@ netns_new() {
 	NETNS_LIST="${NETNS_LIST:-} $1"
 }
 
+# Rules go first, so the connections still open can finish closing instead
+# of retransmitting from a deleted namespace for minutes.
 netns_cleanup() {
 	local ns
 	for ns in ${NETNS_LIST:-}; do
+		ip netns exec "$ns" nft flush ruleset 2>/dev/null || true
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+	done
+	[ -z "${NETNS_LIST:-}" ] || sleep 0.3
+	for ns in ${NETNS_LIST:-}; do
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	NETNS_LIST=
@@ -39,4 +45,16 @@ netns_cleanup() {
 # A name no other test (or helper) running at the same time uses.
 netns_name() {
 	echo "gt-$1-$$-$RANDOM"
+}
+
+# netns_pair A B: two namespaces joined by a veth pair, A 10.254.1.1/24 and
+# B 10.254.1.2/24 (the addresses exist only inside them).
+netns_pair() {
+	netns_new "$1"
+	netns_new "$2"
+	ip link add "veth$$a" netns "$1" type veth peer name "veth$$b" netns "$2"
+	ip -n "$1" addr add 10.254.1.1/24 dev "veth$$a"
+	ip -n "$2" addr add 10.254.1.2/24 dev "veth$$b"
+	ip -n "$1" link set "veth$$a" up
+	ip -n "$2" link set "veth$$b" up
 }

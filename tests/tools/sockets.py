@@ -9,8 +9,8 @@ gadget-trace_bind.bats, gadget-snapshot_socket.bats).  Each prints one line of
                                    SO_BINDTODEVICE=IF) to 127.0.0.1:PORT
   sockets.py hold SECONDS          a TCP listener and a bound UDP socket kept
                                    open for SECONDS
-  sockets.py send HOST PORT N      connect and send N bytes, wait up to 10 s
-                                   for them to be acknowledged
+  sockets.py send HOST PORT N S    connect, send N bytes, then wait S
+                                   seconds for an answer (there is none)
   sockets.py serve PORT            accept one connection, read until EOF
                                    or a reset
   sockets.py reset PORT            connect to 127.0.0.1:PORT, then abort the
@@ -85,11 +85,11 @@ def hold(seconds):
     time.sleep(float(seconds))
 
 
-def send(host, port, n):
+def send(host, port, n, wait):
     cli = socket.create_connection((host, int(port)), timeout=10)
     say(pid=os.getpid(), client=cli.getsockname()[1])
     cli.sendall(b"x" * int(n))
-    cli.shutdown(socket.SHUT_WR)
+    cli.settimeout(float(wait))
     try:
         cli.recv(1)
     except OSError:
