@@ -7,8 +7,9 @@ gadget-trace_bind.bats, gadget-snapshot_socket.bats).  Each prints one line of
   sockets.py refused               connect to a loopback port nobody listens on
   sockets.py bind PROTO PORT [IF]  bind tcp|udp with SO_REUSEADDR (and
                                    SO_BINDTODEVICE=IF) to 127.0.0.1:PORT
-  sockets.py hold SECONDS          a TCP listener and a bound UDP socket kept
-                                   open for SECONDS
+  sockets.py hold SECONDS          a TCP listener, a bound UDP socket and an
+                                   established IPv6 connection kept open for
+                                   SECONDS
   sockets.py send HOST PORT N S    connect, send N bytes, then wait S
                                    seconds for an answer (there is none)
   sockets.py serve PORT            accept one connection, read until EOF
@@ -80,8 +81,16 @@ def hold(seconds):
     tcp.listen()
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind(("127.0.0.1", 0))
+    # and an established IPv6 connection, both ends
+    srv6 = socket.socket(socket.AF_INET6)
+    srv6.bind(("::1", 0))
+    srv6.listen()
+    cli6 = socket.create_connection(("::1", srv6.getsockname()[1]))
+    acc6, _ = srv6.accept()
     say(pid=os.getpid(), tcp=tcp.getsockname()[1], udp=udp.getsockname()[1],
-        tcp_inode=os.fstat(tcp.fileno()).st_ino, udp_inode=os.fstat(udp.fileno()).st_ino)
+        tcp_inode=os.fstat(tcp.fileno()).st_ino, udp_inode=os.fstat(udp.fileno()).st_ino,
+        v6_server=srv6.getsockname()[1], v6_client=cli6.getsockname()[1],
+        v6_client_inode=os.fstat(cli6.fileno()).st_ino)
     time.sleep(float(seconds))
 
 
