@@ -15,7 +15,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "gadget/gadget.h"
-#include "gadget/sock.h"
+#include "gadget/inet.h"
 
 /* TCP states, and UDP's like the original: connected or not */
 enum socket_status {

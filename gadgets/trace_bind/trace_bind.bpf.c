@@ -8,7 +8,7 @@
  * and inet6_bind; this kernel has no kprobes, so the syscall tracepoints:
  *   sys_enter_bind  keeps the fd and a copy of the sockaddr per thread
  *   sys_exit_bind   finds the socket behind the fd in the task's fd table
- *                   (CO-RE, <gadget/sock.h>) and reads what the kernel
+ *                   (CO-RE, <gadget/inet.h>) and reads what the kernel
  *                   bound (the port chosen for port 0, the address) and
  *                   the options from it; a failed bind shows the sockaddr
  * Binds through io_uring have no syscall tracepoint and are not seen.
@@ -19,7 +19,7 @@
 
 #include "gadget/gadget.h"
 #include "gadget/param_list.h"
-#include "gadget/sock.h"
+#include "gadget/inet.h"
 
 /* the socket options the original reports ("F", "T", "N", "R", "r") */
 enum bind_flags {

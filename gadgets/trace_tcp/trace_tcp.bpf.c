@@ -23,7 +23,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "gadget/gadget.h"
-#include "gadget/sock.h"
+#include "gadget/inet.h"
 
 enum tcp_event {
 	CONNECT = 1,

@@ -23,7 +23,7 @@
 
 #include "gadget/gadget.h"
 #include "gadget/param_list.h"
-#include "gadget/sock.h"
+#include "gadget/inet.h"
 
 #define EINPROGRESS 115
 

@@ -22,7 +22,7 @@
 
 #include "gadget/gadget.h"
 #include "gadget/kernel_enum.h"
-#include "gadget/sock.h"
+#include "gadget/inet.h"
 #include "gadget/tcp.h"
 
 GADGET_KERNEL_ENUM(skb_drop_reason);

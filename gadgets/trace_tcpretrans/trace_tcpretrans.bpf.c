@@ -17,7 +17,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "gadget/gadget.h"
-#include "gadget/sock.h"
+#include "gadget/inet.h"
 #include "gadget/tcp.h"
 
 enum retrans_type {

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-#ifndef __GADGET_SOCK_H
-#define __GADGET_SOCK_H
+#ifndef __GADGET_INET_H
+#define __GADGET_INET_H
 
 /*
- * Sockets to endpoints, with CO-RE, for gadgets on tracepoints (no kprobe
- * hands them a struct sock):
+ * IPv4/IPv6 sockets to endpoints, with CO-RE, for gadgets on tracepoints
+ * (no kprobe hands them a struct sock):
  *
  *   gadget_sock_endpoints(skc, src, dst)  local and remote address/port of
  *        any socket kind (full, request, time-wait: all start with
@@ -28,6 +28,7 @@
 
 #include "gadget/types.h"
 
+/* the same definitions as <gadget/sockets.h>: both may be included */
 #define GADGET_AF_INET 2
 #define GADGET_AF_INET6 10
 
