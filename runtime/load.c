@@ -172,6 +172,9 @@ static int set_param(struct bpf_object *obj, const struct gadget_info *info, con
 	if (rodata_var(obj, name, &dst, &size))
 		return gadget_err_set(err, ENOENT, "--param %s: not found in the object's .rodata", name);
 	eq++;
+	/* an array of integers (not an address, not a string): a list, "80,443" */
+	if (p->field.kind == FIELD_BYTES && p->field.special == SPECIAL_NONE && p->field.array_len)
+		return param_set_list(p, eq, dst, size, err);
 	switch (p->field.kind) {
 	case FIELD_BOOL:
 		if (strcmp(eq, "true") && strcmp(eq, "false") && strcmp(eq, "1") && strcmp(eq, "0"))
@@ -199,10 +202,6 @@ static int set_param(struct bpf_object *obj, const struct gadget_info *info, con
 	case FIELD_INT:
 	case FIELD_UINT:
 		return parse_int_param(p, eq, dst, size > 8 ? 8 : size, err);
-	case FIELD_BYTES:
-		if (p->field.array_len)
-			return param_set_list(p, eq, dst, size, err);
-		__attribute__((fallthrough));
 	default:
 		return gadget_err_set(err, EINVAL, "--param %s: parameters of type %s cannot be set",
 				      name, p->field.type_name ? p->field.type_name : "?");

@@ -219,11 +219,11 @@ static char *value_text(const struct gadget_field *f, const void *data)
 	char *s = NULL;
 	uint64_t u = 0;
 
+	if (f->kind == FIELD_BYTES && f->special == SPECIAL_NONE && f->array_len &&
+	    f->size % f->array_len == 0 && f->size / f->array_len <= 8)
+		return list_text(f, data);
 	if (f->kind == FIELD_STRING)
 		return strndup(data, f->size);
-	if (f->kind == FIELD_BYTES && f->array_len && f->size % f->array_len == 0 &&
-	    f->size / f->array_len <= 8)
-		return list_text(f, data);
 	if (f->size > 8 || f->kind == FIELD_BYTES || f->kind == FIELD_FLOAT) {
 		size_t n = f->size;
 
