@@ -67,3 +67,19 @@ teardown() { gadget_stop; }
 	run json_events "e['dst'] != '127.0.0.1:$port'"
 	assert_output ""
 }
+
+@test "trace_tcpconnect: targ_uid keeps only one user's connects" {
+	gadget_start trace_tcpconnect -o json -t 4 --param targ_uid=65534
+	SOCK_OUT=$(setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 "$SOCKETS_PY" connect 4)
+	nobody=$SOCK_OUT
+	sockets connect 4; root=$SOCK_OUT
+	gadget_wait
+	run json_events "e['pid'] == $(kv pid "$nobody")"
+	assert_line --partial '"uid": 65534'
+	assert_line --partial '"gid": 65534'
+	assert_line --partial "\"dst\": \"127.0.0.1:$(kv server "$nobody")\""
+	run json_events "e['uid'] != 65534"
+	assert_output ""
+	run json_events "e['pid'] == $(kv pid "$root")"
+	assert_output ""
+}
