@@ -122,15 +122,17 @@ int bind_enter(struct trace_event_raw_sys_enter *ctx)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
 	struct bind_args a = {};
-	long len = ctx->args[2];
+	__u32 len = ctx->args[2];
 
 	if (targ_pid && targ_pid != pid_tgid >> 32)
 		return 0;
 	if (gadget_should_discard_mntns_id(gadget_get_mntns_id()))
 		return 0;
 	a.fd = ctx->args[0];
-	bpf_probe_read_user(a.sa, len < (long)sizeof(a.sa) ? len & 31 : sizeof(a.sa),
-			    (const void *)ctx->args[1]);
+	/* a short sockaddr is the kernel's EINVAL: the copy need not be whole */
+	if (len > sizeof(a.sa))
+		len = sizeof(a.sa);
+	bpf_probe_read_user(a.sa, len, (const void *)ctx->args[1]);
 	bpf_map_update_elem(&binds, &tid, &a, BPF_ANY);
 	return 0;
 }

@@ -36,6 +36,13 @@ def free_port(fam=socket.AF_INET, host="127.0.0.1"):
     return port
 
 
+def abort(sock):
+    """Close with an RST: no FIN to retransmit from an orphaned socket
+    while the test's namespaces are deleted."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
 def connect(ver):
     fam = socket.AF_INET6 if ver == "6" else socket.AF_INET
     host = "::1" if ver == "6" else "127.0.0.1"
@@ -103,7 +110,7 @@ def send(host, port, n, wait):
         cli.recv(1)
     except OSError:
         pass
-    cli.close()
+    abort(cli)
 
 
 def serve(port):
@@ -120,15 +127,14 @@ def serve(port):
             pass
     except ConnectionResetError:
         say(reset=1)
-    acc.close()
+    abort(acc)
 
 
 def reset(port):
     cli = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
     say(pid=os.getpid(), client=cli.getsockname()[1])
     time.sleep(0.5)
-    cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    cli.close()
+    abort(cli)
 
 
 COMMANDS = {"connect": connect, "refused": refused, "bind": bind, "hold": hold,
