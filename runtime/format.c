@@ -459,8 +459,7 @@ size_t format_field(const struct gadget_field *f, const uint8_t *rec, enum fmt_m
 		sb_u64(&b, field_raw_u64(f, rec));
 		return b.len;
 	}
-	if (f->special == SPECIAL_NONE || f->special == SPECIAL_MNTNS_ID ||
-	    f->special == SPECIAL_PID || f->special == SPECIAL_DURATION) {
+	if (f->special == SPECIAL_NONE || f->special == SPECIAL_MNTNS_ID || f->special == SPECIAL_PID) {
 		switch (f->kind) {
 		case FIELD_INT: case FIELD_UINT: case FIELD_BOOL:
 			format_text(&b, f, rec);

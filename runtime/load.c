@@ -9,8 +9,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "runtime/param_list.h"
 #include "runtime/run.h"
+#include "runtime/param_list.h"
 
 /* libbpf's messages are kept and shown only when a load fails (or -v). */
 static char libbpf_log[8192];
