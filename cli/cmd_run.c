@@ -40,6 +40,7 @@ static const char usage_text[] =
 "      --iface NAME         interface for xdp and tc programs\n"
 "      --cgroup PATH        cgroup for cgroup programs (default: the cgroup2 root)\n"
 "      --netns PATH         network namespace for socket, sk_lookup, flow_dissector\n"
+"                           programs and snapshot iterators (iter/tcp, iter/udp)\n"
 "      --sample-freq HZ     perf_event programs: samples per second per CPU (49)\n"
 "Containers:\n"
 "      --mntns ID           only events of this mount namespace (in the kernel)\n"

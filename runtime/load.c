@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "runtime/run.h"
+#include "runtime/param_list.h"
 
 /* libbpf's messages are kept and shown only when a load fails (or -v). */
 static char libbpf_log[8192];
@@ -214,6 +215,9 @@ static int set_param(struct bpf_object *obj, const struct gadget_info *info, con
 	if (rodata_var(obj, name, &dst, &size))
 		return gadget_err_set(err, ENOENT, "--param %s: not found in the object's .rodata", name);
 	eq++;
+	/* an array of integers (not an address, not a string): a list, "80,443" */
+	if (p->field.kind == FIELD_BYTES && p->field.special == SPECIAL_NONE && p->field.array_len)
+		return param_set_list(p, eq, dst, size, err);
 	switch (p->field.kind) {
 	case FIELD_BOOL:
 		if (strcmp(eq, "true") && strcmp(eq, "false") && strcmp(eq, "1") && strcmp(eq, "0"))

@@ -11,7 +11,9 @@
 
 #include "runtime/enrich.h"
 #include "runtime/filter.h"
+#include "runtime/kernel_enum.h"
 #include "runtime/metrics.h"
+#include "runtime/netns.h"
 #include "runtime/run.h"
 #include "runtime/stacks.h"
 
@@ -284,17 +286,31 @@ out:
 
 /* ---- snapshotter ---- */
 
-static int read_iter(struct bpf_program *p, char **buf, size_t *len, struct gadget_err *err)
+static int read_iter(struct bpf_program *p, const char *netns, char **buf, size_t *len,
+		     struct gadget_err *err)
 {
 	struct bpf_link *link = bpf_program__attach_iter(p, NULL);
 	size_t cap = 65536;
-	int fd;
+	int fd, saved, ret;
 
 	*len = 0;
 	if (!link)
 		return gadget_err_set(err, errno, "program '%s': creating the iterator: %s",
 				      bpf_program__name(p), strerror(errno));
+	/* a network iterator walks the namespace its creator is in */
+	ret = netns_enter(netns, &saved, err);
+	if (ret) {
+		bpf_link__destroy(link);
+		return ret;
+	}
 	fd = bpf_iter_create(bpf_link__fd(link));
+	ret = netns_leave(saved, err);
+	if (ret) {
+		if (fd >= 0)
+			close(fd);
+		bpf_link__destroy(link);
+		return ret;
+	}
 	if (fd < 0) {
 		bpf_link__destroy(link);
 		return gadget_err_set(err, errno, "program '%s': bpf_iter_create: %s",
@@ -415,7 +431,7 @@ static int run_snapshotter(struct gadget_run *r, struct gadget_err *err)
 			if (!gp->def || gp->def->target != TARGET_ITER)
 				continue;
 			p = bpf_object__find_program_by_name(r->obj, gp->name);
-			ret = read_iter(p, &buf, &len, err);
+			ret = read_iter(p, r->opts.netns, &buf, &len, err);
 			if (ret)
 				break;
 			if (gp->output_type && gp->output_type->size) {
@@ -490,6 +506,11 @@ static int build_schema(struct gadget_run *r, struct gadget_err *err)
 		return -ENOMEM;
 	if (!info->event)
 		return 0;	/* text-protocol snapshot: columns come with the data */
+	ret = kernel_enum_resolve(info->event, err);
+	if (!ret)
+		ret = kernel_enum_resolve(info->key, err);
+	if (ret)
+		return ret;
 	if (info->category == GADGET_CAT_TOPPER && info->key)
 		schema_add_type(r->schema, info->key, ROW_KEY);
 	schema_add_type(r->schema, info->event, ROW_EVENT);

@@ -12,7 +12,7 @@ static unsigned int width_of(const struct gadget_field *f)
 	static const struct { enum field_special sp; unsigned int w; } special_w[] = {
 		{ SPECIAL_MNTNS_ID, 10 }, { SPECIAL_TIMESTAMP, 12 }, { SPECIAL_DURATION, 10 },
 		{ SPECIAL_L3ENDPOINT, 15 }, { SPECIAL_L4ENDPOINT, 21 }, { SPECIAL_IFINDEX, 8 },
-		{ SPECIAL_ERRNO, 7 }, { SPECIAL_SIGNAL, 7 }, { SPECIAL_SYSCALL, 14 },
+		{ SPECIAL_ERRNO, 12 }, { SPECIAL_SIGNAL, 7 }, { SPECIAL_SYSCALL, 14 },
 		{ SPECIAL_DNS_NAME, 30 }, { SPECIAL_PID, 7 }, { SPECIAL_COMM, 16 },
 		{ SPECIAL_KERNEL_STACK, 40 }, { SPECIAL_USER_STACK, 40 },
 	};
@@ -27,7 +27,16 @@ static unsigned int width_of(const struct gadget_field *f)
 	case FIELD_UINT:
 		return f->bit_size ? 5 : int_w[f->size > 8 ? 8 : f->size];
 	case FIELD_BOOL: return 5;
-	case FIELD_ENUM: case FIELD_FLAGS: return 12;
+	case FIELD_ENUM: {
+		/* 12, or as wide as the longest name (kernel enums have long ones), up to 32 */
+		size_t w = 12;
+
+		for (unsigned int i = 0; i < f->nr_enum_vals; i++)
+			if (strlen(f->enum_vals[i].name) > w)
+				w = strlen(f->enum_vals[i].name);
+		return w < 32 ? w : 32;
+	}
+	case FIELD_FLAGS: return 12;
 	case FIELD_STRING: return f->size < 32 ? (f->size > 4 ? f->size : 4) : 32;
 	case FIELD_FLOAT: return 10;
 	default: return f->size * 2 < 32 ? f->size * 2 : 32;

@@ -196,11 +196,32 @@ static int analyze_progs(struct analysis *a)
 	return 0;
 }
 
+/* An integer array (a list param) as the "80,443" it is set with; "" if empty. */
+static char *list_text(const struct gadget_field *f, const void *data)
+{
+	unsigned int elem = f->size / f->array_len;
+	char *s = calloc(1, f->array_len * 21 + 1);
+	size_t len = 0;
+
+	for (unsigned int i = 0; s && i < f->array_len; i++) {
+		uint64_t u = 0;
+
+		memcpy(&u, (const char *)data + i * elem, elem);	/* little endian target */
+		if (!u)
+			break;
+		len += sprintf(s + len, "%s%llu", i ? "," : "", (unsigned long long)u);
+	}
+	return s;
+}
+
 static char *value_text(const struct gadget_field *f, const void *data)
 {
 	char *s = NULL;
 	uint64_t u = 0;
 
+	if (f->kind == FIELD_BYTES && f->special == SPECIAL_NONE && f->array_len &&
+	    f->size % f->array_len == 0 && f->size / f->array_len <= 8)
+		return list_text(f, data);
 	if (f->kind == FIELD_STRING)
 		return strndup(data, f->size);
 	/* an address parameter left unset (version 0): no address */
