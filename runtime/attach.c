@@ -282,31 +282,7 @@ static int attach_perf_event(struct attach_ctx *c, struct bpf_program *p)
  */
 static int run_startup_iter(struct attach_ctx *c, struct bpf_program *p)
 {
-	struct bpf_link *link = bpf_program__attach_iter(p, NULL);
-	char buf[4096];
-	ssize_t n;
-	int fd;
-
-	if (!link)
-		return gadget_err_set(c->err, errno, "program '%s' (%s): creating the iterator: %s",
-				      bpf_program__name(p), bpf_program__section_name(p), strerror(errno));
-	fd = bpf_iter_create(bpf_link__fd(link));
-	if (fd < 0) {
-		int e = errno;
-
-		bpf_link__destroy(link);
-		return gadget_err_set(c->err, e, "program '%s': bpf_iter_create: %s",
-				      bpf_program__name(p), strerror(e));
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-		;
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	bpf_link__destroy(link);
-	if (n)
-		return gadget_err_set(c->err, -n, "program '%s': running the iterator: %s",
-				      bpf_program__name(p), strerror(-n));
-	return 0;
+	return runtime_iter_run(p, NULL, NULL, NULL, c->err);
 }
 
 static int unsupported(struct attach_ctx *c, struct bpf_program *p)

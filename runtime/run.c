@@ -13,7 +13,6 @@
 #include "runtime/filter.h"
 #include "runtime/kernel_enum.h"
 #include "runtime/metrics.h"
-#include "runtime/netns.h"
 #include "runtime/run.h"
 #include "runtime/stacks.h"
 
@@ -184,21 +183,16 @@ static int parse_sort(struct gadget_run *r, struct gadget_err *err)
 	return 0;
 }
 
-static int read_iter(struct bpf_program *p, char **buf, size_t *len, struct gadget_err *err);
-
 /* A topper's iter/ programs fill its table: run each once, output unused. */
 static int run_fill_iterators(struct gadget_run *r, struct gadget_err *err)
 {
 	for (unsigned int i = 0; i < r->info->nr_progs; i++) {
 		const struct gadget_prog *gp = &r->info->progs[i];
-		char *buf = NULL;
-		size_t len;
 		int ret;
 
 		if (!gp->def || gp->def->target != TARGET_ITER)
 			continue;
-		ret = read_iter(bpf_object__find_program_by_name(r->obj, gp->name), &buf, &len, err);
-		free(buf);
+		ret = runtime_iter_run(bpf_object__find_program_by_name(r->obj, gp->name), NULL, NULL, NULL, err);
 		if (ret)
 			return ret;
 	}
@@ -285,59 +279,6 @@ out:
 }
 
 /* ---- snapshotter ---- */
-
-static int read_iter(struct bpf_program *p, const char *netns, char **buf, size_t *len,
-		     struct gadget_err *err)
-{
-	struct bpf_link *link = bpf_program__attach_iter(p, NULL);
-	size_t cap = 65536;
-	int fd, saved, ret;
-
-	*len = 0;
-	if (!link)
-		return gadget_err_set(err, errno, "program '%s': creating the iterator: %s",
-				      bpf_program__name(p), strerror(errno));
-	/* a network iterator walks the namespace its creator is in */
-	ret = netns_enter(netns, &saved, err);
-	if (ret) {
-		bpf_link__destroy(link);
-		return ret;
-	}
-	fd = bpf_iter_create(bpf_link__fd(link));
-	ret = netns_leave(saved, err);
-	if (ret) {
-		if (fd >= 0)
-			close(fd);
-		bpf_link__destroy(link);
-		return ret;
-	}
-	if (fd < 0) {
-		bpf_link__destroy(link);
-		return gadget_err_set(err, errno, "program '%s': bpf_iter_create: %s",
-				      bpf_program__name(p), strerror(errno));
-	}
-	*buf = malloc(cap);
-	while (*buf) {
-		ssize_t n;
-
-		if (*len + 4096 > cap) {
-			char *nb = realloc(*buf, cap *= 2);
-
-			if (!nb)
-				break;
-			*buf = nb;
-		}
-		n = read(fd, *buf + *len, cap - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		*len += n;
-	}
-	close(fd);
-	bpf_link__destroy(link);
-	return *buf ? 0 : -ENOMEM;
-}
 
 /*
  * The seed's text protocol: "[event]\n" then "name=value\0" per field;
@@ -431,7 +372,7 @@ static int run_snapshotter(struct gadget_run *r, struct gadget_err *err)
 			if (!gp->def || gp->def->target != TARGET_ITER)
 				continue;
 			p = bpf_object__find_program_by_name(r->obj, gp->name);
-			ret = read_iter(p, r->opts.netns, &buf, &len, err);
+			ret = runtime_iter_run(p, r->opts.netns, &buf, &len, err);
 			if (ret)
 				break;
 			if (gp->output_type && gp->output_type->size) {

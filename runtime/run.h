@@ -60,6 +60,14 @@ int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gad
 /* GADGET_BPF_STATS: BPF run-time statistics on while *stats_fd is open (-1: not asked). */
 int runtime_enable_stats(struct bpf_object *obj, int *stats_fd, struct gadget_err *err);
 
+/*
+ * Run iterator program p once, created in network namespace netns (NULL:
+ * ours).  Its output is returned in *buf (malloc'ed, *len bytes), or
+ * discarded when buf is NULL.
+ */
+int runtime_iter_run(struct bpf_program *p, const char *netns, char **buf, size_t *len,
+		     struct gadget_err *err);
+
 struct attachments;
 int attach_all(struct bpf_object *obj, const struct gadget_info *info, const struct run_opts *opts,
 	       struct attachments **out, struct gadget_err *err);
