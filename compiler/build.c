@@ -149,6 +149,25 @@ static bool changed_since(const struct build_spec *spec, const struct argv_buf *
 	return false;
 }
 
+/*
+ * The start of a build, on a tick of the coarse clock that has just begun:
+ * a file written before it then has an older stamp, one written during the
+ * build never does.  Without the wait, a source written a moment before
+ * the build (`gadget init x && gadget build x`) shares start's tick and
+ * would look written during it, and the build would never be cached.  A
+ * tick is a few ms; only a cache miss, with clang to run, waits.
+ */
+static void fresh_coarse_tick(struct timespec *start)
+{
+	struct timespec t0, nap = { .tv_nsec = 500000 };
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &t0);
+	do {
+		nanosleep(&nap, NULL);
+		clock_gettime(CLOCK_REALTIME_COARSE, start);
+	} while (start->tv_sec == t0.tv_sec && start->tv_nsec == t0.tv_nsec);
+}
+
 static void print_argv(char *const *v)
 {
 	fputs("  ", stderr);
@@ -321,7 +340,6 @@ int compiler_build(const struct build_spec *spec, const struct build_opts *opts,
 	if (ret)
 		goto out;
 
-	clock_gettime(CLOCK_REALTIME_COARSE, &start);
 	use_cache = !opts->no_cache && cache_dir_default(cache, sizeof(cache), NULL) == 0;
 	if (use_cache) {
 		ret = clang_version(clang, cache, &version, err);
@@ -336,6 +354,11 @@ int compiler_build(const struct build_spec *spec, const struct build_opts *opts,
 		}
 		if (opts->verbose)
 			fprintf(stderr, "  cache miss %s\n", key);
+		/* what clang reads is hashed after start: see changed_since() */
+		fresh_coarse_tick(&start);
+		ret = cache_key_compute(spec, a, version, &common, key, err);
+		if (ret)
+			goto out;
 	}
 	ret = build_fresh(spec, opts, &common, &headers, out, err);
 	if (ret)
