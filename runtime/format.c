@@ -453,9 +453,14 @@ size_t format_field(const struct gadget_field *f, const uint8_t *rec, enum fmt_m
 		format_text(&b, f, rec);
 		return b.len;
 	}
-	/* JSON: plain numbers and bools bare, everything else a string */
+	/* JSON: plain numbers and bools bare, everything else a string; a
+	 * duration is its number of nanoseconds ("1.234ms" is no JSON value) */
+	if (f->special == SPECIAL_DURATION) {
+		sb_u64(&b, field_raw_u64(f, rec));
+		return b.len;
+	}
 	if (f->special == SPECIAL_NONE || f->special == SPECIAL_MNTNS_ID ||
-	    f->special == SPECIAL_PID || f->special == SPECIAL_DURATION) {
+	    f->special == SPECIAL_PID) {
 		switch (f->kind) {
 		case FIELD_INT: case FIELD_UINT: case FIELD_BOOL:
 			format_text(&b, f, rec);

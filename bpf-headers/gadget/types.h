@@ -11,7 +11,8 @@
  *                        container it belongs to, filterable with --mntns
  *   gadget_timestamp    u64, ns from bpf_ktime_get_boot_ns(): printed as
  *                        wall-clock time
- *   gadget_duration     u64, ns: printed as "1.234ms"
+ *   gadget_duration     u64, ns: printed as "1.234ms" (in JSON: the
+ *                        number of ns)
  *   gadget_pid          u32 pid: enriched like a mount-ns id when the
  *                        event has no gadget_mntns_id
  *   gadget_comm         char[16]
