@@ -10,6 +10,8 @@
  *   struct file *f = gadget_get_file(fd);   // NULL if fd is not open
  *   gadget_file_name(f, name, sizeof(name)); // the dentry's name, "" if none
  *   __u32 mode = gadget_file_mode(f);        // the inode's i_mode (S_IFMT bits)
+ *   gadget_file_fs_type(f, fs, sizeof(fs));  // its file system: "ext4", "tmpfs"
+ *   __s64 pos = gadget_file_pos(f);          // the file offset read(2)/write(2) use
  *
  * Call them at the syscall's entry: the kernel holds the file for the
  * whole call, but at the exit another thread may have closed the fd.
@@ -50,6 +52,22 @@ static __always_inline long gadget_file_name(struct file *file, char *buf, __u32
 static __always_inline __u32 gadget_file_mode(struct file *file)
 {
 	return file ? BPF_CORE_READ(file, f_inode, i_mode) : 0;
+}
+
+static __always_inline long gadget_file_fs_type(struct file *file, char *buf, __u32 size)
+{
+	const char *name;
+
+	buf[0] = 0;
+	if (!file)
+		return 0;
+	name = BPF_CORE_READ(file, f_inode, i_sb, s_type, name);
+	return name ? bpf_probe_read_kernel_str(buf, size, name) : 0;
+}
+
+static __always_inline __s64 gadget_file_pos(struct file *file)
+{
+	return file ? BPF_CORE_READ(file, f_pos) : 0;
 }
 
 #endif
