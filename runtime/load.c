@@ -12,24 +12,42 @@
 #include "runtime/run.h"
 
 /* libbpf's messages are kept and shown only when a load fails (or -v). */
-static char libbpf_log[8192];
+/* its tail must fit in a gadget_err message (GADGET_ERR_MSG_MAX) with the text before it */
+static char libbpf_log[3584];
 static size_t libbpf_log_len;
 static bool libbpf_verbose;
 
 static int capture_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char small[1024], *line = small;
+	va_list aq;
 	int n;
 
 	if (level == LIBBPF_DEBUG && !libbpf_verbose)
 		return 0;
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	if (libbpf_verbose)
+	/* the verifier log comes as one message of up to megabytes: measure it */
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (n >= (int)sizeof(small)) {
+		line = malloc(n + 1);
+		if (line)
+			vsnprintf(line, n + 1, fmt, ap);
+		else {
+			line = small;
+			n = sizeof(small) - 1;
+		}
+	}
+	if (libbpf_verbose && n > 0)
 		fputs(line, stderr);
 	if (n > 0 && level != LIBBPF_DEBUG) {
-		if ((size_t)n >= sizeof(line))
-			n = sizeof(line) - 1;
+		const char *src = line;
+
 		/* keep the tail: the verifier's last lines say why */
+		if ((size_t)n >= sizeof(libbpf_log)) {
+			src += n - (sizeof(libbpf_log) - 1);
+			n = sizeof(libbpf_log) - 1;
+		}
 		if (libbpf_log_len + n >= sizeof(libbpf_log)) {
 			size_t drop = libbpf_log_len + n - sizeof(libbpf_log) + 1;
 
@@ -38,10 +56,12 @@ static int capture_print(enum libbpf_print_level level, const char *fmt, va_list
 			memmove(libbpf_log, libbpf_log + drop, libbpf_log_len - drop);
 			libbpf_log_len -= drop;
 		}
-		memcpy(libbpf_log + libbpf_log_len, line, n);
+		memcpy(libbpf_log + libbpf_log_len, src, n);
 		libbpf_log_len += n;
 		libbpf_log[libbpf_log_len] = 0;
 	}
+	if (line != small)
+		free(line);
 	return 0;
 }
 
