@@ -28,7 +28,10 @@
  *
  * Enums are printed by name; an enum type whose name ends in "_flags" is a
  * bit set, printed "A|B" (unknown bits in hex).  Enums need not exist in
- * kernel BTF: declare your own.
+ * kernel BTF: declare your own (but not under a name vmlinux.h already
+ * uses, such as enum mount_flags).  clang 14 emits 32-bit enum values
+ * only (BTF_KIND_ENUM64 came with LLVM 15): a bit set wider than 32 bits
+ * needs two fields.
  */
 
 typedef __u64 gadget_mntns_id;
