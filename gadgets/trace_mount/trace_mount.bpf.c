@@ -4,11 +4,10 @@
  * of the new mount API (fsopen, fsconfig, fsmount, move_mount), with its
  * arguments, result and latency.
  *
- * Inspektor Gadget's trace mount uses kprobes on the syscall functions;
- * the syscall enter/exit tracepoints give the same arguments and return
- * value on kernels without kprobes.  The strings are read at the entry
- * (the user's memory is as the caller left it), kept per thread and sent
- * at the exit with the result.
+ * The syscall enter/exit tracepoints, like Inspektor Gadget's trace mount
+ * and libbpf-tools' mountsnoop it comes from: no kprobes needed.  The
+ * strings are read at the entry (the user's memory is as the caller left
+ * it), kept per thread and sent at the exit with the result.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
