@@ -35,3 +35,14 @@ setup() { common_setup; }
 	run grep -s audit_seccomp /sys/kernel/tracing/kprobe_events /sys/kernel/debug/tracing/kprobe_events
 	assert_output ""
 }
+
+@test "gadget validate takes its options after the object too, as its usage says" {
+	"$GADGET" build "$GADGET_SRC/gadgets/audit_seccomp" -o "$BATS_TEST_TMPDIR/a.o" 2>/dev/null
+	run sh -c '"$0" validate "$1" --json 2>/dev/null' "$GADGET" "$BATS_TEST_TMPDIR/a.o"
+	assert_success
+	run python3 -c 'import json, sys; print(json.loads(sys.argv[1])["gadget"]["programs"][0]["runnable"])' "$output"
+	assert_output False
+	# --werror: the "cannot run here" warning fails validation
+	run "$GADGET" validate "$BATS_TEST_TMPDIR/a.o" --werror
+	assert_failure 1
+}
