@@ -6,7 +6,9 @@
  *
  * Two raw tracepoints, as the original: sys_enter keeps the arguments per
  * thread, sys_exit sends them with the return value.  Raw tracepoints
- * need no kprobes.  For the calls below, one argument is also copied:
+ * need no kprobes.  Arguments a call does not take are shown as 0 (the
+ * counts come from the syscall tracepoints' formats, syscall_nargs.h).
+ * For the calls below, one argument is also copied:
  * the path of the path-taking calls, the buffer of read/write (up to
  * DATA_LEN bytes; read's at the exit, once it is filled).  exit and
  * exit_group never return: they are sent at their entry, with ret 0.
@@ -103,6 +105,11 @@ static const volatile __u8 copy_of[NR_SYSCALLS] = {
 	[439] = COPY_STR1,	/* faccessat2 */
 };
 
+/* argument count + 1 per syscall, 0: not known (gen_syscall_nargs.py) */
+static const volatile __u8 nargs_of[NR_SYSCALLS] = {
+#include "syscall_nargs.h"
+};
+
 #define NR_EXIT 60
 #define NR_EXIT_GROUP 231
 
@@ -138,7 +145,7 @@ int traceloop_enter(struct bpf_raw_tracepoint_args *ctx)
 	/* sys_enter(struct pt_regs *regs, long id) */
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid, nr = ctx->args[1], zero = 0, kind;
+	__u32 tid = (__u32)pid_tgid, nr = ctx->args[1], zero = 0, kind, n;
 	gadget_mntns_id mntns_id;
 	struct event *e;
 
@@ -163,6 +170,16 @@ int traceloop_enter(struct bpf_raw_tracepoint_args *ctx)
 	e->arg3 = PT_REGS_PARM4_CORE_SYSCALL(regs);
 	e->arg4 = PT_REGS_PARM5_CORE_SYSCALL(regs);
 	e->arg5 = PT_REGS_PARM6_CORE_SYSCALL(regs);
+	/* registers the call does not take hold whatever the caller left */
+	n = nr < NR_SYSCALLS ? nargs_of[nr] : 0;
+	if (n) {
+		__u64 *args = &e->arg0;	/* arg0..arg5 are consecutive */
+
+#pragma unroll
+		for (int i = 0; i < 6; i++)
+			if (i >= n - 1)
+				args[i] = 0;
+	}
 	e->ret = 0;
 	e->error = 0;
 	e->latency = 0;

@@ -45,7 +45,11 @@ teardown() {
 	assert_line --partial '"data": "traceloop-marker-xxxxxxxx'
 	assert_line --partial '"comm": "python3"'
 
+	# write takes three arguments: the other registers are not shown
+	assert_line --regexp '"arg3": 0, "arg4": 0, "arg5": 0,'
+
 	run json_events "e['pid'] == $pid and e['syscall'] == 'close' and e['arg0'] == 99"
+	assert_line --regexp '"arg1": 0, "arg2": 0, "arg3": 0, "arg4": 0, "arg5": 0,'
 	assert_line --partial '"ret": -9,'
 	assert_line --partial '"error": "EBADF"'
 
