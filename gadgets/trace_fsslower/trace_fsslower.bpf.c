@@ -142,8 +142,8 @@ static __always_inline int enter_fd(enum fs_op op, long fd, __s64 offset)
 
 static __always_inline int leave(void *ctx, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
 	struct pending *p;
 	struct event *e;
 	__u64 delta;
