@@ -6,7 +6,8 @@
 
 The counts come from the running kernel's syscall tracepoints (the fields
 of /sys/kernel/tracing/events/syscalls/sys_enter_NAME/format after
-__syscall_nr), the numbers from the kernel headers (asm/unistd_64.h).  A
+__syscall_nr), the numbers from the kernel headers (asm/unistd_64.h) and
+runtime/syscall_names_extra.txt (the newer syscalls).  A
 few tracepoints carry the kernel's function name, not the syscall's.
 Entries hold the count plus one, so that 0 means "not known": traceloop
 then shows all six argument registers.
@@ -16,6 +17,7 @@ import re
 import sys
 
 UNISTD = "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
+EXTRA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../runtime/syscall_names_extra.txt")
 TRACEFS = ["/sys/kernel/tracing/events/syscalls", "/sys/kernel/debug/tracing/events/syscalls"]
 # tracepoint name -> syscall name, where SYSCALL_DEFINE's name differs
 ALIASES = {
@@ -28,6 +30,10 @@ for line in open(UNISTD):
     m = re.match(r"#define __NR_(\w+) (\d+)", line)
     if m:
         numbers[m.group(1)] = int(m.group(2))
+for line in open(EXTRA):
+    f = line.split()
+    if len(f) == 2 and f[0].isdigit() and f[1] not in numbers:
+        numbers[f[1]] = int(f[0])
 base = next((d for d in TRACEFS if os.path.isdir(d)), None)
 if not base:
     sys.exit("gen_syscall_nargs: no tracefs syscalls events (mount tracefs)")

@@ -37,10 +37,24 @@ static void format_duration(void **state)
 	}
 }
 
+/* gadget_syscall names: the kernel headers' table plus newer syscalls */
+static void syscall_names(void **state)
+{
+	(void)state;
+	assert_string_equal(format_syscall_name(0), "read");
+	assert_string_equal(format_syscall_name(257), "openat");
+	/* newer than Debian 12's headers: runtime/syscall_names_extra.txt */
+	assert_string_equal(format_syscall_name(451), "cachestat");
+	assert_string_equal(format_syscall_name(462), "mseal");
+	assert_string_equal(format_syscall_name(469), "file_setattr");
+	assert_null(format_syscall_name(100000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(format_duration),
+		cmocka_unit_test(syscall_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
