@@ -74,7 +74,7 @@ static int validate_parse(int argc, char **argv, struct validate_args *a)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", validate_opts_long, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", validate_opts_long, NULL)) != -1) {
 		switch (c) {
 		case 'j': a->json = true; break;
 		case 'W': a->werror = true; break;

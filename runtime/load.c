@@ -15,7 +15,8 @@
 #include "runtime/param_list.h"
 
 /* libbpf's messages are kept and shown only when a load fails (or -v). */
-static char libbpf_log[8192];
+/* its tail must fit in a gadget_err message (GADGET_ERR_MSG_MAX) with the text before it */
+static char libbpf_log[3584];
 static size_t libbpf_log_len;
 static bool libbpf_verbose;
 

@@ -6,5 +6,6 @@
 #include "gadget/types.h"
 #include "gadget/macros.h"
 #include "gadget/filter.h"
+#include "gadget/file.h"
 
 #endif

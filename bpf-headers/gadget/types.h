@@ -11,7 +11,8 @@
  *                        container it belongs to, filterable with --mntns
  *   gadget_timestamp    u64, ns from bpf_ktime_get_boot_ns(): printed as
  *                        wall-clock time
- *   gadget_duration     u64, ns: printed as "1.234ms"
+ *   gadget_duration     u64, ns: printed as "1.234ms" (in JSON: the
+ *                        number of ns)
  *   gadget_pid          u32 pid: enriched like a mount-ns id when the
  *                        event has no gadget_mntns_id
  *   gadget_comm         char[16]
@@ -32,13 +33,16 @@
  *
  * Enums are printed by name; an enum type whose name ends in "_flags" is a
  * bit set, printed "A|B" (unknown bits in hex).  Enums need not exist in
- * kernel BTF: declare your own.  A constant named "<enum name>__NAME" is
+ * kernel BTF: declare your own (but not under a name vmlinux.h already
+ * uses, such as enum mount_flags).  A constant named "<enum name>__NAME" is
  * printed, set and filtered as NAME (enum_convert for protocol names that
  * would clash as C identifiers):
  *
  *   enum dns_rcode { dns_rcode__NoError = 0, dns_rcode__NXDomain = 3 };
  *
  * gadget_duration is printed "1.234ms" in columns, a number of ns in JSON.
+ * clang 14 emits 32-bit enum values only (BTF_KIND_ENUM64 came with
+ * LLVM 15): a bit set wider than 32 bits needs two fields.
  */
 
 typedef __u64 gadget_mntns_id;

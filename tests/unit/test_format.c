@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The per-field formatters the packet gadgets rely on: durations, IP
+/* The per-field formatters (runtime/format.c): durations, syscall names, IP
  * endpoints (ip_ver), DNS label sequences (string_edit), enums by name. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,17 +18,46 @@ static const char *fmt(const struct gadget_field *f, const void *rec, enum fmt_m
 	return out;
 }
 
+static const struct gadget_field duration = {
+	.name = "latency", .offset = 0, .size = 8, .kind = FIELD_UINT, .special = SPECIAL_DURATION,
+};
+
 static void test_duration(void **state)
 {
-	struct gadget_field f = { .size = 8, .kind = FIELD_UINT, .special = SPECIAL_DURATION };
-	uint64_t ns = 1636237;
+	static const struct { uint64_t ns; const char *text, *json; } cases[] = {
+		{ 0, "0ns", "0" },
+		{ 999, "999ns", "999" },
+		{ 1234, "1.234us", "1234" },
+		{ 12979, "12.979us", "12979" },
+		{ 1500000, "1.500ms", "1500000" },
+		{ 2000000000ULL, "2.000s", "2000000000" },
+	};
+	char out[64];
 
 	(void)state;
-	assert_string_equal(fmt(&f, &ns, FMT_TEXT), "1.636ms");
-	/* JSON: a number (ns), not the text */
-	assert_string_equal(fmt(&f, &ns, FMT_JSON), "1636237");
-	ns = 0;
-	assert_string_equal(fmt(&f, &ns, FMT_TEXT), "0ns");
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t rec[8];
+
+		memcpy(rec, &cases[i].ns, 8);
+		format_field(&duration, rec, FMT_TEXT, out, sizeof(out));
+		assert_string_equal(out, cases[i].text);
+		/* JSON: the nanoseconds as a bare number, a valid JSON value */
+		format_field(&duration, rec, FMT_JSON, out, sizeof(out));
+		assert_string_equal(out, cases[i].json);
+	}
+}
+
+/* gadget_syscall names: the kernel headers' table plus newer syscalls */
+static void test_syscall_names(void **state)
+{
+	(void)state;
+	assert_string_equal(format_syscall_name(0), "read");
+	assert_string_equal(format_syscall_name(257), "openat");
+	/* newer than Debian 12's headers: runtime/syscall_names_extra.txt */
+	assert_string_equal(format_syscall_name(451), "cachestat");
+	assert_string_equal(format_syscall_name(462), "mseal");
+	assert_string_equal(format_syscall_name(469), "file_setattr");
+	assert_null(format_syscall_name(100000));
 }
 
 /* struct gadget_l4endpoint_t: addr[16], port, proto, version */
@@ -87,6 +116,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_syscall_names),
 		cmocka_unit_test(test_endpoints),
 		cmocka_unit_test(test_dns_name),
 		cmocka_unit_test(test_enum_names),
