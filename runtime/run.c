@@ -95,6 +95,30 @@ static void on_perf_lost(void *ctx, int cpu, __u64 n)
 	((struct gadget_run *)ctx)->lost += n;
 }
 
+/*
+ * Events a full ring buffer dropped in the kernel, counted per CPU by
+ * gadget_reserve_buf() in "gadget_lost_<name>" for "print_<name>".
+ */
+static unsigned long long kernel_lost(struct gadget_run *r)
+{
+	const char *print = r->info->print_map->name;
+	unsigned long long sum = 0, *v;
+	int ncpu = libbpf_num_possible_cpus();
+	struct bpf_map *m;
+	char name[BPF_OBJ_NAME_LEN + 16];
+	__u32 zero = 0;
+
+	snprintf(name, sizeof(name), "gadget_lost_%s", print + (strncmp(print, "print_", 6) ? 0 : 6));
+	m = bpf_object__find_map_by_name(r->obj, name);
+	if (!m || ncpu <= 0 || bpf_map__value_size(m) != sizeof(*v) || !(v = calloc(ncpu, sizeof(*v))))
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(m), &zero, v))
+		for (int i = 0; i < ncpu; i++)
+			sum += v[i];
+	free(v);
+	return sum;
+}
+
 static int run_tracer(struct gadget_run *r, struct gadget_err *err)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(r->obj, r->info->print_map->name);
@@ -123,6 +147,7 @@ static int run_tracer(struct gadget_run *r, struct gadget_err *err)
 	/* what the kernel already wrote is still shown */
 	if (rb && !r->out.error)
 		ring_buffer__consume(rb);
+	r->lost += kernel_lost(r);
 	ring_buffer__free(rb);
 	perf_buffer__free(pb);
 	return ret < 0 && ret != -EPIPE ? gadget_err_set(err, -ret, "reading events: %s", strerror(-ret)) : 0;
