@@ -223,6 +223,8 @@ struct enrich {
 	uint64_t last_refresh_ms;
 	struct enrich_pidmap *pidmap;
 	uint64_t last_expire_ms;
+	/* the last hit: every computed column of a row asks for the same one */
+	struct enrich_entry *last;
 	/* enrich_schema_attach: which column of a row names the process */
 	const struct gadget_field *row_field;
 	enum row_src row_src;
@@ -416,6 +418,7 @@ int enrich_refresh(struct enrich *e)
 	if (nf > nscan)
 		qsort(fresh, nf, sizeof(*fresh), entry_cmp);
 	free(e->entries);
+	e->last = NULL;
 	e->entries = fresh;
 	e->nr_entries = nf;
 	e->last_refresh_ms = now;
@@ -433,7 +436,7 @@ static struct enrich_entry *cache_find(struct enrich *e, uint64_t mntns)
 
 int enrich_lookup_mntns(struct enrich *e, uint64_t mntns, const struct enrich_info **info)
 {
-	struct enrich_entry *ent = cache_find(e, mntns);
+	struct enrich_entry *ent = e->last && e->last->info.mntns == mntns ? e->last : cache_find(e, mntns);
 
 	if (!ent && now_ms() - e->last_refresh_ms >= e->min_refresh_ms) {
 		enrich_refresh(e);
@@ -441,6 +444,7 @@ int enrich_lookup_mntns(struct enrich *e, uint64_t mntns, const struct enrich_in
 	}
 	if (!ent)
 		return -ENOENT;
+	e->last = ent;
 	*info = &ent->info;
 	return 0;
 }
