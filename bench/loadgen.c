@@ -135,6 +135,24 @@ static bool alive(pid_t pid)
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
+/* " anon_kb=N file_kb=N": what the consumer holds while running. */
+static void read_rss(pid_t pid, char *out, size_t cap)
+{
+	char path[64], line[256];
+	long anon = -1, file = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "RssAnon: %ld", &anon);
+		sscanf(line, "RssFile: %ld", &file);
+	}
+	if (f)
+		fclose(f);
+	snprintf(out, cap, " anon_kb=%ld file_kb=%ld", anon, file);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: loadgen -n COUNT [-r RATE] [-t THREADS] [-p PATH] [-e FILE] -- CMD ARG...\n");
@@ -148,7 +166,7 @@ int main(int argc, char **argv)
 	pthread_t *th;
 	struct rusage ru;
 	clockid_t clk;
-	char pidstr[32];
+	char pidstr[32], rss[64];
 	int opt, status;
 	pid_t child, poller;
 
@@ -233,14 +251,15 @@ int main(int argc, char **argv)
 		t_idle = now_ns();
 	} while (now_ns() - t_end < DRAIN_MAX_NS);
 
+	read_rss(child, rss, sizeof(rss));
 	kill(child, SIGINT);
 	if (wait4(child, &status, 0, &ru) != child)
 		return perror("wait4"), 1;
 	printf("generated=%lld gen_s=%.6f drain_s=%.6f attach_ms=%.2f cpu_ns=%lld total_cpu_ns=%lld "
-	       "maxrss_kb=%ld status=%d\n", count, (t_end - t_start) / 1e9, (t_idle - t_end) / 1e9,
+	       "maxrss_kb=%ld%s status=%d\n", count, (t_end - t_start) / 1e9, (t_idle - t_end) / 1e9,
 	       (t_att - t_fork) / 1e6, c1 - c0,
 	       (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL,
-	       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	       ru.ru_maxrss, rss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	return 0;
 }

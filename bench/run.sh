@@ -105,6 +105,7 @@ for c in names:
         cpu=min(paced_cpu), cpu_med=statistics.median(paced_cpu),
         attach=statistics.median(pick(c, "paced", "attach_ms") + pick(c, "flood", "attach_ms")),
         rss=max(pick(c, "paced", "maxrss_kb") + pick(c, "flood", "maxrss_kb")) / 1024,
+        anon=max(pick(c, "paced", "anon_kb")) / 1024, file=max(pick(c, "paced", "file_kb")) / 1024,
     )
 
 # the raw reader counts what it received: lost + received must be what was made
@@ -113,13 +114,17 @@ for r in rows:
         sys.exit(f"bench/run.sh: raw reader received {r['recv']} + lost {r['lost']} != generated {r['generated']}")
 raw, snoop = fig["raw"], fig["opensnoop"]
 print(f"{events} openat events per run, paced to {rate}/s and unpaced; min/median of the rounds")
+print("cpu: consumer CPU per event received (paced); attach: exec to program on the tracepoint;")
+print("peak RSS: VmHWM; anon+file: RssAnon+RssFile while running (file: shared libraries)")
 print(f"{'consumer':<10} {'paced rate':>10} {'lost':>8} {'cpu ns/ev':>10} {'(median)':>9} "
-      f"{'x raw':>6} {'x snoop':>7} {'flood ev/s':>11} {'lost':>8} {'x raw':>6} {'attach':>8} {'peak RSS':>9}")
+      f"{'x raw':>6} {'x snoop':>7} {'flood ev/s':>11} {'lost':>8} {'x raw':>6} {'attach':>8} {'peak RSS':>9} "
+      f"{'anon+file':>11}")
 for c in names:
     f = fig[c]
     print(f"{c:<10} {f['gen_rate']:>10.0f} {f['lost']:>8} {f['cpu']:>10.0f} {f['cpu_med']:>9.0f} "
           f"{f['cpu'] / raw['cpu']:>6.2f} {f['cpu'] / snoop['cpu']:>7.2f} {f['rate']:>11.0f} "
-          f"{f['flood_lost']:>8} {f['rate'] / raw['rate']:>6.2f} {f['attach']:>6.1f}ms {f['rss']:>7.1f}MB")
+          f"{f['flood_lost']:>8} {f['rate'] / raw['rate']:>6.2f} {f['attach']:>6.1f}ms {f['rss']:>7.1f}MB "
+          f"{f['anon']:>4.1f}+{f['file']:<4.1f}MB")
 
 print()
 print(f"{'goal (gadget run -o json)':<44} {'value':>10} {'goal':>10}  verdict")
