@@ -135,22 +135,41 @@ static bool alive(pid_t pid)
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
-/* " anon_kb=N file_kb=N": what the consumer holds while running. */
+/*
+ * " anon_kb=N file_kb=N": what the consumer holds while running, read by a
+ * child of ours (our own fopen() would be one event too many).
+ */
 static void read_rss(pid_t pid, char *out, size_t cap)
 {
 	char path[64], line[256];
 	long anon = -1, file = -1;
+	int fds[2], status;
+	ssize_t n = 0;
+	pid_t reader;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		sscanf(line, "RssAnon: %ld", &anon);
-		sscanf(line, "RssFile: %ld", &file);
+	snprintf(out, cap, " anon_kb=-1 file_kb=-1");
+	if (pipe(fds))
+		return;
+	reader = fork();
+	if (!reader) {
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+		f = fopen(path, "r");
+		while (f && fgets(line, sizeof(line), f)) {
+			sscanf(line, "RssAnon: %ld", &anon);
+			sscanf(line, "RssFile: %ld", &file);
+		}
+		n = snprintf(line, sizeof(line), " anon_kb=%ld file_kb=%ld", anon, file);
+		_exit(write(fds[1], line, n) == n ? 0 : 1);
 	}
-	if (f)
-		fclose(f);
-	snprintf(out, cap, " anon_kb=%ld file_kb=%ld", anon, file);
+	close(fds[1]);
+	if (reader > 0) {
+		n = read(fds[0], line, sizeof(line) - 1);
+		waitpid(reader, &status, 0);
+	}
+	close(fds[0]);
+	if (n > 0)
+		snprintf(out, cap, "%.*s", (int)n, line);
 }
 
 static void usage(void)

@@ -29,7 +29,7 @@ struct gadget_run {
 	double deadline;
 };
 
-/* 1 ms of events at 500 k/s is ~150 KB, well inside a 4 MB ring buffer */
+/* 1 ms of events at 500 k/s is ~150 KB, well inside a 1 MB ring buffer */
 #define RUN_BATCH_NS 1000000
 
 static volatile sig_atomic_t stop_signal;
@@ -599,6 +599,7 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		ret = runtime_load(r.obj, &r.opts, err);
 	if (ret)
 		goto out;
+	runtime_learn_core_btf(obj, len, r.obj);
 
 	stop_signal = 0;
 	/* no SA_RESTART: a signal must interrupt the poll and end the run */

@@ -57,6 +57,12 @@ int runtime_check_programs(const struct gadget_info *info, const struct run_opts
 int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 		 const struct run_opts *opts, struct bpf_object **out, struct gadget_err *err);
 int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gadget_err *err);
+/*
+ * After a load against the kernel's BTF, make the small CO-RE BTF that the
+ * next runs of the object load against (runtime/core_btf.h), kept only if
+ * loading against it gives every program the same instructions.
+ */
+void runtime_learn_core_btf(const void *obj, size_t len, struct bpf_object *live);
 
 struct attachments;
 int attach_all(struct bpf_object *obj, const struct gadget_info *info, const struct run_opts *opts,

@@ -18,14 +18,15 @@
 #include <bpf/bpf_core_read.h>
 
 /*
- * 4 MB: ~13000 events of 300 bytes, 27 ms at 500 k events/s.  A reader on a
- * busy machine is off the CPU for milliseconds at a time; with 256 KB (850
- * such events) bench/run.sh lost a fifth of the events at 200 k/s on a
- * shared 2-CPU VM, with 4 MB none.  The pages are the kernel's (not in the
- * reader's RSS).  A gadget can set its own with -DGADGET_TRACER_BUF_SIZE.
+ * 1 MB: ~3400 events of 300 bytes, 6.7 ms at 500 k events/s, while the
+ * runtime reads in batches 1 ms apart.  256 KB (850 such events) lost a
+ * fifth of the events at 200 k/s on a shared 2-CPU VM (bench/run.sh).  The
+ * reader maps the ring twice (for wrap-around) and the kernel maps every
+ * page up front, so this costs twice its size in the reader's RSS.  A
+ * gadget can set its own with -DGADGET_TRACER_BUF_SIZE.
  */
 #ifndef GADGET_TRACER_BUF_SIZE
-#define GADGET_TRACER_BUF_SIZE (4 * 1024 * 1024)
+#define GADGET_TRACER_BUF_SIZE (1024 * 1024)
 #endif
 
 /*
