@@ -27,17 +27,31 @@ const char *format_syscall_name(unsigned int nr)
 	return nr < sizeof(syscall_names) / sizeof(syscall_names[0]) ? syscall_names[nr] : NULL;
 }
 
+/* Two digits per division: this runs for every number of every event. */
 size_t format_u64(uint64_t v, char *out)
 {
-	char tmp[24];
-	size_t n = 0, i;
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	char tmp[24], *p = tmp + sizeof(tmp);
+	size_t n;
 
-	do {
-		tmp[n++] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	while (v >= 100) {
+		unsigned int r = v % 100;
+
+		v /= 100;
+		*--p = pairs[2 * r + 1];
+		*--p = pairs[2 * r];
+	}
+	if (v >= 10) {
+		*--p = pairs[2 * v + 1];
+		*--p = pairs[2 * v];
+	} else {
+		*--p = '0' + v;
+	}
+	n = tmp + sizeof(tmp) - p;
+	memcpy(out, p, n);
 	out[n] = 0;
 	return n;
 }
@@ -56,6 +70,10 @@ uint64_t field_raw_u64(const struct gadget_field *f, const uint8_t *rec)
 	uint64_t v = 0;
 	unsigned int n = f->size > 8 ? 8 : f->size;
 
+	if (n == 8 && !f->bit_size) {
+		memcpy(&v, rec + f->offset, 8);
+		return v;
+	}
 	memcpy(&v, rec + f->offset, n);	/* BPF targets here are little endian */
 	if (f->bit_size) {
 		v >>= f->bit_offset;
@@ -514,31 +532,56 @@ static size_t op_int(const struct field_op *op, const uint8_t *rec, char *out)
 	return format_s64((int64_t)v, out);
 }
 
+/*
+ * Per byte class, for the string ops: 1 printable ASCII that JSON keeps as
+ * is, 2 '"' and '\\' (printable, escaped in JSON), 0 NUL (the end), 3 the
+ * rest.  The ops copy runs of class 1 with one memcpy.
+ */
+static const uint8_t byte_class[256] = {
+	[0] = 0, [1 ... 0x1f] = 3, [0x20 ... 0x21] = 1, ['"'] = 2, [0x23 ... 0x5b] = 1,
+	['\\'] = 2, [0x5d ... 0x7e] = 1, [0x7f ... 0xff] = 3,
+};
+
 /* As text_string(): up to NUL or size, non-printable bytes as '?'. */
 static size_t op_string_text(const struct field_op *op, const uint8_t *rec, char *out)
 {
 	const uint8_t *s = rec + op->offset;
-	size_t i;
+	size_t i = 0, n = op->size;
 
-	for (i = 0; i < op->size && s[i]; i++)
-		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	while (i < n) {
+		size_t start = i;
+
+		while (i < n && (uint8_t)(byte_class[s[i]] - 1) <= 1)	/* printable */
+			i++;
+		memcpy(out + start, s + start, i - start);
+		if (i >= n || !s[i])
+			break;
+		out[i++] = '?';
+	}
 	out[i] = 0;
 	return i;
 }
 
 /* As format_json_string(), without bound checks: out holds 6 * size + 3. */
-static size_t json_escape(const uint8_t *s, size_t len, bool sanitize, char *out)
+size_t format_json_escape(const uint8_t *s, size_t len, bool sanitize, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	char *o = out;
+	size_t i = 0;
 
 	*o++ = '"';
-	for (size_t i = 0; i < len && s[i]; i++) {
-		uint8_t c = s[i];
+	while (i < len) {
+		size_t start = i;
+		uint8_t c;
 
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			*o++ = c;
-		} else if (c == '"' || c == '\\') {
+		while (i < len && byte_class[s[i]] == 1)
+			i++;
+		memcpy(o, s + start, i - start);
+		o += i - start;
+		if (i >= len || !(c = s[i]))
+			break;
+		i++;
+		if (c == '"' || c == '\\') {
 			*o++ = '\\';
 			*o++ = c;
 		} else if (sanitize) {
@@ -563,13 +606,13 @@ static size_t json_escape(const uint8_t *s, size_t len, bool sanitize, char *out
 
 static size_t op_string_json(const struct field_op *op, const uint8_t *rec, char *out)
 {
-	return json_escape(rec + op->offset, op->size, false, out);
+	return format_json_escape(rec + op->offset, op->size, false, out);
 }
 
 /* Special string types (gadget_comm) are JSON strings of their text. */
 static size_t op_text_string_json(const struct field_op *op, const uint8_t *rec, char *out)
 {
-	return json_escape(rec + op->offset, op->size, true, out);
+	return format_json_escape(rec + op->offset, op->size, true, out);
 }
 
 static size_t put_digits(char *out, uint64_t v, unsigned int n)

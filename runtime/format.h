@@ -33,6 +33,8 @@ size_t format_field(const struct gadget_field *f, const uint8_t *rec, enum fmt_m
 		    char *out, size_t cap);
 /* JSON string escaping of len bytes of s (stops at NUL); returns length written. */
 size_t format_json_string(const char *s, size_t len, char *out, size_t cap);
+/* The same without bounds (out holds 6 * len + 3; sanitize: others as '?'). */
+size_t format_json_escape(const uint8_t *s, size_t len, bool sanitize, char *out);
 /* u64 to decimal, returns length (out needs 21 bytes). */
 size_t format_u64(uint64_t v, char *out);
 

@@ -184,11 +184,9 @@ int printer_row(struct printer *p, const struct row *r)
 	for (unsigned int i = 0; i < s->nr_shown; i++) {
 		const struct column *c = &s->cols[s->shown[i]];
 
-		if (json) {
-			if (i)
-				put(p, ",", 1);
-			put(p, c->json_key, c->json_key_len);
-		}
+		/* the key is stored as ,"name": */
+		if (json)
+			put(p, c->json_key + !i, c->json_key_len - !i);
 		value(p, c, r, i + 1 == s->nr_shown);
 	}
 	put(p, json ? "}\n" : "\n", json ? 2 : 1);

@@ -70,10 +70,11 @@ static struct column *add_col(struct schema *s, const char *name)
 	c->name = strdup(name);
 	c->text_idx = -1;
 	c->extra_idx = -1;
-	c->json_key = malloc(6 * strlen(name) + 4);
+	c->json_key = malloc(6 * strlen(name) + 5);
 	if (!c->name || !c->json_key)
 		return NULL;	/* schema_free() frees what was made */
-	c->json_key_len = format_json_string(name, strlen(name), c->json_key, 6 * strlen(name) + 3);
+	c->json_key[0] = ',';
+	c->json_key_len = 1 + format_json_string(name, strlen(name), c->json_key + 1, 6 * strlen(name) + 3);
 	c->json_key[c->json_key_len++] = ':';
 	c->json_key[c->json_key_len] = 0;
 	return c;
@@ -184,9 +185,13 @@ size_t column_format(const struct schema *s, const struct column *c, const struc
 		txt = s->extra ? s->extra(s->extra_ctx, r, c->extra_idx) : NULL;
 	if (!txt)
 		txt = "";
+	n = strlen(txt);
+	if (mode == FMT_JSON && 6 * n + 3 <= cap)
+		return format_json_escape((const uint8_t *)txt, n, false, out);
 	if (mode == FMT_JSON)
-		return format_json_string(txt, strlen(txt), out, cap);
-	n = strnlen(txt, cap - 1);
+		return format_json_string(txt, n, out, cap);
+	if (n >= cap)
+		n = cap - 1;
 	memcpy(out, txt, n);
 	out[n] = 0;
 	return n;

@@ -35,7 +35,7 @@ struct column {
 	bool right;			/* numbers align right */
 	bool hidden_by_default;		/* shown in columns output only when asked */
 	struct field_op op;		/* the field's formatters, when field */
-	char *json_key;			/* "name": escaped once for -o json */
+	char *json_key;			/* ,"name": escaped once for -o json */
 	unsigned int json_key_len;
 };
 
