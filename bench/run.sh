@@ -123,7 +123,8 @@ for r in rows:
 raw, snoop = fig["raw"], fig["opensnoop"]
 print(f"{events} openat events per run, paced to {rate}/s and unpaced; min/median of the rounds")
 print("cpu: consumer CPU per event received (paced); attach: exec to program on the tracepoint;")
-print("peak RSS: VmHWM; anon+file: RssAnon+RssFile while running (file: shared libraries)")
+print("peak RSS: VmHWM; anon+file: RssAnon+RssFile while running (file: shared libraries and")
+print("the ring buffer, mapped twice); raw: ring_buffer__poll(), woken by the kernel per event")
 print(f"{'consumer':<10} {'paced rate':>10} {'lost':>8} {'cpu ns/ev':>10} {'(median)':>9} "
       f"{'x raw':>6} {'x snoop':>7} {'flood ev/s':>11} {'lost':>8} {'x raw':>6} {'attach':>8} {'peak RSS':>9} "
       f"{'anon+file':>11}")
@@ -135,14 +136,19 @@ for c in names:
           f"{f['anon']:>4.1f}+{f['file']:<4.1f}MB")
 
 print()
-print(f"{'goal (gadget run -o json)':<44} {'value':>10} {'goal':>10}  verdict")
+print(f"{'goal (gadget run -o json)':<48} {'value':>10} {'goal':>10}  verdict")
 j = fig["json"]
+# the load generator may not reach the rate on a small machine: say so
+reached = j["gen_rate"] >= 0.95 * rate
 goals = [
-    (f"lost events at {rate}/s (achieved {j['gen_rate']:.0f}/s)", j["lost"], "0", j["lost"] == 0 and j["gen_rate"] >= 0.95 * rate),
+    (f"lost events at {rate}/s (load made {j['gen_rate']:.0f}/s)", j["lost"], "0",
+     "MISSED" if j["lost"] else "ok" if reached else "rate not reached"),
     ("CPU per event / opensnoop's", j["cpu"] / snoop["cpu"], "<= 1.00", j["cpu"] <= snoop["cpu"]),
     ("events/s / raw reader's (unpaced)", j["rate"] / raw["rate"], ">= 0.90", j["rate"] >= 0.9 * raw["rate"]),
     ("peak RSS (MB)", j["rss"], "< 10", j["rss"] < 10),
     ("start to attached (ms)", j["attach"], "", True),
+    ("-o columns: lost / CPU per event vs opensnoop's",
+     f"{fig['columns']['lost']} / {fig['columns']['cpu'] / snoop['cpu']:.2f}", "", True),
 ]
 first = [r for r in rows if r["consumer"] == "first"][0]
 goals += [
@@ -151,5 +157,6 @@ goals += [
 ]
 for what, v, goal, ok in goals:
     val = f"{v:.2f}" if isinstance(v, float) else str(v)
-    print(f"{what:<44} {val:>10} {goal:>10}  {'ok' if ok else 'MISSED' if goal else ''}")
+    verdict = ok if isinstance(ok, str) else "" if not goal else "ok" if ok else "MISSED"
+    print(f"{what:<48} {val:>10} {goal:>10}  {verdict}")
 PY
