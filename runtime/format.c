@@ -243,7 +243,7 @@ static void fmt_timestamp(struct sbuf *b, uint64_t boot_ns, enum fmt_mode mode)
 	/* gmtime/localtime are slow: remember the last second formatted */
 	static __thread time_t last_sec[2] = { -1, -1 };
 	static __thread char last_txt[2][40];
-	int64_t real = (int64_t)boot_ns + boot_to_real_ns;
+	int64_t real = (int64_t)(boot_ns + (uint64_t)boot_to_real_ns);	/* wraps, no UB */
 	time_t sec = real / 1000000000LL;
 	long ns = real % 1000000000LL;
 	char t[64];
@@ -633,7 +633,7 @@ static size_t op_timestamp(const struct field_op *op, const uint8_t *rec, enum f
 	size_t n = 0;
 
 	memcpy(&boot, rec + op->offset, op->size);
-	real = (int64_t)boot + boot_to_real_ns;
+	real = (int64_t)(boot + (uint64_t)boot_to_real_ns);
 	if (real < 0)
 		return op_generic(op, rec, mode, out);
 	sec = real / 1000000000LL;
