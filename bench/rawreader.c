@@ -4,15 +4,19 @@
  * the same gadget object.  libbpf opens it, the pid parameter is set, every
  * program is attached, and ring_buffer__poll() runs a callback that only
  * counts.  On SIGINT it drains, reads the gadget's lost-event counter and
- * prints "ready", then "received N lost M" on stderr.
+ * prints "ready", then "received N lost M" on stderr.  With "batch" it
+ * waits 1 ms after a poll that found events, as gadget run does: the limit
+ * of a reader that is not woken for every event.
  *
- *   rawreader OBJ.o PARAM PID
+ *   rawreader OBJ.o PARAM PID [batch]
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -73,8 +77,10 @@ int main(int argc, char **argv)
 	struct bpf_object *obj;
 	unsigned long long nlost = 0;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: rawreader OBJ.o PARAM PID\n");
+	bool batch = argc == 5 && !strcmp(argv[4], "batch");
+
+	if (argc != 4 && !batch) {
+		fprintf(stderr, "usage: rawreader OBJ.o PARAM PID [batch]\n");
 		return 2;
 	}
 	obj = bpf_object__open_file(argv[1], NULL);
@@ -109,6 +115,11 @@ int main(int argc, char **argv)
 
 		if (ret < 0 && ret != -EINTR)
 			break;
+		if (ret > 0 && batch) {
+			struct timespec ms = { .tv_nsec = 1000000 };
+
+			nanosleep(&ms, NULL);
+		}
 	}
 	ring_buffer__consume(rb);
 	if (lost) {

@@ -3,6 +3,7 @@
 # on sys_enter_openat (the templates/tracer gadget, filtered in the kernel to
 # the load generator's pid) consumed by
 #   raw        bench/rawreader.c: the same object, libbpf, a counting callback
+#   rawbatch   the same, taking events in batches 1 ms apart as gadget run does
 #   json       gadget run -o json > /dev/null
 #   columns    gadget run -o columns > /dev/null
 #   opensnoop  Debian's libbpf-tools opensnoop -p PID > /dev/null
@@ -39,10 +40,11 @@ cd "$work"
 "$GADGET" build bench -o "$work/bench.o" >/dev/null 2>&1
 obj=$work/bench.o
 
-consumers=(raw json columns opensnoop)
+consumers=(raw rawbatch json columns opensnoop)
 cmd_of() {
 	case $1 in
 	raw)       echo "$work/rawreader $obj targ_pid @PID@" ;;
+	rawbatch)  echo "$work/rawreader $obj targ_pid @PID@ batch" ;;
 	json)      echo "$GADGET run $obj --param targ_pid=@PID@ -o json" ;;
 	columns)   echo "$GADGET run $obj --param targ_pid=@PID@ -o columns" ;;
 	opensnoop) echo "$OPENSNOOP -p @PID@" ;;
@@ -51,7 +53,7 @@ cmd_of() {
 # Events the consumer says were lost (in the kernel or in its buffers).
 lost_of() {
 	case $1 in
-	raw)       sed -n 's/^received [0-9]* lost \([0-9]*\)$/\1/p' "$2" ;;
+	raw*)      sed -n 's/^received [0-9]* lost \([0-9]*\)$/\1/p' "$2" ;;
 	json|columns) sed -n 's/^gadget: lost \([0-9]*\) events.*/\1/p' "$2" ;;
 	opensnoop) sed -n 's/^[Ll]ost \([0-9]*\) events on CPU.*/\1/p' "$2" ;;
 	esac | awk '{ s += $1 } END { print s + 0 }'
@@ -92,7 +94,7 @@ import statistics, sys
 
 rows = [dict(kv.split("=", 1) for kv in l.split()) for l in open(sys.argv[1])]
 events, rate = int(sys.argv[2]), int(sys.argv[3])
-names = ["raw", "json", "columns", "opensnoop"]
+names = ["raw", "rawbatch", "json", "columns", "opensnoop"]
 
 def pick(c, phase, key, f=float):
     return [f(r[key]) for r in rows if r["consumer"] == c and r["phase"] == phase]
@@ -118,7 +120,7 @@ for c in names:
 
 # the raw reader counts what it received: lost + received must be what was made
 for r in rows:
-    if r["consumer"] == "raw" and int(r["recv"]) + int(r["lost"]) != int(r["generated"]):
+    if r["consumer"].startswith("raw") and int(r["recv"]) + int(r["lost"]) != int(r["generated"]):
         sys.exit(f"bench/run.sh: raw reader received {r['recv']} + lost {r['lost']} != generated {r['generated']}")
 raw, snoop = fig["raw"], fig["opensnoop"]
 print(f"{events} openat events per run, paced to {rate}/s and unpaced; min/median of the rounds")
@@ -147,6 +149,7 @@ goals = [
     ("events/s / raw reader's (unpaced)", j["rate"] / raw["rate"], ">= 0.90", j["rate"] >= 0.9 * raw["rate"]),
     ("peak RSS (MB)", j["rss"], "< 10", j["rss"] < 10),
     ("start to attached (ms)", j["attach"], "", True),
+    ("CPU per event - rawbatch's (ns: decode + print)", j["cpu"] - fig["rawbatch"]["cpu"], "", True),
     ("-o columns: lost / CPU per event vs opensnoop's",
      f"{fig['columns']['lost']} / {fig['columns']['cpu'] / snoop['cpu']:.2f}", "", True),
 ]

@@ -215,7 +215,7 @@ static int set_param(struct bpf_object *obj, const struct gadget_info *info, con
  * buffers (kernels before 5.8) the same map becomes a perf event array,
  * which gadget_submit_buf() in the gadget headers writes to instead.
  */
-static int fixup_print_maps(struct bpf_object *obj)
+static int fixup_print_maps(struct bpf_object *obj, uint64_t ring_size)
 {
 	bool have_ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	struct bpf_map *m;
@@ -231,6 +231,8 @@ static int fixup_print_maps(struct bpf_object *obj)
 		if (t == BPF_MAP_TYPE_RINGBUF) {
 			bpf_map__set_key_size(m, 0);
 			bpf_map__set_value_size(m, 0);
+			if (ring_size && !strncmp(bpf_map__name(m), "print_", 6))
+				bpf_map__set_max_entries(m, ring_size);
 		} else if (t == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
 			bpf_map__set_key_size(m, 4);
 			bpf_map__set_value_size(m, 4);
@@ -264,7 +266,7 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 	if (!o)
 		return gadget_err_set(err, errno, "cannot open the gadget object: %s\n%s",
 				      strerror(errno), libbpf_log);
-	fixup_print_maps(o);
+	fixup_print_maps(o, opts->buffer_size);
 	for (unsigned int i = 0; i < opts->nr_params; i++) {
 		ret = set_param(o, info, opts->params[i], err);
 		if (ret)
@@ -375,7 +377,7 @@ void runtime_learn_core_btf(const void *obj, size_t len, struct bpf_object *live
 	oopts.btf_custom_path = tmp;
 	o = bpf_object__open_mem(obj, len, &oopts);
 	if (o)
-		fixup_print_maps(o);
+		fixup_print_maps(o, 0);
 	if (!o || bpf_object__load(o)) {
 		same = false;
 	} else {

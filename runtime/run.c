@@ -134,7 +134,8 @@ static int run_tracer(struct gadget_run *r, struct gadget_err *err)
 	if (bpf_map__type(m) == BPF_MAP_TYPE_RINGBUF)
 		rb = ring_buffer__new(bpf_map__fd(m), on_ringbuf, r, NULL);
 	else
-		pb = perf_buffer__new(bpf_map__fd(m), 64, on_perf_sample, on_perf_lost, r, NULL);
+		pb = perf_buffer__new(bpf_map__fd(m), r->opts.buffer_size ? r->opts.buffer_size / getpagesize() : 64,
+				      on_perf_sample, on_perf_lost, r, NULL);
 	if (!rb && !pb)
 		return gadget_err_set(err, errno, "reading %s: %s", bpf_map__name(m), strerror(errno));
 	printer_header(&r->out);

@@ -35,6 +35,7 @@ struct run_opts {
 	unsigned int nr_mntns;
 	bool filter_mntns;
 	unsigned int sample_freq;	/* perf_event programs */
+	uint64_t buffer_size;		/* tracer ring (perf: per CPU) bytes, 0: the gadget's */
 	const char *sort;		/* topper: FIELD[:asc|:desc] */
 	unsigned int max_rows;		/* topper: 0 = all */
 	const char *metrics_addr;	/* serve Prometheus metrics */
