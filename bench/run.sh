@@ -6,6 +6,7 @@
 #   rawbatch   the same, taking events in batches 1 ms apart as gadget run does
 #   json       gadget run -o json > /dev/null
 #   columns    gadget run -o columns > /dev/null
+#   json4m     gadget run -o json --buffer-size 4M: longer stalls, more RSS
 #   opensnoop  Debian's libbpf-tools opensnoop -p PID > /dev/null
 # under $EVENTS openat(2) calls made by bench/loadgen.c, paced to $RATE/s
 # (lost events, CPU per event) and unpaced (events/s), $ROUNDS rounds with
@@ -40,13 +41,14 @@ cd "$work"
 "$GADGET" build bench -o "$work/bench.o" >/dev/null 2>&1
 obj=$work/bench.o
 
-consumers=(raw rawbatch json columns opensnoop)
+consumers=(raw rawbatch json columns json4m opensnoop)
 cmd_of() {
 	case $1 in
 	raw)       echo "$work/rawreader $obj targ_pid @PID@" ;;
 	rawbatch)  echo "$work/rawreader $obj targ_pid @PID@ batch" ;;
 	json)      echo "$GADGET run $obj --param targ_pid=@PID@ -o json" ;;
 	columns)   echo "$GADGET run $obj --param targ_pid=@PID@ -o columns" ;;
+	json4m)    echo "$GADGET run $obj --param targ_pid=@PID@ -o json --buffer-size 4M" ;;
 	opensnoop) echo "$OPENSNOOP -p @PID@" ;;
 	esac
 }
@@ -54,7 +56,7 @@ cmd_of() {
 lost_of() {
 	case $1 in
 	raw*)      sed -n 's/^received [0-9]* lost \([0-9]*\)$/\1/p' "$2" ;;
-	json|columns) sed -n 's/^gadget: lost \([0-9]*\) events.*/\1/p' "$2" ;;
+	json*|columns) sed -n 's/^gadget: lost \([0-9]*\) events.*/\1/p' "$2" ;;
 	opensnoop) sed -n 's/^[Ll]ost \([0-9]*\) events on CPU.*/\1/p' "$2" ;;
 	esac | awk '{ s += $1 } END { print s + 0 }'
 }
@@ -94,7 +96,7 @@ import statistics, sys
 
 rows = [dict(kv.split("=", 1) for kv in l.split()) for l in open(sys.argv[1])]
 events, rate = int(sys.argv[2]), int(sys.argv[3])
-names = ["raw", "rawbatch", "json", "columns", "opensnoop"]
+names = ["raw", "rawbatch", "json", "columns", "json4m", "opensnoop"]
 
 def pick(c, phase, key, f=float):
     return [f(r[key]) for r in rows if r["consumer"] == c and r["phase"] == phase]
@@ -150,6 +152,7 @@ goals = [
     ("peak RSS (MB)", j["rss"], "< 10", j["rss"] < 10),
     ("start to attached (ms)", j["attach"], "", True),
     ("CPU per event - rawbatch's (ns: decode + print)", j["cpu"] - fig["rawbatch"]["cpu"], "", True),
+    ("--buffer-size 4M: lost / peak RSS (MB)", f"{fig['json4m']['lost']} / {fig['json4m']['rss']:.1f}", "", True),
     ("-o columns: lost / CPU per event vs opensnoop's",
      f"{fig['columns']['lost']} / {fig['columns']['cpu'] / snoop['cpu']:.2f}", "", True),
 ]
