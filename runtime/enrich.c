@@ -225,6 +225,8 @@ struct enrich {
 	uint64_t last_expire_ms;
 	/* the last hit: every computed column of a row asks for the same one */
 	struct enrich_entry *last;
+	uint64_t row_seq;		/* the row enrich_row() answered last */
+	const struct enrich_info *row_info;
 	/* enrich_schema_attach: which column of a row names the process */
 	const struct gadget_field *row_field;
 	enum row_src row_src;
@@ -419,6 +421,7 @@ int enrich_refresh(struct enrich *e)
 		qsort(fresh, nf, sizeof(*fresh), entry_cmp);
 	free(e->entries);
 	e->last = NULL;
+	e->row_seq = 0;
 	e->entries = fresh;
 	e->nr_entries = nf;
 	e->last_refresh_ms = now;
@@ -560,9 +563,14 @@ const struct enrich_info *enrich_row(struct enrich *e, const struct row *r)
 
 	if (!e || !e->row_field || !(rec = r->rec[e->row_src]))
 		return NULL;
+	/* the five computed columns of a row: one lookup (for a pid, a map read) */
+	if (r->seq && r->seq == e->row_seq)
+		return e->row_info;
 	v = field_raw_u64(e->row_field, rec);
 	if (e->row_by_pid ? enrich_lookup_pid(e, (pid_t)v, &info) : enrich_lookup_mntns(e, v, &info))
-		return NULL;
+		info = NULL;
+	e->row_seq = r->seq;
+	e->row_info = info;
 	return info;
 }
 

@@ -26,6 +26,7 @@ struct gadget_run {
 	struct metrics *metrics;
 	struct metrics_server *metrics_srv;
 	unsigned long long lost, short_records;
+	uint64_t rows;			/* struct row seq */
 	double deadline;
 };
 
@@ -77,7 +78,7 @@ static int emit(struct gadget_run *r, const struct row *row)
 static int on_ringbuf(void *ctx, void *data, size_t size)
 {
 	struct gadget_run *r = ctx;
-	struct row row = { .rec = { data, NULL } };
+	struct row row = { .rec = { data, NULL }, .seq = ++r->rows };
 
 	if (size < r->info->event->size) {
 		r->short_records++;

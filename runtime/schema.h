@@ -20,6 +20,8 @@ enum row_src { ROW_EVENT, ROW_KEY };
 struct row {
 	const uint8_t *rec[2];		/* [ROW_EVENT], [ROW_KEY] */
 	const char *const *text;	/* text protocol values, by column text_idx */
+	uint64_t seq;			/* nonzero: one per row, so computed columns
+					 * of the same row share one lookup */
 };
 
 /* Computed columns (enrichment): text of extra column idx for a row. */
