@@ -35,6 +35,8 @@ static const char usage_text[] =
 "Gadget:\n"
 "  -p, --param NAME=VALUE   set a gadget parameter (list them: gadget run X --help)\n"
 "  -t, --timeout S          stop after S seconds (default: until Ctrl-C/SIGTERM)\n"
+"      --buffer-size N[K|M] a tracer's ring buffer (a power of 2; the gadget's\n"
+"                           by default, 1M): more rides out longer stalls\n"
 "  -i, --interval S         topper period (default 1), snapshot repeat\n"
 "Targets:\n"
 "      --iface NAME         interface for xdp and tc programs\n"
@@ -57,7 +59,7 @@ static const char usage_text[] =
 
 enum {
 	OPT_FIELDS = 256, OPT_SORT, OPT_MAX_ROWS, OPT_IFACE, OPT_CGROUP, OPT_NETNS, OPT_SAMPLE_FREQ,
-	OPT_MNTNS, OPT_PID, OPT_CONTAINER, OPT_NO_ENRICH, OPT_METRICS, OPT_SKIP_VERIFY,
+	OPT_MNTNS, OPT_PID, OPT_CONTAINER, OPT_NO_ENRICH, OPT_METRICS, OPT_SKIP_VERIFY, OPT_BUFFER_SIZE,
 };
 
 static const struct option long_opts[] = {
@@ -73,6 +75,7 @@ static const struct option long_opts[] = {
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "netns", required_argument, NULL, OPT_NETNS },
 	{ "sample-freq", required_argument, NULL, OPT_SAMPLE_FREQ },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 	{ "mntns", required_argument, NULL, OPT_MNTNS },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "container", required_argument, NULL, OPT_CONTAINER },
@@ -195,6 +198,29 @@ static int parse_uint(const char *opt, const char *v, unsigned long long *out)
 	return 0;
 }
 
+/* N, NK or NM bytes, a power of 2 from a page to 1 GB (the kernel's rule for rings). */
+static int parse_buffer_size(const char *v, unsigned long long *out)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (*end == 'K' || *end == 'k') {
+		n <<= 10;
+		end++;
+	} else if (*end == 'M' || *end == 'm') {
+		n <<= 20;
+		end++;
+	}
+	if (errno || end == v || *end || v[0] == '-' || n < (unsigned long long)getpagesize() ||
+	    n > (1ULL << 30) || (n & (n - 1)))
+		return cli_usage_error("run", "--buffer-size: '%s' is not a power of 2 from %dK to 1024M "
+				       "(e.g. 4M)", v, getpagesize() / 1024);
+	*out = n;
+	return 0;
+}
+
 static int push_arg(char ***v, unsigned int *n, char *s)
 {
 	char **p = realloc(*v, (*n + 1) * sizeof(*p));
@@ -259,6 +285,11 @@ int cmd_run(int argc, char **argv)
 			if (parse_uint("--sample-freq", optarg, &u) || !u)
 				return cli_usage_error("run", "--sample-freq must be a positive number");
 			opts.sample_freq = u;
+			break;
+		case OPT_BUFFER_SIZE:
+			if (parse_buffer_size(optarg, &u))
+				return EXIT_USAGE;
+			opts.buffer_size = u;
 			break;
 		case OPT_MNTNS:
 			if (parse_uint("--mntns", optarg, &u))

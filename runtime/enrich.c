@@ -224,6 +224,10 @@ struct enrich {
 	uint64_t last_refresh_ms;
 	struct enrich_pidmap *pidmap;
 	uint64_t last_expire_ms;
+	/* the last hit: every computed column of a row asks for the same one */
+	struct enrich_entry *last;
+	uint64_t row_seq;		/* the row enrich_row() answered last */
+	const struct enrich_info *row_info;
 	/* enrich_schema_attach: which column of a row names the process */
 	const struct gadget_field *row_field;
 	enum row_src row_src;
@@ -417,6 +421,8 @@ int enrich_refresh(struct enrich *e)
 	if (nf > nscan)
 		qsort(fresh, nf, sizeof(*fresh), entry_cmp);
 	free(e->entries);
+	e->last = NULL;
+	e->row_seq = 0;
 	e->entries = fresh;
 	e->nr_entries = nf;
 	e->last_refresh_ms = now;
@@ -434,7 +440,7 @@ static struct enrich_entry *cache_find(struct enrich *e, uint64_t mntns)
 
 int enrich_lookup_mntns(struct enrich *e, uint64_t mntns, const struct enrich_info **info)
 {
-	struct enrich_entry *ent = cache_find(e, mntns);
+	struct enrich_entry *ent = e->last && e->last->info.mntns == mntns ? e->last : cache_find(e, mntns);
 
 	if (!ent && now_ms() - e->last_refresh_ms >= e->min_refresh_ms) {
 		enrich_refresh(e);
@@ -442,6 +448,7 @@ int enrich_lookup_mntns(struct enrich *e, uint64_t mntns, const struct enrich_in
 	}
 	if (!ent)
 		return -ENOENT;
+	e->last = ent;
 	*info = &ent->info;
 	return 0;
 }
@@ -557,9 +564,14 @@ const struct enrich_info *enrich_row(struct enrich *e, const struct row *r)
 
 	if (!e || !e->row_field || !(rec = r->rec[e->row_src]))
 		return NULL;
+	/* the five computed columns of a row: one lookup (for a pid, a map read) */
+	if (r->seq && r->seq == e->row_seq)
+		return e->row_info;
 	v = field_raw_u64(e->row_field, rec);
 	if (e->row_by_pid ? enrich_lookup_pid(e, (pid_t)v, &info) : enrich_lookup_mntns(e, v, &info))
-		return NULL;
+		info = NULL;
+	e->row_seq = r->seq;
+	e->row_info = info;
 	return info;
 }
 

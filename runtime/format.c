@@ -27,17 +27,31 @@ const char *format_syscall_name(unsigned int nr)
 	return nr < sizeof(syscall_names) / sizeof(syscall_names[0]) ? syscall_names[nr] : NULL;
 }
 
+/* Two digits per division: this runs for every number of every event. */
 size_t format_u64(uint64_t v, char *out)
 {
-	char tmp[24];
-	size_t n = 0, i;
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	char tmp[24], *p = tmp + sizeof(tmp);
+	size_t n;
 
-	do {
-		tmp[n++] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	while (v >= 100) {
+		unsigned int r = v % 100;
+
+		v /= 100;
+		*--p = pairs[2 * r + 1];
+		*--p = pairs[2 * r];
+	}
+	if (v >= 10) {
+		*--p = pairs[2 * v + 1];
+		*--p = pairs[2 * v];
+	} else {
+		*--p = '0' + v;
+	}
+	n = tmp + sizeof(tmp) - p;
+	memcpy(out, p, n);
 	out[n] = 0;
 	return n;
 }
@@ -56,6 +70,10 @@ uint64_t field_raw_u64(const struct gadget_field *f, const uint8_t *rec)
 	uint64_t v = 0;
 	unsigned int n = f->size > 8 ? 8 : f->size;
 
+	if (n == 8 && !f->bit_size) {
+		memcpy(&v, rec + f->offset, 8);
+		return v;
+	}
 	memcpy(&v, rec + f->offset, n);	/* BPF targets here are little endian */
 	if (f->bit_size) {
 		v >>= f->bit_offset;
@@ -225,7 +243,7 @@ static void fmt_timestamp(struct sbuf *b, uint64_t boot_ns, enum fmt_mode mode)
 	/* gmtime/localtime are slow: remember the last second formatted */
 	static __thread time_t last_sec[2] = { -1, -1 };
 	static __thread char last_txt[2][40];
-	int64_t real = (int64_t)boot_ns + boot_to_real_ns;
+	int64_t real = (int64_t)(boot_ns + (uint64_t)boot_to_real_ns);	/* wraps, no UB */
 	time_t sec = real / 1000000000LL;
 	long ns = real % 1000000000LL;
 	char t[64];
@@ -462,7 +480,12 @@ size_t format_field(const struct gadget_field *f, const uint8_t *rec, enum fmt_m
 	if (f->special == SPECIAL_NONE || f->special == SPECIAL_MNTNS_ID || f->special == SPECIAL_PID) {
 		switch (f->kind) {
 		case FIELD_INT: case FIELD_UINT: case FIELD_BOOL:
-			format_text(&b, f, rec);
+			/* a duration is "1.500ms" as text, its nanoseconds in JSON */
+			if (f->special == SPECIAL_DURATION)
+				sb_put(&b, t.p, f->kind == FIELD_INT ? format_s64(field_raw_s64(f, rec), t.p) :
+					       format_u64(field_raw_u64(f, rec), t.p));
+			else
+				format_text(&b, f, rec);
 			return b.len;
 		case FIELD_STRING:
 			return format_json_string((const char *)rec + f->offset, f->size, out, cap);
@@ -476,4 +499,212 @@ size_t format_field(const struct gadget_field *f, const uint8_t *rec, enum fmt_m
 	else
 		format_text(&t, f, rec);
 	return format_json_string(tmp, t.len, out, cap);
+}
+
+/* ---- the compiled decoder: one op per field, chosen once ---- */
+
+static size_t op_generic(const struct field_op *op, const uint8_t *rec, enum fmt_mode mode, char *out)
+{
+	return format_field(op->f, rec, mode, out, FIELD_OP_GENERIC_MAX + 1);
+}
+
+static size_t op_generic_text(const struct field_op *op, const uint8_t *rec, char *out)
+{
+	return op_generic(op, rec, FMT_TEXT, out);
+}
+
+static size_t op_generic_json(const struct field_op *op, const uint8_t *rec, char *out)
+{
+	return op_generic(op, rec, FMT_JSON, out);
+}
+
+static size_t op_uint(const struct field_op *op, const uint8_t *rec, char *out)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, rec + op->offset, op->size);	/* little endian, size 1, 2, 4 or 8 */
+	return format_u64(v, out);
+}
+
+static size_t op_int(const struct field_op *op, const uint8_t *rec, char *out)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, rec + op->offset, op->size);
+	if (op->size < 8 && (v >> (op->size * 8 - 1)) & 1)
+		v |= ~0ULL << (op->size * 8);
+	return format_s64((int64_t)v, out);
+}
+
+/*
+ * Per byte class, for the string ops: 1 printable ASCII that JSON keeps as
+ * is, 2 '"' and '\\' (printable, escaped in JSON), 0 NUL (the end), 3 the
+ * rest.  The ops copy runs of class 1 with one memcpy.
+ */
+static const uint8_t byte_class[256] = {
+	[0] = 0, [1 ... 0x1f] = 3, [0x20 ... 0x21] = 1, ['"'] = 2, [0x23 ... 0x5b] = 1,
+	['\\'] = 2, [0x5d ... 0x7e] = 1, [0x7f ... 0xff] = 3,
+};
+
+/* As text_string(): up to NUL or size, non-printable bytes as '?'. */
+static size_t op_string_text(const struct field_op *op, const uint8_t *rec, char *out)
+{
+	const uint8_t *s = rec + op->offset;
+	size_t i = 0, n = op->size;
+
+	while (i < n) {
+		size_t start = i;
+
+		while (i < n && (uint8_t)(byte_class[s[i]] - 1) <= 1)	/* printable */
+			i++;
+		memcpy(out + start, s + start, i - start);
+		if (i >= n || !s[i])
+			break;
+		out[i++] = '?';
+	}
+	out[i] = 0;
+	return i;
+}
+
+/* As format_json_string(), without bound checks: out holds 6 * size + 3. */
+size_t format_json_escape(const uint8_t *s, size_t len, bool sanitize, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *o = out;
+	size_t i = 0;
+
+	*o++ = '"';
+	while (i < len) {
+		size_t start = i;
+		uint8_t c;
+
+		while (i < len && byte_class[s[i]] == 1)
+			i++;
+		memcpy(o, s + start, i - start);
+		o += i - start;
+		if (i >= len || !(c = s[i]))
+			break;
+		i++;
+		if (c == '"' || c == '\\') {
+			*o++ = '\\';
+			*o++ = c;
+		} else if (sanitize) {
+			*o++ = '?';
+		} else if (c == '\n') {
+			*o++ = '\\';
+			*o++ = 'n';
+		} else if (c == '\t') {
+			*o++ = '\\';
+			*o++ = 't';
+		} else {
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[c >> 4];
+			o[5] = hex[c & 15];
+			o += 6;
+		}
+	}
+	*o++ = '"';
+	*o = 0;
+	return o - out;
+}
+
+static size_t op_string_json(const struct field_op *op, const uint8_t *rec, char *out)
+{
+	return format_json_escape(rec + op->offset, op->size, false, out);
+}
+
+/* Special string types (gadget_comm) are JSON strings of their text. */
+static size_t op_text_string_json(const struct field_op *op, const uint8_t *rec, char *out)
+{
+	return format_json_escape(rec + op->offset, op->size, true, out);
+}
+
+static size_t put_digits(char *out, uint64_t v, unsigned int n)
+{
+	for (unsigned int i = n; i-- > 0; v /= 10)
+		out[i] = '0' + v % 10;
+	return n;
+}
+
+static size_t op_timestamp(const struct field_op *op, const uint8_t *rec, enum fmt_mode mode, char *out)
+{
+	static __thread time_t last_sec[2] = { -1, -1 };
+	static __thread char last_txt[2][40];
+	static __thread size_t last_len[2];
+	uint64_t boot = 0;
+	int64_t real;
+	time_t sec;
+	size_t n = 0;
+
+	memcpy(&boot, rec + op->offset, op->size);
+	real = (int64_t)(boot + (uint64_t)boot_to_real_ns);
+	if (real < 0)
+		return op_generic(op, rec, mode, out);
+	sec = real / 1000000000LL;
+	if (sec != last_sec[mode]) {
+		struct tm tm;
+
+		if (mode == FMT_JSON)
+			last_len[mode] = strftime(last_txt[mode], sizeof(last_txt[mode]), "%Y-%m-%dT%H:%M:%S", gmtime_r(&sec, &tm));
+		else
+			last_len[mode] = strftime(last_txt[mode], sizeof(last_txt[mode]), "%H:%M:%S", localtime_r(&sec, &tm));
+		last_sec[mode] = sec;
+	}
+	if (mode == FMT_JSON)
+		out[n++] = '"';
+	memcpy(out + n, last_txt[mode], last_len[mode]);
+	n += last_len[mode];
+	out[n++] = '.';
+	if (mode == FMT_JSON) {
+		n += put_digits(out + n, real % 1000000000LL, 9);
+		out[n++] = 'Z';
+		out[n++] = '"';
+	} else {
+		n += put_digits(out + n, real % 1000000000LL / 1000000, 3);
+	}
+	out[n] = 0;
+	return n;
+}
+
+static size_t op_timestamp_text(const struct field_op *op, const uint8_t *rec, char *out)
+{
+	return op_timestamp(op, rec, FMT_TEXT, out);
+}
+
+static size_t op_timestamp_json(const struct field_op *op, const uint8_t *rec, char *out)
+{
+	return op_timestamp(op, rec, FMT_JSON, out);
+}
+
+void field_op_init(struct field_op *op, const struct gadget_field *f)
+{
+	bool plain = f->special == SPECIAL_NONE || f->special == SPECIAL_MNTNS_ID ||
+		     f->special == SPECIAL_PID || f->special == SPECIAL_DURATION;
+	bool whole = !f->bit_size && (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8);
+
+	*op = (struct field_op){
+		.f = f, .offset = f->offset, .size = f->size,
+		.fn = { op_generic_text, op_generic_json },
+		.max = { FIELD_OP_GENERIC_MAX, FIELD_OP_GENERIC_MAX },
+	};
+	/* gadget_duration prints "1.5ms" as text and a bare number in JSON */
+	if (plain && whole && (f->kind == FIELD_UINT || f->kind == FIELD_INT)) {
+		op->fn[FMT_JSON] = f->kind == FIELD_UINT ? op_uint : op_int;
+		op->max[FMT_JSON] = 20;
+		if (f->special != SPECIAL_DURATION) {
+			op->fn[FMT_TEXT] = op->fn[FMT_JSON];
+			op->max[FMT_TEXT] = 20;
+		}
+	} else if (f->kind == FIELD_STRING && (f->special == SPECIAL_NONE || f->special == SPECIAL_COMM) &&
+		   f->size <= FIELD_OP_GENERIC_MAX / 6) {
+		op->fn[FMT_TEXT] = op_string_text;
+		op->max[FMT_TEXT] = f->size;
+		op->fn[FMT_JSON] = f->special == SPECIAL_NONE ? op_string_json : op_text_string_json;
+		op->max[FMT_JSON] = 6 * f->size + 2;
+	} else if (f->special == SPECIAL_TIMESTAMP && whole && f->size == 8) {
+		op->fn[FMT_TEXT] = op_timestamp_text;
+		op->fn[FMT_JSON] = op_timestamp_json;
+		/* the generic path for times before the epoch */
+		op->max[FMT_TEXT] = op->max[FMT_JSON] = FIELD_OP_GENERIC_MAX;
+	}
 }

@@ -33,9 +33,30 @@ size_t format_field(const struct gadget_field *f, const uint8_t *rec, enum fmt_m
 		    char *out, size_t cap);
 /* JSON string escaping of len bytes of s (stops at NUL); returns length written. */
 size_t format_json_string(const char *s, size_t len, char *out, size_t cap);
+/* The same without bounds (out holds 6 * len + 3; sanitize: others as '?'). */
+size_t format_json_escape(const uint8_t *s, size_t len, bool sanitize, char *out);
 /* u64 to decimal, returns length (out needs 21 bytes). */
 size_t format_u64(uint64_t v, char *out);
 
 const char *format_syscall_name(unsigned int nr);
+
+/*
+ * The compiled decoder: one op per field, chosen once (when the schema is
+ * built) from the field's kind, special type, size and bit layout.  Per
+ * event, fn[mode] writes the value into out, which must hold max[mode] + 1
+ * bytes: no BTF, no dispatch on the field's description, no bound check
+ * per byte.  Fields without a fast op go through format_field(), so the
+ * text is the same either way.
+ */
+#define FIELD_OP_GENERIC_MAX 4095
+struct field_op;
+typedef size_t (*field_op_fn)(const struct field_op *op, const uint8_t *rec, char *out);
+struct field_op {
+	const struct gadget_field *f;
+	uint32_t offset, size;
+	field_op_fn fn[2];		/* [FMT_TEXT], [FMT_JSON] */
+	uint32_t max[2];		/* most bytes fn writes, without the NUL */
+};
+void field_op_init(struct field_op *op, const struct gadget_field *f);
 
 #endif

@@ -2,15 +2,18 @@
 /* Open, adapt to this kernel and libbpf, set params, load. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "runtime/core_btf.h"
 #include "runtime/run.h"
 #include "runtime/param_list.h"
 
@@ -264,7 +267,7 @@ static int set_param(struct bpf_object *obj, const struct gadget_info *info, con
  * buffers (kernels before 5.8) the same map becomes a perf event array,
  * which gadget_submit_buf() in the gadget headers writes to instead.
  */
-static int fixup_print_maps(struct bpf_object *obj)
+static int fixup_print_maps(struct bpf_object *obj, uint64_t ring_size)
 {
 	bool have_ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	struct bpf_map *m;
@@ -280,6 +283,8 @@ static int fixup_print_maps(struct bpf_object *obj)
 		if (t == BPF_MAP_TYPE_RINGBUF) {
 			bpf_map__set_key_size(m, 0);
 			bpf_map__set_value_size(m, 0);
+			if (ring_size && !strncmp(bpf_map__name(m), "print_", 6))
+				bpf_map__set_max_entries(m, ring_size);
 		} else if (t == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
 			bpf_map__set_key_size(m, 4);
 			bpf_map__set_value_size(m, 4);
@@ -315,7 +320,7 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts);
 	struct bpf_object *o;
-	char name[64];
+	char name[64], btf_path[PATH_MAX];
 	int ret;
 
 	libbpf_verbose = opts->verbose;
@@ -328,11 +333,14 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
 			*c = '_';
 	oopts.object_name = name;
+	/* a proven small CO-RE BTF spares libbpf reading the kernel's whole one */
+	if (!core_btf_cache_path(obj, len, btf_path, sizeof(btf_path)) && !access(btf_path, R_OK))
+		oopts.btf_custom_path = btf_path;
 	o = bpf_object__open_mem(obj, len, &oopts);
 	if (!o)
 		return gadget_err_set(err, errno, "cannot open the gadget object: %s\n%s",
 				      strerror(errno), log_tail());
-	fixup_print_maps(o);
+	fixup_print_maps(o, opts->buffer_size);
 	for (unsigned int i = 0; i < opts->nr_params; i++) {
 		ret = set_param(o, info, opts->params[i], err);
 		if (ret)
@@ -399,6 +407,84 @@ int runtime_enable_stats(struct bpf_object *obj, int *stats_fd, struct gadget_er
 				      "BPF_ENABLE_STATS failed: %s", strerror(-fd));
 	*stats_fd = fd;
 	return 0;
+}
+
+/* Programs for which libbpf reads the kernel's BTF anyway (attach ids). */
+static bool needs_kernel_btf(const struct bpf_program *p)
+{
+	switch (bpf_program__type(p)) {
+	case BPF_PROG_TYPE_TRACING: case BPF_PROG_TYPE_LSM:
+	case BPF_PROG_TYPE_STRUCT_OPS: case BPF_PROG_TYPE_EXT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Same relocated instructions, map references aside (their fds differ). */
+static bool same_insns(const struct bpf_program *a, const struct bpf_program *b)
+{
+	const struct bpf_insn *x = bpf_program__insns(a), *y = bpf_program__insns(b);
+	size_t n = bpf_program__insn_cnt(a);
+
+	if (!n || n != bpf_program__insn_cnt(b))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		bool map_ref = x[i].code == (BPF_LD | BPF_IMM | BPF_DW) && x[i].src_reg &&
+			       x[i].src_reg != BPF_PSEUDO_FUNC && i + 1 < n;
+
+		if (x[i].code != y[i].code || x[i].dst_reg != y[i].dst_reg ||
+		    x[i].src_reg != y[i].src_reg || x[i].off != y[i].off)
+			return false;
+		if (map_ref) {
+			i++;	/* the fd, then the offset into the map's value */
+			if (x[i].imm != y[i].imm)
+				return false;
+			continue;
+		}
+		if (x[i].imm != y[i].imm)
+			return false;
+	}
+	return true;
+}
+
+void runtime_learn_core_btf(const void *obj, size_t len, struct bpf_object *live)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts);
+	char path[PATH_MAX], tmp[PATH_MAX + 32];
+	struct bpf_program *p, *q;
+	struct bpf_object *o;
+	bool same = true;
+	int ret;
+
+	if (core_btf_cache_path(obj, len, path, sizeof(path)) || !access(path, F_OK))
+		return;
+	bpf_object__for_each_program(p, live)
+		if (needs_kernel_btf(p))
+			return;
+	snprintf(tmp, sizeof(tmp), "%s.new.%d", path, (int)getpid());
+	ret = core_btf_build(obj, len, tmp);
+	if (ret) {
+		unlink(tmp);
+		return;
+	}
+	oopts.object_name = bpf_object__name(live);
+	oopts.btf_custom_path = tmp;
+	o = bpf_object__open_mem(obj, len, &oopts);
+	if (o)
+		fixup_print_maps(o, 0);
+	if (!o || bpf_object__load(o)) {
+		same = false;
+	} else {
+		bpf_object__for_each_program(p, live) {
+			q = bpf_object__find_program_by_name(o, bpf_program__name(p));
+			if (!q || !same_insns(p, q))
+				same = false;
+		}
+	}
+	bpf_object__close(o);
+	if (!same || rename(tmp, path))
+		unlink(tmp);
 }
 
 void runtime_print_params(const struct gadget_info *info, FILE *f)

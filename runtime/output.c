@@ -103,6 +103,56 @@ static void cell(struct printer *p, const struct column *c, const char *txt, siz
 		put(p, " ", 1);
 }
 
+/* Room for n more bytes in the buffer, flushing if needed. */
+static bool reserve(struct printer *p, size_t n)
+{
+	if (p->len + n > p->cap)
+		printer_flush(p);
+	return p->len + n <= p->cap;
+}
+
+/*
+ * One value written in place: the column's op (or column_format() for
+ * computed and text columns) formats straight into the buffer, then the
+ * cell is aligned there.  A value too big for that goes through cell().
+ */
+static void value(struct printer *p, const struct column *c, const struct row *r, bool last)
+{
+	enum fmt_mode mode = p->kind == OUTPUT_JSON ? FMT_JSON : FMT_TEXT;
+	bool op = c->field && !c->fmt;	/* a column's own formatter wins (stacks) */
+	size_t max = op ? c->op.max[mode] : FIELD_MAX - 1;
+	size_t w = mode == FMT_TEXT ? c->width + 1 : 0;
+	char *dst, val[FIELD_MAX];
+	size_t n;
+
+	if (!reserve(p, max + w + 2)) {
+		n = column_format(p->schema, c, r, mode, val, sizeof(val));
+		if (mode == FMT_JSON)
+			put(p, val, n);
+		else
+			cell(p, c, val, n, last);
+		return;
+	}
+	dst = p->buf + p->len;
+	n = op ? c->op.fn[mode](&c->op, r->rec[c->src], dst) :
+		 column_format(p->schema, c, r, mode, dst, FIELD_MAX);
+	if (mode == FMT_TEXT && !last) {
+		if (n > c->width && !c->right)
+			n = c->width;
+		if (n < c->width) {
+			if (c->right) {
+				memmove(dst + c->width - n, dst, n);
+				memset(dst, ' ', c->width - n);
+			} else {
+				memset(dst + n, ' ', c->width - n);
+			}
+			n = c->width;
+		}
+		dst[n++] = ' ';
+	}
+	p->len += n;
+}
+
 void printer_header(struct printer *p)
 {
 	const struct schema *s = p->schema;
@@ -127,32 +177,21 @@ void printer_header(struct printer *p)
 int printer_row(struct printer *p, const struct row *r)
 {
 	const struct schema *s = p->schema;
-	char val[FIELD_MAX];
+	bool json = p->kind == OUTPUT_JSON;
 
 	if (p->error)
 		return p->error;
-	if (p->kind == OUTPUT_JSON)
+	if (json)
 		put(p, "{", 1);
 	for (unsigned int i = 0; i < s->nr_shown; i++) {
 		const struct column *c = &s->cols[s->shown[i]];
-		size_t n;
 
-		if (p->kind == OUTPUT_JSON) {
-			char key[300];
-
-			if (i)
-				put(p, ",", 1);
-			n = format_json_string(c->name, strlen(c->name), key, sizeof(key));
-			put(p, key, n);
-			put(p, ":", 1);
-			n = column_format(s, c, r, FMT_JSON, val, sizeof(val));
-			put(p, val, n);
-		} else {
-			n = column_format(s, c, r, FMT_TEXT, val, sizeof(val));
-			cell(p, c, val, n, i + 1 == s->nr_shown);
-		}
+		/* the key is stored as ,"name": */
+		if (json)
+			put(p, c->json_key + !i, c->json_key_len - !i);
+		value(p, c, r, i + 1 == s->nr_shown);
 	}
-	put(p, p->kind == OUTPUT_JSON ? "}\n" : "\n", p->kind == OUTPUT_JSON ? 2 : 1);
+	put(p, json ? "}\n" : "\n", json ? 2 : 1);
 	p->rows++;
 	if (p->len > PRINTER_HIGH)
 		printer_flush(p);

@@ -35,6 +35,7 @@ struct run_opts {
 	unsigned int nr_mntns;
 	bool filter_mntns;
 	unsigned int sample_freq;	/* perf_event programs */
+	uint64_t buffer_size;		/* tracer ring (perf: per CPU) bytes, 0: the gadget's */
 	const char *sort;		/* topper: FIELD[:asc|:desc] */
 	unsigned int max_rows;		/* topper: 0 = all */
 	const char *metrics_addr;	/* serve Prometheus metrics */
@@ -67,6 +68,12 @@ int runtime_enable_stats(struct bpf_object *obj, int *stats_fd, struct gadget_er
  */
 int runtime_iter_run(struct bpf_program *p, const char *netns, char **buf, size_t *len,
 		     struct gadget_err *err);
+/*
+ * After a load against the kernel's BTF, make the small CO-RE BTF that the
+ * next runs of the object load against (runtime/core_btf.h), kept only if
+ * loading against it gives every program the same instructions.
+ */
+void runtime_learn_core_btf(const void *obj, size_t len, struct bpf_object *live);
 
 struct attachments;
 int attach_all(struct bpf_object *obj, const struct gadget_info *info, const struct run_opts *opts,

@@ -52,8 +52,10 @@ void schema_free(struct schema *s)
 {
 	if (!s)
 		return;
-	for (unsigned int i = 0; i < s->nr_cols; i++)
+	for (unsigned int i = 0; i < s->nr_cols; i++) {
 		free(s->cols[i].name);
+		free(s->cols[i].json_key);
+	}
 	free(s->cols);
 	free(s->shown);
 	free(s);
@@ -80,7 +82,14 @@ static struct column *add_col(struct schema *s, const char *name)
 	c->name = strdup(name);
 	c->text_idx = -1;
 	c->extra_idx = -1;
-	return c->name ? c : NULL;
+	c->json_key = malloc(6 * strlen(name) + 5);
+	if (!c->name || !c->json_key)
+		return NULL;	/* schema_free() frees what was made */
+	c->json_key[0] = ',';
+	c->json_key_len = 1 + format_json_string(name, strlen(name), c->json_key + 1, 6 * strlen(name) + 3);
+	c->json_key[c->json_key_len++] = ':';
+	c->json_key[c->json_key_len] = 0;
+	return c;
 }
 
 int schema_add_type(struct schema *s, const struct gadget_type *type, enum row_src src)
@@ -97,6 +106,7 @@ int schema_add_type(struct schema *s, const struct gadget_type *type, enum row_s
 		if (!c)
 			return -ENOMEM;
 		c->field = f;
+		field_op_init(&c->op, f);
 		c->src = src;
 		c->width = width_of(f);
 		c->right = field_is_numeric(f);
@@ -175,9 +185,12 @@ size_t column_format(const struct schema *s, const struct column *c, const struc
 		     enum fmt_mode mode, char *out, size_t cap)
 {
 	const char *txt;
+	size_t n;
 
 	if (c->fmt)
 		return c->fmt(c->fmt_ctx, c, r, mode, out, cap);
+	if (c->field && cap > c->op.max[mode])
+		return c->op.fn[mode](&c->op, r->rec[c->src], out);
 	if (c->field)
 		return format_field(c->field, r->rec[c->src], mode, out, cap);
 	if (c->text_idx >= 0)
@@ -186,10 +199,16 @@ size_t column_format(const struct schema *s, const struct column *c, const struc
 		txt = s->extra ? s->extra(s->extra_ctx, r, c->extra_idx) : NULL;
 	if (!txt)
 		txt = "";
+	n = strlen(txt);
+	if (mode == FMT_JSON && 6 * n + 3 <= cap)
+		return format_json_escape((const uint8_t *)txt, n, false, out);
 	if (mode == FMT_JSON)
-		return format_json_string(txt, strlen(txt), out, cap);
-	snprintf(out, cap, "%s", txt);
-	return strlen(out);
+		return format_json_string(txt, n, out, cap);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, txt, n);
+	out[n] = 0;
+	return n;
 }
 
 int column_compare(const struct schema *s, const struct column *c, const struct row *a,

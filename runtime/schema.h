@@ -20,6 +20,8 @@ enum row_src { ROW_EVENT, ROW_KEY };
 struct row {
 	const uint8_t *rec[2];		/* [ROW_EVENT], [ROW_KEY] */
 	const char *const *text;	/* text protocol values, by column text_idx */
+	uint64_t seq;			/* nonzero: one per row, so computed columns
+					 * of the same row share one lookup */
 };
 
 /* Computed columns (enrichment): text of extra column idx for a row. */
@@ -44,6 +46,9 @@ struct column {
 	bool hidden_by_default;		/* shown in columns output only when asked */
 	column_fmt_fn fmt;		/* NULL: the field's or text's own format */
 	void *fmt_ctx;
+	struct field_op op;		/* the field's formatters, when field */
+	char *json_key;			/* ,"name": escaped once for -o json */
+	unsigned int json_key_len;
 };
 
 struct schema {
@@ -65,7 +70,7 @@ int schema_add_extra(struct schema *s, const char *name, unsigned int width, int
 int schema_find(const struct schema *s, const char *name);
 /* Pick shown columns: fields "a,b" or NULL for the defaults; json shows all. */
 int schema_select(struct schema *s, const char *fields, bool json, struct gadget_err *err);
-/* Text or JSON value of column c for row r. */
+/* Text or JSON value of column c for row r (truncated to cap - 1 bytes). */
 size_t column_format(const struct schema *s, const struct column *c, const struct row *r,
 		     enum fmt_mode mode, char *out, size_t cap);
 /* Compare two rows on column c (numbers numerically); for sorting toppers. */

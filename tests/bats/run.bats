@@ -140,6 +140,8 @@ print(sorted(pids), sys.argv[1] in names, sys.argv[2] in names)' "$PWD/mine.txt"
 	run python3 -c '
 import json, sys
 for line in sys.stdin:
+    if not line.startswith("{"):
+        continue    # the status line on stderr ("attached 1 program")
     e = json.loads(line)
     if e["comm"] == sys.argv[1]:
         print(e["pid"], e["tid"], e["ppid"], e["nr_threads"])' "$comm" <<< "$output"
