@@ -97,7 +97,7 @@ expected() {
 	[ -z "$stderr" ]
 	assert_line "$(expected tracer)"
 	assert_line --regexp '^  trace_openat +tracepoint/syscalls/sys_enter_openat +BPF_PROG_TYPE_TRACEPOINT +none +yes$'
-	assert_line --regexp '^  print_open +ringbuf +print +0 +120 +262144$'
+	assert_line --regexp '^  print_open +ringbuf +print +0 +120 +1048576$'
 	assert_line 'Event: struct event (120 bytes)'
 	assert_line --regexp '^  mntns_id +0 +8 uint +mntns_id +gadget_mntns_id$'
 	assert_line --regexp '^  comm +24 +16 string +comm +gadget_comm$'
