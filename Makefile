@@ -2,8 +2,10 @@
 #
 #   make            build ./build/gadget
 #   make deps       install the Debian packages the project needs
-#   make test       deps, build, unit tests (cmocka) and end-to-end tests (bats)
-#   make sanitize   unit tests and end-to-end tests on an ASan+UBSan build
+#   make test       deps, build, unit tests (cmocka), end-to-end tests (bats),
+#                   then make sanitize
+#   make sanitize   unit tests and the bats tests tagged "sanitize" on an
+#                   ASan+UBSan build (a few minutes)
 #   make bench      benchmarks (ratios against peers and limits)
 #   make gadgets    build the whole catalogue in gadgets/
 #   make fuzz       run every fuzz target for a bounded time
@@ -43,7 +45,7 @@ UNIT_BINS  := $(UNIT_SRCS:%.c=$(O)/%)
 DEB_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev libarchive-dev libjansson-dev \
                 libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config \
                 bats bats-support bats-assert bpftool libbpf-tools skopeo docker-registry \
-                prometheus openssl python3 iproute2 util-linux procps curl hyperfine jq bc
+                prometheus openssl python3 iproute2 util-linux procps curl hyperfine jq bc valgrind
 
 .PHONY: all deps test unit bats sanitize bench gadgets fuzz install clean vmlinux check-root
 
@@ -86,13 +88,15 @@ test: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) bats
+	$(MAKE) sanitize
 
 # ASan+UBSan build in its own output folder; the bats files tagged
 # "sanitize" are the representative end-to-end part.
 sanitize: deps
 	$(MAKE) O=build-san SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" OPTFLAGS="-O1 -g" all unit
-	GADGET=$(abspath build-san/gadget) GADGET_SRC=$(CURDIR) ASAN_OPTIONS=detect_leaks=1 \
-		bats --filter-tags sanitize tests/bats
+	GADGET=$(abspath build-san/gadget) GADGET_SRC=$(CURDIR) \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		tests/run-bats.sh --filter-tags sanitize tests/bats
 
 install: $(GADGET)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)

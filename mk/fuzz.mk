@@ -22,7 +22,7 @@ fuzz: fuzz-build
 	for s in $(FUZZ_SRCS); do n=$$(basename $$s .c); c=$${n#fuzz_}; \
 		mkdir -p $(FUZZ_O)/corpus/$$c $(FUZZ_O)/crashes/$$c; \
 		cp -n tests/fuzz/corpus/$$c/* $(FUZZ_O)/corpus/$$c/ 2>/dev/null; \
-		$(FUZZ_O)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+		$(FUZZ_O)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \
 			-artifact_prefix=$(FUZZ_O)/crashes/$$c/ $(FUZZ_O)/corpus/$$c \
 			> $(FUZZ_O)/$$n.log 2>&1; rc=$$?; \
 		execs=$$(grep -o 'stat::number_of_executed_units: *[0-9]*' $(FUZZ_O)/$$n.log | grep -o '[0-9]*$$'); \
@@ -31,3 +31,20 @@ fuzz: fuzz-build
 		printf '%-24s %12s %8s\n' $$n "$$execs" $$crashes; \
 		[ $$rc -eq 0 ] && [ $$crashes -eq 0 ] || { fail=1; tail -30 $(FUZZ_O)/$$n.log; }; \
 	done; exit $$fail
+
+# The same targets as plain programs (tests/fuzz/replay.c is their main),
+# built with the project's compiler and flags: `make unit` (and so `make
+# sanitize`, on the ASan+UBSan build) replays every regression input and
+# every seed through the harness that found it.
+FUZZ_REPLAY := $(FUZZ_SRCS:%.c=$(O)/%)
+
+$(O)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS) $(LDFLAGS)
+
+.PHONY: fuzz-replay
+fuzz-replay: $(FUZZ_REPLAY)
+	@fail=0; for b in $(FUZZ_REPLAY); do n=$$(basename $$b); c=$${n#fuzz_}; \
+		$$b tests/fuzz/regressions/$$c tests/fuzz/corpus/$$c || fail=1; done; exit $$fail
+
+unit: fuzz-replay

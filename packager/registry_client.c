@@ -366,7 +366,7 @@ int regc_status_err(struct registry_client *c, const struct reg_req *r, const ch
 	return gadget_err_set(err, e, "registry %s: %s: %ld %s", c->registry, what, r->status, oci);
 }
 
-int regc_do(struct registry_client *c, struct reg_req *r, struct gadget_err *err)
+static int do_request(struct registry_client *c, struct reg_req *r, struct gadget_err *err)
 {
 	struct attempt a = { .c = c, .r = r };
 	char url[4096];
@@ -429,6 +429,16 @@ int regc_do(struct registry_client *c, struct reg_req *r, struct gadget_err *err
 		}
 		return 0;
 	}
+}
+
+/* A failed request keeps no body: callers release r only after a 0. */
+int regc_do(struct registry_client *c, struct reg_req *r, struct gadget_err *err)
+{
+	int ret = do_request(c, r, err);
+
+	if (ret)
+		reg_req_release(r);
+	return ret;
 }
 
 /* ---- client ------------------------------------------------------------ */

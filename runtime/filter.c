@@ -12,6 +12,101 @@ static const struct { const char *tok; enum filter_op op; } ops[] = {
 	{ "=", FOP_EQ }, { ">", FOP_GT }, { "<", FOP_LT }, { "~", FOP_RE },
 };
 
+/*
+ * glibc's regcomp() expands repetitions by copying the repeated tree, so
+ * "a++++..." or "((a{99}){99}){99}" take memory exponential in their
+ * length (the fuzzer found "x" followed by a hundred '+' using gigabytes).
+ * Estimate the expanded size first: atoms weigh 1, a group the sum of its
+ * contents, a repetition multiplies what it repeats ({n,m} by its largest
+ * bound, *, + and ? by 2); refuse expressions whose estimate is too big.
+ * A repetition right after another ("a+*", "a{9}{9}") is refused outright:
+ * POSIX leaves it undefined and glibc's cost for it grows by about three
+ * per operator, in regcomp and regexec alike.
+ */
+#define REGEX_COST_MAX 20000
+#define REGEX_DEPTH_MAX 32
+
+static unsigned long long regex_cost(const char *p)
+{
+	unsigned long long sum[REGEX_DEPTH_MAX + 1] = { 0 }, last[REGEX_DEPTH_MAX + 1] = { 0 };
+	bool after_rep = false;
+	int d = 0;
+
+	for (; *p; p++) {
+		unsigned long long mult = 0;
+		bool rep = *p == '*' || *p == '+' || *p == '?' || (*p == '{' && isdigit((unsigned char)p[1]));
+
+		if (rep && after_rep)
+			return ~0ULL;
+		after_rep = rep;
+
+		switch (*p) {
+		case '(':
+			if (++d > REGEX_DEPTH_MAX)
+				return ~0ULL;
+			sum[d] = last[d] = 0;
+			continue;
+		case ')':
+			if (!d) {
+				last[0] = 1;
+				sum[0]++;
+				continue;
+			}
+			d--;
+			last[d] = sum[d + 1] ? sum[d + 1] : 1;
+			sum[d] += last[d];
+			continue;
+		case '*': case '+': case '?':
+			mult = 2;
+			break;
+		case '{': {
+			char *end;
+			unsigned long n = strtoul(p + 1, &end, 10), m = n;
+
+			if (*end == ',')
+				m = isdigit((unsigned char)end[1]) ? strtoul(end + 1, &end, 10) : n + 1;
+			else if (end == p + 1)
+				break;	/* a literal '{' */
+			mult = (n > m ? n : m) + 1;
+			p = strchr(p, '}') ? strchr(p, '}') : p + strlen(p) - 1;
+			break;
+		}
+		case '[':
+			/* a bracket expression is one atom: skip to its ']' */
+			p += p[1] == '^' ? 2 : 1;
+			if (*p == ']')
+				p++;
+			while (*p && *p != ']')
+				p++;
+			if (!*p)
+				p--;
+			break;
+		case '\\':
+			if (p[1])
+				p++;
+			break;
+		default:
+			break;
+		}
+		if (mult) {
+			if (mult > REGEX_COST_MAX)
+				return ~0ULL;
+			sum[d] += last[d] * (mult - 1);
+			last[d] *= mult;
+		} else {
+			last[d] = 1;
+			sum[d]++;
+		}
+		if (sum[d] > REGEX_COST_MAX || last[d] > REGEX_COST_MAX)
+			return ~0ULL;
+	}
+	while (d > 0) {
+		sum[d - 1] += sum[d];
+		d--;
+	}
+	return sum[0];
+}
+
 static int parse_number(struct filter_term *t, const struct gadget_field *fld, const char *v)
 {
 	char *end;
@@ -71,7 +166,12 @@ found:
 	}
 	if (t.op == FOP_RE) {
 		char msg[256];
-		int rc = regcomp(&t.re, value, REG_EXTENDED | REG_NOSUB);
+		int rc;
+
+		if (regex_cost(value) > REGEX_COST_MAX)
+			return gadget_err_set(err, EINVAL, "-F '%.64s%s': regular expression too complex "
+					      "(nested or stacked repetitions)", expr, strlen(expr) > 64 ? "..." : "");
+		rc = regcomp(&t.re, value, REG_EXTENDED | REG_NOSUB);
 
 		if (rc) {
 			regerror(rc, &t.re, msg, sizeof(msg));

@@ -88,6 +88,8 @@ int64_t field_raw_s64(const struct gadget_field *f, const uint8_t *rec)
 	unsigned int bits = f->bit_size ? f->bit_size : (f->size > 8 ? 8 : f->size) * 8;
 	uint64_t v = field_raw_u64(f, rec);
 
+	if (!bits)
+		return 0;	/* a zero-size field (hostile metadata) */
 	if (bits < 64 && (v >> (bits - 1)) & 1)
 		v |= ~0ULL << bits;
 	return (int64_t)v;
@@ -349,12 +351,32 @@ static void hex_bytes(struct sbuf *b, const uint8_t *p, size_t n)
 	}
 }
 
+/*
+ * The bytes a special type or kind is read as.  Metadata from an image
+ * config is not re-derived from the object, so a field may claim to be an
+ * endpoint in 2 bytes: anything smaller than what it is read as prints as
+ * hex instead of being read past its end.
+ */
+static bool shape_ok(const struct gadget_field *f)
+{
+	switch (f->special) {
+	case SPECIAL_L3ENDPOINT: return f->size >= 16;
+	case SPECIAL_L4ENDPOINT: return f->size >= 18;
+	default: break;
+	}
+	return f->kind != FIELD_FLOAT || f->size == 4 || f->size == 8;
+}
+
 /* The text of a field (what columns show and what -F compares against). */
 static void format_text(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec)
 {
 	const uint8_t *p = rec + f->offset;
 	char t[64];
 
+	if (!shape_ok(f)) {
+		hex_bytes(b, p, f->size);
+		return;
+	}
 	switch (f->special) {
 	case SPECIAL_TIMESTAMP:
 		fmt_timestamp(b, field_raw_u64(f, rec), FMT_TEXT);

@@ -218,6 +218,8 @@ static int set_param(struct bpf_object *obj, const struct gadget_info *info, con
 				      name, info->nr_params ? names : "it has none");
 	if (rodata_var(obj, name, &dst, &size))
 		return gadget_err_set(err, ENOENT, "--param %s: not found in the object's .rodata", name);
+	if (!size)	/* hostile BTF: nothing to set, and no width to parse into */
+		return gadget_err_set(err, EINVAL, "--param %s: the object gives it no size", name);
 	eq++;
 	/* an array of integers (not an address, not a string): a list, "80,443" */
 	if (p->field.kind == FIELD_BYTES && p->field.special == SPECIAL_NONE && p->field.array_len)

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,9 +53,27 @@ int printer_flush(struct printer *p)
 	size_t off = 0;
 
 	while (off < p->len && !p->error) {
-		ssize_t n = write(p->fd, p->buf + off, p->len - off);
+		bool stopping = p->stop && *p->stop;
+		size_t want = p->len - off;
+		ssize_t n;
 
-		if (n < 0 && errno == EINTR)
+		/*
+		 * Once stopping, never block: a pipe nobody reads would hold
+		 * the run forever.  Wait a little for room, then write no more
+		 * than PIPE_BUF, which a writable pipe takes without blocking.
+		 */
+		if (stopping) {
+			struct pollfd pfd = { .fd = p->fd, .events = POLLOUT };
+
+			if (poll(&pfd, 1, 500) != 1 || !(pfd.revents & POLLOUT)) {
+				p->error = -EINTR;
+				break;
+			}
+			if (want > PIPE_BUF)
+				want = PIPE_BUF;
+		}
+		n = write(p->fd, p->buf + off, want);
+		if (n < 0 && errno == EINTR && !stopping)
 			continue;
 		if (n <= 0)
 			p->error = n < 0 ? -errno : -EIO;

@@ -7,6 +7,7 @@
  * (one object per line), two views over the same schema.  Output collects
  * in a large buffer written with write(2); a closed pipe is -EPIPE.
  */
+#include <signal.h>
 #include <stddef.h>
 
 #include "runtime/schema.h"
@@ -18,6 +19,10 @@ struct printer {
 	const struct schema *schema;
 	int fd;
 	int error;		/* sticky negative errno of the first failed write */
+	/* set by a signal handler: a write blocked on a full pipe gives up
+	 * (-EINTR) instead of retrying, so a stop is never stuck behind a
+	 * reader that stopped reading */
+	const volatile sig_atomic_t *stop;
 	char *buf;
 	size_t len, cap;
 	unsigned long long rows;

@@ -2,8 +2,10 @@
 /* runtime_run(): the life of one `gadget run`, by category. */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -15,6 +17,7 @@
 #include "runtime/metrics.h"
 #include "runtime/run.h"
 #include "runtime/stacks.h"
+#include "runtime/snapshot_text.h"
 
 struct gadget_run {
 	const struct gadget_info *info;
@@ -31,6 +34,8 @@ struct gadget_run {
 	int stats_fd;
 	unsigned long long lost, short_records;
 	uint64_t rows;			/* struct row seq */
+	unsigned long long drain_budget;	/* records still shown after a stop */
+	bool draining;
 	double deadline;
 };
 
@@ -39,8 +44,27 @@ struct gadget_run {
 
 static volatile sig_atomic_t stop_signal;
 
+/*
+ * Once stopping, SIGALRM repeats every 200 ms until the run is over: a
+ * write(2) that had just blocked on a full pipe when the stop came is
+ * interrupted by the next one (the printer never blocks after a stop).
+ */
+static void arm_timer(double first, double every)
+{
+	struct itimerval it = { 0 };
+
+	it.it_value.tv_sec = (time_t)first;
+	it.it_value.tv_usec = (suseconds_t)((first - (double)it.it_value.tv_sec) * 1e6);
+	if (first > 0 && !it.it_value.tv_sec && !it.it_value.tv_usec)
+		it.it_value.tv_usec = 1;
+	it.it_interval.tv_usec = (suseconds_t)(every * 1e6);
+	setitimer(ITIMER_REAL, &it, NULL);	/* a plain syscall: fine in a handler */
+}
+
 static void on_signal(int sig)
 {
+	if (!stop_signal && sig != SIGALRM)
+		arm_timer(0.2, 0.2);
 	stop_signal = sig;
 }
 
@@ -84,6 +108,13 @@ static int on_ringbuf(void *ctx, void *data, size_t size)
 	struct gadget_run *r = ctx;
 	struct row row = { .rec = { data, NULL }, .seq = ++r->rows };
 
+	/*
+	 * libbpf's ring_buffer__poll() keeps consuming while the producer
+	 * keeps producing: a callback error is the only way out of it, so a
+	 * stop (signal, deadline) must not wait for a quiet moment.
+	 */
+	if (r->draining ? !r->drain_budget-- : should_stop(r))
+		return -EINTR;
 	if (size < r->info->event->size) {
 		r->short_records++;
 		return 0;
@@ -166,13 +197,19 @@ static int run_tracer(struct gadget_run *r, struct gadget_err *err)
 		}
 		ret = printer_flush(&r->out);
 	}
-	/* what the kernel already wrote is still shown */
-	if (rb && !r->out.error)
+	/* what the kernel had written when we stopped is still shown, no more */
+	if (rb && !r->out.error) {
+		r->draining = true;
+		r->drain_budget = bpf_map__max_entries(m) / ((r->info->event->size + 8 + 7) / 8 * 8) + 1;
 		ring_buffer__consume(rb);
-	r->lost += kernel_lost(r);
+	}
 	ring_buffer__free(rb);
 	perf_buffer__free(pb);
-	return ret < 0 && ret != -EPIPE ? gadget_err_set(err, -ret, "reading events: %s", strerror(-ret)) : 0;
+	r->lost += kernel_lost(r);
+	/* output errors are reported by runtime_run() */
+	if (ret < 0 && ret != r->out.error)
+		return gadget_err_set(err, -ret, "reading events: %s", strerror(-ret));
+	return 0;
 }
 
 /* ---- topper ---- */
@@ -323,80 +360,41 @@ out:
 
 /* ---- snapshotter ---- */
 
-/*
- * The seed's text protocol: "[event]\n" then "name=value\0" per field;
- * values may hold newlines, so only the markers and NULs delimit.
- */
+struct text_snapshot {
+	struct gadget_run *r;
+	struct gadget_err *err;
+};
+
+/* A text-protocol record: the first one fixes the columns (--fields, -F). */
+static int text_row(void *ctx, struct schema *s, const struct row *row)
+{
+	struct text_snapshot *t = ctx;
+	struct gadget_run *r = t->r;
+	int ret;
+
+	if (!s->shown) {
+		ret = schema_select(s, r->opts.fields, r->opts.output == OUTPUT_JSON, t->err);
+		if (ret)
+			return ret;
+		r->out.schema = s;
+		r->schema = s;
+		for (unsigned int i = 0; i < r->opts.nr_filters; i++) {
+			ret = filter_add(&r->filter, s, r->opts.filters[i], t->err);
+			if (ret)
+				return ret;
+		}
+		printer_header(&r->out);
+	}
+	emit(r, row);
+	return 0;
+}
+
 static int print_text_snapshot(struct gadget_run *r, const char *buf, size_t len,
 			       struct schema **text_schema, struct gadget_err *err)
 {
-	static const char marker[] = "[event]\n";
-	const size_t mlen = sizeof(marker) - 1;
-	const char *p = buf, *end = buf + len;
-	const char *vals[256];
-	int ret;
+	struct text_snapshot t = { .r = r, .err = err };
 
-	while (p < end) {
-		const char *rec = memmem(p, end - p, marker, mlen), *next, *q;
-		unsigned int nv = 0;
-
-		if (!rec)
-			break;
-		rec += mlen;
-		next = memmem(rec, end - rec, marker, mlen);
-		if (!next)
-			next = end;
-		for (unsigned int i = 0; i < 256; i++)
-			vals[i] = "";
-		for (q = rec; q < next;) {
-			const char *nul = memchr(q, 0, next - q), *eq;
-			size_t flen = (nul ? nul : next) - q;
-			char name[128];
-			int idx;
-
-			eq = memchr(q, '=', flen);
-			if (eq && (size_t)(eq - q) < sizeof(name)) {
-				memcpy(name, q, eq - q);
-				name[eq - q] = 0;
-				if (!*text_schema) {
-					*text_schema = schema_new();
-					if (!*text_schema)
-						return -ENOMEM;
-				}
-				idx = schema_find(*text_schema, name);
-				/* columns come from the records; later new names are appended */
-				if (idx < 0 && (*text_schema)->nr_cols < 256 && !(*text_schema)->shown) {
-					schema_add_text(*text_schema, name);
-					idx = (*text_schema)->nr_cols - 1;
-				}
-				if (idx >= 0 && idx < 256 && nul) {
-					vals[idx] = eq + 1;
-					nv++;
-				}
-			}
-			q = nul ? nul + 1 : next;
-		}
-		if (nv && !(*text_schema)->shown) {
-			ret = schema_select(*text_schema, r->opts.fields, r->opts.output == OUTPUT_JSON, err);
-			if (ret)
-				return ret;
-			r->out.schema = *text_schema;
-			r->schema = *text_schema;
-			for (unsigned int i = 0; i < r->opts.nr_filters; i++) {
-				ret = filter_add(&r->filter, *text_schema, r->opts.filters[i], err);
-				if (ret)
-					return ret;
-			}
-			printer_header(&r->out);
-		}
-		if (nv) {
-			struct row row = { .text = vals };
-
-			emit(r, &row);
-		}
-		p = next;
-	}
-	return 0;
+	return snaptext_parse(buf, len, text_schema, text_row, &t);
 }
 
 static int run_snapshotter(struct gadget_run *r, struct gadget_err *err)
@@ -568,6 +566,42 @@ static int start_metrics(struct gadget_run *r, struct gadget_err *err)
 	return ret;
 }
 
+/*
+ * How the run ended, on stderr: events dropped in the kernel (ring buffer
+ * full, perf buffer overwritten) are never silent.  The text line is what
+ * scripts parse ("gadget: lost N events"); with -o json a JSON status line
+ * follows, for a consumer that parses everything it reads.
+ */
+static void report_losses(const struct gadget_run *r)
+{
+	json_t *j;
+
+	if (!r->opts.status || (!r->lost && !r->short_records))
+		return;
+	fprintf(r->opts.status, "gadget: lost %llu events, %llu short records\n", r->lost,
+		r->short_records);
+	if (r->opts.output != OUTPUT_JSON)
+		return;
+	j = json_pack("{s:s, s:s, s:I, s:I, s:I}", "status", "lost events",
+		      "gadget", r->info->name ? r->info->name : "", "events", (json_int_t)r->out.rows,
+		      "lost", (json_int_t)r->lost, "short_records", (json_int_t)r->short_records);
+	if (j) {
+		json_dumpf(j, r->opts.status, JSON_COMPACT);
+		fputc('\n', r->opts.status);
+		json_decref(j);
+	}
+}
+
+/* A closed pipe (and a stop while blocked on one) ends a run cleanly; a full disk does not. */
+static int output_result(struct gadget_run *r, struct gadget_err *err)
+{
+	int e = r->out.error ? r->out.error : printer_flush(&r->out);
+
+	if (!e || e == -EPIPE || e == -EINTR)
+		return 0;
+	return gadget_err_set(err, -e, "writing the output: %s", strerror(-e));
+}
+
 static int (*const run_by_category[])(struct gadget_run *, struct gadget_err *) = {
 	[GADGET_CAT_TRACER] = run_tracer,
 	[GADGET_CAT_TOPPER] = run_topper,
@@ -579,7 +613,7 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		const struct run_opts *opts, struct gadget_err *err)
 {
 	struct gadget_run r = { .info = info, .opts = *opts, .stats_fd = -1 };
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_pipe;
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_pipe, old_alrm;
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	int ret;
 
@@ -597,6 +631,7 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		ret = build_schema(&r, err);
 	if (!ret)
 		ret = printer_init(&r.out, r.opts.output, r.schema, STDOUT_FILENO);
+	r.out.stop = &stop_signal;
 	if (!ret)
 		ret = runtime_open(obj, len, info, &r.opts, &r.obj, err);
 	if (!ret)
@@ -614,12 +649,16 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGPIPE, &ign, &old_pipe);
+	sigaction(SIGALRM, &sa, &old_alrm);
 	ret = attach_all(r.obj, info, &r.opts, &r.att, err);
 	if (!ret)
 		ret = start_metrics(&r, err);
 	if (!ret) {
-		if (r.opts.timeout > 0)
+		if (r.opts.timeout > 0) {
 			r.deadline = now_s() + r.opts.timeout;
+			/* --timeout as a timer too: it interrupts a write blocked on a full pipe */
+			arm_timer(r.opts.timeout, 0.2);
+		}
 		if (r.opts.status) {
 			fprintf(r.opts.status, "gadget: %s (%s): attached %u program%s; %s\n", info->name,
 				gadget_category_name(info->category), attachments_count(r.att),
@@ -631,12 +670,15 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		ret = (unsigned int)info->category < sizeof(run_by_category) / sizeof(run_by_category[0]) &&
 		      run_by_category[info->category] ? run_by_category[info->category](&r, err) :
 		      gadget_err_set(err, EINVAL, "gadget %s: no run loop for its category", info->name);
+		if (!ret)
+			ret = output_result(&r, err);
 	}
+	arm_timer(0, 0);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
-	if (r.opts.status && (r.lost || r.short_records))
-		fprintf(r.opts.status, "gadget: lost %llu events, %llu short records\n", r.lost, r.short_records);
+	sigaction(SIGALRM, &old_alrm, NULL);
+	report_losses(&r);
 out:
 	if (r.stats_fd >= 0)
 		close(r.stats_fd);

@@ -237,7 +237,9 @@ static char *value_text(const struct gadget_field *f, const void *data)
 	}
 	memcpy(&u, data, f->size);	/* little endian target */
 	if (f->kind == FIELD_INT) {
-		int64_t v = f->size == 8 ? (int64_t)u : ((int64_t)(u << (64 - 8 * f->size)) >> (64 - 8 * f->size));
+		/* sign-extend; a zero-size int (hostile BTF) is 0 */
+		int64_t v = f->size == 8 || !f->size ? (int64_t)u
+			  : ((int64_t)(u << (64 - 8 * f->size)) >> (64 - 8 * f->size));
 
 		if (asprintf(&s, "%lld", (long long)v) < 0)
 			s = NULL;

@@ -41,7 +41,11 @@ struct walk {
 	const char *root;	/* "struct event", for messages */
 	const char *bad;	/* member path of the first error */
 	char bad_buf[512];
+	unsigned int depth;	/* struct nesting */
 };
+
+/* Nested structs deeper than this are hostile BTF (a struct holding itself). */
+#define WALK_DEPTH_MAX 32
 
 const char *btf_name(const struct btf *btf, __u32 off)
 {
@@ -54,6 +58,46 @@ static int bad_ref(struct gadget_err *err, __u32 id, const char *what, __u32 ref
 {
 	return gadget_err_set(err, EINVAL, "malformed BTF: type [%u] refers to %s %u, which "
 			      "does not exist", id, what, ref);
+}
+
+/* The one type t names, for the kinds that name exactly one; 0 otherwise. */
+static __u32 single_ref(const struct btf_type *t)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
+		return t->type;
+	case BTF_KIND_ARRAY:
+		return btf_array(t)->type;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A chain of such types must end (in an int, a struct, void...): a
+ * "const" naming itself sent the validator's and libbpf's walkers round
+ * forever (found by fuzz_validator).  libbpf's own resolvers give up at
+ * depth 32; real objects stay far below this.
+ */
+#define BTF_CHAIN_MAX 64
+
+static int check_chains(const struct btf *btf, struct gadget_err *err)
+{
+	__u32 n = btf__type_cnt(btf);
+
+	for (__u32 id = 1; id < n; id++) {
+		__u32 next = id;
+		int depth = 0;
+
+		while (next && depth++ <= BTF_CHAIN_MAX)
+			next = single_ref(btf__type_by_id(btf, next));
+		if (next)
+			return gadget_err_set(err, EINVAL, "malformed BTF: type [%u] starts a chain of "
+					      "type references that does not end (a loop)", id);
+	}
+	return 0;
 }
 
 int btf_check_refs(const struct btf *btf, struct gadget_err *err)
@@ -110,7 +154,7 @@ int btf_check_refs(const struct btf *btf, struct gadget_err *err)
 			break;
 		}
 	}
-	return 0;
+	return check_chains(btf, err);
 }
 
 static __u32 skip_mods(const struct btf *btf, __u32 id)
@@ -410,7 +454,15 @@ static int walk_struct(struct walk *w, __u32 id, const char *prefix, __u32 base_
 		if (ret < 0)
 			return ret;
 		if (ret == 1) {
+			if (++w->depth > WALK_DEPTH_MAX) {
+				w->bad = w->bad_buf;
+				snprintf(w->bad_buf, sizeof(w->bad_buf), "%s", path);
+				return gadget_err_set(w->err, EINVAL, "%s member '%s': structs nested more "
+						      "than %d deep (a struct containing itself?)", w->root,
+						      path, WALK_DEPTH_MAX);
+			}
 			ret = walk_struct(w, m->type, path, bits);
+			w->depth--;
 			if (ret < 0)
 				return ret;
 		}
@@ -448,6 +500,21 @@ int btf_walk_type_member(const struct btf *btf, __u32 type_id, struct gadget_typ
 		/* a scalar type (a topper's __u64 value): name its one field "value" */
 		free(w.type->fields[0].name);
 		w.type->fields[0].name = strdup("value");
+	}
+	/*
+	 * Hostile BTF can place a member past the end of its struct; the
+	 * decoder reads a record of the type's size, so refuse it here (the
+	 * same rule gadget_info_from_json applies to image configs).
+	 */
+	for (unsigned int i = 0; ret >= 0 && i < w.type->nr_fields; i++) {
+		const struct gadget_field *f = &w.type->fields[i];
+
+		if ((uint64_t)f->offset + f->size > w.type->size) {
+			w.bad = f->name;
+			ret = gadget_err_set(err, EINVAL, "%s member '%s' lies outside the type "
+					     "(offset %u, %u bytes, the type has %u)", name, f->name,
+					     f->offset, f->size, w.type->size);
+		}
 	}
 	if (ret < 0) {
 		if (member && member_len)

@@ -169,7 +169,8 @@ int elf_scan(const void *obj, size_t len, struct elf_scan *out, struct gadget_er
 		} else if (!strcmp(name, "license")) {
 			Elf_Data *d = elf_getdata(scn, NULL);
 
-			if (d && d->d_size && !out->license)
+			/* SHT_NOBITS has a size but no bytes */
+			if (d && d->d_buf && d->d_size && !out->license)
 				out->license = strndup(d->d_buf, d->d_size);
 		}
 	}

@@ -43,7 +43,27 @@
  *   if (!e) return 0;
  *   ...
  *   gadget_submit_buf(ctx, name, e);
+ *
+ * A gadget that writes its print_ map by hand (the seed's convention) can
+ * declare GADGET_LOST_COUNTER(name) and call gadget_count_lost(name) when
+ * bpf_ringbuf_reserve() fails; without it nothing is counted, as before.
  */
+#define GADGET_LOST_COUNTER(name)						\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);			\
+		__uint(max_entries, 1);						\
+		__type(key, __u32);						\
+		__type(value, __u64);						\
+	} gadget_lost_##name SEC(".maps")
+
+#define gadget_count_lost(name)							\
+	({									\
+		__u32 __lk = 0;							\
+		__u64 *__lost = bpf_map_lookup_elem(&gadget_lost_##name, &__lk); \
+		if (__lost)							\
+			(*__lost)++;	/* per CPU: no atomic needed */		\
+	})
+
 #define GADGET_TRACER(name, event_type)						\
 	struct {								\
 		__uint(type, BPF_MAP_TYPE_RINGBUF);				\
@@ -56,12 +76,7 @@
 		__type(key, __u32);						\
 		__type(value, event_type);					\
 	} gadget_heap_##name SEC(".maps");					\
-	struct {								\
-		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);			\
-		__uint(max_entries, 1);						\
-		__type(key, __u32);						\
-		__type(value, __u64);						\
-	} gadget_lost_##name SEC(".maps")
+	GADGET_LOST_COUNTER(name)
 
 #define gadget_reserve_buf(name)						\
 	({									\
@@ -72,11 +87,8 @@
 				sizeof(*gadget_heap_##name.value), 0); \
 		else								\
 			__buf = bpf_map_lookup_elem(&gadget_heap_##name, &__zero); \
-		if (!__buf) {							\
-			__u64 *__lost = bpf_map_lookup_elem(&gadget_lost_##name, &__zero); \
-			if (__lost)						\
-				*__lost += 1;					\
-		}								\
+		if (!__buf)							\
+			gadget_count_lost(name);				\
 		__buf;								\
 	})
 
@@ -103,7 +115,8 @@
 		__uint(type, BPF_MAP_TYPE_RINGBUF);				\
 		__uint(max_entries, GADGET_TRACER_BUF_SIZE);			\
 		__type(value, event_type);					\
-	} print_##name SEC(".maps")
+	} print_##name SEC(".maps");						\
+	GADGET_LOST_COUNTER(name)
 
 /* A perf event array tracer: emit with bpf_perf_event_output(). */
 #define GADGET_TRACER_PERF(name, event_type)					\

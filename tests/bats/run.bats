@@ -84,6 +84,7 @@ run_allkinds() {
 	stop_gadget INT
 }
 
+# bats test_tags=sanitize
 @test "a tracer reports a file the test opens, with its pid, comm and path" {
 	local comm="rtcat$RANDOM"
 	cp /bin/cat "./$comm"

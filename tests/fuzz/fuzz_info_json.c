@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * libFuzzer target: gadget metadata from an image config (hostile input:
- * it comes from registries and tar files).  Whatever parses must serialise
- * and parse again to the same thing.
+ * it comes from registries and tar files, and `gadget run IMAGE` decodes
+ * events with it without re-validating the object).  Whatever parses must
+ * serialise and parse again to the same thing, and every field of its
+ * event and key types must decode from a record of exactly the type's
+ * size, in both output formats.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "validator/gadget_info.h"
+#include "tests/fuzz/decode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(b);
 		json_decref(out);
 		json_decref(out2);
+		fuzz_decode_info(info, data, size);
 		gadget_info_free(again);
 		gadget_info_free(info);
 	}

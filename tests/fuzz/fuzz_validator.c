@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-/* libFuzzer target: the ELF/BTF validator on arbitrary objects. */
+/*
+ * libFuzzer target: the ELF/BTF validator on arbitrary objects, and the
+ * decoder on whatever event types it derives from their BTF.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/fuzz/decode.h"
 #include "validator/validator.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -21,6 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	validator_analyze(copy, size, &opts, &info, &diags, &err);
 	if (info) {
 		json_t *j = gadget_info_to_json(info);
+
+		fuzz_decode_info(info, data, size);
 
 		json_decref(j);
 		gadget_info_free(info);

@@ -10,6 +10,8 @@ whose path matches --match (a regex), injects one fault:
   --status CODE --times N
                      answer the first N matching requests with CODE and an OCI error body
   --delay SEC        wait SEC seconds before answering matching requests
+  --rate BPS         stream matching 200 bodies at about BPS bytes a second
+                     (a slow link: long enough to kill a client mid-blob)
   --redirect         answer matching GETs with 307 to this proxy under another
                      host name ("localhost" for "127.0.0.1"), like a registry
                      sending blobs to a storage backend; the redirected request
@@ -192,7 +194,15 @@ def make_handler(state):
                     conn.close()
                     self.connection.close()
                     return
-                self.wfile.write(data)
+                if matches and args.rate and resp.status == 200:
+                    # small writes at the asked pace, so the client sees a trickle
+                    step = max(1, args.rate // 20)
+                    for off in range(0, len(data), step):
+                        self.wfile.write(data[off:off + step])
+                        self.wfile.flush()
+                        time.sleep(len(data[off:off + step]) / args.rate)
+                else:
+                    self.wfile.write(data)
                 sent += len(data)
             conn.close()
 
@@ -223,6 +233,7 @@ def main():
     p.add_argument("--status", type=int, default=0)
     p.add_argument("--times", type=int, default=0)
     p.add_argument("--delay", type=float, default=0)
+    p.add_argument("--rate", type=int, default=0)
     p.add_argument("--redirect", action="store_true")
     p.add_argument("--upstream-auth", default="")
     p.add_argument("--bearer", default="")
