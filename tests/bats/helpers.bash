@@ -20,6 +20,17 @@ common_setup() {
 	mount_kernel_fs
 }
 
+# Background processes a test started: add their pids to BG_PIDS and call
+# bg_stop_all [SIGNAL] (KILL by default) from teardown.
+bg_stop_all() {
+	local p
+	for p in "${BG_PIDS[@]}"; do
+		kill -"${1:-KILL}" "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	BG_PIDS=()
+}
+
 mount_kernel_fs() {
 	"$GADGET_SRC/tests/tools/kernel-fs.sh"
 }

@@ -26,11 +26,7 @@ setup() {
 }
 
 teardown() {
-	local p
-	for p in "${BG_PIDS[@]}"; do
-		kill -KILL "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
+	bg_stop_all
 	if [ -n "${FULLDIR:-}" ]; then umount "$FULLDIR" 2>/dev/null || true; fi
 }
 

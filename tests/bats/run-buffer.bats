@@ -13,11 +13,7 @@ setup() {
 }
 
 teardown() {
-	local p
-	for p in "${BG_PIDS[@]}"; do
-		kill -KILL "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
+	bg_stop_all
 }
 
 # start_opener N: a python process that, once the file go exists, calls

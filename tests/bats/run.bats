@@ -33,11 +33,7 @@ setup() {
 }
 
 teardown() {
-	local p
-	for p in "${BG_PIDS[@]}"; do
-		kill -KILL "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
+	bg_stop_all
 }
 
 # start_gadget ARGS...: gadget run ARGS in the background, stdout in out,
