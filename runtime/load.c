@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -79,9 +80,33 @@ static bool option_given(const struct run_opts *o, enum prog_target t)
 	}
 }
 
+/*
+ * libbpf reads tracepoint ids in tracefs.  Where nothing mounted it (a
+ * fresh VM or container without systemd's sys-kernel-tracing.mount), mount
+ * it at the kernel's own mount point, as systemd does at boot, and say so.
+ * When that fails, the program check after this says what to do.
+ */
+static void mount_tracefs_if_absent(const struct gadget_info *info, const struct run_opts *opts)
+{
+	static const char dir[] = "/sys/kernel/tracing";
+	bool needed = false;
+
+	for (unsigned int i = 0; i < info->nr_progs; i++)
+		needed |= info->progs[i].def && info->progs[i].def->feature == KFEAT_TRACEFS;
+	if (!needed || !access("/sys/kernel/tracing/events", F_OK) ||
+	    !access("/sys/kernel/debug/tracing/events", F_OK))
+		return;
+	if (mount("tracefs", dir, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		return;
+	kernel_feature_forget(KFEAT_TRACEFS);	/* the analysis probed it already */
+	if (opts->status)
+		fprintf(opts->status, "gadget: tracefs was not mounted: mounted it on %s\n", dir);
+}
+
 int runtime_check_programs(const struct gadget_info *info, const struct run_opts *opts,
 			   struct gadget_err *err)
 {
+	mount_tracefs_if_absent(info, opts);
 	/* Before anything is loaded: a half-attached gadget helps nobody. */
 	for (unsigned int i = 0; i < info->nr_progs; i++) {
 		const struct gadget_prog *p = &info->progs[i];

@@ -168,23 +168,30 @@ static int (*const probes[KFEAT__COUNT])(char *why, unsigned int len) = {
 	[KFEAT_TRACEFS] = probe_tracefs,
 };
 
+/* Probed once per process: most probes load a program. */
+static int probe_cached[KFEAT__COUNT];		/* 1 yes, 0 no, -errno: could not tell */
+static bool probe_done[KFEAT__COUNT];
+static char probe_why[KFEAT__COUNT][256];
+
 int kernel_feature_probe(enum kernel_feature f, char *why, unsigned int why_len)
 {
-	static int cached[KFEAT__COUNT];	/* 1 yes, 0 no, -errno: could not tell */
-	static bool probed[KFEAT__COUNT];
-	static char cached_why[KFEAT__COUNT][256];
-
 	if ((unsigned int)f >= KFEAT__COUNT)
 		return -EINVAL;
 	if (f == KFEAT_NONE)
 		return 1;
-	if (!probed[f]) {
-		int r = probes[f](cached_why[f], sizeof(cached_why[f]));
+	if (!probe_done[f]) {
+		int r = probes[f](probe_why[f], sizeof(probe_why[f]));
 
-		cached[f] = r > 0 ? 1 : r;
-		probed[f] = true;
+		probe_cached[f] = r > 0 ? 1 : r;
+		probe_done[f] = true;
 	}
-	if (cached[f] != 1 && why && why_len)
-		snprintf(why, why_len, "%s", cached_why[f]);
-	return cached[f];
+	if (probe_cached[f] != 1 && why && why_len)
+		snprintf(why, why_len, "%s", probe_why[f]);
+	return probe_cached[f];
+}
+
+void kernel_feature_forget(enum kernel_feature f)
+{
+	if ((unsigned int)f < KFEAT__COUNT)
+		probe_done[f] = false;
 }

@@ -70,5 +70,7 @@ const char *kernel_feature_name(enum kernel_feature f);
  * Results are cached per process.
  */
 int kernel_feature_probe(enum kernel_feature f, char *why, unsigned int why_len);
+/* Probe f again next time: the machine changed (the runtime mounted tracefs). */
+void kernel_feature_forget(enum kernel_feature f);
 
 #endif

@@ -256,12 +256,33 @@ print(json.dumps(e, separators=(",", ":")))'
 	assert_equal "$(bpf_prog_ids_named rt_kprobe)" ""
 }
 
-@test "without tracefs a tracepoint gadget says what to mount, before loading anything" {
-	# a private mount namespace: the host keeps its tracefs
-	run unshare -m --propagation private sh -c '
+# unshare_without_tracefs CMD...: CMD in a private mount namespace (the
+# host keeps its mounts) where tracefs and debugfs are unmounted.
+unshare_without_tracefs() {
+	unshare -m --propagation private sh -c '
 		for d in /sys/kernel/debug/tracing /sys/kernel/tracing /sys/kernel/debug; do
 			while mountpoint -q "$d"; do umount -l "$d" || exit 9; done
 		done
+		"$@"' sh "$@"
+}
+
+@test "without tracefs, gadget run mounts it, says so and runs the tracepoint gadget" {
+	run unshare_without_tracefs sh -c '
+		mountpoint -q /sys/kernel/tracing && echo still-mounted
+		"$0" run "$1" -o json -t 2 & pid=$!
+		sleep 1; cat /etc/hostname >/dev/null
+		wait $pid' "$GADGET" "$OBJ/tracer.o"
+	assert_success
+	refute_output --partial still-mounted
+	assert_output --partial "gadget: tracefs was not mounted: mounted it on /sys/kernel/tracing"
+	assert_output --partial "attached 1 program"
+	assert_output --partial '"fname":"/etc/hostname"'
+}
+
+@test "without tracefs and no way to mount it, a tracepoint gadget says what to mount, before loading anything" {
+	# /sys/kernel hidden under an empty read-only tmpfs: no /sys/kernel/tracing to mount on
+	run unshare_without_tracefs sh -c '
+		mount -t tmpfs -o ro,size=4k none /sys/kernel || exit 9
 		exec "$0" run "$1" -t 2' "$GADGET" "$OBJ/tracer.o"
 	assert_failure 1
 	assert_output --partial "program 'trace_openat' (tracepoint/syscalls/sys_enter_openat): tracefs is not mounted"
