@@ -93,8 +93,7 @@ static void mount_tracefs_if_absent(const struct gadget_info *info, const struct
 
 	for (unsigned int i = 0; i < info->nr_progs; i++)
 		needed |= info->progs[i].def && info->progs[i].def->feature == KFEAT_TRACEFS;
-	if (!needed || !access("/sys/kernel/tracing/events", F_OK) ||
-	    !access("/sys/kernel/debug/tracing/events", F_OK))
+	if (!needed || kernel_feature_probe(KFEAT_TRACEFS, NULL, 0) == 1)
 		return;
 	if (mount("tracefs", dir, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 		return;
