@@ -61,21 +61,26 @@ static void *lazy_sym(enum lazy_lib lib, const char *name)
 }
 
 /*
- * One stub: `ret name params` calls the library's `name` with `args`.  The
- * resolved pointer is cached; two threads resolving it at once store the
- * same value.
+ * The library's function name, of C type type, resolved on first use and
+ * cached; two threads resolving it at once store the same value.
  */
+#define LAZY_FN(lib, name, type)						\
+	({									\
+		static type lazy_cached;					\
+		type lazy_fn = __atomic_load_n(&lazy_cached, __ATOMIC_RELAXED);	\
+										\
+		if (!lazy_fn) {							\
+			lazy_fn = (type)lazy_sym(lib, #name);			\
+			__atomic_store_n(&lazy_cached, lazy_fn, __ATOMIC_RELAXED); \
+		}								\
+		lazy_fn;							\
+	})
+
+/* One stub: `ret name params` calls the library's `name` with `args`. */
 #define LAZY(lib, ret, name, params, args)					\
 	ret name params								\
 	{									\
-		static __typeof__(&name) lazy_cached;				\
-		__typeof__(&name) lazy_fn = __atomic_load_n(&lazy_cached, __ATOMIC_RELAXED); \
-										\
-		if (!lazy_fn) {							\
-			lazy_fn = (__typeof__(&name))lazy_sym(lib, #name);	\
-			__atomic_store_n(&lazy_cached, lazy_fn, __ATOMIC_RELAXED); \
-		}								\
-		return lazy_fn args;						\
+		return LAZY_FN(lib, name, __typeof__(&name)) args;		\
 	}
 
 /* ---- libcurl ---- */
@@ -106,15 +111,10 @@ LAZY(LAZY_CURL, CURLUcode, curl_url_set, (CURLU *u, CURLUPart what, const char *
  */
 CURLcode curl_easy_setopt(CURL *h, CURLoption opt, ...)
 {
-	static CURLcode (*fn)(CURL *, CURLoption, ...);
-	CURLcode (*f)(CURL *, CURLoption, ...) = __atomic_load_n(&fn, __ATOMIC_RELAXED);
+	__typeof__(&curl_easy_setopt) f = LAZY_FN(LAZY_CURL, curl_easy_setopt, __typeof__(&curl_easy_setopt));
 	CURLcode ret;
 	va_list ap;
 
-	if (!f) {
-		f = (CURLcode (*)(CURL *, CURLoption, ...))lazy_sym(LAZY_CURL, "curl_easy_setopt");
-		__atomic_store_n(&fn, f, __ATOMIC_RELAXED);
-	}
 	va_start(ap, opt);
 	if (opt < CURLOPTTYPE_OBJECTPOINT)
 		ret = f(h, opt, va_arg(ap, long));
@@ -133,15 +133,10 @@ CURLcode curl_easy_setopt(CURL *h, CURLoption opt, ...)
 /* every CURLINFO_* takes a pointer to where the answer goes */
 CURLcode curl_easy_getinfo(CURL *h, CURLINFO info, ...)
 {
-	static CURLcode (*fn)(CURL *, CURLINFO, ...);
-	CURLcode (*f)(CURL *, CURLINFO, ...) = __atomic_load_n(&fn, __ATOMIC_RELAXED);
+	__typeof__(&curl_easy_getinfo) f = LAZY_FN(LAZY_CURL, curl_easy_getinfo, __typeof__(&curl_easy_getinfo));
 	void *out;
 	va_list ap;
 
-	if (!f) {
-		f = (CURLcode (*)(CURL *, CURLINFO, ...))lazy_sym(LAZY_CURL, "curl_easy_getinfo");
-		__atomic_store_n(&fn, f, __ATOMIC_RELAXED);
-	}
 	va_start(ap, info);
 	out = va_arg(ap, void *);
 	va_end(ap);
@@ -151,15 +146,10 @@ CURLcode curl_easy_getinfo(CURL *h, CURLINFO info, ...)
 /* SHARE/UNSHARE take a curl_lock_data (an int), the rest a pointer */
 CURLSHcode curl_share_setopt(CURLSH *s, CURLSHoption opt, ...)
 {
-	static CURLSHcode (*fn)(CURLSH *, CURLSHoption, ...);
-	CURLSHcode (*f)(CURLSH *, CURLSHoption, ...) = __atomic_load_n(&fn, __ATOMIC_RELAXED);
+	__typeof__(&curl_share_setopt) f = LAZY_FN(LAZY_CURL, curl_share_setopt, __typeof__(&curl_share_setopt));
 	CURLSHcode ret;
 	va_list ap;
 
-	if (!f) {
-		f = (CURLSHcode (*)(CURLSH *, CURLSHoption, ...))lazy_sym(LAZY_CURL, "curl_share_setopt");
-		__atomic_store_n(&fn, f, __ATOMIC_RELAXED);
-	}
 	va_start(ap, opt);
 	if (opt == CURLSHOPT_SHARE || opt == CURLSHOPT_UNSHARE)
 		ret = f(s, opt, va_arg(ap, int));
@@ -219,14 +209,7 @@ LAZY(LAZY_MHD, enum MHD_Result, MHD_queue_response,
 /* The info types we ask for take no extra argument. */
 const union MHD_DaemonInfo *MHD_get_daemon_info(struct MHD_Daemon *d, enum MHD_DaemonInfoType type, ...)
 {
-	static const union MHD_DaemonInfo *(*fn)(struct MHD_Daemon *, enum MHD_DaemonInfoType, ...);
-	__typeof__(fn) f = __atomic_load_n(&fn, __ATOMIC_RELAXED);
-
-	if (!f) {
-		f = (__typeof__(fn))lazy_sym(LAZY_MHD, "MHD_get_daemon_info");
-		__atomic_store_n(&fn, f, __ATOMIC_RELAXED);
-	}
-	return f(d, type);
+	return LAZY_FN(LAZY_MHD, MHD_get_daemon_info, __typeof__(&MHD_get_daemon_info))(d, type);
 }
 
 /*
@@ -236,17 +219,11 @@ const union MHD_DaemonInfo *MHD_get_daemon_info(struct MHD_Daemon *d, enum MHD_D
 struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc,
 				    void *apc_cls, MHD_AccessHandlerCallback dh, void *dh_cls, ...)
 {
-	static struct MHD_Daemon *(*fn)(unsigned int, uint16_t, MHD_AcceptPolicyCallback, void *,
-					MHD_AccessHandlerCallback, void *, ...);
-	__typeof__(fn) f = __atomic_load_n(&fn, __ATOMIC_RELAXED);
+	__typeof__(&MHD_start_daemon) f = LAZY_FN(LAZY_MHD, MHD_start_daemon, __typeof__(&MHD_start_daemon));
 	enum MHD_OPTION opt;
 	struct MHD_OptionItem *items = NULL;
 	va_list ap;
 
-	if (!f) {
-		f = (__typeof__(fn))lazy_sym(LAZY_MHD, "MHD_start_daemon");
-		__atomic_store_n(&fn, f, __ATOMIC_RELAXED);
-	}
 	va_start(ap, dh_cls);
 	opt = va_arg(ap, enum MHD_OPTION);
 	if (opt == MHD_OPTION_ARRAY)
