@@ -129,65 +129,6 @@ int cache_dir_default(char *buf, size_t len, struct gadget_err *err)
 	return 0;
 }
 
-int mkdir_parents(const char *path, mode_t mode)
-{
-	char p[PATH_MAX];
-	size_t n = strlen(path);
-
-	if (n >= sizeof(p))
-		return -ENAMETOOLONG;
-	memcpy(p, path, n + 1);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		if (mkdir(p, mode) && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(p, mode) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-int file_write_atomic(const char *path, const void *buf, size_t len, struct gadget_err *err)
-{
-	char tmp[PATH_MAX];
-	const char *p = buf;
-	int fd, e;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return gadget_err_set(err, ENAMETOOLONG, "%s: path too long", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return gadget_err_set(err, errno, "cannot write %s: %s", tmp, strerror(errno));
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto fail;
-		p += w;
-		len -= w;
-	}
-	if (close(fd)) {
-		fd = -1;
-		goto fail;
-	}
-	if (rename(tmp, path)) {
-		fd = -1;
-		goto fail;
-	}
-	return 0;
-fail:
-	e = errno ? errno : EIO;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return gadget_err_set(err, e, "cannot write %s: %s", path, strerror(e));
-}
-
 static int entry_paths(const char *dir, const char *key, char *manifest, size_t len)
 {
 	int n = snprintf(manifest, len, "%s/builds/%s.json", dir, key);

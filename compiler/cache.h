@@ -53,9 +53,5 @@ int cache_lookup(const char *dir, const char *key, void **obj, size_t *len);
 int cache_store(const char *dir, const char *key, const void *obj, size_t len,
 		const struct argv_buf *headers, struct gadget_err *err);
 
-/* Whole-file read; write to "<path>.tmp.<pid>" then rename. */
-int file_write_atomic(const char *path, const void *buf, size_t len, struct gadget_err *err);
-/* mkdir -p */
-int mkdir_parents(const char *path, mode_t mode);
 
 #endif
