@@ -37,7 +37,8 @@
  *       cgroup_skb, sockops, sk_msg, tc, ... programs
  *   gadget_socket_lookup_skb(skb)             cgroup_skb: the skb's socket,
  *       by cookie, else (an accept(2)ed TCP socket, which cgroup/sock_create
- *       never saw) by its local port
+ *       never saw, or a socket found at start-up that had no cookie yet) by
+ *       its local port
  *
  * They return a struct gadget_socket_owner * (NULL if unknown) to copy from.
  * The container filter then applies to the owner, not to the current task:
@@ -139,15 +140,20 @@ static __always_inline void gadget_socket_owner_current(struct gadget_socket_own
 	bpf_get_current_comm(o->comm, sizeof(o->comm));
 }
 
-/* The network namespace of a socket a cgroup_skb program sees (TCP only:
- * there is no BTF cast for an IPv4 UDP socket). */
+/*
+ * The network namespace of a socket a cgroup_skb program sees.  There is no
+ * BTF cast for an IPv4 UDP socket (bpf_skc_to_tcp_sock() covers TCP only),
+ * so the socket's kernel address is read back from the stack, which a
+ * privileged program may do, and followed with CO-RE reads.
+ */
 static __always_inline __u32 gadget_sk_netns(struct bpf_sock *sk)
 {
-	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
+	struct bpf_sock *spilled = sk;
+	struct sock *ksk = NULL;
 
-	if (!tp)
+	if (bpf_probe_read_kernel(&ksk, sizeof(ksk), &spilled) || !ksk)
 		return 0;
-	return BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.__sk_common.skc_net.net, ns.inum);
+	return BPF_CORE_READ(ksk, __sk_common.skc_net.net, ns.inum);
 }
 
 static __always_inline struct gadget_socket_owner *gadget_socket_lookup_skb(struct __sk_buff *skb)
@@ -161,7 +167,7 @@ static __always_inline struct gadget_socket_owner *gadget_socket_lookup_skb(stru
 	if (o || !sk)
 		return o;
 	sk = bpf_sk_fullsock(sk);
-	if (!sk || sk->protocol != GADGET_IPPROTO_TCP)
+	if (!sk || (sk->protocol != GADGET_IPPROTO_TCP && sk->protocol != GADGET_IPPROTO_UDP))
 		return NULL;
 	netns = gadget_sk_netns(sk);
 	if (!netns)
@@ -303,7 +309,13 @@ __weak int sockets_iter(struct bpf_iter__task_file *ctx)
 	family = sk->__sk_common.skc_family;
 	if (!gadget_socket_is_inet(family, sk->sk_protocol))
 		return 0;
-	o.cookie = bpf_get_socket_cookie(sk);
+	/*
+	 * The cookie the socket already has, read rather than made: since
+	 * 6.18.44 the verifier marks sock->sk as untrusted, and
+	 * bpf_get_socket_cookie() refuses an untrusted socket.  A socket that
+	 * never had one (0) is still found by its port below.
+	 */
+	o.cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
 	o.mntns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	o.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	o.pid = task->tgid;
@@ -315,7 +327,8 @@ __weak int sockets_iter(struct bpf_iter__task_file *ctx)
 	o.port = k.port = sk->__sk_common.skc_num;
 	k.netns = o.netns;
 	/* threads share the fd table: the first task seen (the leader) wins */
-	bpf_map_update_elem(&gadget_sockets_by_cookie, &o.cookie, &o, BPF_NOEXIST);
+	if (o.cookie)
+		bpf_map_update_elem(&gadget_sockets_by_cookie, &o.cookie, &o, BPF_NOEXIST);
 	if (k.port)
 		bpf_map_update_elem(&gadget_sockets, &k, &o, BPF_NOEXIST);
 	return 0;
