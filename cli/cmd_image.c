@@ -503,10 +503,10 @@ static int store_check_cmd(struct store *st, bool repair, bool json)
 	if (ret)
 		return cli_fail(&err);
 	if (json) {
-		j = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:[]}", "store", store_path(st),
+		j = json_pack("{s:s, s:i, s:i, s:i, s:i, s:b, s:i, s:i, s:[]}", "store", store_path(st),
 			      "blobs", rep.blobs, "bad_blobs", rep.bad_blobs, "missing_blobs",
-			      rep.missing_blobs, "bad_tags", rep.bad_tags, "temp_files", rep.temp_files,
-			      "removed", rep.removed, "problems");
+			      rep.missing_blobs, "bad_tags", rep.bad_tags, "bad_index", rep.bad_index,
+			      "temp_files", rep.temp_files, "removed", rep.removed, "problems");
 		for (i = 0; i < rep.nr_problems; i++)
 			json_array_append_new(json_object_get(j, "problems"),
 					      json_string(rep.problems[i]));
@@ -516,12 +516,14 @@ static int store_check_cmd(struct store *st, bool repair, bool json)
 	} else {
 		for (i = 0; i < rep.nr_problems; i++)
 			printf("%s\n", rep.problems[i]);
-		printf("%s: %u blobs, %u corrupt, %u missing, %u broken names, %u temporary files%s\n",
+		printf("%s: %u blobs, %u corrupt, %u missing, %u broken names, %u temporary files%s%s\n",
 		       store_path(st), rep.blobs, rep.bad_blobs, rep.missing_blobs, rep.bad_tags,
-		       rep.temp_files, repair ? "" : (rep.nr_problems ? " (--repair to fix)" : ""));
+		       rep.temp_files, rep.bad_index ? ", index.json damaged" : "",
+		       repair ? "" : (rep.nr_problems ? " (--repair to fix)" : ""));
 	}
 	/* Leftover temp files alone are not an error; corruption is (until repaired). */
-	ret = rep.bad_blobs + rep.missing_blobs + rep.bad_tags && !(repair && !rep.missing_blobs);
+	ret = rep.bad_index ||
+	      (rep.bad_blobs + rep.missing_blobs + rep.bad_tags && !(repair && !rep.missing_blobs));
 	store_check_report_free(&rep);
 	return ret ? EXIT_ERROR : EXIT_OK;
 }

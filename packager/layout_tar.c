@@ -23,6 +23,7 @@
 #include <archive_entry.h>
 #include <jansson.h>
 
+#include "packager/digest_set.h"
 #include "packager/layout_tar.h"
 #include "packager/packager.h"
 #include "packager/sign.h"
@@ -342,9 +343,13 @@ out:
 	return ret;
 }
 
-/* Every descriptor reachable from index.json must name an archived blob of its size. */
+/*
+ * Every descriptor reachable from index.json must name an archived blob of
+ * its size.  Each blob is parsed and descended into once (seen): indexes
+ * listing the next one 60 times, six deep, are 60^6 paths but six blobs.
+ */
 static int check_tree(struct tar_files *f, const struct oci_descriptor *d, int depth,
-		      struct gadget_err *err)
+		      struct digest_set *seen, struct gadget_err *err)
 {
 	static const char *const children[] = { "manifests", "layers" };
 	struct tar_file *t = tar_blob(f, d->digest);
@@ -362,6 +367,10 @@ static int check_tree(struct tar_files *f, const struct oci_descriptor *d, int d
 	t->used = true;
 	if (strcmp(d->media_type, MEDIA_TYPE_OCI_MANIFEST) && strcmp(d->media_type, MEDIA_TYPE_OCI_INDEX))
 		return 0;
+	ret = digest_set_add(seen, d->digest);
+	if (ret <= 0)
+		return ret ? gadget_err_set(err, ENOMEM, "out of memory") : 0;
+	ret = 0;
 	if (depth > 8)
 		return gadget_err_set(err, ELOOP, "indexes nested too deep");
 	doc = json_loadb(t->data, t->len, 0, NULL);
@@ -371,7 +380,7 @@ static int check_tree(struct tar_files *f, const struct oci_descriptor *d, int d
 		if (oci_descriptor_from_json(json_object_get(doc, "config"), &c))
 			ret = gadget_err_set(err, EBADMSG, "%s: bad config descriptor", d->digest);
 		else
-			ret = check_tree(f, &c, depth + 1, err);
+			ret = check_tree(f, &c, depth + 1, seen, err);
 	}
 	for (k = 0; !ret && k < sizeof(children) / sizeof(children[0]); k++) {
 		arr = json_object_get(doc, children[k]);
@@ -380,7 +389,7 @@ static int check_tree(struct tar_files *f, const struct oci_descriptor *d, int d
 				ret = gadget_err_set(err, EBADMSG, "%s: bad descriptor in %s", d->digest,
 						     children[k]);
 			else
-				ret = check_tree(f, &c, depth + 1, err);
+				ret = check_tree(f, &c, depth + 1, seen, err);
 			if (ret)
 				break;
 		}
@@ -392,35 +401,34 @@ static int check_tree(struct tar_files *f, const struct oci_descriptor *d, int d
 static int commit(struct store *st, struct tar_files *f, json_t *idx, char ***refs,
 		  size_t *nr_refs, struct gadget_err *err)
 {
+	size_t n = json_array_size(json_object_get(idx, "manifests")), i;
+	struct oci_descriptor *descs = calloc(n + 1, sizeof(*descs));
 	char digest[OCI_DIGEST_MAX];
-	struct oci_descriptor d;
-	char **names;
+	const char **names = calloc(n + 1, sizeof(*names));
 	json_t *e;
-	size_t i;
 	int ret = 0;
 
-	names = calloc(json_array_size(json_object_get(idx, "manifests")) + 1, sizeof(*names));
-	if (!names)
-		return gadget_err_set(err, ENOMEM, "out of memory");
+	*refs = calloc(n + 1, sizeof(**refs));
+	if (!descs || !names || !*refs)
+		ret = gadget_err_set(err, ENOMEM, "out of memory");
 	/* Unreferenced blobs in the archive stay out: nothing would collect them. */
 	for (i = 0; !ret && i < f->n; i++)
 		if (f->v[i].used)
 			ret = store_put_blob(st, f->v[i].data, f->v[i].len, digest, err);
-	/* All tags in one index.json update. */
-	ret = ret ?: store_lock(st);
 	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
-		const char *name = json_string_value(json_object_get(json_object_get(e, "annotations"),
-								     ANNOT_REF_NAME));
-		if (ret)
-			break;
-		oci_descriptor_from_json(e, &d);
-		d.platform_arch[0] = '\0';
-		ret = store_tag(st, name, &d, err);
-		if (!ret)
-			names[(*nr_refs)++] = strdup(name);
+		names[i] = json_string_value(json_object_get(json_object_get(e, "annotations"),
+							     ANNOT_REF_NAME));
+		oci_descriptor_from_json(e, &descs[i]);
+		descs[i].platform_arch[0] = '\0';
 	}
-	store_unlock(st, 0);
-	*refs = names;
+	/* All tags in one index.json update. */
+	if (!ret)
+		ret = store_tag_many(st, names, descs, n, err);
+	for (i = 0; !ret && i < n; i++)
+		if (((*refs)[i] = strdup(names[i])))
+			(*nr_refs)++;
+	free(names);
+	free(descs);
 	return ret;
 }
 
@@ -428,6 +436,7 @@ int layout_tar_import(struct store *st, const char *path, char ***refs, size_t *
 		      struct gadget_err *err)
 {
 	struct tar_files f = { 0 };
+	struct digest_set seen = { 0 };
 	struct tar_file *t;
 	struct oci_descriptor d;
 	struct oci_ref r;
@@ -463,7 +472,7 @@ int layout_tar_import(struct store *st, const char *path, char ***refs, size_t *
 			ret = gadget_err_set(err, EBADMSG, "index.json: entry %zu has no %s annotation",
 					     i, ANNOT_REF_NAME);
 		else
-			ret = ref_parse(name, &r, err) ?: check_tree(&f, &d, 0, err);
+			ret = ref_parse(name, &r, err) ?: check_tree(&f, &d, 0, &seen, err);
 		if (ret)
 			gadget_err_prefix(err, "import %s", path);
 	}
@@ -472,6 +481,7 @@ int layout_tar_import(struct store *st, const char *path, char ***refs, size_t *
 	if (!ret)
 		ret = commit(st, &f, idx, refs, nr_refs, err);
 out:
+	digest_set_free(&seen);
 	json_decref(idx);
 	tar_files_free(&f);
 	return ret;

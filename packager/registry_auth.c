@@ -61,7 +61,7 @@ static char *basic_value(const struct docker_creds *cr)
 static int fetch_token(struct registry_client *c, const struct auth_challenge *ch,
 		       struct gadget_err *err)
 {
-	struct reg_req tr = { .method = "GET", .fd = -1, .max_body = 64 * 1024 };
+	struct reg_req tr = { .method = "GET", .max_body = 64 * 1024 };
 	struct attempt a = { .c = c, .r = &tr, .cap = 64 * 1024 };
 	char *url, *esc_svc, *esc_scope, *basic = NULL, *authz = NULL, *token = NULL;
 	const char *scope = ch->scope[0] ? ch->scope : c->scope;

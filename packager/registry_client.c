@@ -172,13 +172,17 @@ static size_t on_read(char *buf, size_t size, size_t nmemb, void *ud)
 		return 0;
 	if ((int64_t)want > left)
 		want = (size_t)left;
-	if (r->fd < 0) {
+	if (!r->blob) {
 		memcpy(buf, (const char *)r->body + a->sent, want);
 		n = (ssize_t)want;
 	} else {
-		n = pread(r->fd, buf, want, r->off + a->sent);
-		if (n <= 0)
+		/* a blob whose bytes are not its digest fails here, before its last byte goes out */
+		n = store_blob_pread(r->blob, buf, want, r->off + a->sent, a->err);
+		if (n <= 0) {
+			a->blob_err = n < 0 ? (int)n : gadget_err_set(a->err, EIO, "blob shorter than "
+								      "its descriptor");
 			return CURL_READFUNC_ABORT;
+		}
 	}
 	a->sent += n;
 	return (size_t)n;
@@ -192,7 +196,7 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 	const struct registry_opts *o = &a->c->opts;
 
 	if (o->progress && r->progress_name) {
-		if (r->fd >= 0)
+		if (r->blob)
 			o->progress(o->progress_ctx, r->progress_name, r->off + ulnow,
 				    r->off + r->len > ultotal ? r->off + r->len : ultotal, false);
 		else
@@ -281,7 +285,7 @@ CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
 	apply_tls(c);
 	if (!strcmp(r->method, "HEAD"))
 		curl_easy_setopt(c->curl, CURLOPT_NOBODY, 1L);
-	else if (strcmp(r->method, "GET") && r->fd < 0) {
+	else if (strcmp(r->method, "GET") && !r->blob) {
 		/* a body in memory goes out with the headers in one write */
 		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, r->body ? r->body : "");
 		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->len);
@@ -321,6 +325,7 @@ CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
 	a->sent = 0;
 	a->sunk = false;
 	a->sink_err = 0;
+	a->blob_err = 0;
 	reg_req_release(r);
 	r->status = 0;
 	r->content_length = -1;
@@ -368,7 +373,7 @@ int regc_status_err(struct registry_client *c, const struct reg_req *r, const ch
 
 static int do_request(struct registry_client *c, struct reg_req *r, struct gadget_err *err)
 {
-	struct attempt a = { .c = c, .r = r };
+	struct attempt a = { .c = c, .r = r, .err = err };
 	char url[4096];
 	int tries = 0, redirects = 0;
 	bool reauthed = false;
@@ -386,6 +391,8 @@ static int do_request(struct registry_client *c, struct reg_req *r, struct gadge
 		rc = regc_attempt(&a, url, authz);
 		if (rc == CURLE_WRITE_ERROR && a.sink_err)
 			return a.sink_err;	/* the sink filled err (digest, size, disk) */
+		if (rc == CURLE_ABORTED_BY_CALLBACK && a.blob_err)
+			return a.blob_err;	/* the store's blob is corrupt or unreadable */
 		if (rc != CURLE_OK || status_retryable(r->status)) {
 			bool restartable = !a.sunk || (r->sink_reset && !r->sink_reset(r->sink_ctx));
 
@@ -482,7 +489,7 @@ static int ping_scheme(struct registry_client *c, const char *scheme, int retrie
  */
 static int ping(struct registry_client *c, bool verify_login, struct gadget_err *err)
 {
-	struct reg_req r = { .method = "GET", .url = "/v2/", .fd = -1, .max_body = 64 * 1024 };
+	struct reg_req r = { .method = "GET", .url = "/v2/", .max_body = 64 * 1024 };
 	int ret = -EPROTO;
 
 	if (host_is_loopback(c->registry) && !c->opts.ca_file) {

@@ -28,9 +28,9 @@ struct reg_req {
 	const char *accept;
 	const char *content_type;
 	const char *content_range;	/* PATCH chunks */
-	/* Request body: memory, or len bytes of fd from off. */
+	/* Request body: memory, or len bytes of a store blob from off (checked as read). */
 	const void *body;
-	int fd;				/* -1: use body */
+	struct store_blob_reader *blob;	/* NULL: use body */
 	int64_t off, len;
 	/* Streaming response (2xx bodies only); returns 0 or -errno. */
 	int (*sink)(void *ctx, const void *data, size_t len);

@@ -49,6 +49,8 @@ struct attempt {
 	struct reg_req *r;
 	int sink_err;
 	bool sunk;			/* the sink saw bytes */
+	int blob_err;			/* reading the request's blob failed (err filled) */
+	struct gadget_err *err;
 	int64_t sent;
 	size_t cap;
 	char www_auth[1024];

@@ -48,7 +48,7 @@ static void fetched_list_free(struct fetched_list *l)
 static int get_manifest(struct pull *p, struct registry_client *c, const char *reference,
 			const struct regimg_desc *want, struct fetched *out, struct gadget_err *err)
 {
-	struct reg_req r = { .method = "GET", .fd = -1, .accept = regimg_accept,
+	struct reg_req r = { .method = "GET", .accept = regimg_accept,
 			     .max_body = REG_MANIFEST_MAX + 1 };
 	char url[512], what[600];
 	int ret;
@@ -132,7 +132,7 @@ static int pull_blob(struct pull *p, struct registry_client *c, const struct reg
 		     struct gadget_err *err)
 {
 	struct blob_sink s = { .p = p, .c = c, .d = d, .err = err };
-	struct reg_req r = { .method = "GET", .fd = -1, .sink = sink_write, .sink_reset = sink_reset,
+	struct reg_req r = { .method = "GET", .sink = sink_write, .sink_reset = sink_reset,
 			     .sink_ctx = &s, .progress_name = d->digest, .max_body = 64 * 1024 };
 	char url[512];
 	int ret;

@@ -45,7 +45,7 @@ static void url_add_query(char *url, size_t len, const char *k, const char *v)
 static int start_upload(struct push *p, struct registry_client *c, const struct regimg_desc *d,
 			char *loc, size_t loclen, bool *mounted, struct gadget_err *err)
 {
-	struct reg_req r = { .method = "POST", .fd = -1 };
+	struct reg_req r = { .method = "POST" };
 	char url[1024];
 	int ret;
 
@@ -71,7 +71,7 @@ static int start_upload(struct push *p, struct registry_client *c, const struct 
 }
 
 static int send_blob(struct push *p, struct registry_client *c, const struct regimg_desc *d,
-		     int fd, char *loc, size_t loclen, struct gadget_err *err)
+		     struct store_blob_reader *blob, char *loc, size_t loclen, struct gadget_err *err)
 {
 	int64_t chunk = p->o->chunk_size > 0 ? p->o->chunk_size : DEFAULT_CHUNK;
 	int64_t off = 0;
@@ -82,7 +82,7 @@ static int send_blob(struct push *p, struct registry_client *c, const struct reg
 	while (d->size > chunk && off < d->size) {
 		int64_t n = d->size - off < chunk ? d->size - off : chunk;
 		char range[64];
-		struct reg_req r = { .method = "PATCH", .url = loc, .fd = fd, .off = off, .len = n,
+		struct reg_req r = { .method = "PATCH", .url = loc, .blob = blob, .off = off, .len = n,
 				     .content_type = "application/octet-stream",
 				     .content_range = range, .progress_name = d->digest };
 
@@ -103,7 +103,7 @@ static int send_blob(struct push *p, struct registry_client *c, const struct reg
 	}
 	/* The closing PUT carries the whole blob (monolithic) or nothing (after chunks). */
 	{
-		struct reg_req r = { .method = "PUT", .fd = fd, .off = off, .len = d->size - off,
+		struct reg_req r = { .method = "PUT", .blob = blob, .off = off, .len = d->size - off,
 				     .content_type = "application/octet-stream",
 				     .progress_name = off < d->size ? d->digest : NULL };
 		char *e = curl_easy_escape(NULL, d->digest, 0);
@@ -123,11 +123,12 @@ static int send_blob(struct push *p, struct registry_client *c, const struct reg
 static int push_blob(struct push *p, struct registry_client *c, const struct regimg_desc *d,
 		     struct gadget_err *err)
 {
-	struct reg_req head = { .method = "HEAD", .fd = -1 };
-	char url[512], loc[2048], path[4096];
-	struct stat stb;
+	struct reg_req head = { .method = "HEAD" };
+	struct store_blob_reader *blob;
+	char url[512], loc[2048];
+	int64_t size;
 	bool mounted;
-	int fd, ret;
+	int ret;
 
 	snprintf(url, sizeof(url), "/v2/%s/blobs/%s", p->dst.repo, d->digest);
 	head.url = url;
@@ -141,7 +142,7 @@ static int push_blob(struct push *p, struct registry_client *c, const struct reg
 	}
 	if (head.status != 404)
 		return regc_status_err(c, &head, "check blob", err);
-	if (store_blob_path(p->st, d->digest, path, sizeof(path)))
+	if (!store_has_blob(p->st, d->digest))
 		return gadget_err_set(err, ENOENT, "blob %s is missing from the local store", d->digest);
 	ret = start_upload(p, c, d, loc, sizeof(loc), &mounted, err);
 	if (ret)
@@ -150,16 +151,16 @@ static int push_blob(struct push *p, struct registry_client *c, const struct reg
 		STAT_ADD(p->stats->blobs_mounted, 1);
 		return 0;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return gadget_err_set(err, errno, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &stb) || stb.st_size != d->size) {
-		close(fd);
-		return gadget_err_set(err, EIO, "blob %s in the local store has size %lld, manifest says %" PRId64,
-				      d->digest, (long long)stb.st_size, d->size);
+	ret = store_blob_open(p->st, d->digest, &blob, &size, err);
+	if (ret)
+		return ret;
+	if (size != d->size) {
+		store_blob_close(blob);
+		return gadget_err_set(err, EIO, "blob %s in the local store has size %" PRId64 ", manifest "
+				      "says %" PRId64 ": run 'gadget store check'", d->digest, size, d->size);
 	}
-	ret = send_blob(p, c, d, fd, loc, sizeof(loc), err);
-	close(fd);
+	ret = send_blob(p, c, d, blob, loc, sizeof(loc), err);
+	store_blob_close(blob);
 	if (ret)
 		return ret;
 	if (p->o->progress)
@@ -184,7 +185,7 @@ static int push_blob_job(struct registry_client *c, size_t i, void *ctx, struct 
 static int put_manifest(struct push *p, const char *reference, const char *media_type,
 			const void *data, size_t len, struct gadget_err *err)
 {
-	struct reg_req r = { .method = "PUT", .fd = -1, .body = data, .len = (int64_t)len,
+	struct reg_req r = { .method = "PUT", .body = data, .len = (int64_t)len,
 			     .content_type = media_type };
 	char url[512], digest[OCI_DIGEST_MAX];
 	int ret;
@@ -238,7 +239,7 @@ static int push_manifest(struct push *p, const char *digest, const char *referen
  */
 static bool tag_up_to_date(struct push *p, const char *reference, const char *digest)
 {
-	struct reg_req r = { .method = "HEAD", .fd = -1, .accept = regimg_accept };
+	struct reg_req r = { .method = "HEAD", .accept = regimg_accept };
 	char url[512];
 	bool same;
 

@@ -242,6 +242,11 @@ out:
 	return ok;
 }
 
+struct verify_walk {
+	struct store *st;
+	struct gadget_err *err;
+};
+
 static int verify_ref(struct store *st, const char *ref, const char *pubkey_path,
 		      struct oci_descriptor *verified, struct gadget_err *err)
 {
@@ -296,10 +301,26 @@ out:
 	return ret;
 }
 
+/* "Verified OK" covers the content too: every blob the signed digest reaches hashes to its name. */
+static int blob_whole(const struct oci_descriptor *d, bool present, void *ctx)
+{
+	struct verify_walk *w = ctx;
+
+	(void)present;
+	return store_blob_verify(w->st, d->digest, w->err);
+}
+
 int packager_verify_ref(struct store *st, const char *ref, const char *pubkey_path,
 			struct gadget_err *err)
 {
-	return verify_ref(st, ref, pubkey_path, NULL, err);
+	struct verify_walk w = { st, err };
+	struct oci_descriptor top;
+	int ret = verify_ref(st, ref, pubkey_path, &top, err);
+
+	if (ret)
+		return ret;
+	ret = store_walk(st, &top, blob_whole, &w, err);
+	return ret ? gadget_err_prefix(err, "%s (%s)", ref, top.digest) : 0;
 }
 
 int packager_load_verified(struct store *st, const char *ref, const char *arch, bool skip_verify,

@@ -31,6 +31,8 @@
 
 #define ANNOT_REF_NAME "org.opencontainers.image.ref.name"
 #define BLOB_MAX (1LL << 30)	/* refuse to slurp anything bigger into memory */
+/* sha256 of nothing: the one blob with no byte to check */
+#define EMPTY_DIGEST "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 struct store {
 	char *path;
@@ -265,6 +267,8 @@ int store_blob_path(struct store *st, const char *digest, char *buf, size_t bufl
 {
 	if (!oci_digest_valid(digest))
 		return -EINVAL;
+	if (!buf)
+		return 0;
 	if ((size_t)snprintf(buf, buflen, "%s/blobs/sha256/%s", st->path, digest + 7) >= buflen)
 		return -ENAMETOOLONG;
 	return access(buf, F_OK) ? -ENOENT : 0;
@@ -396,46 +400,203 @@ int store_put_blob(struct store *st, const void *data, size_t len,
 	return ret;
 }
 
+/*
+ * Reading a blob checks it against its name (image-layout.md: the content
+ * address is the point): the bytes are hashed as they are handed out, in
+ * order, and the read that would hand out the last byte of a blob whose
+ * digest differs fails instead.  Every reader (verify, run, inspect,
+ * export, push) goes through here.
+ */
+struct store_blob_reader {
+	char digest[OCI_DIGEST_MAX];
+	char path[PATH_MAX];
+	int fd;
+	int64_t size;
+	int64_t hashed;		/* bytes [0, hashed) went through md */
+	EVP_MD_CTX *md;
+	bool bad, verified;
+};
+
+int store_blob_open(struct store *st, const char *digest, struct store_blob_reader **out,
+		    int64_t *size, struct gadget_err *err)
+{
+	struct store_blob_reader *r;
+	struct stat sb;
+
+	if (store_blob_path(st, digest, NULL, 0) == -EINVAL)
+		return gadget_err_set(err, EINVAL, "invalid digest '%s'", digest);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	snprintf(r->digest, sizeof(r->digest), "%s", digest);
+	if (store_blob_path(st, digest, r->path, sizeof(r->path))) {
+		free(r);
+		return gadget_err_set(err, ENOENT, "blob %s is not in the store %s", digest, st->path);
+	}
+	r->fd = open(r->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	r->md = EVP_MD_CTX_new();
+	if (r->fd < 0 || fstat(r->fd, &sb) || !r->md ||
+	    EVP_DigestInit_ex(r->md, EVP_sha256(), NULL) != 1) {
+		int e = errno ? errno : EIO;
+
+		store_blob_close(r);
+		return gadget_err_set(err, e, "%s: %s", digest, strerror(e));
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_size > BLOB_MAX) {
+		store_blob_close(r);
+		return gadget_err_set(err, EFBIG, "blob %s in the store %s is %s: run 'gadget store "
+				      "check'", digest, st->path, S_ISREG(sb.st_mode) ?
+				      "larger than 1 GiB" : "not a regular file");
+	}
+	r->size = sb.st_size;
+	if (size)
+		*size = r->size;
+	*out = r;
+	return 0;
+}
+
+static int corrupt_blob(struct gadget_err *err, const char *digest, const char *got)
+{
+	return gadget_err_set(err, EBADMSG, "blob %s in the store is corrupt (its content has digest "
+			      "%s): run 'gadget store check'", digest, got);
+}
+
+static ssize_t pread_full(int fd, void *buf, size_t len, int64_t off)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = pread(fd, (char *)buf + got, len - got, off + got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			break;
+		got += n;
+	}
+	return got;
+}
+
+/* Hash [r->hashed, end) from the file itself: a reader skipping ahead leaves no gap. */
+static int reader_hash_to(struct store_blob_reader *r, int64_t end)
+{
+	char buf[64 * 1024];
+
+	while (r->hashed < end) {
+		size_t want = end - r->hashed < (int64_t)sizeof(buf) ? (size_t)(end - r->hashed)
+								     : sizeof(buf);
+		ssize_t n = pread_full(r->fd, buf, want, r->hashed);
+
+		if (n <= 0)
+			return n ? (int)n : -EIO;
+		EVP_DigestUpdate(r->md, buf, n);
+		r->hashed += n;
+	}
+	return 0;
+}
+
+ssize_t store_blob_pread(struct store_blob_reader *r, void *buf, size_t len, int64_t off,
+			 struct gadget_err *err)
+{
+	char got[OCI_DIGEST_MAX];
+	ssize_t n;
+	int ret;
+
+	if (r->bad)
+		return -EBADMSG;
+	if (off >= r->size || !len)
+		return 0;
+	if ((int64_t)len > r->size - off)
+		len = r->size - off;
+	ret = off > r->hashed ? reader_hash_to(r, off) : 0;
+	n = ret ? ret : pread_full(r->fd, buf, len, off);
+	if (n >= 0 && n < (ssize_t)len)
+		n = -EIO;	/* the file shrank under us */
+	if (n < 0)
+		return gadget_err_set(err, -n, "reading blob %s: %s", r->digest, strerror(-n));
+	if (off + n > r->hashed) {
+		EVP_DigestUpdate(r->md, (char *)buf + (r->hashed - off), off + n - r->hashed);
+		r->hashed = off + n;
+	}
+	if (r->verified || r->hashed < r->size)
+		return n;
+	if (oci_digest_finish(r->md, got) || strcmp(got, r->digest)) {
+		r->bad = true;
+		return corrupt_blob(err, r->digest, got);
+	}
+	/* later reads (a retried upload) need no hashing */
+	r->verified = true;
+	r->hashed = INT64_MAX;
+	return n;
+}
+
+int store_blob_verify(struct store *st, const char *digest, struct gadget_err *err)
+{
+	char got[OCI_DIGEST_MAX];
+	int ret = store_blob_file_digest(st, digest, got);
+
+	if (ret == -ENOENT)
+		return gadget_err_set(err, ENOENT, "blob %s is missing from the store %s: run 'gadget "
+				      "store check'", digest, st->path);
+	if (ret)
+		return gadget_err_set(err, -ret, "blob %s: %s", digest, strerror(-ret));
+	return strcmp(got, digest) ? corrupt_blob(err, digest, got) : 0;
+}
+
+int store_blob_file_digest(struct store *st, const char *digest, char got[OCI_DIGEST_MAX])
+{
+	struct store_blob_reader *r;
+	int ret = store_blob_open(st, digest, &r, NULL, NULL);
+
+	if (ret)
+		return ret;
+	ret = reader_hash_to(r, r->size) ?: oci_digest_finish(r->md, got);
+	store_blob_close(r);
+	return ret;
+}
+
+void store_blob_close(struct store_blob_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	EVP_MD_CTX_free(r->md);
+	free(r);
+}
+
 int store_read_blob(struct store *st, const char *digest, void **data, size_t *len,
 		    struct gadget_err *err)
 {
-	char path[PATH_MAX];
-	struct stat sb;
-	size_t off = 0;
-	ssize_t n;
+	struct store_blob_reader *r;
+	int64_t size;
+	ssize_t n = 0;
 	char *buf;
-	int fd;
+	int ret;
 
-	if (store_blob_path(st, digest, path, sizeof(path)))
-		return gadget_err_set(err, ENOENT, "blob %s is not in the store %s", digest, st->path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb))
-		return gadget_err_set(err, errno, "%s: %m", path);
-	if (sb.st_size > BLOB_MAX) {
-		close(fd);
-		return gadget_err_set(err, EFBIG, "blob %s is too large (%lld bytes)", digest,
-				      (long long)sb.st_size);
-	}
-	buf = malloc(sb.st_size + 1);
+	ret = store_blob_open(st, digest, &r, &size, err);
+	if (ret)
+		return ret;
+	buf = malloc(size + 1);
 	if (!buf) {
-		close(fd);
+		store_blob_close(r);
 		return gadget_err_set(err, ENOMEM, "out of memory");
 	}
-	while (off < (size_t)sb.st_size) {
-		n = read(fd, buf + off, sb.st_size - off);
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			close(fd);
-			free(buf);
-			return gadget_err_set(err, n ? errno : EIO, "%s: short read", path);
-		}
-		off += n;
+	if (size)
+		n = store_blob_pread(r, buf, size, 0, err);
+	else if (strcmp(digest, EMPTY_DIGEST))
+		n = gadget_err_set(err, EBADMSG, "blob %s in the store is corrupt (it is empty): "
+				   "run 'gadget store check'", digest);
+	store_blob_close(r);
+	if (n < 0) {
+		free(buf);
+		return n;
 	}
-	close(fd);
-	buf[off] = '\0';	/* JSON blobs can be parsed in place */
+	buf[size] = '\0';	/* JSON blobs can be parsed in place */
 	*data = buf;
-	*len = off;
+	*len = size;
 	return 0;
 }
 
@@ -482,12 +643,15 @@ int store_index_load(struct store *st, json_t **out, struct gadget_err *err)
 	snprintf(path, sizeof(path), "%s/index.json", st->path);
 	idx = json_load_file(path, 0, &jerr);
 	if (!idx)
-		return gadget_err_set(err, EBADMSG, "%s:%d:%d: error: %s", path, jerr.line, jerr.column,
-				      jerr.text);
+		return gadget_err_set(err, EBADMSG, "%s:%d:%d: error: %s (the store's list of names is "
+				      "damaged: 'gadget store check --repair' rebuilds it from the blobs)",
+				      path, jerr.line, jerr.column, jerr.text);
 	m = json_object_get(idx, "manifests");
 	if (!json_is_array(m)) {
 		json_decref(idx);
-		return gadget_err_set(err, EBADMSG, "%s: no \"manifests\" array", path);
+		return gadget_err_set(err, EBADMSG, "%s: no \"manifests\" array (the store's list of "
+				      "names is damaged: 'gadget store check --repair' rebuilds it "
+				      "from the blobs)", path);
 	}
 	*out = idx;
 	return 0;
@@ -569,33 +733,73 @@ static void index_drop(json_t *m, const char *key)
 	}
 }
 
+/* Entries of m named in keys (a JSON object used as a set), in one pass. */
+static void index_drop_all(json_t *m, const json_t *keys)
+{
+	json_t *kept = json_array(), *e;
+	size_t i;
+
+	json_array_foreach(m, i, e) {
+		const char *name = entry_ref(e);
+
+		if (!name || !json_object_get(keys, name))
+			json_array_append(kept, e);
+	}
+	json_array_clear(m);
+	json_array_extend(m, kept);
+	json_decref(kept);
+}
+
+int store_tag_many(struct store *st, const char *const *refs, const struct oci_descriptor *descs,
+		   size_t n, struct gadget_err *err)
+{
+	json_t *idx = NULL, *m, *keys = json_object(), *added = json_array(), *e;
+	char key[768];
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < n; i++) {
+		ret = ref_key(refs[i], key, sizeof(key), err);
+		if (!ret && !store_has_blob(st, descs[i].digest))
+			ret = gadget_err_set(err, ENOENT, "cannot tag %s: blob %s is not in the store", key,
+					     descs[i].digest);
+		if (ret)
+			break;
+		e = oci_descriptor_to_json(&descs[i]);
+		json_object_set_new(e, "annotations", json_pack("{s:s}", ANNOT_REF_NAME, key));
+		/* a name given twice: the last one wins, as with one store_tag() after another */
+		if (json_object_get(keys, key))
+			index_drop(added, key);
+		json_object_set_new(keys, key, json_true());
+		json_array_append_new(added, e);
+	}
+	if (!ret) {
+		ret = store_lock(st);
+		if (ret)
+			ret = gadget_err_set(err, -ret, "store %s: cannot lock: %s", st->path,
+					     strerror(-ret));
+	}
+	if (!ret) {
+		ret = store_index_load(st, &idx, err);
+		if (!ret) {
+			m = json_object_get(idx, "manifests");
+			index_drop_all(m, keys);
+			json_array_extend(m, added);
+			/* all names in one index.json update */
+			ret = store_index_save(st, idx, err);
+		}
+		json_decref(idx);
+		store_unlock(st, ret);
+	}
+	json_decref(keys);
+	json_decref(added);
+	return ret;
+}
+
 int store_tag(struct store *st, const char *ref, const struct oci_descriptor *desc,
 	      struct gadget_err *err)
 {
-	char key[768];
-	json_t *idx = NULL, *m, *e;
-	int ret;
-
-	ret = ref_key(ref, key, sizeof(key), err);
-	if (ret)
-		return ret;
-	if (!store_has_blob(st, desc->digest))
-		return gadget_err_set(err, ENOENT, "cannot tag %s: blob %s is not in the store", key,
-				      desc->digest);
-	ret = store_lock(st);
-	if (ret)
-		return gadget_err_set(err, -ret, "store %s: cannot lock: %s", st->path, strerror(-ret));
-	ret = store_index_load(st, &idx, err);
-	if (ret)
-		return store_unlock(st, ret);
-	m = json_object_get(idx, "manifests");
-	index_drop(m, key);
-	e = oci_descriptor_to_json(desc);
-	json_object_set_new(e, "annotations", json_pack("{s:s}", ANNOT_REF_NAME, key));
-	json_array_append_new(m, e);
-	ret = store_index_save(st, idx, err);
-	json_decref(idx);
-	return store_unlock(st, ret);
+	return store_tag_many(st, &ref, desc, 1, err);
 }
 
 int store_untag(struct store *st, const char *ref, struct gadget_err *err)

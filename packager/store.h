@@ -44,8 +44,25 @@ int store_put_blob(struct store *st, const void *data, size_t len,
 		   char digest_out[OCI_DIGEST_MAX], struct gadget_err *err);
 int store_read_blob(struct store *st, const char *digest, void **data, size_t *len,
 		    struct gadget_err *err);
-/* Path of a blob file (for streaming reads); returns -ENOENT if absent. */
+/* Path of a blob file; returns -ENOENT if absent. */
 int store_blob_path(struct store *st, const char *digest, char *buf, size_t buflen);
+
+/*
+ * Every read of a blob is checked against its digest: store_read_blob()
+ * fails with -EBADMSG (naming the blob and 'gadget store check') when the
+ * file's bytes are not the digest's.  Streaming reads (push): the bytes are
+ * hashed as they are handed out, and the read reaching the end of a blob
+ * that does not match fails instead of returning its last bytes.
+ */
+struct store_blob_reader;
+int store_blob_open(struct store *st, const char *digest, struct store_blob_reader **out,
+		    int64_t *size, struct gadget_err *err);
+/* Up to len bytes at off (fewer only at the end of the blob); -errno with err filled. */
+ssize_t store_blob_pread(struct store_blob_reader *r, void *buf, size_t len, int64_t off,
+			 struct gadget_err *err);
+void store_blob_close(struct store_blob_reader *r);
+/* Hash a whole blob file against its name (streamed, not read into memory). */
+int store_blob_verify(struct store *st, const char *digest, struct gadget_err *err);
 
 /*
  * Streaming blob write, for pulls and imports: the digest and size are
@@ -62,6 +79,9 @@ void store_blob_abort(struct store_blob_writer *w);				/* frees w */
 /* References (tags). ref is normalised by ref_parse() first. */
 int store_tag(struct store *st, const char *ref, const struct oci_descriptor *desc,
 	      struct gadget_err *err);
+/* Several names in one index.json update (an import of thousands of tags). */
+int store_tag_many(struct store *st, const char *const *refs, const struct oci_descriptor *descs,
+		   size_t n, struct gadget_err *err);
 int store_resolve(struct store *st, const char *ref, struct oci_descriptor *out,
 		  struct gadget_err *err);
 int store_untag(struct store *st, const char *ref, struct gadget_err *err);
@@ -114,9 +134,14 @@ int store_walk(struct store *st, const struct oci_descriptor *top,
 	       int (*cb)(const struct oci_descriptor *d, bool present, void *ctx), void *ctx,
 	       struct gadget_err *err);
 
-/* fsck: every blob's digest, every tag resolvable, leftover temp files. */
+/*
+ * fsck: every blob's digest, index.json readable, every tag resolvable,
+ * leftover temp files.  repair removes corrupt blobs and leftovers and
+ * rebuilds a damaged index.json from the blobs (see store_repair.c).
+ */
 struct store_check_report {
 	unsigned int blobs, bad_blobs, missing_blobs, bad_tags, temp_files, removed;
+	unsigned int bad_index;	/* index.json unreadable: every name is lost (--repair rebuilds) */
 	char **problems;	/* one line each */
 	size_t nr_problems;
 };

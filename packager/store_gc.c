@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "packager/digest_set.h"
 #include "packager/packager.h"
 #include "packager/store_int.h"
 
@@ -33,18 +34,24 @@ static bool is_manifest_type(const char *mt)
 }
 
 static int walk(struct store *st, const struct oci_descriptor *d, int depth,
+		struct digest_set *seen,
 		int (*cb)(const struct oci_descriptor *, bool, void *), void *ctx,
 		struct gadget_err *err)
 {
 	static const char *const children[] = { "manifests", "layers" };
-	bool present = store_has_blob(st, d->digest);
 	struct oci_descriptor c;
 	json_t *doc, *arr, *e;
 	void *data;
 	size_t len, i, k;
+	bool present;
 	int ret;
 
-	ret = cb(d, present, ctx);
+	/* Once per blob: an index listing a child 60 times is still one child. */
+	ret = digest_set_add(seen, d->digest);
+	if (ret <= 0)
+		return ret ? gadget_err_set(err, -ret, "walking %s: %s", d->digest, strerror(-ret)) : 0;
+	present = store_has_blob(st, d->digest);
+	ret = cb ? cb(d, present, ctx) : 0;
 	if (ret || !present || !(is_index_type(d->media_type) || is_manifest_type(d->media_type)))
 		return ret;
 	if (depth > WALK_DEPTH_MAX)
@@ -55,15 +62,15 @@ static int walk(struct store *st, const struct oci_descriptor *d, int depth,
 	doc = json_loadb(data, len, 0, NULL);
 	free(data);
 	if (!doc)
-		return cb(d, false, ctx) ?: 0;
+		return cb ? cb(d, false, ctx) : 0;
 	if (!oci_descriptor_from_json(json_object_get(doc, "config"), &c))
-		ret = walk(st, &c, depth + 1, cb, ctx, err);
+		ret = walk(st, &c, depth + 1, seen, cb, ctx, err);
 	for (k = 0; !ret && k < sizeof(children) / sizeof(children[0]); k++) {
 		arr = json_object_get(doc, children[k]);
 		json_array_foreach(arr, i, e) {
 			if (oci_descriptor_from_json(e, &c))
 				continue;
-			ret = walk(st, &c, depth + 1, cb, ctx, err);
+			ret = walk(st, &c, depth + 1, seen, cb, ctx, err);
 			if (ret)
 				break;
 		}
@@ -72,48 +79,22 @@ static int walk(struct store *st, const struct oci_descriptor *d, int depth,
 	return ret;
 }
 
+int store_walk_seen(struct store *st, const struct oci_descriptor *top, struct digest_set *seen,
+		    int (*cb)(const struct oci_descriptor *d, bool present, void *ctx), void *ctx,
+		    struct gadget_err *err)
+{
+	return walk(st, top, 0, seen, cb, ctx, err);
+}
+
 int store_walk(struct store *st, const struct oci_descriptor *top,
 	       int (*cb)(const struct oci_descriptor *d, bool present, void *ctx), void *ctx,
 	       struct gadget_err *err)
 {
-	return walk(st, top, 0, cb, ctx, err);
-}
+	struct digest_set seen = { 0 };
+	int ret = walk(st, top, 0, &seen, cb, ctx, err);
 
-struct digest_set {
-	char (*v)[OCI_DIGEST_MAX];
-	size_t n, cap;
-};
-
-static int set_add(const struct oci_descriptor *d, bool present, void *ctx)
-{
-	struct digest_set *s = ctx;
-	size_t i;
-
-	(void)present;
-	for (i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i], d->digest))
-			return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		void *v = realloc(s->v, cap * sizeof(*s->v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	memcpy(s->v[s->n++], d->digest, OCI_DIGEST_MAX);
-	return 0;
-}
-
-static bool set_has(const struct digest_set *s, const char *digest)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i], digest))
-			return true;
-	return false;
+	digest_set_free(&seen);
+	return ret;
 }
 
 /* Every blob reachable from index.json, tagged or not (.sig tags included). */
@@ -130,7 +111,7 @@ static int reachable(struct store *st, struct digest_set *set, struct gadget_err
 	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
 		if (oci_descriptor_from_json(e, &d))
 			continue;
-		ret = store_walk(st, &d, set_add, set, err);
+		ret = store_walk_seen(st, &d, set, NULL, NULL, err);
 		if (ret)
 			break;
 	}
@@ -161,14 +142,14 @@ int store_gc(struct store *st, struct gadget_err *err)
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(digest, sizeof(digest), "sha256:%.64s", de->d_name);
-		if (set_has(&set, digest))
+		if (digest_set_has(&set, digest))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		unlink(path);
 	}
 	if (d)
 		closedir(d);
-	free(set.v);
+	digest_set_free(&set);
 	store_unlock(st, 0);
 	store_gc_unlock(st);
 	return ret;
@@ -198,8 +179,6 @@ static int check_blob_file(struct store *st, const char *name, struct store_chec
 			   bool repair)
 {
 	char digest[OCI_DIGEST_MAX], got[OCI_DIGEST_MAX], path[PATH_MAX];
-	void *data;
-	size_t len;
 
 	snprintf(digest, sizeof(digest), "sha256:%.64s", name);
 	snprintf(path, sizeof(path), "%s/blobs/sha256/%s", store_path(st), name);
@@ -208,12 +187,10 @@ static int check_blob_file(struct store *st, const char *name, struct store_chec
 		rep->bad_blobs++;
 		return problem(rep, "blobs/sha256/%s: not a sha256 digest name", name);
 	}
-	if (store_read_blob(st, digest, &data, &len, NULL)) {
+	if (store_blob_file_digest(st, digest, got)) {
 		rep->bad_blobs++;
 		return problem(rep, "blobs/sha256/%s: unreadable", name);
 	}
-	oci_digest_compute(data, len, got);
-	free(data);
 	if (!strcmp(got, digest))
 		return 0;
 	rep->bad_blobs++;
@@ -248,15 +225,70 @@ static int check_reach(const struct oci_descriptor *d, bool present, void *ctx)
 	return 0;
 }
 
+/*
+ * index.json itself: a damaged one is a problem (every name is lost), and
+ * --repair rebuilds it from the blobs.  *idx is NULL when there is none to walk.
+ */
+static int check_index(struct store *st, bool repair, struct store_check_report *rep, json_t **idx)
+{
+	struct gadget_err e = { 0 }, re = { 0 };
+	unsigned int n;
+
+	if (!store_index_load(st, idx, &e))
+		return 0;
+	*idx = NULL;
+	rep->bad_index = 1;
+	if (!repair)
+		return problem(rep, "%s", e.msg);
+	if (store_index_rebuild(st, &n, &re))
+		return problem(rep, "%s; rebuilding it failed: %s", e.msg, re.msg);
+	rep->bad_index = 0;
+	rep->removed++;
+	problem(rep, "index.json was damaged: rebuilt from the blobs with %u name%s (the old one is "
+		"index.json.broken; 'gadget images' lists them)", n, n == 1 ? "" : "s");
+	if (store_index_load(st, idx, NULL))
+		*idx = NULL;
+	return 0;
+}
+
+/* Every name's blobs: present and of the size their descriptors say. */
+static int check_names(struct store *st, json_t *idx, struct store_check_report *rep)
+{
+	struct check_ctx c = { st, rep, NULL };
+	struct oci_descriptor d;
+	json_t *e;
+	size_t i;
+	int ret = 0;
+
+	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
+		const char *name = json_string_value(json_object_get(
+			json_object_get(e, "annotations"), "org.opencontainers.image.ref.name"));
+		unsigned int before = rep->missing_blobs;
+		struct gadget_err werr = { 0 };
+
+		c.ref = name ? name : "(untagged)";
+		if (oci_descriptor_from_json(e, &d)) {
+			rep->bad_tags++;
+			ret = problem(rep, "index.json: entry %zu is not a valid descriptor", i);
+		} else if (store_walk(st, &d, check_reach, &c, &werr)) {
+			/* a blob that cannot be read: the blob scan names it; the name is broken */
+			rep->bad_tags++;
+			ret = problem(rep, "%s: %s", c.ref, werr.msg);
+		} else if (rep->missing_blobs != before) {
+			rep->bad_tags++;
+		}
+		if (ret)
+			break;
+	}
+	return ret;
+}
+
 int store_check(struct store *st, bool repair, struct store_check_report *rep,
 		struct gadget_err *err)
 {
 	char dir[PATH_MAX], path[PATH_MAX * 2];
-	struct oci_descriptor d;
-	struct check_ctx c = { st, rep, NULL };
 	struct dirent *de;
-	json_t *idx, *e;
-	size_t i;
+	json_t *idx = NULL;
 	DIR *dp;
 	int ret;
 
@@ -271,26 +303,9 @@ int store_check(struct store *st, bool repair, struct store_check_report *rep,
 			ret = check_blob_file(st, de->d_name, rep, repair);
 	if (dp)
 		closedir(dp);
-	ret = ret ?: store_index_load(st, &idx, err);
-	if (ret)
-		return store_unlock(st, ret);
-	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
-		const char *name = json_string_value(json_object_get(
-			json_object_get(e, "annotations"), "org.opencontainers.image.ref.name"));
-		unsigned int before = rep->missing_blobs;
-
-		c.ref = name ? name : "(untagged)";
-		if (oci_descriptor_from_json(e, &d)) {
-			rep->bad_tags++;
-			problem(rep, "index.json: entry %zu is not a valid descriptor", i);
-			continue;
-		}
-		ret = store_walk(st, &d, check_reach, &c, err);
-		if (ret)
-			break;
-		if (rep->missing_blobs != before)
-			rep->bad_tags++;
-	}
+	ret = ret ?: check_index(st, repair, rep, &idx);
+	if (!ret && idx)
+		ret = check_names(st, idx, rep);
 	json_decref(idx);
 	/* Leftovers of interrupted writes: only safe to remove when nobody else writes. */
 	snprintf(dir, sizeof(dir), "%s/tmp", store_path(st));
@@ -310,6 +325,8 @@ int store_check(struct store *st, bool repair, struct store_check_report *rep,
 	}
 	if (dp)
 		closedir(dp);
+	if (ret)
+		gadget_err_set(err, -ret, "store check: %s", strerror(-ret));
 	return store_unlock(st, ret);
 }
 

@@ -18,5 +18,14 @@ int store_index_load(struct store *st, json_t **out, struct gadget_err *err);
 int store_index_save(struct store *st, json_t *idx, struct gadget_err *err);
 int store_write_file(struct store *st, const char *name, const void *data, size_t len);
 int store_fsync_dir(const char *dir);
+/* A new index.json naming every root blob (store_repair.c); the caller holds store_lock(). */
+int store_index_rebuild(struct store *st, unsigned int *nr_names, struct gadget_err *err);
+/* What a blob file's bytes hash to, whatever its name says (store check). */
+int store_blob_file_digest(struct store *st, const char *digest, char got[OCI_DIGEST_MAX]);
+/* store_walk() adding to (and skipping what is in) a caller's set: one walk over many roots. */
+struct digest_set;
+int store_walk_seen(struct store *st, const struct oci_descriptor *top, struct digest_set *seen,
+		    int (*cb)(const struct oci_descriptor *d, bool present, void *ctx), void *ctx,
+		    struct gadget_err *err);
 
 #endif

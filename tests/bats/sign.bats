@@ -175,3 +175,66 @@ PY
 	assert_failure
 	assert_output --partial "$HOME/.config/gadget/verify.pub"
 }
+
+# The store file of blob $1.
+blob_file() {
+	echo "$GADGET_STORE/blobs/sha256/${1#sha256:}"
+}
+
+# bats test_tags=sanitize
+@test "a signed image's manifest replaced in the store: verify, run, inspect and export refuse it" {
+	gadget key generate --output-key-prefix k
+	gadget sign --key k.key execsnoop:v1
+	# other bytes under the manifest's name: another build of the same gadget
+	other=$(SOURCE_DATE_EPOCH=1700000999 pack_image other:v1)
+	cp "$(blob_file "$other")" "$(blob_file "$digest")"
+
+	run gadget verify --key k.pub execsnoop:v1
+	assert_failure 1
+	assert_output --partial "blob $digest in the store is corrupt (its content has digest $other): run 'gadget store check'"
+	refute_output --partial "Verified OK"
+	GADGET_VERIFY_KEY=$BATS_TEST_TMPDIR/k.pub run gadget run execsnoop:v1 -t 1
+	assert_failure 1
+	assert_output --partial "blob $digest in the store is corrupt"
+	refute_output --partial "attached"
+	run gadget run execsnoop:v1 -t 1 --insecure-skip-verify
+	assert_failure 1
+	assert_output --partial "blob $digest in the store is corrupt"
+	run gadget inspect execsnoop:v1
+	assert_failure 1
+	assert_output --partial "blob $digest in the store is corrupt"
+	run gadget export execsnoop:v1 out.tar
+	assert_failure 1
+	assert_output --partial "blob $digest in the store is corrupt"
+	[ ! -e out.tar ]
+	run gadget store check
+	assert_failure 1
+	assert_line "blobs/sha256/${digest#sha256:}: content has digest $other"
+}
+
+# bats test_tags=sanitize
+@test "a signed image's layer replaced in the store: verify, run, inspect and export refuse it" {
+	gadget key generate --output-key-prefix k
+	gadget sign --key k.key execsnoop:v1
+	layer=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["layers"][0]["digest"])' "$(blob_file "$digest")")
+	# another program under the layer's name
+	PACK_SRC=$GADGET_SRC/tests/fixtures/enrich/execs.bpf.c compile_fixture other.o
+	run cmp -s other.o "$(blob_file "$layer")"
+	assert_failure
+	cp other.o "$(blob_file "$layer")"
+
+	run gadget verify --key k.pub execsnoop:v1
+	assert_failure 1
+	assert_output --regexp "blob $layer in the store is corrupt \(its content has digest sha256:[0-9a-f]{64}\): run 'gadget store check'"
+	refute_output --partial "Verified OK"
+	GADGET_VERIFY_KEY=$BATS_TEST_TMPDIR/k.pub run gadget run execsnoop:v1 -t 1
+	assert_failure 1
+	assert_output --partial "blob $layer in the store is corrupt"
+	refute_output --partial "attached"
+	run gadget inspect execsnoop:v1
+	assert_failure 1
+	assert_output --partial "blob $layer in the store is corrupt"
+	run gadget export execsnoop:v1 out.tar
+	assert_failure 1
+	assert_output --partial "blob $layer in the store is corrupt"
+}
