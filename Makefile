@@ -45,7 +45,8 @@ UNIT_BINS  := $(UNIT_SRCS:%.c=$(O)/%)
 DEB_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev libarchive-dev libjansson-dev \
                 libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config \
                 bats bats-support bats-assert bpftool libbpf-tools skopeo docker-registry \
-                prometheus openssl python3 iproute2 util-linux procps curl hyperfine jq bc valgrind
+                prometheus openssl python3 iproute2 util-linux procps curl hyperfine jq bc valgrind \
+                strace
 
 .PHONY: all deps test unit bats sanitize bench gadgets fuzz install clean vmlinux check-root
 

@@ -19,7 +19,8 @@ int file_read_all(const char *path, void **buf, size_t *len)
 	char *p;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (regular files ignore it) */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
@@ -84,40 +85,102 @@ int mkdir_parents(const char *path, mode_t mode)
 	return 0;
 }
 
-int file_write_atomic(const char *path, const void *buf, size_t len, struct gadget_err *err)
+/*
+ * A name no one can have planted: mkstemp(3) creates it with O_EXCL, so a
+ * symlink or file put at a guessable "<path>.tmp.<pid>" in a shared folder
+ * is never opened, let alone followed, truncated or written through.
+ */
+int file_temp_create(const char *path, const char *tmp_dir, mode_t mode, char *tmp, size_t tmplen)
+{
+	const char *base = strrchr(path, '/');
+	int n, fd;
+
+	if (tmp_dir)
+		n = snprintf(tmp, tmplen, "%s/.%s.XXXXXX", tmp_dir, base ? base + 1 : path);
+	else if (base)
+		n = snprintf(tmp, tmplen, "%.*s/.%s.XXXXXX", (int)(base - path), path, base + 1);
+	else
+		n = snprintf(tmp, tmplen, ".%s.XXXXXX", path);
+	if (n < 0 || (size_t)n >= tmplen)
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* mkstemp makes 0600; the caller's mode, as open(2) would give it */
+	if (fchmod(fd, mode)) {
+		int e = errno;
+
+		close(fd);
+		unlink(tmp);
+		return -e;
+	}
+	return fd;
+}
+
+int file_temp_commit(int fd, const char *tmp, const char *path, bool durable)
+{
+	int ret = 0;
+
+	if (durable && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		return ret;
+	}
+	if (durable) {
+		char dir[PATH_MAX];
+		const char *slash = strrchr(path, '/');
+		int dfd;
+
+		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+			 slash ? path : ".");
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0 || fsync(dfd))
+			ret = -errno;
+		if (dfd >= 0)
+			close(dfd);
+	}
+	return ret;
+}
+
+int file_write_atomic_opts(const char *path, const void *buf, size_t len,
+			   const struct file_write_opts *o, struct gadget_err *err)
 {
 	char tmp[PATH_MAX];
 	const char *p = buf;
-	int fd, e;
+	int fd, ret = 0;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return gadget_err_set(err, ENAMETOOLONG, "%s: path too long", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = file_temp_create(path, o->tmp_dir, o->mode ? o->mode : 0644, tmp, sizeof(tmp));
 	if (fd < 0)
-		return gadget_err_set(err, errno, "cannot write %s: %s", tmp, strerror(errno));
-	while (len) {
+		return gadget_err_set(err, -fd, "cannot write %s: %s", path, strerror(-fd));
+	while (len && !ret) {
 		ssize_t w = write(fd, p, len);
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
-			goto fail;
+		if (w <= 0) {
+			ret = w < 0 ? -errno : -EIO;
+			break;
+		}
 		p += w;
 		len -= w;
 	}
-	if (close(fd)) {
-		fd = -1;
-		goto fail;
-	}
-	if (rename(tmp, path)) {
-		fd = -1;
-		goto fail;
-	}
-	return 0;
-fail:
-	e = errno ? errno : EIO;
-	if (fd >= 0)
+	if (ret) {
 		close(fd);
-	unlink(tmp);
-	return gadget_err_set(err, e, "cannot write %s: %s", path, strerror(e));
+		unlink(tmp);
+	} else {
+		ret = file_temp_commit(fd, tmp, path, o->durable);
+	}
+	return ret ? gadget_err_set(err, -ret, "cannot write %s: %s", path, strerror(-ret)) : 0;
+}
+
+int file_write_atomic(const char *path, const void *buf, size_t len, struct gadget_err *err)
+{
+	static const struct file_write_opts o = { 0 };
+
+	return file_write_atomic_opts(path, buf, len, &o, err);
 }

@@ -176,7 +176,7 @@ LAZY(LAZY_ARCHIVE, struct archive *, archive_write_new, (void), ())
 LAZY(LAZY_ARCHIVE, int, archive_write_free, (struct archive *a), (a))
 LAZY(LAZY_ARCHIVE, int, archive_write_close, (struct archive *a), (a))
 LAZY(LAZY_ARCHIVE, int, archive_write_set_format_ustar, (struct archive *a), (a))
-LAZY(LAZY_ARCHIVE, int, archive_write_open_filename, (struct archive *a, const char *f), (a, f))
+LAZY(LAZY_ARCHIVE, int, archive_write_open_fd, (struct archive *a, int fd), (a, fd))
 LAZY(LAZY_ARCHIVE, int, archive_write_header, (struct archive *a, struct archive_entry *e), (a, e))
 LAZY(LAZY_ARCHIVE, la_ssize_t, archive_write_data, (struct archive *a, const void *buf, size_t len),
      (a, buf, len))

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "packager/input.h"
 #include "packager/layout_tar.h"
 #include "packager/packager.h"
 #include "packager/sign.h"
@@ -396,29 +397,28 @@ static json_t *inspect_json(struct store *st, const struct img_summary *s,
 
 int cmd_inspect(int argc, char **argv)
 {
+	struct gadget_input_opts io = { .kinds = GADGET_INPUT_IMAGE };
 	struct gadget_err err = { 0 };
-	struct gadget_image *img = NULL;
-	struct oci_descriptor d;
+	struct gadget_input in = { 0 };
+	struct gadget_image *img;
 	struct img_summary s;
 	struct img_opts o;
 	struct store *st;
 	json_t *man = NULL, *a, *v;
 	const char *k;
 	char size[32], sig[1024];
-	int i, ret;
+	int i;
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
 		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
-	if (open_store(&st, &err))
-		return cli_fail(&err);
-	ret = store_resolve(st, argv[i], &d, &err) ?:
-	      packager_load(st, argv[i], o.arch, &img, &err);
-	if (ret) {
-		store_close(st);
+	io.arch = o.arch;
+	if (gadget_input_open(argv[i], &io, &in, &err) || open_store(&st, &err)) {
+		gadget_input_close(&in);
 		return cli_fail(&err);
 	}
-	summarize(st, argv[i], &d, &s);
+	img = in.image;
+	summarize(st, argv[i], &in.top, &s);
 	if (o.json) {
 		json_t *j = inspect_json(st, &s, img);
 
@@ -444,7 +444,7 @@ int cmd_inspect(int argc, char **argv)
 	if (img->info)
 		print_info(img->info);
 out:
-	gadget_image_free(img);
+	gadget_input_close(&in);
 	store_close(st);
 	return EXIT_OK;
 }

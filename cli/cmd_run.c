@@ -12,8 +12,7 @@
 #include "base/file.h"
 #include "cli/cli.h"
 #include "compiler/compiler.h"
-#include "packager/packager.h"
-#include "packager/sign.h"
+#include "packager/input.h"
 #include "runtime/run.h"
 #include "validator/validator.h"
 
@@ -87,94 +86,52 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* What the three kinds of input resolve to: the ELF and its analysis. */
+/* A gadget argument opened (packager/input.h), and its analysis. */
 struct run_input {
-	void *obj;
-	size_t len;
-	struct gadget_info *info;
-	struct gadget_image *image;	/* owns obj and info for store images */
+	struct gadget_input in;
+	struct gadget_info *info;	/* images carry theirs (in.image->info) */
 };
 
-static void run_input_free(struct run_input *in)
+static void run_input_free(struct run_input *ri)
 {
-	if (in->image) {
-		gadget_image_free(in->image);
-	} else {
-		free(in->obj);
-		gadget_info_free(in->info);
-	}
+	if (!ri->in.image)
+		gadget_info_free(ri->info);
+	gadget_input_close(&ri->in);
 }
 
-static int analyze(struct run_input *in, const char *path, const char *name, const char *desc,
-		   const json_t *params_doc, const char *src_dir, struct gadget_err *err)
+static int load_input(const char *arg, bool skip_verify, struct run_input *ri, struct gadget_err *err)
 {
-	struct validate_opts vo = { .obj_path = path, .name = name, .description = desc,
-				    .params_doc = params_doc, .src_dir = src_dir };
+	struct gadget_input_opts io = { .kinds = GADGET_INPUT_FOLDER | GADGET_INPUT_OBJECT |
+						 GADGET_INPUT_IMAGE,
+					.verify = true, .skip_verify = skip_verify };
+	struct gadget_input *in = &ri->in;
+	struct validate_opts vo = { .obj_path = arg, .name = in->name };
 	struct diag_list diags = {};
-	int ret = validator_analyze(in->obj, in->len, &vo, &in->info, &diags, err);
+	int ret;
 
+	memset(ri, 0, sizeof(*ri));
+	ret = gadget_input_open(arg, &io, in, err);
+	if (ret)
+		return ret;
+	if (in->image) {
+		ri->info = in->image->info;
+		return 0;
+	}
+	if (in->spec) {
+		vo.description = in->spec->description;
+		vo.params_doc = in->spec->params;
+		vo.src_dir = arg;
+	}
+	ret = validator_analyze(in->obj, in->len, &vo, &ri->info, &diags, err);
 	/* warnings were shown at build time; a run only needs the errors */
 	if (ret == -EINVAL) {
 		diag_list_print(&diags, stderr);
-		ret = gadget_err_set(err, EINVAL, "%s does not validate (errors above)", path);
+		ret = gadget_err_set(err, EINVAL, "%s does not validate (errors above)", arg);
 	}
 	diag_list_free(&diags);
+	if (ret)
+		run_input_free(ri);
 	return ret;
-}
-
-static int load_input(const char *arg, bool skip_verify, struct run_input *in, struct gadget_err *err)
-{
-	struct stat st;
-	int ret;
-
-	memset(in, 0, sizeof(*in));
-	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
-		struct build_opts bo = {};
-		struct build_result res = {};
-		struct build_spec *spec;
-
-		ret = compiler_load_spec(arg, &spec, err);
-		if (ret)
-			return ret;
-		ret = compiler_build(spec, &bo, &res, err);
-		if (!ret) {
-			in->obj = res.obj;
-			in->len = res.len;
-			ret = analyze(in, arg, spec->name, spec->description, spec->params, arg, err);
-		}
-		build_spec_free(spec);
-		return ret;
-	}
-	if (stat(arg, &st) == 0) {
-		char name[256];
-		const char *base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
-
-		snprintf(name, sizeof(name), "%.*s", (int)strcspn(base, "."), base);
-		ret = file_read(arg, &in->obj, &in->len, err);
-		return ret ? ret : analyze(in, arg, name, NULL, NULL, NULL, err);
-	}
-	/* a path that does not exist is not worth a registry-name error */
-	if (arg[0] == '/' || !strncmp(arg, "./", 2) ||
-	    (strlen(arg) > 2 && !strcmp(arg + strlen(arg) - 2, ".o")))
-		return gadget_err_set(err, ENOENT, "%s: %s", arg, strerror(ENOENT));
-	{
-		struct store *st_ = NULL;
-
-		ret = store_open(NULL, &st_, err);
-		if (ret)
-			return ret;
-		ret = packager_load_verified(st_, arg, NULL, skip_verify, &in->image, err);
-		store_close(st_);
-		if (ret == -ENOENT && !strchr(arg, ':') && !strchr(arg, '/'))
-			return gadget_err_set(err, ENOENT, "'%s' is not a folder, an object file or an "
-					      "image in the store (see 'gadget images')", arg);
-		if (ret)
-			return ret;
-		in->obj = in->image->obj;
-		in->len = in->image->len;
-		in->info = in->image->info;
-	}
-	return 0;
 }
 
 static int parse_seconds(const char *opt, const char *v, double *out)
@@ -339,7 +296,8 @@ int cmd_run(int argc, char **argv)
 	}
 	ret = load_input(argv[optind], skip_verify, &in, &err);
 	if (!ret) {
-		ret = runtime_run(in.obj, in.len, in.info, &opts, &err);
+		opts.source = in.in.what;
+		ret = runtime_run(in.in.obj, in.in.len, in.info, &opts, &err);
 		run_input_free(&in);
 	}
 	free(opts.filters);

@@ -5,14 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <bpf/libbpf.h>
 #include <jansson.h>
 
-#include "base/file.h"
 #include "cli/cli.h"
-#include "compiler/compiler.h"
+#include "packager/input.h"
 #include "validator/validator.h"
 
 static const char validate_usage[] =
@@ -214,40 +212,15 @@ static int print_json(const struct gadget_info *info, const struct diag_list *di
 	return 0;
 }
 
-/* A folder: build it the way `gadget build` does, with its build file's metadata. */
-static int validate_dir(const struct validate_args *a, struct validate_opts *vo,
-			struct build_spec **spec, struct build_result *res, struct gadget_err *err)
-{
-	struct build_opts bo = {};
-	int ret;
-
-	ret = compiler_load_spec(a->path, spec, err);
-	if (ret)
-		return ret;
-	ret = compiler_build(*spec, &bo, res, err);
-	if (ret)
-		return ret;
-	vo->obj_path = a->path;
-	vo->src_dir = (*spec)->dir;
-	vo->name = (*spec)->name;
-	vo->description = (*spec)->description;
-	vo->params_doc = (*spec)->params;
-	return 0;
-}
-
 int cmd_validate(int argc, char **argv)
 {
+	struct gadget_input_opts io = { .kinds = GADGET_INPUT_FOLDER | GADGET_INPUT_OBJECT };
 	struct validate_args a = {};
 	struct validate_opts vo = {};
-	struct build_result res = {};
-	struct build_spec *spec = NULL;
+	struct gadget_input in = {};
 	struct gadget_info *info = NULL;
 	struct diag_list diags = {};
 	struct gadget_err err = {};
-	char *name = NULL;
-	void *obj = NULL;
-	size_t len = 0;
-	struct stat st;
 	int ret;
 
 	ret = validate_parse(argc, argv, &a);
@@ -258,29 +231,18 @@ int cmd_validate(int argc, char **argv)
 		return EXIT_OK;
 	}
 	vo.werror = a.werror;
-	if (stat(a.path, &st)) {
-		gadget_err_set(&err, errno, "cannot open %s: %s", a.path, strerror(errno));
-		return cli_fail(&err);
-	}
-	if (S_ISDIR(st.st_mode)) {
-		ret = validate_dir(&a, &vo, &spec, &res, &err);
-		obj = res.obj;
-		len = res.len;
-	} else {
-		const char *base = strrchr(a.path, '/');
-
-		ret = file_read(a.path, &obj, &len, &err);
-		/* The gadget's name is the file's: "trace_open.bpf.o" -> "trace_open". */
-		name = strdup(base ? base + 1 : a.path);
-		if (name)
-			name[strcspn(name, ".")] = 0;
-		vo.obj_path = a.path;
-		vo.name = name && *name ? name : NULL;
-	}
+	/* A folder is built the way `gadget build` does, with its build file's metadata. */
+	ret = gadget_input_open(a.path, &io, &in, &err);
 	if (ret)
 		goto fail;
-
-	ret = validator_analyze(obj, len, &vo, &info, &diags, &err);
+	vo.obj_path = a.path;
+	vo.name = in.name[0] ? in.name : NULL;
+	if (in.spec) {
+		vo.src_dir = in.spec->dir;
+		vo.description = in.spec->description;
+		vo.params_doc = in.spec->params;
+	}
+	ret = validator_analyze(in.obj, in.len, &vo, &info, &diags, &err);
 	if (ret && (ret != -EINVAL || !info))
 		goto fail;
 	diag_list_print(&diags, stderr);
@@ -302,12 +264,6 @@ fail:
 out:
 	gadget_info_free(info);
 	diag_list_free(&diags);
-	if (spec) {
-		build_result_free(&res);
-		build_spec_free(spec);
-	} else {
-		free(obj);
-	}
-	free(name);
+	gadget_input_close(&in);
 	return ret;
 }

@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "base/file.h"
 #include "packager/docker_config.h"
 
 #define HELPER_OUT_MAX (64 * 1024)
@@ -262,35 +263,34 @@ int docker_config_lookup(const char *registry, struct docker_creds *out, struct 
 	return ret;
 }
 
-/* Write config.json 0600 through a temp file and rename. */
+/* Write config.json 0600 through a mkstemp() temp file and rename. */
 static int config_save(json_t *cfg, struct gadget_err *err)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 16], *slash;
-	int fd, ret;
+	static const struct file_write_opts o = { .mode = 0600, .durable = true };
+	char path[PATH_MAX], dir[PATH_MAX], *slash, *text;
+	size_t n;
+	int ret;
 
 	docker_config_path(path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	slash = strrchr(tmp, '/');
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
 	if (slash) {
 		*slash = '\0';
-		mkdir(tmp, 0700);
+		mkdir(dir, 0700);
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return gadget_err_set(err, errno, "%s: %s", tmp, strerror(errno));
-	ret = json_dumpfd(cfg, fd, JSON_INDENT(1) | JSON_SORT_KEYS);
-	if (!ret && write(fd, "\n", 1) != 1)
-		ret = -1;
-	if (fsync(fd))
-		ret = -1;
-	close(fd);
-	if (ret || rename(tmp, path)) {
-		ret = errno ? errno : EIO;
-		unlink(tmp);
-		return gadget_err_set(err, ret, "%s: cannot write: %s", path, strerror(ret));
+	text = json_dumps(cfg, JSON_INDENT(1) | JSON_SORT_KEYS);
+	n = text ? strlen(text) : 0;
+	if (!text || !(slash = realloc(text, n + 2))) {
+		free(text);
+		return gadget_err_set(err, ENOMEM, "out of memory");
 	}
-	return 0;
+	text = slash;
+	memcpy(text + n, "\n", 2);
+	ret = file_write_atomic_opts(path, text, n + 1, &o, err);
+	/* the file holds secrets: wipe the copy */
+	OPENSSL_cleanse(text, n);
+	free(text);
+	return ret;
 }
 
 int docker_config_store(const char *registry, const char *user, const char *secret,

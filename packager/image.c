@@ -234,7 +234,7 @@ static int pick_arch(struct store *st, const char *ref, struct oci_descriptor *d
 int packager_load(struct store *st, const char *ref, const char *arch,
 		  struct gadget_image **out, struct gadget_err *err)
 {
-	struct oci_descriptor d, cfg_d, layer;
+	struct oci_descriptor d, top, cfg_d, layer;
 	struct gadget_image *img;
 	json_t *man = NULL, *layers;
 	size_t i;
@@ -245,6 +245,7 @@ int packager_load(struct store *st, const char *ref, const char *arch,
 	ret = store_resolve(st, ref, &d, err);
 	if (ret)
 		return ret;
+	top = d;
 	if (!strcmp(d.media_type, MEDIA_TYPE_OCI_INDEX)) {
 		ret = pick_arch(st, ref, &d, arch, err);
 		if (ret)
@@ -258,6 +259,7 @@ int packager_load(struct store *st, const char *ref, const char *arch,
 		json_decref(man);
 		return gadget_err_set(err, ENOMEM, "out of memory");
 	}
+	img->top = top;
 	img->manifest = d;
 	ret = gadget_err_set(err, EBADMSG, "%s: manifest %s is not a gadget image (config is not %s)",
 			     ref, d.digest, MEDIA_TYPE_GADGET_CONFIG);

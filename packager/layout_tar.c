@@ -23,6 +23,7 @@
 #include <archive_entry.h>
 #include <jansson.h>
 
+#include "base/file.h"
 #include "packager/digest_set.h"
 #include "packager/layout_tar.h"
 #include "packager/packager.h"
@@ -119,7 +120,7 @@ int layout_tar_export(struct store *st, const char *ref, const char *path,
 	char *idxs = NULL;
 	void *data;
 	size_t len, k;
-	int ret;
+	int ret, fd = -1;
 
 	ret = export_roots(st, ref, names, roots, &nr, err);
 	for (i = 0; !ret && i < nr; i++) {
@@ -142,11 +143,19 @@ int layout_tar_export(struct store *st, const char *ref, const char *path,
 	idxs = json_dumps(idx, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(idx);
 
-	/* Written beside the target and renamed: a failed export leaves no half tar. */
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	/*
+	 * Written to a mkstemp() name beside the target and renamed: a failed
+	 * export leaves no half tar, and a symlink planted at a guessable
+	 * temp name in a shared folder is never followed.
+	 */
+	fd = file_temp_create(path, NULL, 0644, tmp, sizeof(tmp));
+	if (fd < 0) {
+		ret = gadget_err_set(err, -fd, "%s: %s", path, strerror(-fd));
+		goto out;
+	}
 	a = archive_write_new();
 	archive_write_set_format_ustar(a);
-	if (archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
+	if (archive_write_open_fd(a, fd) != ARCHIVE_OK) {
 		ret = gadget_err_set(err, EIO, "%s: %s", path, archive_error_string(a));
 		goto out;
 	}
@@ -164,13 +173,20 @@ int layout_tar_export(struct store *st, const char *ref, const char *path,
 	}
 	if (!ret && archive_write_close(a) != ARCHIVE_OK)
 		ret = gadget_err_set(err, EIO, "%s: %s", path, archive_error_string(a));
-	if (!ret && rename(tmp, path))
-		ret = gadget_err_set(err, errno, "%s: %m", path);
+	if (!ret) {
+		int e = file_temp_commit(fd, tmp, path, false);
+
+		fd = -1;
+		if (e)
+			ret = gadget_err_set(err, -e, "%s: %s", path, strerror(-e));
+	}
 out:
 	if (a)
 		archive_write_free(a);
-	if (ret && a)
+	if (fd >= 0) {
+		close(fd);
 		unlink(tmp);
+	}
 	free(idxs);
 	free(l.v);
 	return ret;

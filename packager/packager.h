@@ -45,6 +45,7 @@ int packager_pack(struct store *st, const char *ref, const struct pack_object *o
 
 /* A loaded image: the ELF for one architecture and its analysis. */
 struct gadget_image {
+	struct oci_descriptor top;	/* what the reference resolved to: an index or the manifest */
 	struct oci_descriptor manifest;
 	void *obj;
 	size_t len;

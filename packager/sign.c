@@ -208,14 +208,27 @@ out:
 	return ret;
 }
 
-static bool payload_names(const void *data, size_t len, const char *digest)
+/*
+ * The payload must name this exact digest, and as its identity the
+ * repository being verified (containers-signature.5.md: docker-reference):
+ * a signature copied next to a retagged copy of another image names that
+ * other repository.  *wrong_repo says which one when only that differs.
+ */
+static bool payload_names(const void *data, size_t len, const char *digest, const char *ident,
+			  char *wrong_repo, size_t wrong_len)
 {
 	json_t *p = json_loadb(data, len, 0, NULL), *c = json_object_get(p, "critical");
 	const char *d = json_string_value(json_object_get(json_object_get(c, "image"),
 							   "docker-manifest-digest"));
 	const char *type = json_string_value(json_object_get(c, "type"));
+	const char *who = json_string_value(json_object_get(json_object_get(c, "identity"),
+							     "docker-reference"));
 	bool ok = d && type && !strcmp(d, digest) && !strcmp(type, COSIGN_TYPE);
 
+	if (ok && (!who || strcmp(who, ident))) {
+		snprintf(wrong_repo, wrong_len, "%s", who ? who : "(none)");
+		ok = false;
+	}
 	json_decref(p);
 	return ok;
 }
@@ -251,14 +264,14 @@ static int verify_ref(struct store *st, const char *ref, const char *pubkey_path
 		      struct oci_descriptor *verified, struct gadget_err *err)
 {
 	struct oci_descriptor top, sd, ld;
-	char sref[768];
+	char sref[768], ident[768], wrong_repo[768] = "";
 	EVP_PKEY *pk = NULL;
 	json_t *man = NULL, *layers, *l;
 	void *data;
 	size_t len, i;
 	int ret;
 
-	ret = store_resolve(st, ref, &top, err) ?:
+	ret = store_resolve(st, ref, &top, err) ?: ref_identity(ref, ident, sizeof(ident), err) ?:
 	      sign_ref_name(ref, top.digest, sref, sizeof(sref), err) ?:
 	      load_key(pubkey_path, false, NULL, &pk, err);
 	if (ret)
@@ -274,8 +287,7 @@ static int verify_ref(struct store *st, const char *ref, const char *pubkey_path
 	man = json_loadb(data, len, 0, NULL);
 	free(data);
 	layers = json_object_get(man, "layers");
-	ret = gadget_err_set(err, EKEYREJECTED, "%s (%s): no signature valid for key %s", ref,
-			     top.digest, pubkey_path);
+	ret = -EKEYREJECTED;
 	json_array_foreach(layers, i, l) {
 		const char *s64 = json_string_value(json_object_get(json_object_get(l, "annotations"),
 								     COSIGN_SIG_ANNOTATION));
@@ -284,21 +296,71 @@ static int verify_ref(struct store *st, const char *ref, const char *pubkey_path
 		    strcmp(ld.media_type, MEDIA_TYPE_COSIGN_SIMPLESIGNING) ||
 		    store_read_blob(st, ld.digest, &data, &len, NULL))
 			continue;
-		/* The signature must cover this exact payload and the payload this exact digest. */
-		if (sig_valid(pk, s64, data, len) && payload_names(data, len, top.digest)) {
-			gadget_err_clear(err);
+		/* The signature must cover this exact payload and the payload this exact image. */
+		if (sig_valid(pk, s64, data, len) &&
+		    payload_names(data, len, top.digest, ident, wrong_repo, sizeof(wrong_repo)))
 			ret = 0;
-		}
 		free(data);
 		if (!ret)
 			break;
 	}
+	if (ret && wrong_repo[0])
+		gadget_err_set(err, EKEYREJECTED, "%s (%s): the signature valid for key %s is for %s, "
+			       "not %s", ref, top.digest, pubkey_path, wrong_repo, ident);
+	else if (ret)
+		gadget_err_set(err, EKEYREJECTED, "%s (%s): no signature valid for key %s", ref,
+			       top.digest, pubkey_path);
 out:
 	json_decref(man);
 	EVP_PKEY_free(pk);
 	if (!ret && verified)
 		*verified = top;
 	return ret;
+}
+
+static bool is_sig_name(const char *ref)
+{
+	size_t n = strlen(ref);
+
+	return n > 4 && !strcmp(ref + n - 4, ".sig") && strstr(ref, ":sha256-");
+}
+
+/*
+ * An image named by its digest alone ("sha256:<hex>") has no repository to
+ * find its signature under: it is verified under the names the store gives
+ * that digest, and passes when one of them carries a valid signature.
+ */
+static int verify_digest(struct store *st, const char *digest, const char *pubkey_path,
+			 struct oci_descriptor *verified, struct gadget_err *err)
+{
+	struct store_entry *v;
+	struct gadget_err one = { 0 };
+	size_t n, i;
+	int ret;
+
+	ret = store_list(st, &v, &n, err);
+	if (ret)
+		return ret;
+	ret = gadget_err_set(err, ENOENT, "%s is not signed: no name the store gives it has a "
+			     "signature", digest);
+	for (i = 0; ret && i < n; i++) {
+		if (strcmp(v[i].desc.digest, digest) || is_sig_name(v[i].ref))
+			continue;
+		ret = verify_ref(st, v[i].ref, pubkey_path, verified, &one);
+		if (ret != -ENOENT)
+			*err = one;
+	}
+	store_entries_free(v, n);
+	return ret;
+}
+
+static int verify_any(struct store *st, const char *ref, const char *pubkey_path,
+		      struct oci_descriptor *verified, struct gadget_err *err)
+{
+	if (!strncmp(ref, "sha256:", 7))
+		return oci_digest_valid(ref) ? verify_digest(st, ref, pubkey_path, verified, err)
+			: gadget_err_set(err, EINVAL, "invalid digest '%s'", ref);
+	return verify_ref(st, ref, pubkey_path, verified, err);
 }
 
 /* "Verified OK" covers the content too: every blob the signed digest reaches hashes to its name. */
@@ -315,7 +377,7 @@ int packager_verify_ref(struct store *st, const char *ref, const char *pubkey_pa
 {
 	struct verify_walk w = { st, err };
 	struct oci_descriptor top;
-	int ret = verify_ref(st, ref, pubkey_path, &top, err);
+	int ret = verify_any(st, ref, pubkey_path, &top, err);
 
 	if (ret)
 		return ret;
@@ -332,7 +394,7 @@ int packager_load_verified(struct store *st, const char *ref, const char *arch, 
 
 	if (!key)
 		return packager_load(st, ref, arch, out, err);
-	ret = verify_ref(st, ref, key, &top, err);
+	ret = verify_any(st, ref, key, &top, err);
 	if (ret) {
 		gadget_err_prefix(err, "refusing to run %s: signature check with %s failed "
 				  "(--insecure-skip-verify runs it anyway)", ref, key);

@@ -25,6 +25,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "base/file.h"
 #include "packager/store.h"
 #include "packager/packager.h"
 #include "packager/store_int.h"
@@ -43,7 +44,7 @@ struct store_blob_writer {
 	struct store *st;
 	EVP_MD_CTX *md;
 	int fd;
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX];		/* "": an O_TMPFILE file, no name to leave behind */
 	char expected[OCI_DIGEST_MAX];
 	int64_t expected_size;
 	int64_t size;
@@ -95,25 +96,6 @@ const char *store_path(const struct store *st)
 	return st->path;
 }
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX], *p;
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, mode) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 int store_fsync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret = 0;
@@ -126,41 +108,32 @@ int store_fsync_dir(const char *dir)
 	return ret;
 }
 
-/* Write a whole small file atomically: temp file, fsync, rename, fsync dir. */
+/* A whole small file of the store, replaced atomically and durably (its temp file in tmp/). */
 int store_write_file(struct store *st, const char *name, const void *data, size_t len)
 {
-	char tmp[PATH_MAX], dst[PATH_MAX], dir[PATH_MAX];
-	ssize_t n;
-	size_t off = 0;
-	int fd, ret = 0;
+	char tmp_dir[PATH_MAX], dst[PATH_MAX];
+	struct file_write_opts o = { .tmp_dir = tmp_dir, .durable = true };
 
-	snprintf(tmp, sizeof(tmp), "%s/tmp/%s.XXXXXX", st->path, name);
+	snprintf(tmp_dir, sizeof(tmp_dir), "%s/tmp", st->path);
 	snprintf(dst, sizeof(dst), "%s/%s", st->path, name);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	while (off < len) {
-		n = write(fd, (const char *)data + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			break;
-		}
-		off += n;
-	}
-	if (!ret && (fchmod(fd, 0644) || fsync(fd)))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, dst))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		return ret;
-	}
-	snprintf(dir, sizeof(dir), "%s", st->path);
-	return store_fsync_dir(dir);
+	return file_write_atomic_opts(dst, data, len, &o, NULL);
+}
+
+/*
+ * A lock file opened for writing, or for reading where the store is not
+ * ours to write (a read-only mount, another user's store): flock(2) works
+ * on either, and listing, inspecting or running need nothing more.
+ */
+static int open_lock_file(const char *store, const char *name)
+{
+	char buf[PATH_MAX];
+	int fd;
+
+	snprintf(buf, sizeof(buf), "%s/%s", store, name);
+	fd = open(buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 && (errno == EROFS || errno == EACCES || errno == EPERM))
+		fd = open(buf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
 }
 
 int store_open(const char *path, struct store **out, struct gadget_err *err)
@@ -169,7 +142,7 @@ int store_open(const char *path, struct store **out, struct gadget_err *err)
 	static const char empty_index[] = "{\"schemaVersion\":2,\"mediaType\":"
 		"\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}";
 	static const char *const dirs[] = { "blobs/sha256", "tmp" };
-	char buf[PATH_MAX];
+	char buf[PATH_MAX], idx[PATH_MAX];
 	struct store *st;
 	unsigned int i;
 	int ret;
@@ -178,7 +151,7 @@ int store_open(const char *path, struct store **out, struct gadget_err *err)
 		path = store_default_path();
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(buf, sizeof(buf), "%s/%s", path, dirs[i]);
-		ret = mkdir_p(buf, 0755);
+		ret = mkdir_parents(buf, 0755);
 		if (ret)
 			return gadget_err_set(err, -ret, "store %s: cannot create %s: %s", path, buf,
 					      strerror(-ret));
@@ -187,12 +160,17 @@ int store_open(const char *path, struct store **out, struct gadget_err *err)
 	if (!st)
 		return gadget_err_set(err, ENOMEM, "out of memory");
 	st->path = strdup(path);
-	snprintf(buf, sizeof(buf), "%s/.gc.lock", path);
-	st->gc_fd = open(buf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	st->gc_fd = open_lock_file(path, ".gc.lock");
 	if (!st->path || st->gc_fd < 0 || flock(st->gc_fd, LOCK_SH)) {
-		ret = gadget_err_set(err, errno ?: ENOMEM, "store %s: cannot lock: %m", path);
+		ret = st->gc_fd < 0 ? -st->gc_fd : errno ?: ENOMEM;
 		store_close(st);
-		return ret;
+		return gadget_err_set(err, ret, "store %s: cannot lock: %s", path, strerror(ret));
+	}
+	snprintf(buf, sizeof(buf), "%s/oci-layout", path);
+	snprintf(idx, sizeof(idx), "%s/index.json", path);
+	if (!access(buf, F_OK) && !access(idx, F_OK)) {
+		*out = st;
+		return 0;
 	}
 	/* Both files are created under the index lock so two first users don't race. */
 	ret = store_lock(st);
@@ -200,11 +178,9 @@ int store_open(const char *path, struct store **out, struct gadget_err *err)
 		store_close(st);
 		return gadget_err_set(err, -ret, "store %s: cannot lock: %s", path, strerror(-ret));
 	}
-	snprintf(buf, sizeof(buf), "%s/oci-layout", path);
 	if (access(buf, F_OK))
 		ret = store_write_file(st, "oci-layout", layout, sizeof(layout) - 1);
-	snprintf(buf, sizeof(buf), "%s/index.json", path);
-	if (!ret && access(buf, F_OK))
+	if (!ret && access(idx, F_OK))
 		ret = store_write_file(st, "index.json", empty_index, sizeof(empty_index) - 1);
 	store_unlock(st, ret);
 	if (ret) {
@@ -235,14 +211,11 @@ static __thread int lock_depth;
 
 int store_lock(struct store *st)
 {
-	char buf[PATH_MAX];
-
 	if (lock_depth++)
 		return 0;
-	snprintf(buf, sizeof(buf), "%s/.lock", st->path);
-	lock_fd = open(buf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	lock_fd = open_lock_file(st->path, ".lock");
 	if (lock_fd < 0 || flock(lock_fd, LOCK_EX)) {
-		int ret = -errno;
+		int ret = lock_fd < 0 ? lock_fd : -errno;
 
 		if (lock_fd >= 0)
 			close(lock_fd);
@@ -295,8 +268,25 @@ int store_blob_begin(struct store *st, const char *expected_digest, int64_t expe
 	w->expected_size = expected_size;
 	if (expected_digest)
 		snprintf(w->expected, sizeof(w->expected), "%s", expected_digest);
-	snprintf(w->tmp, sizeof(w->tmp), "%s/tmp/blob.XXXXXX", st->path);
-	w->fd = mkstemp(w->tmp);
+	if (expected_size > BLOB_MAX) {
+		store_blob_abort(w);
+		return gadget_err_set(err, EFBIG, "blob %s: %lld bytes is more than the store takes "
+				      "(1 GiB)", expected_digest ? expected_digest : "(new)",
+				      (long long)expected_size);
+	}
+	/*
+	 * An unnamed file in tmp/ (O_TMPFILE), linked into blobs/ at commit:
+	 * whatever ends the process (SIGTERM, SIGKILL, a crash), a partial blob
+	 * vanishes with it.  Filesystems without O_TMPFILE get a mkstemp() name.
+	 */
+	snprintf(w->tmp, sizeof(w->tmp), "%s/tmp", st->path);
+	w->fd = open(w->tmp, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	if (w->fd >= 0) {
+		w->tmp[0] = '\0';
+	} else {
+		snprintf(w->tmp, sizeof(w->tmp), "%s/tmp/blob.XXXXXX", st->path);
+		w->fd = mkostemp(w->tmp, O_CLOEXEC);
+	}
 	w->md = EVP_MD_CTX_new();
 	if (w->fd < 0 || !w->md || EVP_DigestInit_ex(w->md, EVP_sha256(), NULL) != 1) {
 		int e = w->fd < 0 ? errno : EIO;
@@ -317,6 +307,9 @@ int store_blob_write(struct store_blob_writer *w, const void *data, size_t len,
 	if (w->expected_size >= 0 && w->size + (int64_t)len > w->expected_size)
 		return gadget_err_set(err, EFBIG, "blob %s is larger than its descriptor says (%lld bytes)",
 				      w->expected[0] ? w->expected : "(new)", (long long)w->expected_size);
+	if (w->size + (int64_t)len > BLOB_MAX)
+		return gadget_err_set(err, EFBIG, "blob %s is larger than the store takes (1 GiB)",
+				      w->expected[0] ? w->expected : "(new)");
 	if (EVP_DigestUpdate(w->md, data, len) != 1)
 		return gadget_err_set(err, EIO, "sha256 failed");
 	while (off < len) {
@@ -330,6 +323,27 @@ int store_blob_write(struct store_blob_writer *w, const void *data, size_t len,
 	}
 	w->size += len;
 	return 0;
+}
+
+/*
+ * Give an O_TMPFILE blob its name (open(2): linkat through /proc/self/fd).
+ * A blob already there is the same bytes unless someone changed it: a
+ * corrupt one is replaced.  Sets errno on failure.
+ */
+static int link_tmpfile(struct store *st, int fd, const char *digest, const char *dst)
+{
+	char proc[64];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (!linkat(AT_FDCWD, proc, AT_FDCWD, dst, AT_SYMLINK_FOLLOW))
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	if (!store_blob_verify(st, digest, NULL))
+		return 0;
+	if (unlink(dst) && errno != ENOENT)
+		return -1;
+	return linkat(AT_FDCWD, proc, AT_FDCWD, dst, AT_SYMLINK_FOLLOW) && errno != EEXIST ? -1 : 0;
 }
 
 static int blob_commit(struct store_blob_writer *w, char digest_out[OCI_DIGEST_MAX],
@@ -347,11 +361,11 @@ static int blob_commit(struct store_blob_writer *w, char digest_out[OCI_DIGEST_M
 				      (long long)w->expected_size, (long long)w->size);
 	if (fchmod(w->fd, 0644) || fsync(w->fd))
 		return gadget_err_set(err, errno, "writing blob: %m");
+	snprintf(dst, sizeof(dst), "%s/blobs/sha256/%s", w->st->path, digest + 7);
+	if (w->tmp[0] ? rename(w->tmp, dst) : link_tmpfile(w->st, w->fd, digest, dst))
+		return gadget_err_set(err, errno, "storing blob %s: %m", digest);
 	close(w->fd);
 	w->fd = -1;
-	snprintf(dst, sizeof(dst), "%s/blobs/sha256/%s", w->st->path, digest + 7);
-	if (rename(w->tmp, dst))
-		return gadget_err_set(err, errno, "storing blob %s: %m", digest);
 	w->tmp[0] = '\0';
 	snprintf(dir, sizeof(dir), "%s/blobs/sha256", w->st->path);
 	store_fsync_dir(dir);

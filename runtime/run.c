@@ -660,8 +660,10 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 			arm_timer(r.opts.timeout, 0.2);
 		}
 		if (r.opts.status) {
-			fprintf(r.opts.status, "gadget: %s (%s): attached %u program%s; %s\n", info->name,
-				gadget_category_name(info->category), attachments_count(r.att),
+			fprintf(r.opts.status, "gadget: %s (%s)%s%s: attached %u program%s; %s\n",
+				info->name, gadget_category_name(info->category),
+				r.opts.source ? " from " : "", r.opts.source ? r.opts.source : "",
+				attachments_count(r.att),
 				attachments_count(r.att) == 1 ? "" : "s",
 				info->category == GADGET_CAT_SNAPSHOTTER && !r.opts.interval_set ? "taking a snapshot" :
 				r.opts.timeout > 0 ? "running until the timeout" : "Ctrl-C to stop");

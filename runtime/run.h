@@ -43,6 +43,7 @@ struct run_opts {
 	bool no_enrich;
 	bool verbose;			/* libbpf's log on stderr */
 	FILE *status;			/* progress lines ("attached 2 programs"), may be NULL */
+	const char *source;		/* what is run, for the status line ("folder /x/demo"), or NULL */
 };
 
 int runtime_run(const void *obj, size_t len, const struct gadget_info *info,

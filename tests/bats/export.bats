@@ -179,3 +179,37 @@ PY
 		fi
 	done
 }
+
+# bats test_tags=sanitize
+@test "indexes listing the next one 60 times, 6 deep: import, check, export and rmi each walk 9 blobs, not 60^6 paths" {
+	cd "$BATS_TEST_TMPDIR"
+	python3 "$GADGET_SRC/tests/tools/oci_hostile.py" dag dag.tar dag:v1 60 6
+	[ "$(stat -c %s dag.tar)" -lt 100000 ]
+	# each would never end walking paths; one second each here, ten under load
+	run timeout 10 "$GADGET" import dag.tar
+	assert_success
+	assert_output "Imported: dag:v1"
+	run timeout 10 "$GADGET" store check
+	assert_success
+	assert_output --regexp ": 12 blobs, 0 corrupt, 0 missing, 0 broken names, 0 temporary files$"
+	run timeout 10 "$GADGET" export dag:v1 dag-out.tar
+	assert_success
+	assert_equal "$(tar tf dag-out.tar | grep -c '^blobs/sha256/.')" 9
+	run timeout 10 "$GADGET" rmi dag:v1
+	assert_success
+	# execsnoop:v1 keeps its 3 blobs; the DAG's 9 are collected
+	assert_equal "$(ls "$GADGET_STORE/blobs/sha256" | wc -l)" 3
+}
+
+@test "3000 names in one archive: imported with one index.json update" {
+	cd "$BATS_TEST_TMPDIR"
+	python3 "$GADGET_SRC/tests/tools/oci_hostile.py" tags many.tar many 3000
+	# one rename onto index.json, not one (and an fsync of a growing file) per name
+	run timeout 20 strace -f -qq -e trace=rename,renameat,renameat2 -o rename.log "$GADGET" import many.tar
+	assert_success
+	assert_equal "$(grep -c '^Imported: many:' <<<"$output")" 3000
+	assert_equal "$(grep -c 'store/index.json"' rename.log)" 1
+	run gadget images
+	assert_equal "$(grep -c '^many ' <<<"$output")" 3000
+	assert_line --regexp "^execsnoop +v1 "
+}

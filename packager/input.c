@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+/* What a command's gadget argument names, and whether it may run (see input.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/file.h"
+#include "packager/input.h"
+#include "packager/sign.h"
+
+static bool written_as_path(const char *arg)
+{
+	return arg[0] == '/' || !strncmp(arg, "./", 2) || !strncmp(arg, "../", 3) ||
+	       !strcmp(arg, ".") || !strcmp(arg, "..");
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && !strcmp(s + n - k, suffix);
+}
+
+/* The kind arg names by the rules of input.h; -ENOENT when a path is not there. */
+static int classify(const char *arg, unsigned int kinds, enum gadget_input_kind *kind,
+		    struct gadget_err *err)
+{
+	bool path = written_as_path(arg) || ends_with(arg, ".o") || !(kinds & GADGET_INPUT_IMAGE);
+	struct gadget_err rerr = { 0 };
+	struct oci_ref r;
+	struct stat st;
+
+	if (!path && !ref_parse(arg, &r, &rerr)) {
+		*kind = GADGET_INPUT_IMAGE;
+		return 0;
+	}
+	if (stat(arg, &st) && !path)
+		return gadget_err_set(err, ENOENT, "'%s' is not a folder, an object file or an image "
+				      "reference: %s", arg, rerr.msg);
+	if (stat(arg, &st))
+		return gadget_err_set(err, errno, "cannot open %s: %s", arg, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		*kind = GADGET_INPUT_FOLDER;
+	else if (S_ISREG(st.st_mode))
+		*kind = GADGET_INPUT_OBJECT;
+	else	/* a FIFO or a device would block or never end */
+		return gadget_err_set(err, EINVAL, "%s is not a folder or a regular file", arg);
+	return 0;
+}
+
+static int open_folder(const char *arg, struct gadget_input *in, struct gadget_err *err)
+{
+	struct build_opts bo = {};
+	int ret;
+
+	ret = compiler_load_spec(arg, &in->spec, err);
+	if (ret)
+		return ret;
+	ret = compiler_build(in->spec, &bo, &in->res, err);
+	if (ret)
+		return ret;
+	in->obj = in->res.obj;
+	in->len = in->res.len;
+	snprintf(in->name, sizeof(in->name), "%s", in->spec->name);
+	snprintf(in->what, sizeof(in->what), "folder %s", in->spec->dir);
+	return 0;
+}
+
+static int open_object(const char *arg, struct gadget_input *in, struct gadget_err *err)
+{
+	const char *base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
+	int ret = file_read(arg, &in->obj, &in->len, err);
+
+	/* the gadget's name is the file's: "trace_open.bpf.o" -> "trace_open" */
+	snprintf(in->name, sizeof(in->name), "%.*s", (int)strcspn(base, "."), base);
+	snprintf(in->what, sizeof(in->what), "file %s", arg);
+	return ret;
+}
+
+static int open_image(const char *arg, const struct gadget_input_opts *o, struct gadget_input *in,
+		      struct gadget_err *err)
+{
+	struct store *st = NULL;
+	struct stat sb;
+	int ret;
+
+	snprintf(in->ref, sizeof(in->ref), "%s", arg);
+	ret = store_open(NULL, &st, err);
+	if (ret)
+		return ret;
+	in->key = o->verify && !o->skip_verify ? packager_verify_key_path() : NULL;
+	ret = packager_load_verified(st, arg, o->arch, !in->key, &in->image, err);
+	store_close(st);
+	if (ret == -ENOENT && !stat(arg, &sb))
+		return gadget_err_prefix(err, "%s names an image; to use the %s of that name here, "
+					 "write ./%s", arg, S_ISDIR(sb.st_mode) ? "folder" : "file", arg);
+	if (ret)
+		return ret;
+	in->obj = in->image->obj;
+	in->len = in->image->len;
+	in->top = in->image->top;
+	snprintf(in->name, sizeof(in->name), "%s", in->image->info && in->image->info->name ?
+		 in->image->info->name : arg);
+	snprintf(in->what, sizeof(in->what), "image %s %s%s%s", arg, in->top.digest,
+		 in->key ? ", signature verified with " : "", in->key ? in->key : "");
+	return 0;
+}
+
+int gadget_input_open(const char *arg, const struct gadget_input_opts *o, struct gadget_input *in,
+		      struct gadget_err *err)
+{
+	const char *key = o->verify && !o->skip_verify ? packager_verify_key_path() : NULL;
+	int ret;
+
+	memset(in, 0, sizeof(*in));
+	ret = classify(arg, o->kinds, &in->kind, err);
+	if (ret)
+		return ret;
+	if (!(o->kinds & in->kind))
+		return gadget_err_set(err, EINVAL, "%s is a %s; this command takes %s", arg,
+				      in->kind == GADGET_INPUT_FOLDER ? "folder" : "file",
+				      o->kinds & GADGET_INPUT_IMAGE ? "an image reference"
+								    : "an object file or a folder");
+	if (key && in->kind != GADGET_INPUT_IMAGE)
+		return gadget_err_set(err, EPERM, "refusing to run the %s %s: a verification key is "
+				      "configured (%s) and a %s carries no signature "
+				      "(--insecure-skip-verify runs it anyway)",
+				      in->kind == GADGET_INPUT_FOLDER ? "folder" : "file", arg, key,
+				      in->kind == GADGET_INPUT_FOLDER ? "folder" : "file");
+	switch (in->kind) {
+	case GADGET_INPUT_FOLDER:
+		ret = open_folder(arg, in, err);
+		break;
+	case GADGET_INPUT_OBJECT:
+		ret = open_object(arg, in, err);
+		break;
+	default:
+		ret = open_image(arg, o, in, err);
+		break;
+	}
+	if (!ret && !key && o->verify && o->skip_verify && packager_verify_key_path())
+		snprintf(in->what + strlen(in->what), sizeof(in->what) - strlen(in->what),
+			 ", signature not checked (--insecure-skip-verify)");
+	if (ret)
+		gadget_input_close(in);
+	return ret;
+}
+
+void gadget_input_close(struct gadget_input *in)
+{
+	if (in->image)
+		gadget_image_free(in->image);
+	else if (in->spec)
+		build_result_free(&in->res);
+	else
+		free(in->obj);
+	build_spec_free(in->spec);
+	memset(in, 0, sizeof(*in));
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_PACKAGER_INPUT_H
+#define GADGET_PACKAGER_INPUT_H
+
+/*
+ * What a command's gadget argument names (`run`, `validate`, `inspect`),
+ * decided in one place by one set of rules:
+ *
+ *   - written as a path ("/x", "./x", "../x", "." or ".."): a folder or an
+ *     object file;
+ *   - ending in ".o": an object file;
+ *   - otherwise a valid image reference is the store's image, even where a
+ *     folder of that name exists: a folder named "127.0.0.1:5050/demo:v1"
+ *     in the working directory must not stand in for the signed image (its
+ *     build file's cflags reach clang: -fplugin= runs code);
+ *   - anything else that exists is a path.
+ *
+ * With a verification key configured (packager_verify_key_path()) and
+ * .verify set, an image is loaded by the digest its signature verified, and
+ * a folder or an object file, which carries no signature, is refused unless
+ * skip_verify (--insecure-skip-verify).  in->what says what was run, for the
+ * status line.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "compiler/compiler.h"
+#include "packager/packager.h"
+
+enum gadget_input_kind {
+	GADGET_INPUT_FOLDER	= 1,
+	GADGET_INPUT_OBJECT	= 2,
+	GADGET_INPUT_IMAGE	= 4,
+};
+
+struct gadget_input_opts {
+	unsigned int kinds;	/* the kinds the command takes (bits) */
+	bool verify;		/* apply the verification-key policy (run) */
+	bool skip_verify;	/* --insecure-skip-verify */
+	const char *arch;	/* an image's platform; NULL: this machine */
+};
+
+struct gadget_input {
+	enum gadget_input_kind kind;
+	void *obj;			/* the ELF object */
+	size_t len;
+	char name[256];			/* the gadget's name: build file, file name or image */
+	struct build_spec *spec;	/* FOLDER: its build file */
+	struct build_result res;	/* FOLDER: owns obj */
+	struct gadget_image *image;	/* IMAGE: owns obj, its analysis and config */
+	struct oci_descriptor top;	/* IMAGE: what the reference resolved to (signature-checked) */
+	char ref[768];			/* IMAGE: the reference as given */
+	const char *key;		/* IMAGE: the key its signature verified with, or NULL */
+	char what[1200];		/* "folder /abs/demo", "file x.o", "image REF@sha256:..." */
+};
+
+int gadget_input_open(const char *arg, const struct gadget_input_opts *o, struct gadget_input *in,
+		      struct gadget_err *err);
+void gadget_input_close(struct gadget_input *in);
+
+#endif
