@@ -78,9 +78,11 @@ static const struct reg_usage reg_usages[] = {
 
 static const char reg_common_opts[] =
 	"  --insecure        allow plain HTTP and unverified TLS for this registry\n"
-	"                    (loopback registries may use plain HTTP without it)\n"
+	"                    (registries whose name resolves to 127.0.0.0/8 or ::1,\n"
+	"                    or \"localhost\", may use plain HTTP without it)\n"
 	"  --ca-file PATH    trust this CA bundle for the registry's certificate\n"
-	"  --timeout SEC     give up after SEC seconds without progress (30)\n"
+	"  --timeout SEC     a request slower than 1 KiB/s for SEC seconds, or not done\n"
+	"                    in SEC seconds (plus 1 s per KiB of its blob), fails (30)\n"
 	"  --retries N       retries on 429/5xx/connection resets (4)\n"
 	"  -q, --quiet       no progress bars\n";
 
@@ -119,6 +121,11 @@ static int parse_num(const char *cmd, const char *opt, const char *s, long long 
 	return 0;
 }
 
+static void reg_warn(const char *msg)
+{
+	fprintf(stderr, "gadget: warning: %s\n", msg);
+}
+
 /* Parse the shared options; returns optind or a negative exit code. */
 static int reg_parse(const char *cmd, int argc, char **argv, struct reg_cli *rc)
 {
@@ -128,6 +135,7 @@ static int reg_parse(const char *cmd, int argc, char **argv, struct reg_cli *rc)
 	memset(rc, 0, sizeof(*rc));
 	rc->o.retries = -1;
 	rc->o.arch = host_arch();
+	rc->o.warn = reg_warn;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+qu:p:h", reg_long_opts, NULL)) != -1) {

@@ -19,7 +19,8 @@
 struct registry_opts {
 	bool insecure;		/* allow plain http / unverified TLS for any host */
 	const char *ca_file;	/* extra CA bundle for private registries */
-	long timeout;		/* seconds without progress; 0: 30 */
+	long timeout;		/* seconds below 1 KiB/s, and for a whole request (plus 1 s
+				 * per KiB of its blob); 0: 30 */
 	int retries;		/* on 429/5xx/reset; <0: 4 */
 	int64_t chunk_size;	/* blobs bigger than this go up in PATCH chunks; 0: 64 MiB */
 	const char *arch;	/* platform picked from an index; NULL: "amd64"-style host arch */
@@ -28,6 +29,8 @@ struct registry_opts {
 	/* Progress of one blob; done == total and finished on its last call. */
 	void (*progress)(void *ctx, const char *digest, int64_t done, int64_t total, bool finished);
 	void *progress_ctx;
+	/* Something the user should know that is not an error ("gadget: warning: ..."). */
+	void (*warn)(const char *msg);
 };
 
 struct registry_stats {

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -57,13 +58,46 @@ static char *basic_value(const struct docker_creds *cr)
 	return b64;
 }
 
+/*
+ * Whether the registry's credentials may go to this token realm: only to
+ * the realm its first challenge named (docker's rule: a later challenge,
+ * or one from wherever a redirect led, cannot send them elsewhere), and not
+ * over plain http when the registry itself is https, unless --insecure.
+ * why says what was held back, for the error if the token server refuses.
+ */
+static bool realm_trusted(struct registry_client *c, const char *realm, char *why, size_t whylen)
+{
+	if (!c->realm[0])
+		snprintf(c->realm, sizeof(c->realm), "%s", realm);
+	if (!regc_url_same_host(realm, c->realm) || strncmp(realm, c->realm, 5)) {
+		snprintf(why, whylen, " (credentials are only sent to %.1000s, the realm the "
+			 "registry named first)", c->realm);
+		return false;
+	}
+	if (!strncasecmp(realm, "http:", 5) && !strncmp(c->base, "https:", 6) && !c->opts.insecure) {
+		snprintf(why, whylen, " (credentials are not sent to a plain-http realm behind an "
+			 "https registry: --insecure sends them)");
+		if (c->opts.warn && !c->warned_http_realm) {
+			char msg[1500];
+
+			snprintf(msg, sizeof(msg), "registry %s names the plain-http token realm %.1000s: "
+				 "asking it for a token without credentials (--insecure sends them)",
+				 c->registry, realm);
+			c->opts.warn(msg);
+		}
+		c->warned_http_realm = true;
+		return false;
+	}
+	return true;
+}
+
 /* Docker "Token Authentication Specification": GET realm?service=&scope=. */
 static int fetch_token(struct registry_client *c, const struct auth_challenge *ch,
 		       struct gadget_err *err)
 {
 	struct reg_req tr = { .method = "GET", .max_body = 64 * 1024 };
 	struct attempt a = { .c = c, .r = &tr, .cap = 64 * 1024 };
-	char *url, *esc_svc, *esc_scope, *basic = NULL, *authz = NULL, *token = NULL;
+	char *url, *esc_svc, *esc_scope, *basic = NULL, *authz = NULL, *token = NULL, why[1200] = "";
 	const char *scope = ch->scope[0] ? ch->scope : c->scope;
 	size_t n;
 	CURLcode rc;
@@ -77,7 +111,8 @@ static int fetch_token(struct registry_client *c, const struct auth_challenge *c
 		 esc_svc, *scope ? "&scope=" : "", *scope ? esc_scope : "");
 	curl_free(esc_svc);
 	curl_free(esc_scope);
-	if (!load_creds(c, NULL) && c->creds.username && strcmp(c->creds.username, "<token>")) {
+	if (realm_trusted(c, ch->realm, why, sizeof(why)) && !load_creds(c, NULL) &&
+	    c->creds.username && strcmp(c->creds.username, "<token>")) {
 		basic = basic_value(&c->creds);
 		n = strlen(basic) + 32;
 		authz = malloc(n);
@@ -91,13 +126,17 @@ static int fetch_token(struct registry_client *c, const struct auth_challenge *c
 		OPENSSL_cleanse(authz, strlen(authz));
 		free(authz);
 	}
-	if (rc != CURLE_OK)
+	if (rc == CURLE_WRITE_ERROR && a.too_big)
+		ret = gadget_err_set(err, EFBIG, "token server %s: a %ld answer larger than %zu KiB: "
+				     "refusing it", ch->realm, tr.status, a.too_big >> 10);
+	else if (rc != CURLE_OK)
 		ret = gadget_err_set(err, EIO, "token server %s: %s", ch->realm,
 				     c->curl_err[0] ? c->curl_err : curl_easy_strerror(rc));
 	else if (tr.status != 200)
 		ret = gadget_err_set(err, tr.status == 401 || tr.status == 403 ? EACCES : EIO,
 				     "token server %s: %ld: authentication failed%s", ch->realm,
-				     tr.status, c->creds.secret ? "" : " (no credentials: run 'gadget login')");
+				     tr.status, why[0] ? why : c->creds.secret ? ""
+				     : " (no credentials: run 'gadget login')");
 	else
 		ret = auth_parse_token(tr.resp, tr.resp_len, &token, err);
 	free(url);

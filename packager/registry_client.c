@@ -13,6 +13,9 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -27,7 +30,11 @@
 
 #define DEFAULT_TIMEOUT		30
 #define DEFAULT_RETRIES		4
-#define DEFAULT_BODY_MAX	(1u << 20)
+/* /v2/, token and error answers: small JSON documents (an endless one is refused at once) */
+#define DEFAULT_BODY_MAX	(64u << 10)
+#define ERROR_BODY_MAX		(64u << 10)
+/* slower than this for --timeout seconds is a dead transfer (a 3 B/s drip too) */
+#define SPEED_FLOOR		1024
 #define MAX_REDIRECTS		5
 #define BACKOFF_BASE_MS		200
 #define BACKOFF_MAX_MS		5000
@@ -67,14 +74,66 @@ const char *regc_host(const struct registry_client *c)
 	return c->registry;
 }
 
-static bool host_is_loopback(const char *registry)
+static bool addr_is_loopback(const struct sockaddr *sa)
 {
-	static const char *const names[] = { "localhost", "127.", "[::1]", "::1" };
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+	return sa->sa_family == AF_INET6 &&
+	       IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+}
 
-	for (size_t i = 0; i < ARRAY_LEN(names); i++)
-		if (!strncmp(registry, names[i], strlen(names[i])))
-			return true;
-	return false;
+/*
+ * A registry on this machine may speak plain http (docker's habit).  That
+ * is decided from what its name resolves to, every address in 127.0.0.0/8
+ * or ::1 (or the name "localhost"), never from how the name is spelled
+ * ("127.evil.example", "localhost.evil.example").  The addresses checked
+ * are pinned (CURLOPT_RESOLVE) so that curl connects to them and not to
+ * what a second lookup might answer.
+ */
+static bool registry_is_loopback(struct registry_client *c)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL, *ai;
+	char host[256], addrs[256] = "", *port, *end;
+	size_t n = 0;
+	bool all = true;
+	int w;
+
+	c->pin[0] = '\0';
+	snprintf(host, sizeof(host), "%s", c->registry[0] == '[' ? c->registry + 1 : c->registry);
+	end = c->registry[0] == '[' ? strchr(host, ']') : NULL;
+	port = strrchr(end ? end : host, ':');
+	if (end)
+		*end = '\0';
+	else if (port)
+		*port = '\0';
+	port = port ? port + 1 : NULL;
+	if (!strcmp(host, "localhost"))
+		return true;
+	if (getaddrinfo(host, NULL, &hints, &res))
+		return false;
+	for (ai = res; ai && all; ai = ai->ai_next) {
+		char ip[INET6_ADDRSTRLEN] = "";
+		bool v6 = ai->ai_family == AF_INET6;
+
+		all = addr_is_loopback(ai->ai_addr);
+		inet_ntop(ai->ai_family, v6 ? (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr
+					    : (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr,
+			  ip, sizeof(ip));
+		if (all && !strstr(addrs, ip) && n < sizeof(addrs))
+			n += snprintf(addrs + n, sizeof(addrs) - n, "%s%s%s%s", n ? "," : "",
+				      v6 ? "[" : "", ip, v6 ? "]" : "");
+	}
+	freeaddrinfo(res);
+	if (!all || !n || n >= sizeof(addrs))
+		return false;
+	/* "HOST:PORT:ADDR,..." for the port given, else for both default ports */
+	if (port)
+		w = snprintf(c->pin, sizeof(c->pin), "%s:%s:%s", host, port, addrs);
+	else
+		w = snprintf(c->pin, sizeof(c->pin), "%s:80:%s\n%s:443:%s", host, addrs, host, addrs);
+	if (w < 0 || (size_t)w >= sizeof(c->pin))
+		c->pin[0] = '\0';
+	return c->pin[0] != '\0';
 }
 
 void reg_req_release(struct reg_req *r)
@@ -103,6 +162,19 @@ static void header_value(const char *line, size_t len, const char *name, char *d
 	dst[i] = '\0';
 }
 
+/*
+ * The most bytes a response body may have, 0 when a sink takes it (a blob:
+ * the sink holds it to its descriptor's size).  A 2xx answer has what the
+ * request allows; anything else is an error document (distribution-spec
+ * "Error Codes"), never more than 64 KiB.
+ */
+static size_t body_cap(const struct attempt *a, long status)
+{
+	if (status >= 200 && status < 300)
+		return a->r->sink ? 0 : a->cap;
+	return a->cap < ERROR_BODY_MAX ? a->cap : ERROR_BODY_MAX;
+}
+
 static size_t on_header(char *buf, size_t size, size_t nmemb, void *ud)
 {
 	struct attempt *a = ud;
@@ -123,8 +195,19 @@ static size_t on_header(char *buf, size_t size, size_t nmemb, void *ud)
 	header_value(buf, len, "Content-Type", r->content_type_out, sizeof(r->content_type_out));
 	header_value(buf, len, "WWW-Authenticate", a->www_auth, sizeof(a->www_auth));
 	header_value(buf, len, "Content-Length", num, sizeof(num));
-	if (num[0])
+	if (num[0]) {
+		long status = 0;
+		size_t cap;
+
 		r->content_length = strtoll(num, NULL, 10);
+		curl_easy_getinfo(a->c->curl, CURLINFO_RESPONSE_CODE, &status);
+		cap = body_cap(a, status);
+		/* a body announced bigger than we take is refused before its first byte */
+		if (cap && r->content_length > (int64_t)cap && strcmp(r->method, "HEAD")) {
+			a->too_big = cap;
+			return 0;
+		}
+	}
 	num[0] = '\0';
 	header_value(buf, len, "Retry-After", num, sizeof(num));
 	if (num[0])
@@ -145,8 +228,11 @@ static size_t on_body(char *buf, size_t size, size_t nmemb, void *ud)
 		a->sink_err = r->sink(r->sink_ctx, buf, len);
 		return a->sink_err ? 0 : len;
 	}
-	if (r->resp_len + len > a->cap)
-		len = a->cap > r->resp_len ? a->cap - r->resp_len : 0;
+	/* an endless body ends here, at once, not at the end of the stream */
+	if (r->resp_len + len > body_cap(a, status)) {
+		a->too_big = body_cap(a, status);
+		return 0;
+	}
 	if (len) {
 		char *nb = realloc(r->resp, r->resp_len + len + 1);
 
@@ -157,7 +243,7 @@ static size_t on_body(char *buf, size_t size, size_t nmemb, void *ud)
 		r->resp_len += len;
 		r->resp[r->resp_len] = '\0';
 	}
-	return size * nmemb;	/* a too long error body is cut, not fatal */
+	return len;
 }
 
 static size_t on_read(char *buf, size_t size, size_t nmemb, void *ud)
@@ -206,7 +292,7 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 	return 0;
 }
 
-static bool url_same_host(const char *a, const char *b)
+bool regc_url_same_host(const char *a, const char *b)
 {
 	CURLU *ua = curl_url(), *ub = curl_url();
 	char *ha = NULL, *hb = NULL, *pa = NULL, *pb = NULL;
@@ -253,11 +339,29 @@ static void apply_tls(struct registry_client *c)
 	}
 }
 
+static long request_deadline(const struct registry_client *c, const struct reg_req *r)
+{
+	int64_t bytes = r->len > r->expect_len ? r->len : r->expect_len;
+
+	return c->opts.timeout + (long)(bytes / SPEED_FLOOR);
+}
+
+static struct curl_slist *pin_list(const char *pins)
+{
+	struct curl_slist *l = NULL;
+	char buf[sizeof(((struct registry_client *)0)->pin)], *save = NULL, *line;
+
+	snprintf(buf, sizeof(buf), "%s", pins);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		l = curl_slist_append(l, line);
+	return l;
+}
+
 CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
 {
 	struct registry_client *c = a->c;
 	struct reg_req *r = a->r;
-	struct curl_slist *h = NULL;
+	struct curl_slist *h = NULL, *pin = NULL;
 	char line[256];
 	CURLcode rc;
 
@@ -272,8 +376,13 @@ CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
 	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, c->opts.timeout);
-	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_LIMIT, (long)SPEED_FLOOR);
 	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_TIME, c->opts.timeout);
+	/* the whole request too: --timeout, and the time its blob takes at the floor speed */
+	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, request_deadline(c, r));
+	if (c->pin[0])
+		pin = pin_list(c->pin);
+	curl_easy_setopt(c->curl, CURLOPT_RESOLVE, pin);
 	curl_easy_setopt(c->curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c->curl, CURLOPT_HEADERDATA, a);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -326,6 +435,7 @@ CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
 	a->sunk = false;
 	a->sink_err = 0;
 	a->blob_err = 0;
+	a->too_big = 0;
 	reg_req_release(r);
 	r->status = 0;
 	r->content_length = -1;
@@ -338,6 +448,7 @@ CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
 		if (!strncasecmp(p->data, "Authorization:", 14))
 			OPENSSL_cleanse(p->data, strlen(p->data));
 	curl_slist_free_all(h);
+	curl_slist_free_all(pin);
 	return rc;
 }
 
@@ -371,6 +482,27 @@ int regc_status_err(struct registry_client *c, const struct reg_req *r, const ch
 	return gadget_err_set(err, e, "registry %s: %s: %ld %s", c->registry, what, r->status, oci);
 }
 
+/* curl ends a request for being too slow or for taking too long; say which. */
+static int timeout_err(struct registry_client *c, const struct reg_req *r, int tries,
+		       struct gadget_err *err)
+{
+	curl_off_t down = 0, up = 0;
+	char what[96];
+
+	curl_easy_getinfo(c->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
+	curl_easy_getinfo(c->curl, CURLINFO_SIZE_UPLOAD_T, &up);
+	if (!down && !up)
+		snprintf(what, sizeof(what), "no progress for %lds (--timeout)", c->opts.timeout);
+	else if (!strstr(c->curl_err, "too slow"))
+		snprintf(what, sizeof(what), "did not finish within %lds (--timeout)",
+			 request_deadline(c, r));
+	else
+		snprintf(what, sizeof(what), "slower than %d bytes/s for %lds (--timeout)", SPEED_FLOOR,
+			 c->opts.timeout);
+	return gadget_err_set(err, ETIMEDOUT, "registry %s: %s %s: %s%s", c->registry, r->method,
+			      r->url, what, tries ? ", after retries" : "");
+}
+
 static int do_request(struct registry_client *c, struct reg_req *r, struct gadget_err *err)
 {
 	struct attempt a = { .c = c, .r = r, .err = err };
@@ -386,13 +518,20 @@ static int do_request(struct registry_client *c, struct reg_req *r, struct gadge
 		snprintf(url, sizeof(url), "%s", r->url);
 	for (;;) {
 		/* Credentials go to the registry's own host only, never after a redirect away. */
-		const char *authz = c->authz && url_same_host(url, c->base) ? c->authz : NULL;
+		bool away = !regc_url_same_host(url, c->base);
+		const char *authz = c->authz && !away ? c->authz : NULL;
 
 		rc = regc_attempt(&a, url, authz);
 		if (rc == CURLE_WRITE_ERROR && a.sink_err)
 			return a.sink_err;	/* the sink filled err (digest, size, disk) */
 		if (rc == CURLE_ABORTED_BY_CALLBACK && a.blob_err)
 			return a.blob_err;	/* the store's blob is corrupt or unreadable */
+		if (rc == CURLE_WRITE_ERROR && a.too_big)
+			return gadget_err_set(err, EFBIG, "registry %s: %s %s: a %ld answer larger than "
+					      "%zu KiB: refusing it", c->registry, r->method, r->url,
+					      r->status, a.too_big >> 10);
+		if (rc == CURLE_OPERATION_TIMEDOUT && !(curl_retryable(rc) && tries < c->opts.retries))
+			return timeout_err(c, r, tries, err);
 		if (rc != CURLE_OK || status_retryable(r->status)) {
 			bool restartable = !a.sunk || (r->sink_reset && !r->sink_reset(r->sink_ctx));
 
@@ -401,11 +540,6 @@ static int do_request(struct registry_client *c, struct reg_req *r, struct gadge
 				backoff_sleep(tries++, a.retry_after);
 				continue;
 			}
-			if (rc == CURLE_OPERATION_TIMEDOUT)
-				return gadget_err_set(err, ETIMEDOUT,
-						      "registry %s: %s %s: no progress for %lds (--timeout)%s",
-						      c->registry, r->method, r->url, c->opts.timeout,
-						      tries ? ", after retries" : "");
 			if (rc != CURLE_OK)
 				return gadget_err_set(err, EIO,
 						      "registry %s: %s %s: %s%s", c->registry, r->method,
@@ -413,6 +547,10 @@ static int do_request(struct registry_client *c, struct reg_req *r, struct gadge
 						      tries ? " (after retries)" : "");
 			return 0;
 		}
+		if (r->status == 401 && away)
+			return gadget_err_set(err, EACCES, "registry %s: %s %s: %s, where the registry "
+					      "redirected it, asks for credentials: they only go to %s",
+					      c->registry, r->method, r->url, url, c->registry);
 		if (r->status == 401 && !reauthed) {
 			int ret = regc_authenticate(c, a.www_auth, err);
 
@@ -492,7 +630,7 @@ static int ping(struct registry_client *c, bool verify_login, struct gadget_err 
 	struct reg_req r = { .method = "GET", .url = "/v2/", .max_body = 64 * 1024 };
 	int ret = -EPROTO;
 
-	if (host_is_loopback(c->registry) && !c->opts.ca_file) {
+	if (!c->opts.ca_file && registry_is_loopback(c)) {
 		ret = ping_scheme(c, "http", 0, &r, err);
 		if (ret && c->last_rc == CURLE_OK) {
 			/* it spoke http and auth failed: that's the answer */

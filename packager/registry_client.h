@@ -37,7 +37,8 @@ struct reg_req {
 	int (*sink_reset)(void *ctx);	/* before a retry; NULL: not restartable */
 	void *sink_ctx;
 	const char *progress_name;	/* digest shown by the progress callback */
-	size_t max_body;		/* cap for a buffered body; 0: 1 MiB */
+	size_t max_body;		/* cap for a buffered 2xx body; 0: 64 KiB (errors: 64 KiB) */
+	int64_t expect_len;		/* bytes the answer should bring (a blob): time it may take */
 
 	/* Results. */
 	long status;

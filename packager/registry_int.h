@@ -38,6 +38,9 @@ struct registry_client {
 	struct docker_creds creds;
 	bool creds_tried;
 	char *authz;			/* "Authorization: ..." for the registry host only */
+	char realm[1024];		/* the token realm of the registry's first challenge */
+	bool warned_http_realm;
+	char pin[600];			/* CURLOPT_RESOLVE entries: loopback addresses as checked */
 	char curl_err[CURL_ERROR_SIZE];
 	CURLcode last_rc;
 	struct regc_share *share;	/* shared with the clones of this client */
@@ -52,7 +55,8 @@ struct attempt {
 	int blob_err;			/* reading the request's blob failed (err filled) */
 	struct gadget_err *err;
 	int64_t sent;
-	size_t cap;
+	size_t cap;			/* most bytes a buffered 2xx body may have */
+	size_t too_big;			/* the body passed this cap: the attempt was cut off */
 	char www_auth[1024];
 	long retry_after;
 };
@@ -61,6 +65,8 @@ struct attempt {
 CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz);
 /* Answer a 401's challenge (Basic or Bearer); 0 when worth sending again. */
 int regc_authenticate(struct registry_client *c, const char *www_auth, struct gadget_err *err);
+/* Same host and port (scheme default ports applied). */
+bool regc_url_same_host(const char *a, const char *b);
 struct regc_share *regc_share_new(void);
 void regc_share_put(struct regc_share *s);
 

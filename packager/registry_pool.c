@@ -67,6 +67,9 @@ static struct registry_client *regc_clone(struct registry_client *c)
 	memcpy(w->registry, c->registry, sizeof(w->registry));
 	memcpy(w->base, c->base, sizeof(w->base));
 	memcpy(w->scope, c->scope, sizeof(w->scope));
+	memcpy(w->realm, c->realm, sizeof(w->realm));
+	memcpy(w->pin, c->pin, sizeof(w->pin));
+	w->warned_http_realm = c->warned_http_realm;
 	w->opts = c->opts;
 	w->stats = c->stats;
 	w->creds_tried = c->creds_tried;

@@ -49,7 +49,7 @@ static int get_manifest(struct pull *p, struct registry_client *c, const char *r
 			const struct regimg_desc *want, struct fetched *out, struct gadget_err *err)
 {
 	struct reg_req r = { .method = "GET", .accept = regimg_accept,
-			     .max_body = REG_MANIFEST_MAX + 1 };
+			     .max_body = REG_MANIFEST_MAX };
 	char url[512], what[600];
 	int ret;
 
@@ -133,7 +133,7 @@ static int pull_blob(struct pull *p, struct registry_client *c, const struct reg
 {
 	struct blob_sink s = { .p = p, .c = c, .d = d, .err = err };
 	struct reg_req r = { .method = "GET", .sink = sink_write, .sink_reset = sink_reset,
-			     .sink_ctx = &s, .progress_name = d->digest, .max_body = 64 * 1024 };
+			     .sink_ctx = &s, .progress_name = d->digest, .expect_len = d->size };
 	char url[512];
 	int ret;
 

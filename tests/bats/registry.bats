@@ -243,20 +243,31 @@ HEAD /v2/twice/img/manifests/1 200"
 	run gadget sign --key k.key "$ref"
 	assert_success
 
+	run gadget push "$ref" "$REGISTRY/seed/img:2"
+	assert_success
+	assert_output --partial ", signature,"
 	run gadget push "$ref" "$REGISTRY/signed/gadget:1"
 	assert_success
 	assert_output --partial ", signature,"
 
 	export GADGET_STORE="$BATS_TEST_TMPDIR/empty-store"
+	run gadget pull "$REGISTRY/seed/img:2"
+	assert_success
+	assert_output --partial ", signature,"
+	run gadget verify --key k.pub "$REGISTRY/seed/img:2"
+	assert_success
+	# and a key that did not sign it is refused
+	gadget key generate --output-key-prefix other
+	run gadget verify --key other.pub "$REGISTRY/seed/img:2"
+	assert_failure
+	# the signature names the repository it was made for (docker-reference):
+	# the copy pushed under another name does not verify as that name
 	run gadget pull "$REGISTRY/signed/gadget:1"
 	assert_success
 	assert_output --partial ", signature,"
 	run gadget verify --key k.pub "$REGISTRY/signed/gadget:1"
-	assert_success
-	# and a key that did not sign it is refused
-	gadget key generate --output-key-prefix other
-	run gadget verify --key other.pub "$REGISTRY/signed/gadget:1"
-	assert_failure
+	assert_failure 1
+	assert_output --partial "the signature valid for key k.pub is for $REGISTRY/seed/img, not $REGISTRY/signed/gadget"
 }
 
 @test "a real gadget image: pack, push, pull into an empty store, same analysis" {

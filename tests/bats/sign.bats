@@ -238,3 +238,32 @@ blob_file() {
 	assert_failure 1
 	assert_output --partial "blob $layer in the store is corrupt"
 }
+
+@test "a signature names its repository: a retagged copy with the signature copied too does not verify" {
+	gadget key generate --output-key-prefix k
+	gadget sign --key k.key execsnoop:v1
+	gadget tag execsnoop:v1 other.example/notdemo:v1
+	gadget tag "execsnoop:sha256-${digest#sha256:}.sig" "other.example/notdemo:sha256-${digest#sha256:}.sig"
+	run gadget verify --key k.pub other.example/notdemo:v1
+	assert_failure 1
+	assert_output "gadget: error: other.example/notdemo:v1 ($digest): the signature valid for key k.pub is for execsnoop, not other.example/notdemo"
+	GADGET_VERIFY_KEY=$BATS_TEST_TMPDIR/k.pub run gadget run other.example/notdemo:v1 -t 1
+	assert_failure 1
+	assert_output --partial "is for execsnoop, not other.example/notdemo"
+	run gadget verify --key k.pub execsnoop:v1
+	assert_success
+}
+
+@test "run sha256:DIGEST with a key: verified under the names the store gives it" {
+	gadget key generate --output-key-prefix k
+	export GADGET_VERIFY_KEY=$BATS_TEST_TMPDIR/k.pub
+	run gadget run "$digest" -t 1
+	assert_failure 1
+	assert_output "gadget: error: refusing to run $digest: signature check with $GADGET_VERIFY_KEY failed (--insecure-skip-verify runs it anyway): $digest is not signed: no name the store gives it has a signature"
+	gadget sign --key k.key execsnoop:v1
+	run_probe "$digest"
+	run cat run.err
+	assert_line --partial "gadget: execsnoop (tracer) from image $digest $digest, signature verified with $GADGET_VERIFY_KEY: attached 1 program"
+	run gadget verify --key k.pub "$digest"
+	assert_success
+}
