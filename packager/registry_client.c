@@ -486,14 +486,15 @@ int regc_status_err(struct registry_client *c, const struct reg_req *r, const ch
 static int timeout_err(struct registry_client *c, const struct reg_req *r, int tries,
 		       struct gadget_err *err)
 {
-	curl_off_t down = 0, up = 0;
+	curl_off_t down = 0, up = 0, usec = 0;
 	char what[96];
 
 	curl_easy_getinfo(c->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
 	curl_easy_getinfo(c->curl, CURLINFO_SIZE_UPLOAD_T, &up);
+	curl_easy_getinfo(c->curl, CURLINFO_TOTAL_TIME_T, &usec);
 	if (!down && !up)
 		snprintf(what, sizeof(what), "no progress for %lds (--timeout)", c->opts.timeout);
-	else if (!strstr(c->curl_err, "too slow"))
+	else if ((down + up) * 1000000 >= (curl_off_t)SPEED_FLOOR * (usec ? usec : 1))
 		snprintf(what, sizeof(what), "did not finish within %lds (--timeout)",
 			 request_deadline(c, r));
 	else
@@ -632,8 +633,8 @@ static int ping(struct registry_client *c, bool verify_login, struct gadget_err 
 
 	if (!c->opts.ca_file && registry_is_loopback(c)) {
 		ret = ping_scheme(c, "http", 0, &r, err);
-		if (ret && c->last_rc == CURLE_OK) {
-			/* it spoke http and auth failed: that's the answer */
+		if (ret && (c->last_rc == CURLE_OK || r.status)) {
+			/* it spoke http (auth failed, an endless answer): that's the answer */
 			reg_req_release(&r);
 			return ret;
 		}

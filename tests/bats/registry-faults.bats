@@ -128,9 +128,75 @@ assert_store_clean() {
 	assert_success
 	assert_output --partial "pulled $PROXY/fault/img:v1 $digest"
 	run faultproxy_requests
-	assert_line "TOKEN scope= service=faultproxy denied"
-	assert_line "TOKEN scope= service=faultproxy ok"
+	assert_line "TOKEN scope= service=faultproxy denied 127.0.0.1 auth"
+	assert_line "TOKEN scope= service=faultproxy ok 127.0.0.1 auth"
 	# the pull asks for a token scoped to the repository, once
-	[ "$(grep -c '^TOKEN scope=repository:fault/img:pull service=faultproxy ok$' <<<"$output")" -eq 1 ]
+	[ "$(grep -c '^TOKEN scope=repository:fault/img:pull service=faultproxy ok 127.0.0.1 auth$' <<<"$output")" -eq 1 ]
 	refute_output --regexp "^GET /v2/fault/img/blobs/.* 401$"
+}
+
+@test "a 401 from the host a redirect led to gets no credentials, nor does the realm it names" {
+	registry_stop
+	registry_start --auth
+	skopeo copy --quiet --dest-tls-verify=false --dest-creds "$REGISTRY_USER:$REGISTRY_PASSWORD" \
+		"oci:$FIX:v1" "docker://$REGISTRY/fault/img:v1"
+	faultproxy_start --match "/blobs/sha256:" --redirect --redirect-401
+	echo "$REGISTRY_PASSWORD" | gadget login -u "$REGISTRY_USER" --password-stdin "$PROXY"
+
+	run gadget pull --retries 0 "$PROXY/fault/img:v1"
+	assert_failure 1
+	assert_output --regexp "registry $PROXY: GET /v2/fault/img/blobs/sha256:[0-9a-f]{64}: http://localhost:[0-9]+/__faultproxy/redirected/v2/fault/img/blobs/sha256:[0-9a-f]{64}, where the registry redirected it, asks for credentials: they only go to $PROXY"
+	run faultproxy_requests
+	assert_line --regexp "^REDIRECTED GET /v2/fault/img/blobs/sha256:[0-9a-f]* noauth$"
+	# the second host's realm was never asked, with or without the registry's password
+	refute_output --partial "TOKEN"
+	assert_store_clean
+}
+
+@test "Bearer: credentials go only to the realm the registry named first" {
+	faultproxy_start --match '^$' --bearer "alice:tok-pass" --switch-realm
+	echo tok-pass | gadget login -u alice --password-stdin "$PROXY"
+	run gadget pull --retries 0 "$PROXY/fault/img:v1"
+	assert_failure 1
+	assert_output --partial "token server http://localhost:${PROXY##*:}/__faultproxy/token: 401: authentication failed (credentials are only sent to http://$PROXY/__faultproxy/token, the realm the registry named first)"
+	run faultproxy_requests
+	assert_line "TOKEN scope= service=faultproxy ok 127.0.0.1 auth"
+	assert_line "TOKEN scope=repository:fault/img:pull service=faultproxy denied localhost noauth"
+	refute_output --partial "localhost auth"
+	assert_store_clean
+}
+
+# hostile_pull MESSAGE PROXY-ARGS...: a pull against a proxy sending a
+# hostile body must end with MESSAGE within twice its --timeout of 5 s.
+hostile_pull() {
+	local msg=$1
+	shift
+	faultproxy_stop
+	faultproxy_start "$@"
+	SECONDS=0
+	run timeout 60 "$GADGET" pull --timeout 5 --retries 0 "$PROXY/fault/img:v1"
+	assert_failure 1
+	assert_output --partial "$msg"
+	[ "$SECONDS" -le 10 ]
+	assert_store_clean
+}
+
+# bats test_tags=sanitize
+@test "endless manifest, /v2/, error and token bodies are refused at once" {
+	hostile_pull "GET /v2/fault/img/manifests/v1: a 200 answer larger than 4096 KiB: refusing it" \
+		--match "/manifests/v1" --endless
+	hostile_pull "GET /v2/: a 200 answer larger than 64 KiB: refusing it" --match "^/v2/$" --endless
+	hostile_pull "GET /v2/fault/img/manifests/v1: a 404 answer larger than 64 KiB: refusing it" \
+		--match "/manifests/v1" --endless --body-status 404 --body-type application/json
+	hostile_pull "/__faultproxy/token: a 200 answer larger than 64 KiB: refusing it" \
+		--match "^/__faultproxy/token" --endless --body-type application/json --bearer "alice:tok-pass"
+}
+
+@test "an oversized manifest is refused from its Content-Length; 3 B/s drips end within the timeout" {
+	hostile_pull "GET /v2/fault/img/manifests/v1: a 200 answer larger than 4096 KiB: refusing it" \
+		--match "/manifests/v1" --oversized 5000000
+	hostile_pull "GET /v2/fault/img/manifests/v1: slower than 1024 bytes/s for 5s (--timeout)" \
+		--match "/manifests/v1" --drip 3
+	hostile_pull "GET /v2/fault/img/blobs/$layer: slower than 1024 bytes/s for 5s (--timeout)" \
+		--match "/blobs/$layer" --drip 3 --body-type application/octet-stream
 }

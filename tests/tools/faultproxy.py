@@ -19,10 +19,29 @@ whose path matches --match (a regex), injects one fault:
                      header, and fetched upstream with --upstream-auth USER:PASS
                      (the backend's own presigned access)
 
+  --redirect-401     with --redirect: the host redirected to answers 401 with a
+                     Bearer challenge naming its own realm (a second host
+                     asking for the registry's credentials)
+
+Hostile bodies, for matching requests (answered here, with --body-status,
+never forwarded):
+
+  --endless          an endless chunked body, as fast as the client reads
+  --drip BPS         an endless chunked body at BPS bytes a second
+  --oversized N      a Content-Length: N body (sent in full if read)
+
 With --bearer USER:PASS the proxy is a token-auth front (Docker's "Token
 Authentication Specification"): /v2/ requests need "Bearer <token>", a 401
 names the realm /__faultproxy/token, which hands a token for the asked scope
-to Basic USER:PASS (logged as "TOKEN scope=... ok|denied").
+to Basic USER:PASS (logged as "TOKEN scope=... ok|denied HOST auth|noauth").
+With --switch-realm the first token opens /v2/ only; requests for a
+repository are challenged again with the realm on the other host name.
+
+With --basic USER:PASS every request needs that Basic authorization (logged
+as "BASIC PATH auth|noauth"); no upstream is used.
+
+--listen takes loopback addresses, or any address inside a private network
+namespace (tests/tools/netns.bash), never one on the machine's own network.
 
 GET /__faultproxy/health answers 200; GET /__faultproxy/log lists the
 requests seen as "METHOD PATH STATUS" lines.  Bounded: listens on loopback
@@ -33,6 +52,7 @@ import base64
 import http.client
 import http.server
 import json
+import os
 import re
 import socket
 import sys
@@ -52,6 +72,7 @@ class State:
         self.cut_left = args.cut
         self.status_left = args.times
         self.token = "tok-" + str(time.time_ns())
+        self.repo_token = self.token + "-repo"
 
     def take(self, attr):
         with self.lock:
@@ -66,6 +87,8 @@ def make_handler(state):
     args = state.args
     host_name, port = args.listen.rsplit(":", 1)
     up_host, up_port = args.upstream.rsplit(":", 1)
+
+    other_host = "localhost" if host_name == "127.0.0.1" else "127.0.0.1"
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -102,6 +125,48 @@ def make_handler(state):
                 return b"".join(parts)
             return self.rfile.read(n) if n else b""
 
+        def challenge(self, realm_host, scope=""):
+            self.send_response(401)
+            self.send_header("WWW-Authenticate",
+                             f'Bearer realm="http://{realm_host}:{port}/__faultproxy/token",'
+                             f'service="faultproxy"{scope}')
+            body = b'{"errors":[{"code":"UNAUTHORIZED","message":"token required"}]}'
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            self.record(401)
+
+        def hostile_body(self):
+            """--endless, --drip, --oversized: a body no client should take whole."""
+            self.send_response(args.body_status)
+            self.send_header("Content-Type", args.body_type)
+            if args.oversized:
+                self.send_header("Content-Length", str(args.oversized))
+            else:
+                self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.record(args.body_status)
+            deadline = time.time() + args.lifetime
+            try:
+                if args.oversized:
+                    left = args.oversized
+                    while left > 0:
+                        n = min(left, CHUNK)
+                        self.wfile.write(b" " * n)
+                        left -= n
+                    return
+                step = max(1, args.drip) if args.drip else CHUNK
+                data = b"{" + b" " * (step - 1)
+                while time.time() < deadline:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                    self.wfile.flush()
+                    data = b" " * step
+                    if args.drip:
+                        time.sleep(1)
+            except OSError:
+                pass    # the client gave up: what it should do
+            self.close_connection = True
+
         def handle_any(self):
             redirected = self.path.startswith("/__faultproxy/redirected/")
             if redirected:
@@ -109,22 +174,8 @@ def make_handler(state):
                 with state.lock:
                     state.log.append(f"REDIRECTED {self.command} {self.path} "
                                      f"{'auth' if self.headers.get('Authorization') else 'noauth'}")
-            if args.bearer and self.path.startswith("/__faultproxy/token"):
-                return self.token()
-            if args.bearer and self.path.startswith("/v2/") and not redirected:
-                if self.headers.get("Authorization") != "Bearer " + state.token:
-                    m = re.match(r"/v2/(.+?)/(blobs|manifests)/", self.path)
-                    scope = f',scope="repository:{m.group(1)}:pull"' if m else ""
-                    self.send_response(401)
-                    self.send_header("WWW-Authenticate",
-                                     f'Bearer realm="http://{host_name}:{port}/__faultproxy/token",'
-                                     f'service="faultproxy"{scope}')
-                    body = b'{"errors":[{"code":"UNAUTHORIZED","message":"token required"}]}'
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                    self.record(401)
-                    return
+                if args.redirect_401:
+                    return self.challenge(self.headers.get("Host", "").rsplit(":", 1)[0])
             if self.path == "/__faultproxy/health":
                 return self.send_simple(200, "ok\n", "text/plain")
             if self.path == "/__faultproxy/log":
@@ -136,15 +187,40 @@ def make_handler(state):
                 self.end_headers()
                 self.wfile.write(data)
                 return
+            matches = re.search(args.match, self.path) is not None
+            if matches and (args.endless or args.drip or args.oversized):
+                self.read_body()
+                return self.hostile_body()
+            if args.basic:
+                want = "Basic " + base64.b64encode(args.basic.encode()).decode()
+                got = self.headers.get("Authorization")
+                with state.lock:
+                    state.log.append(f"BASIC {self.path} {'auth' if got else 'noauth'}")
+                if got != want:
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="faultproxy"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                return self.send_simple(200, "{}")
+            if (args.bearer or args.redirect_401) and self.path.startswith("/__faultproxy/token"):
+                return self.token()
+            if args.bearer and self.path.startswith("/v2/") and not redirected:
+                got = self.headers.get("Authorization")
+                m = re.match(r"/v2/(.+?)/(blobs|manifests)/", self.path)
+                scope = f',scope="repository:{m.group(1)}:pull"' if m else ""
+                if args.switch_realm and m and got == "Bearer " + state.token:
+                    return self.challenge(other_host, scope)
+                if got not in ("Bearer " + state.token, "Bearer " + state.repo_token):
+                    return self.challenge(host_name, scope)
             body = self.read_body()
             matches = re.search(args.match, self.path) is not None
             if matches and args.delay:
                 time.sleep(args.delay)
             if matches and args.redirect and not redirected and self.command == "GET":
-                host = "localhost" if host_name == "127.0.0.1" else "127.0.0.1"
                 self.send_response(307)
                 self.send_header("Location",
-                                 f"http://{host}:{port}/__faultproxy/redirected{self.path}")
+                                 f"http://{other_host}:{port}/__faultproxy/redirected{self.path}")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 self.record(307)
@@ -210,23 +286,42 @@ def make_handler(state):
             from urllib.parse import urlparse, parse_qs
             q = parse_qs(urlparse(self.path).query)
             want = "Basic " + base64.b64encode(args.bearer.encode()).decode()
-            ok = self.headers.get("Authorization") == want
+            got = self.headers.get("Authorization")
+            ok = got == want
+            host = self.headers.get("Host", "").rsplit(":", 1)[0]
             with state.lock:
                 state.log.append(f"TOKEN scope={','.join(q.get('scope', []))} "
-                                 f"service={','.join(q.get('service', []))} {'ok' if ok else 'denied'}")
+                                 f"service={','.join(q.get('service', []))} {'ok' if ok else 'denied'} "
+                                 f"{host} {'auth' if got else 'noauth'}")
             if not ok:
                 return self.send_simple(401, '{"details":"bad credentials"}')
-            self.send_simple(200, json.dumps({"token": state.token, "expires_in": 300}))
+            second = args.switch_realm and host == other_host
+            self.send_simple(200, json.dumps({"token": state.repo_token if second else state.token,
+                                              "expires_in": 300}))
 
         do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
 
     return Handler
 
 
+def in_named_netns():
+    """True inside a namespace made by `ip netns add` (what `ip netns identify` says)."""
+    me = os.stat("/proc/self/ns/net")
+    try:
+        names = os.listdir("/run/netns")
+    except OSError:
+        return False
+    for n in names:
+        st = os.stat(os.path.join("/run/netns", n))
+        if (st.st_dev, st.st_ino) == (me.st_dev, me.st_ino):
+            return True
+    return False
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--listen", required=True)
-    p.add_argument("--upstream", required=True)
+    p.add_argument("--upstream", default="127.0.0.1:9")
     p.add_argument("--match", default=r"/blobs/sha256:")
     p.add_argument("--corrupt", action="store_true")
     p.add_argument("--cut", type=int, default=0)
@@ -236,13 +331,21 @@ def main():
     p.add_argument("--rate", type=int, default=0)
     p.add_argument("--redirect", action="store_true")
     p.add_argument("--upstream-auth", default="")
+    p.add_argument("--redirect-401", action="store_true")
+    p.add_argument("--endless", action="store_true")
+    p.add_argument("--drip", type=int, default=0)
+    p.add_argument("--oversized", type=int, default=0)
+    p.add_argument("--body-status", type=int, default=200)
+    p.add_argument("--body-type", default="application/vnd.oci.image.manifest.v1+json")
     p.add_argument("--bearer", default="")
+    p.add_argument("--switch-realm", action="store_true")
+    p.add_argument("--basic", default="")
     p.add_argument("--lifetime", type=float, default=300)
     args = p.parse_args()
     host, port = args.listen.rsplit(":", 1)
     for h in (host, args.upstream.rsplit(":", 1)[0]):
-        if h not in ("127.0.0.1", "localhost", "::1"):
-            sys.exit("faultproxy: loopback addresses only")
+        if h not in ("127.0.0.1", "localhost", "::1") and not in_named_netns():
+            sys.exit("faultproxy: loopback addresses only (or any inside a private network namespace)")
     srv = http.server.ThreadingHTTPServer((host, int(port)), make_handler(State(args)))
     srv.daemon_threads = True
     timer = threading.Timer(args.lifetime, srv.shutdown)
