@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "base/text.h"
 #include "cli/cli.h"
 #include "packager/input.h"
 #include "packager/layout_tar.h"
@@ -16,6 +17,8 @@
 #include "packager/store.h"
 
 #define ANNOT "org.opencontainers.image."
+/* An image's strings on the terminal: its names, sections and descriptions are anyone's bytes. */
+#define SAFE(s, buf) text_printable((s), false, (buf), sizeof(buf))
 
 struct img_opts {
 	bool json;
@@ -220,7 +223,7 @@ int cmd_images(int argc, char **argv)
 	struct img_opts o;
 	struct store *st;
 	json_t *out = NULL;
-	char size[32];
+	char size[32], cat[32], created[40];
 	size_t n, i;
 	int ret;
 
@@ -248,7 +251,8 @@ int cmd_images(int argc, char **argv)
 		}
 		human_size(s.size, size, sizeof(size));
 		printf("%-32s %-16s %-19.19s %-12s %-8s %s\n", s.name, s.tag, s.desc.digest,
-		       s.category[0] ? s.category : "-", size, s.created[0] ? s.created : "-");
+		       s.category[0] ? SAFE(s.category, cat) : "-", size,
+		       s.created[0] ? SAFE(s.created, created) : "-");
 	}
 	if (out) {
 		json_dumpf(out, stdout, JSON_INDENT(2));
@@ -329,31 +333,33 @@ int cmd_rmi(int argc, char **argv)
 
 static void print_type(const char *what, const struct gadget_type *t)
 {
+	char b1[256], b2[256];
 	unsigned int i;
 
 	if (!t)
 		return;
-	printf("%s: %s (%u bytes)\n", what, t->name ? t->name : "?", t->size);
+	printf("%s: %s (%u bytes)\n", what, t->name ? SAFE(t->name, b1) : "?", t->size);
 	for (i = 0; i < t->nr_fields; i++) {
 		const struct gadget_field *f = &t->fields[i];
 
-		printf("  %-24s %-16s off %-4u size %-3u %s %s\n", f->name, f->type_name ? f->type_name : "",
-		       f->offset, f->size, field_kind_name(f->kind),
+		printf("  %-24s %-16s off %-4u size %-3u %s %s\n", SAFE(f->name, b1),
+		       SAFE(f->type_name, b2), f->offset, f->size, field_kind_name(f->kind),
 		       f->special ? field_special_name(f->special) : "");
 	}
 }
 
 static void print_info(const struct gadget_info *info)
 {
+	char b1[256], b2[1024], b3[4096];
 	unsigned int i;
 
 	printf("Category:    %s\n", gadget_category_name(info->category));
 	printf("Programs:\n");
 	for (i = 0; i < info->nr_progs; i++)
-		printf("  %-24s %s\n", info->progs[i].name, info->progs[i].section);
+		printf("  %-24s %s\n", SAFE(info->progs[i].name, b1), SAFE(info->progs[i].section, b2));
 	printf("Maps:\n");
 	for (i = 0; i < info->nr_maps; i++)
-		printf("  %-24s %-10s key %u value %u max %u\n", info->maps[i].name,
+		printf("  %-24s %-10s key %u value %u max %u\n", SAFE(info->maps[i].name, b1),
 		       map_role_name(info->maps[i].role), info->maps[i].key_size,
 		       info->maps[i].value_size, info->maps[i].max_entries);
 	print_type("Event", info->event);
@@ -361,9 +367,9 @@ static void print_info(const struct gadget_info *info)
 	if (info->nr_params)
 		printf("Params:\n");
 	for (i = 0; i < info->nr_params; i++)
-		printf("  %-24s default %-10s %s\n", info->params[i].name,
-		       info->params[i].default_value ? info->params[i].default_value : "-",
-		       info->params[i].description ? info->params[i].description : "");
+		printf("  %-24s default %-10s %s\n", SAFE(info->params[i].name, b1),
+		       info->params[i].default_value ? SAFE(info->params[i].default_value, b2) : "-",
+		       SAFE(info->params[i].description, b3));
 }
 
 /* The name of ref's cosign signature image when the store has one, else "". */
@@ -406,7 +412,7 @@ int cmd_inspect(int argc, char **argv)
 	struct store *st;
 	json_t *man = NULL, *a, *v;
 	const char *k;
-	char size[32], sig[1024];
+	char size[32], sig[1024], key[256], val[4096];
 	int i;
 
 	i = img_parse(argc, argv, &o);
@@ -431,15 +437,15 @@ int cmd_inspect(int argc, char **argv)
 	printf("Name:        %s:%s\nDigest:      %s\nMediaType:   %s\nSize:        %s\n", s.name,
 	       s.tag, s.desc.digest, s.desc.media_type, size);
 	if (s.archs[0])
-		printf("Platforms:   %s\n", s.archs);
+		printf("Platforms:   %s\n", SAFE(s.archs, val));
 	signature_of(st, argv[i], s.desc.digest, sig, sizeof(sig));
 	printf("Signature:   %s\n", sig[0] ? sig : "none");
 	printf("Manifest:    %s (%s)\n", img->manifest.digest,
-	       json_string_value(json_object_get(img->config, "architecture")) ?: "?");
+	       SAFE(json_string_value(json_object_get(img->config, "architecture")) ?: "?", key));
 	store_read_json(st, img->manifest.digest, &man, NULL);
 	a = json_object_get(man, "annotations");
 	json_object_foreach(a, k, v)
-		printf("  %-40s %s\n", k, json_string_value(v) ?: "");
+		printf("  %-40s %s\n", SAFE(k, key), SAFE(json_string_value(v), val));
 	json_decref(man);
 	if (img->info)
 		print_info(img->info);

@@ -9,9 +9,13 @@
 #include <bpf/libbpf.h>
 #include <jansson.h>
 
+#include "base/text.h"
 #include "cli/cli.h"
 #include "packager/input.h"
 #include "validator/validator.h"
+
+/* An object's strings on the terminal: anyone's bytes (base/text.h). */
+#define SAFE(s, buf) text_printable((s), false, (buf), sizeof(buf))
 
 static const char validate_usage[] =
 "Usage: gadget validate [--json] [--werror] FILE.o|DIR\n"
@@ -115,6 +119,8 @@ static void print_field_rows(const struct gadget_type *t, const char *indent)
 {
 	printf("%s%-24s %6s %5s %-7s %-10s %s\n", indent, "FIELD", "OFFSET", "SIZE", "KIND",
 	       "SPECIAL", "TYPE");
+	char b1[256], b2[256];
+
 	for (unsigned int i = 0; i < t->nr_fields; i++) {
 		const struct gadget_field *f = &t->fields[i];
 		char off[32];
@@ -123,10 +129,9 @@ static void print_field_rows(const struct gadget_type *t, const char *indent)
 			snprintf(off, sizeof(off), "%u:%u", f->offset, f->bit_offset);
 		else
 			snprintf(off, sizeof(off), "%u", f->offset);
-		printf("%s%-24s %6s %5u %-7s %-10s %s", indent, f->name, off, f->size,
+		printf("%s%-24s %6s %5u %-7s %-10s %s", indent, SAFE(f->name, b1), off, f->size,
 		       field_kind_name(f->kind),
-		       f->special ? field_special_name(f->special) : "-",
-		       f->type_name ? f->type_name : "");
+		       f->special ? field_special_name(f->special) : "-", SAFE(f->type_name, b2));
 		if (f->bit_size)
 			printf(" :%u", f->bit_size);
 		printf("\n");
@@ -135,16 +140,20 @@ static void print_field_rows(const struct gadget_type *t, const char *indent)
 
 static void print_type(const char *what, const struct gadget_type *t)
 {
-	printf("\n%s: %s (%u bytes)\n", what, t->name, t->size);
+	char b[256];
+
+	printf("\n%s: %s (%u bytes)\n", what, SAFE(t->name, b), t->size);
 	print_field_rows(t, "  ");
 }
 
 static void print_summary(const struct gadget_info *info)
 {
-	printf("Name:        %s\n", info->name ? info->name : "");
+	char b1[256], b2[1024], b3[4096], b4[256];
+
+	printf("Name:        %s\n", SAFE(info->name, b1));
 	if (info->description)
-		printf("Description: %s\n", info->description);
-	printf("License:     %s\n", info->license ? info->license : "(none)");
+		printf("Description: %s\n", SAFE(info->description, b3));
+	printf("License:     %s\n", info->license ? SAFE(info->license, b1) : "(none)");
 	printf("Category:    %s\n", gadget_category_name(info->category));
 
 	printf("\nPrograms:\n  %-16s %-40s %-32s %-16s %s\n", "NAME", "SECTION", "PROGRAM TYPE",
@@ -152,7 +161,7 @@ static void print_summary(const struct gadget_info *info)
 	for (unsigned int i = 0; i < info->nr_progs; i++) {
 		const struct gadget_prog *p = &info->progs[i];
 
-		printf("  %-16s %-40s %-32s %-16s %s\n", p->name, p->section,
+		printf("  %-16s %-40s %-32s %-16s %s\n", SAFE(p->name, b1), SAFE(p->section, b2),
 		       p->def ? p->def->prog_type_name : "(unknown)",
 		       p->def ? prog_target_name(p->def->target) : "-",
 		       p->runnable ? "yes" : "no");
@@ -164,7 +173,7 @@ static void print_summary(const struct gadget_info *info)
 		const struct gadget_map *m = &info->maps[i];
 		const char *tname = libbpf_bpf_map_type_str(m->type);
 
-		printf("  %-24s %-18s %-10s %6u %6u %8u\n", m->name, tname ? tname : "?",
+		printf("  %-24s %-18s %-10s %6u %6u %8u\n", SAFE(m->name, b1), tname ? tname : "?",
 		       map_role_name(m->role), m->key_size, m->value_size, m->max_entries);
 	}
 
@@ -175,7 +184,7 @@ static void print_summary(const struct gadget_info *info)
 
 		if (m->role < MAP_ROLE_COUNTER || m->role > MAP_ROLE_HISTOGRAM || !m->key)
 			continue;
-		snprintf(what, sizeof(what), "Labels of %s", m->name);
+		snprintf(what, sizeof(what), "Labels of %s", SAFE(m->name, b1));
 		print_type(what, m->key);
 	}
 	if (info->key)
@@ -188,10 +197,9 @@ static void print_summary(const struct gadget_info *info)
 		for (unsigned int i = 0; i < info->nr_params; i++) {
 			const struct gadget_param *p = &info->params[i];
 
-			printf("  %-24s %-20s %-16s %s\n", p->name,
-			       p->field.type_name ? p->field.type_name : "",
-			       p->default_value ? p->default_value : "",
-			       p->description ? p->description : "");
+			printf("  %-24s %-20s %-16s %s\n", SAFE(p->name, b1),
+			       SAFE(p->field.type_name, b2), SAFE(p->default_value, b4),
+			       SAFE(p->description, b3));
 		}
 	}
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "cli/cli.h"
 
 #ifndef GADGET_VERSION
@@ -86,12 +87,15 @@ static int cmd_version(int argc, char **argv)
 
 int cli_fail(const struct gadget_err *err)
 {
+	/* messages quote registries, images and objects: nothing in them drives the terminal */
+	static char msg[GADGET_ERR_MSG_MAX];
+
 	if (!err || !err->msg[0])
 		fprintf(stderr, "gadget: error: %s\n", "unknown error");
 	else if (err->located)
-		fprintf(stderr, "%s\n", err->msg);
+		fprintf(stderr, "%s\n", text_printable(err->msg, true, msg, sizeof(msg)));
 	else
-		fprintf(stderr, "gadget: error: %s\n", err->msg);
+		fprintf(stderr, "gadget: error: %s\n", text_printable(err->msg, true, msg, sizeof(msg)));
 	return EXIT_ERROR;
 }
 

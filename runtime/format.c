@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/text.h"
 #include "runtime/format.h"
 
 static const char *const syscall_names[] = {
@@ -169,13 +170,13 @@ size_t format_json_string(const char *s, size_t len, char *out, size_t cap)
 	return b.len;
 }
 
-/* Text of a string field for columns: non-printable bytes become '?'. */
+/* Text of a string field for columns: non-printable bytes become '?' (base/text.h). */
 static void text_string(struct sbuf *b, const char *s, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len && s[i]; i++) {
-		char c = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
+		char c = text_safe_char(s[i], false);
 
 		sb_put(b, &c, 1);
 	}

@@ -14,6 +14,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "base/text.h"
 #include "runtime/core_btf.h"
 #include "runtime/run.h"
 #include "runtime/param_list.h"
@@ -515,23 +516,28 @@ void runtime_learn_core_btf(const void *obj, size_t len, struct bpf_object *live
 
 void runtime_print_params(const struct gadget_info *info, FILE *f)
 {
+	/* the gadget's names and descriptions are anyone's bytes (base/text.h) */
+	char name[256], type[128], def[256], desc[4096];
+
+	text_printable(info->name, false, name, sizeof(name));
 	if (!info->nr_params) {
-		fprintf(f, "Gadget %s has no parameters.\n", info->name);
+		fprintf(f, "Gadget %s has no parameters.\n", name);
 		return;
 	}
-	fprintf(f, "Parameters of gadget %s (--param NAME=VALUE):\n", info->name);
+	fprintf(f, "Parameters of gadget %s (--param NAME=VALUE):\n", name);
 	for (unsigned int i = 0; i < info->nr_params; i++) {
 		const struct gadget_param *p = &info->params[i];
-		char type[128];
 
-		snprintf(type, sizeof(type), "%s", p->field.type_name ? p->field.type_name : field_kind_name(p->field.kind));
-		fprintf(f, "  %-20s %-16s default %-10s %s\n", p->name, type,
-			p->default_value && *p->default_value ? p->default_value : "\"\"",
-			p->description ? p->description : "");
+		text_printable(p->field.type_name ? p->field.type_name : field_kind_name(p->field.kind),
+			       false, type, sizeof(type));
+		text_printable(p->default_value, false, def, sizeof(def));
+		fprintf(f, "  %-20s %-16s default %-10s %s\n", text_printable(p->name, false, name, sizeof(name)),
+			type, def[0] ? def : "\"\"", text_printable(p->description, false, desc, sizeof(desc)));
 		if (p->field.kind == FIELD_ENUM) {
 			fprintf(f, "  %-20s one of:", "");
 			for (unsigned int k = 0; k < p->field.nr_enum_vals; k++)
-				fprintf(f, " %s", p->field.enum_vals[k].name);
+				fprintf(f, " %s", text_printable(p->field.enum_vals[k].name, false, name,
+								 sizeof(name)));
 			fprintf(f, "\n");
 		}
 	}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "validator/analysis.h"
 #include "validator/srcloc.h"
 
@@ -34,14 +35,19 @@ int diag_list_count(const struct diag_list *d, enum diag_level level)
 /* Compiler form, so editors and CI annotate the line: file:line:col: level: msg */
 void diag_list_print(const struct diag_list *d, FILE *f)
 {
+	char file[1024], msg[4096];
+
+	/* an object's section names and line info are anyone's bytes (base/text.h) */
 	for (unsigned int i = 0; i < d->n; i++) {
 		const struct diag *g = &d->v[i];
 
+		text_printable(g->file, false, file, sizeof(file));
+		text_printable(g->msg, true, msg, sizeof(msg));
 		if (g->line)
-			fprintf(f, "%s:%u:%u: %s: %s\n", g->file, g->line, g->col ? g->col : 1,
-				level_names[g->level], g->msg);
+			fprintf(f, "%s:%u:%u: %s: %s\n", file, g->line, g->col ? g->col : 1,
+				level_names[g->level], msg);
 		else
-			fprintf(f, "%s: %s: %s\n", g->file, level_names[g->level], g->msg);
+			fprintf(f, "%s: %s: %s\n", file, level_names[g->level], msg);
 	}
 }
 

@@ -121,3 +121,38 @@ plant() {
 	assert_equal "$(jq -c .auths "$DOCKER_CONFIG/config.json")" "{}"
 	assert_equal "$(stat -c %a "$DOCKER_CONFIG/config.json")" 600
 }
+
+# no_escapes FILE: not one ESC, BEL or CSI byte reaches the terminal
+no_escapes() {
+	run grep -c -P '[\x1b\x07\x9b]' "$1"
+	assert_output 0
+}
+
+@test "escape sequences in annotations, descriptions and section names are neutralised" {
+	gadget init demo >/dev/null
+	# ESC ] 0 ; ... BEL retitles a terminal, ESC [ 2 J clears it
+	jq '.description = "desc \u001b[2J" | .params.targ_pid.description = "pid \u001b]0;pwned\u0007"
+	    | .annotations = {"org.example.note": "note \u001b]0;pwned\u0007"}' demo/gadget.json >g.json
+	mv g.json demo/gadget.json
+	sed -i 's|SEC("tracepoint/syscalls/sys_enter_openat")|SEC("tracepoint/syscalls/sys_enter_openat")\nint other(void *ctx) { return 0; }\nSEC("tracepont/\\x1b[2J")|' demo/demo.bpf.c
+	run gadget validate demo
+	assert_failure 1
+	assert_output --partial 'section "tracepont/?[2J" is not a known program type'
+	sed -i '/^int other/,+1d' demo/demo.bpf.c
+	gadget build demo -t esc:v1 >/dev/null 2>&1
+
+	gadget inspect esc:v1 >inspect.out
+	no_escapes inspect.out
+	run grep -F 'note ?]0;pwned?' inspect.out
+	assert_success
+	run grep -F 'pid ?]0;pwned?' inspect.out
+	assert_success
+	gadget run esc:v1 --help >help.out
+	no_escapes help.out
+	run grep -F 'pid ?]0;pwned?' help.out
+	assert_success
+	gadget validate demo >validate.out
+	no_escapes validate.out
+	run grep -F 'Description: desc ?[2J' validate.out
+	assert_success
+}
