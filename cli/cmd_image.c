@@ -327,6 +327,11 @@ int cmd_rmi(int argc, char **argv)
 	}
 	if (!ret)
 		ret = store_gc(st, &err);
+	if (ret == -EBUSY) {
+		/* the names are gone as asked; their blobs wait for the next gc */
+		fprintf(stderr, "gadget: warning: %s\n", err.msg);
+		ret = 0;
+	}
 	store_close(st);
 	return ret ? cli_fail(&err) : EXIT_OK;
 }

@@ -85,7 +85,11 @@ int store_tag_many(struct store *st, const char *const *refs, const struct oci_d
 int store_resolve(struct store *st, const char *ref, struct oci_descriptor *out,
 		  struct gadget_err *err);
 int store_untag(struct store *st, const char *ref, struct gadget_err *err);
-/* Remove blobs that no tagged manifest/index references. */
+/*
+ * Remove blobs that no tagged manifest/index references.  While another
+ * process uses the store (it may hold blobs it has not tagged yet) gc waits
+ * up to 5 s, then fails with -EBUSY having deleted nothing.
+ */
 int store_gc(struct store *st, struct gadget_err *err);
 
 struct store_entry {

@@ -20,6 +20,7 @@
 #include "packager/store_int.h"
 
 #define WALK_DEPTH_MAX 8
+#define GC_WAIT_MS	5000	/* how long gc waits for other users of the store */
 
 static bool is_index_type(const char *mt)
 {
@@ -127,9 +128,17 @@ int store_gc(struct store *st, struct gadget_err *err)
 	DIR *d;
 	int ret;
 
-	/* Another process holding the store may have written blobs it has not tagged yet. */
-	if (store_gc_lock(st))
-		return 0;
+	/*
+	 * Another process holding the store may have written blobs it has not
+	 * tagged yet: wait a little for it, then say that nothing was collected.
+	 */
+	for (int waited = 0; store_gc_lock(st); waited += 50) {
+		if (waited >= GC_WAIT_MS)
+			return gadget_err_set(err, EBUSY, "store %s is in use by another gadget process: "
+					      "no blob was deleted (run 'gadget store gc' once it is done)",
+					      store_path(st));
+		usleep(50 * 1000);
+	}
 	ret = store_lock(st);
 	if (ret) {
 		store_gc_unlock(st);

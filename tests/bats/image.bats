@@ -10,6 +10,12 @@ setup() {
 	export SOURCE_DATE_EPOCH=1700000000
 }
 
+teardown() {
+	if mountpoint -q "$BATS_TEST_TMPDIR/ro"; then
+		umount "$BATS_TEST_TMPDIR/ro"
+	fi
+}
+
 # bats test_tags=sanitize
 @test "pack -> images -> inspect shows the gadget's analysis" {
 	digest=$(pack_image execsnoop:v1)
@@ -201,4 +207,85 @@ assert j["config"]["architecture"] == "amd64"
 	run gadget inspect nothing:here
 	assert_failure
 	assert_output --partial "no image nothing:here in the store"
+}
+
+@test "rmi and store gc while another process uses the store: they wait, then say nothing was deleted" {
+	pack_image execsnoop:v1 >/dev/null
+	other=$(SOURCE_DATE_EPOCH=1700000999 pack_image other:v1)
+	# another gadget process holds the store (its shared lock) for a second: gc waits for it
+	flock -s "$GADGET_STORE/.gc.lock" sleep 1 &
+	sleep 0.2
+	run gadget rmi other:v1
+	assert_success
+	assert_output "Untagged: other:v1"
+	[ ! -e "$GADGET_STORE/blobs/sha256/${other#sha256:}" ]
+	wait
+	# held for longer than gc waits: the name goes, the blobs stay, and it says so
+	gadget tag execsnoop:v1 third:v1
+	exec {lockfd}<"$GADGET_STORE/.gc.lock"
+	flock -s "$lockfd"
+	before=$(ls "$GADGET_STORE/blobs/sha256" | wc -l)
+	run gadget rmi execsnoop:v1 third:v1
+	assert_success
+	assert_line "Untagged: third:v1"
+	assert_line "gadget: warning: store $GADGET_STORE is in use by another gadget process: no blob was deleted (run 'gadget store gc' once it is done)"
+	assert_equal "$(ls "$GADGET_STORE/blobs/sha256" | wc -l)" "$before"
+	run gadget store gc
+	assert_failure 1
+	assert_output "gadget: error: store $GADGET_STORE is in use by another gadget process: no blob was deleted (run 'gadget store gc' once it is done)"
+	exec {lockfd}<&-
+	run gadget store gc
+	assert_success
+	assert_equal "$(ls "$GADGET_STORE/blobs/sha256" | wc -l)" 0
+}
+
+@test "a truncated index.json: commands point at store check --repair, which rebuilds it from the blobs" {
+	digest=$(pack_image execsnoop:v1)
+	gadget key generate --output-key-prefix "$BATS_TEST_TMPDIR/k" >/dev/null
+	gadget sign --key "$BATS_TEST_TMPDIR/k.key" execsnoop:v1
+	truncate -s 100 "$GADGET_STORE/index.json"
+	run gadget images
+	assert_failure 1
+	assert_output --partial "index.json:1:100: error: "
+	assert_output --partial "'gadget store check --repair' rebuilds it from the blobs"
+	run gadget store check
+	assert_failure 1
+	assert_output --partial ", index.json damaged (--repair to fix)"
+	run gadget store check --repair
+	assert_success
+	assert_line --partial "index.json was damaged: rebuilt from the blobs with 2 names"
+	[ -e "$GADGET_STORE/index.json.broken" ]
+	run gadget images -a
+	assert_success
+	# the signature names its image's repository: both come back under it
+	assert_line --regexp "^execsnoop +recovered-${digest:7:12} +${digest:0:19} +tracer "
+	assert_line --regexp "^execsnoop +sha256-${digest:7:64}.sig "
+	run gadget verify --key "$BATS_TEST_TMPDIR/k.pub" "execsnoop:recovered-${digest:7:12}"
+	assert_success
+	run gadget store check
+	assert_success
+	assert_output --regexp ": 6 blobs, 0 corrupt, 0 missing, 0 broken names, 0 temporary files$"
+}
+
+@test "a read-only store can be listed, inspected, run and exported" {
+	digest=$(pack_image execsnoop:v1)
+	mkdir "$BATS_TEST_TMPDIR/ro"
+	mount --bind "$GADGET_STORE" "$BATS_TEST_TMPDIR/ro"
+	mount -o remount,bind,ro "$BATS_TEST_TMPDIR/ro"
+	export GADGET_STORE=$BATS_TEST_TMPDIR/ro
+	run gadget images
+	assert_success
+	assert_line --regexp "^execsnoop +v1 +${digest:0:19} "
+	run gadget inspect execsnoop:v1
+	assert_success
+	run gadget export execsnoop:v1 "$BATS_TEST_TMPDIR/out.tar"
+	assert_success
+	run gadget run execsnoop:v1 -t 1
+	assert_success
+	assert_output --partial "from image execsnoop:v1 $digest: attached 1 program"
+	# changing it is a clear error
+	run gadget rmi execsnoop:v1
+	assert_failure 1
+	assert_output --partial "Read-only file system"
+	umount "$BATS_TEST_TMPDIR/ro"
 }
