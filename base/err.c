@@ -4,6 +4,8 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include <bpf/libbpf.h>
+
 #include "base/err.h"
 
 int gadget_err_vset(struct gadget_err *err, int errnum, const char *fmt, va_list ap)
@@ -51,4 +53,14 @@ void gadget_err_clear(struct gadget_err *err)
 {
 	if (err)
 		memset(err, 0, sizeof(*err));
+}
+
+const char *gadget_strerror(int errnum, char *buf, size_t len)
+{
+	errnum = abs(errnum);
+	if (errnum >= __LIBBPF_ERRNO__START && errnum < __LIBBPF_ERRNO__END &&
+	    !libbpf_strerror(errnum, buf, len))
+		return buf;
+	snprintf(buf, len, "%s", strerror(errnum));
+	return buf;
 }

@@ -10,6 +10,7 @@
  */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #define GADGET_ERR_MSG_MAX 4096
 
@@ -27,5 +28,10 @@ int gadget_err_vset(struct gadget_err *err, int errnum, const char *fmt, va_list
 int gadget_err_prefix(struct gadget_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void gadget_err_clear(struct gadget_err *err);
+/*
+ * strerror() that also knows libbpf's own codes (LIBBPF_ERRNO__*, 4000 and
+ * up: "Endian mismatch" instead of "Unknown error 4003").  errnum > 0.
+ */
+const char *gadget_strerror(int errnum, char *buf, size_t len);
 
 #endif

@@ -347,7 +347,7 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts);
 	struct bpf_object *o;
-	char name[64], btf_path[PATH_MAX];
+	char name[64], btf_path[PATH_MAX], why[128];
 	int ret;
 
 	libbpf_verbose = opts->verbose;
@@ -366,7 +366,7 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 	o = bpf_object__open_mem(obj, len, &oopts);
 	if (!o)
 		return gadget_err_set(err, errno, "cannot open the gadget object: %s\n%s",
-				      strerror(errno), log_tail());
+				      gadget_strerror(errno, why, sizeof(why)), log_tail());
 	fixup_print_maps(o, opts->buffer_size);
 	for (unsigned int i = 0; i < opts->nr_params; i++) {
 		ret = set_param(o, info, opts->params[i], err);
@@ -400,10 +400,11 @@ int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gad
 {
 	struct bpf_map *m;
 	int ret = bpf_object__load(obj);
+	char why[128];
 
 	if (ret)
 		return gadget_err_set(err, -ret, "loading the gadget into the kernel failed: %s\n%s",
-				      strerror(-ret), log_tail());
+				      gadget_strerror(-ret, why, sizeof(why)), log_tail());
 	if (!opts->filter_mntns)
 		return 0;
 	m = bpf_object__find_map_by_name(obj, "gadget_mntns_filter");

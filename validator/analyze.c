@@ -405,10 +405,13 @@ int validator_analyze(const void *obj, size_t len, const struct validate_opts *o
 	a.obj = bpf_object__open_mem(obj, len, &oopts);
 	libbpf_set_print(old_print);
 	if (!a.obj) {
+		char why[128];
+
 		ret = errno == EINVAL || !errno ? -ENOEXEC : -errno;
 		elf_scan_free(&a.elf);
 		return gadget_err_set(err, ret, "%s: libbpf cannot open the object: %s",
-				      a.opts->obj_path ? a.opts->obj_path : "object", strerror(-ret));
+				      a.opts->obj_path ? a.opts->obj_path : "object",
+				      gadget_strerror(-ret, why, sizeof(why)));
 	}
 	a.btf = bpf_object__btf(a.obj);
 	a.info = calloc(1, sizeof(*a.info));

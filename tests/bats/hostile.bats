@@ -156,3 +156,18 @@ no_escapes() {
 	run grep -F 'Description: desc ?[2J' validate.out
 	assert_success
 }
+
+# bats test_tags=sanitize
+@test "a big-endian object: libbpf's own error by name, and nothing leaks when run fails" {
+	PACK_SRC=$GADGET_SRC/tests/fixtures/packager/execsnoop.bpf.c
+	clang -target bpfeb -O2 -g -D__TARGET_ARCH_x86 -I"$GADGET_SRC/bpf-headers/x86" \
+		-I"$GADGET_SRC/bpf-headers" -c "$PACK_SRC" -o be.o
+	# under make sanitize, a leak report at exit would be in the output and change the status
+	run gadget run be.o -t 1
+	assert_failure 1
+	assert_output "gadget: error: be.o: libbpf cannot open the object: Endian mismatch"
+	run gadget validate be.o
+	assert_failure 1
+	assert_output --partial "libbpf cannot open the object: Endian mismatch"
+	refute_output --partial "Unknown error"
+}
