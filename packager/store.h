@@ -7,8 +7,10 @@
  * oci-layout, index.json, blobs/sha256/<hex>) under $GADGET_STORE, else
  * /var/lib/gadget/store for root and $XDG_DATA_HOME/gadget/store otherwise.
  *
- * Blobs are written to a temp name, verified against their digest, fsynced
- * and renamed: a blob's presence means it is whole and correct.  index.json
+ * Blobs are written to an unnamed temp file in tmp/ (O_TMPFILE; a mkstemp()
+ * name where the filesystem has none), verified against their digest,
+ * fsynced and linked in: a blob's presence means it was whole and correct,
+ * and every read checks that it still is (store_blob.c).  index.json
  * is the only mutable file, replaced atomically under an flock on
  * "<store>/.lock".  Tags are "org.opencontainers.image.ref.name"
  * annotations on index.json entries, holding the full reference
