@@ -195,13 +195,6 @@ static void summarize(struct store *st, const char *ref, const struct oci_descri
 	json_decref(idx);
 }
 
-static bool is_sig_tag(const char *tag)
-{
-	size_t n = strlen(tag);
-
-	return !strncmp(tag, "sha256-", 7) && n > 4 && !strcmp(tag + n - 4, ".sig");
-}
-
 static void human_size(int64_t n, char *buf, size_t len)
 {
 	static const char *const units[] = { "B", "kB", "MB", "GB" };
@@ -239,7 +232,7 @@ int cmd_images(int argc, char **argv)
 		       "SIZE", "CREATED");
 	for (i = 0; i < n; i++) {
 		summarize(st, v[i].ref, &v[i].desc, &s);
-		if (!o.all && is_sig_tag(s.tag))
+		if (!o.all && sign_is_sig_tag(s.tag))
 			continue;
 		if (o.json) {
 			json_array_append_new(out, json_pack(

@@ -381,7 +381,7 @@ static int check_tree(struct tar_files *f, const struct oci_descriptor *d, int d
 		return gadget_err_set(err, EBADMSG, "blob %s: %zu bytes, its descriptor says %lld",
 				      d->digest, t->len, (long long)d->size);
 	t->used = true;
-	if (strcmp(d->media_type, MEDIA_TYPE_OCI_MANIFEST) && strcmp(d->media_type, MEDIA_TYPE_OCI_INDEX))
+	if (!store_media_is_manifest(d->media_type) && !store_media_is_index(d->media_type))
 		return 0;
 	ret = digest_set_add(seen, d->digest);
 	if (ret <= 0)

@@ -318,11 +318,18 @@ out:
 	return ret;
 }
 
+bool sign_is_sig_tag(const char *tag)
+{
+	size_t n = strlen(tag);
+
+	return !strncmp(tag, "sha256-", 7) && n > 4 && !strcmp(tag + n - 4, ".sig");
+}
+
 static bool is_sig_name(const char *ref)
 {
-	size_t n = strlen(ref);
+	const char *colon = strrchr(ref, ':');
 
-	return n > 4 && !strcmp(ref + n - 4, ".sig") && strstr(ref, ":sha256-");
+	return colon && sign_is_sig_tag(colon + 1);
 }
 
 /*

@@ -19,6 +19,8 @@
 #define MEDIA_TYPE_COSIGN_SIMPLESIGNING	"application/vnd.dev.cosign.simplesigning.v1+json"
 #define COSIGN_SIG_ANNOTATION		"dev.cosignproject.cosign/signature"
 
+/* A tag of cosign's form "sha256-<hex>.sig": a signature image, not an image. */
+bool sign_is_sig_tag(const char *tag);
 /* "<registry/repo>:sha256-<hex>.sig": where ref's signature for digest is stored. */
 int sign_ref_name(const char *ref, const char *digest, char *buf, size_t len,
 		  struct gadget_err *err);

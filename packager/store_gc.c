@@ -22,13 +22,13 @@
 #define WALK_DEPTH_MAX 8
 #define GC_WAIT_MS	5000	/* how long gc waits for other users of the store */
 
-static bool is_index_type(const char *mt)
+bool store_media_is_index(const char *mt)
 {
 	return !strcmp(mt, MEDIA_TYPE_OCI_INDEX) ||
 	       !strcmp(mt, "application/vnd.docker.distribution.manifest.list.v2+json");
 }
 
-static bool is_manifest_type(const char *mt)
+bool store_media_is_manifest(const char *mt)
 {
 	return !strcmp(mt, MEDIA_TYPE_OCI_MANIFEST) ||
 	       !strcmp(mt, "application/vnd.docker.distribution.manifest.v2+json");
@@ -53,7 +53,7 @@ static int walk(struct store *st, const struct oci_descriptor *d, int depth,
 		return ret ? gadget_err_set(err, -ret, "walking %s: %s", d->digest, strerror(-ret)) : 0;
 	present = store_has_blob(st, d->digest);
 	ret = cb ? cb(d, present, ctx) : 0;
-	if (ret || !present || !(is_index_type(d->media_type) || is_manifest_type(d->media_type)))
+	if (ret || !present || !(store_media_is_index(d->media_type) || store_media_is_manifest(d->media_type)))
 		return ret;
 	if (depth > WALK_DEPTH_MAX)
 		return gadget_err_set(err, ELOOP, "%s: indexes nested too deep", d->digest);

@@ -18,6 +18,9 @@ int store_index_load(struct store *st, json_t **out, struct gadget_err *err);
 int store_index_save(struct store *st, json_t *idx, struct gadget_err *err);
 int store_write_file(struct store *st, const char *name, const void *data, size_t len);
 int store_fsync_dir(const char *dir);
+/* Documents that reference other blobs: image indexes and manifests (OCI and Docker v2). */
+bool store_media_is_index(const char *mt);
+bool store_media_is_manifest(const char *mt);
 /* A new index.json naming every root blob (store_repair.c); the caller holds store_lock(). */
 int store_index_rebuild(struct store *st, unsigned int *nr_names, struct gadget_err *err);
 /* What a blob file's bytes hash to, whatever its name says (store check). */

@@ -36,13 +36,6 @@ struct roots {
 	json_t *signed_by;	/* image digest -> repository named by its signature */
 };
 
-static bool is_image_doc(const char *mt)
-{
-	return !strcmp(mt, MEDIA_TYPE_OCI_MANIFEST) || !strcmp(mt, MEDIA_TYPE_OCI_INDEX) ||
-	       !strcmp(mt, "application/vnd.docker.distribution.manifest.v2+json") ||
-	       !strcmp(mt, "application/vnd.docker.distribution.manifest.list.v2+json");
-}
-
 /* A cosign signature manifest: the repository and digest its payload names. */
 static void note_signature(struct store *st, json_t *doc, struct root *r, json_t *signed_by)
 {
@@ -82,7 +75,7 @@ static int scan_blob(struct store *st, const char *hex, struct roots *rs)
 	doc = json_loadb(data, len, 0, NULL);
 	free(data);
 	mt = json_string_value(json_object_get(doc, "mediaType"));
-	if (!mt || !is_image_doc(mt)) {
+	if (!mt || !(store_media_is_manifest(mt) || store_media_is_index(mt))) {
 		json_decref(doc);
 		return 0;
 	}

@@ -181,6 +181,31 @@ blob_file() {
 	echo "$GADGET_STORE/blobs/sha256/${1#sha256:}"
 }
 
+# refused_everywhere BLOB MESSAGE: verify, run (with the key and without
+# checking), inspect and export of execsnoop:v1 all fail with MESSAGE, which
+# names BLOB; nothing is loaded or written.
+refused_everywhere() {
+	local blob=$1 msg=$2
+	run gadget verify --key k.pub execsnoop:v1
+	assert_failure 1
+	assert_output --regexp "$msg"
+	refute_output --partial "Verified OK"
+	GADGET_VERIFY_KEY=$BATS_TEST_TMPDIR/k.pub run gadget run execsnoop:v1 -t 1
+	assert_failure 1
+	assert_output --partial "blob $blob in the store is corrupt"
+	refute_output --partial "attached"
+	run gadget run execsnoop:v1 -t 1 --insecure-skip-verify
+	assert_failure 1
+	assert_output --partial "blob $blob in the store is corrupt"
+	run gadget inspect execsnoop:v1
+	assert_failure 1
+	assert_output --partial "blob $blob in the store is corrupt"
+	run gadget export execsnoop:v1 out.tar
+	assert_failure 1
+	assert_output --partial "blob $blob in the store is corrupt"
+	[ ! -e out.tar ]
+}
+
 # bats test_tags=sanitize
 @test "a signed image's manifest replaced in the store: verify, run, inspect and export refuse it" {
 	gadget key generate --output-key-prefix k
@@ -189,24 +214,8 @@ blob_file() {
 	other=$(SOURCE_DATE_EPOCH=1700000999 pack_image other:v1)
 	cp "$(blob_file "$other")" "$(blob_file "$digest")"
 
-	run gadget verify --key k.pub execsnoop:v1
-	assert_failure 1
-	assert_output --partial "blob $digest in the store is corrupt (its content has digest $other): run 'gadget store check'"
-	refute_output --partial "Verified OK"
-	GADGET_VERIFY_KEY=$BATS_TEST_TMPDIR/k.pub run gadget run execsnoop:v1 -t 1
-	assert_failure 1
-	assert_output --partial "blob $digest in the store is corrupt"
-	refute_output --partial "attached"
-	run gadget run execsnoop:v1 -t 1 --insecure-skip-verify
-	assert_failure 1
-	assert_output --partial "blob $digest in the store is corrupt"
-	run gadget inspect execsnoop:v1
-	assert_failure 1
-	assert_output --partial "blob $digest in the store is corrupt"
-	run gadget export execsnoop:v1 out.tar
-	assert_failure 1
-	assert_output --partial "blob $digest in the store is corrupt"
-	[ ! -e out.tar ]
+	refused_everywhere "$digest" \
+		"blob $digest in the store is corrupt \(its content has digest $other\): run 'gadget store check'"
 	run gadget store check
 	assert_failure 1
 	assert_line "blobs/sha256/${digest#sha256:}: content has digest $other"
@@ -223,20 +232,8 @@ blob_file() {
 	assert_failure
 	cp other.o "$(blob_file "$layer")"
 
-	run gadget verify --key k.pub execsnoop:v1
-	assert_failure 1
-	assert_output --regexp "blob $layer in the store is corrupt \(its content has digest sha256:[0-9a-f]{64}\): run 'gadget store check'"
-	refute_output --partial "Verified OK"
-	GADGET_VERIFY_KEY=$BATS_TEST_TMPDIR/k.pub run gadget run execsnoop:v1 -t 1
-	assert_failure 1
-	assert_output --partial "blob $layer in the store is corrupt"
-	refute_output --partial "attached"
-	run gadget inspect execsnoop:v1
-	assert_failure 1
-	assert_output --partial "blob $layer in the store is corrupt"
-	run gadget export execsnoop:v1 out.tar
-	assert_failure 1
-	assert_output --partial "blob $layer in the store is corrupt"
+	refused_everywhere "$layer" \
+		"blob $layer in the store is corrupt \(its content has digest sha256:[0-9a-f]{64}\): run 'gadget store check'"
 }
 
 @test "a signature names its repository: a retagged copy with the signature copied too does not verify" {
