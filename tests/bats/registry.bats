@@ -321,3 +321,19 @@ HEAD /v2/twice/img/manifests/1 200"
 	wait "$runner"
 	grep -q "\"pid\":$(cat "$BATS_TEST_TMPDIR/marker.pid")," "$BATS_TEST_TMPDIR/events"
 }
+
+# bats test_tags=sanitize
+@test "push refuses a blob changed in the store: the registry never gets it" {
+	digest=$(pack_image local/corrupt:v1)
+	layer=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["layers"][0]["digest"])' "$(store_blob "$digest")")
+	# same size, other bytes: only hashing what is sent can tell
+	printf 'X' | dd of="$(store_blob "$layer")" bs=1 seek=100 conv=notrunc status=none
+	run gadget push local/corrupt:v1 "$REGISTRY/pushed/corrupt:1"
+	assert_failure 1
+	assert_output --partial "blob $layer in the store is corrupt (its content has digest sha256:"
+	assert_output --partial "run 'gadget store check'"
+	run curl -s -o /dev/null -w '%{http_code}' "http://$REGISTRY/v2/pushed/corrupt/blobs/$layer"
+	assert_output 404
+	run skopeo inspect --raw --tls-verify=false "docker://$REGISTRY/pushed/corrupt:1"
+	assert_failure
+}
