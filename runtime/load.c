@@ -14,6 +14,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "base/file.h"
 #include "base/text.h"
 #include "runtime/core_btf.h"
 #include "runtime/run.h"
@@ -490,7 +491,11 @@ void runtime_learn_core_btf(const void *obj, size_t len, struct bpf_object *live
 	bpf_object__for_each_program(p, live)
 		if (needs_kernel_btf(p))
 			return;
-	snprintf(tmp, sizeof(tmp), "%s.new.%d", path, (int)getpid());
+	/* an unguessable name beside the cache file (mkstemp): nothing planted there is used */
+	ret = file_temp_create(path, NULL, 0644, tmp, sizeof(tmp));
+	if (ret < 0)
+		return;
+	close(ret);
 	ret = core_btf_build(obj, len, tmp);
 	if (ret) {
 		unlink(tmp);

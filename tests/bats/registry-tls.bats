@@ -7,6 +7,7 @@ load registry
 
 setup() {
 	common_setup
+	BG_PIDS=()
 	registry_start --tls --auth
 	FIX="$BATS_TEST_TMPDIR/fixture"
 	digest=$(make_oci_fixture "$FIX" v1 50000)
@@ -15,6 +16,7 @@ setup() {
 }
 
 teardown() {
+	bg_stop_all TERM
 	registry_stop
 }
 
@@ -119,4 +121,41 @@ login() {
 	run gadget logout "$REGISTRY"
 	assert_success
 	[ ! -e "$HOME/helper.db" ]
+}
+
+@test "a plain-http token realm behind an https registry: a warning, and no password unless --insecure" {
+	local realm_port front_port
+	realm_port=$(free_port)
+	front_port=$(free_port)
+	# the token server, plain http, logging whether it was sent credentials
+	python3 "$GADGET_SRC/tests/tools/faultproxy.py" --listen "127.0.0.1:$realm_port" \
+		--bearer "$REGISTRY_USER:$REGISTRY_PASSWORD" --match '^$' >"$BATS_TEST_TMPDIR/realm.log" 2>&1 &
+	BG_PIDS+=($!)
+	# the registry, https, whose challenges name that realm
+	python3 "$GADGET_SRC/tests/tools/faultproxy.py" --listen "127.0.0.1:$front_port" \
+		--tls "$REGISTRY_DIR/ca/server.crt:$REGISTRY_DIR/ca/server.key" --bearer nobody:nothing \
+		--realm "http://127.0.0.1:$realm_port/__faultproxy/token" --match '^$' >"$BATS_TEST_TMPDIR/front.log" 2>&1 &
+	BG_PIDS+=($!)
+	for _ in $(seq 50); do
+		curl -s -o /dev/null "http://127.0.0.1:$realm_port/__faultproxy/health" &&
+			curl -s -o /dev/null --cacert "$REGISTRY_CA" "https://127.0.0.1:$front_port/__faultproxy/health" && break
+		sleep 0.1
+	done
+	export DOCKER_CONFIG=$BATS_TEST_TMPDIR/dockercfg
+	mkdir -p "$DOCKER_CONFIG"
+	printf '{"auths":{"127.0.0.1:%s":{"auth":"%s"}}}\n' "$front_port" \
+		"$(printf '%s:%s' "$REGISTRY_USER" "$REGISTRY_PASSWORD" | base64)" >"$DOCKER_CONFIG/config.json"
+
+	run gadget pull --ca-file "$REGISTRY_CA" --retries 0 "127.0.0.1:$front_port/fix/img:v1"
+	assert_failure 1
+	assert_line "gadget: warning: registry 127.0.0.1:$front_port names the plain-http token realm http://127.0.0.1:$realm_port/__faultproxy/token: asking it for a token without credentials (--insecure sends them)"
+	assert_output --partial "(credentials are not sent to a plain-http realm behind an https registry: --insecure sends them)"
+	run curl -s "http://127.0.0.1:$realm_port/__faultproxy/log"
+	assert_line "TOKEN scope=repository:fix/img:pull service=faultproxy denied 127.0.0.1 noauth"
+	refute_output --regexp " auth$"
+	# --insecure is the user saying the password may go there
+	run gadget pull --insecure --ca-file "$REGISTRY_CA" --retries 0 "127.0.0.1:$front_port/fix/img:v1"
+	run curl -s "http://127.0.0.1:$realm_port/__faultproxy/log"
+	assert_line "TOKEN scope=repository:fix/img:pull service=faultproxy ok 127.0.0.1 auth"
+	bg_stop_all TERM
 }

@@ -37,6 +37,9 @@ to Basic USER:PASS (logged as "TOKEN scope=... ok|denied HOST auth|noauth").
 With --switch-realm the first token opens /v2/ only; requests for a
 repository are challenged again with the realm on the other host name.
 
+--realm URL names URL as the token realm in its challenges instead (a token
+server elsewhere); --tls CERT:KEY serves https.
+
 With --basic USER:PASS every request needs that Basic authorization (logged
 as "BASIC PATH auth|noauth"); no upstream is used.
 
@@ -55,6 +58,7 @@ import json
 import os
 import re
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -126,10 +130,10 @@ def make_handler(state):
             return self.rfile.read(n) if n else b""
 
         def challenge(self, realm_host, scope=""):
+            realm = args.realm or f"http://{realm_host}:{port}/__faultproxy/token"
             self.send_response(401)
             self.send_header("WWW-Authenticate",
-                             f'Bearer realm="http://{realm_host}:{port}/__faultproxy/token",'
-                             f'service="faultproxy"{scope}')
+                             f'Bearer realm="{realm}",service="faultproxy"{scope}')
             body = b'{"errors":[{"code":"UNAUTHORIZED","message":"token required"}]}'
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -340,6 +344,8 @@ def main():
     p.add_argument("--bearer", default="")
     p.add_argument("--switch-realm", action="store_true")
     p.add_argument("--basic", default="")
+    p.add_argument("--realm", default="")
+    p.add_argument("--tls", default="")
     p.add_argument("--lifetime", type=float, default=300)
     args = p.parse_args()
     host, port = args.listen.rsplit(":", 1)
@@ -348,6 +354,11 @@ def main():
             sys.exit("faultproxy: loopback addresses only (or any inside a private network namespace)")
     srv = http.server.ThreadingHTTPServer((host, int(port)), make_handler(State(args)))
     srv.daemon_threads = True
+    if args.tls:
+        cert, key = args.tls.split(":", 1)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     timer = threading.Timer(args.lifetime, srv.shutdown)
     timer.daemon = True
     timer.start()
