@@ -31,7 +31,7 @@ LDFLAGS    += $(SANFLAGS)
 # (base/lazylib.c): not linked, so no command pays for loading them early.
 LDLIBS     += -lbpf -lelf -lz -ljansson -lssl -lcrypto -ldl -lpthread -lm
 
-STAGES     := base compiler validator packager runtime
+STAGES     := base info compiler validator packager runtime
 LIB_SRCS   := $(sort $(wildcard $(addsuffix /*.c,$(STAGES))))
 CLI_SRCS   := $(sort $(wildcard cli/*.c))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(O)/%.o)

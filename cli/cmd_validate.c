@@ -13,6 +13,7 @@
 #include "base/file.h"
 #include "cli/cli.h"
 #include "compiler/compiler.h"
+#include "validator/kernel_feature.h"
 #include "validator/validator.h"
 
 static const char validate_usage[] =

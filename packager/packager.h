@@ -14,7 +14,7 @@
 
 #include "base/err.h"
 #include "packager/store.h"
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 #define MEDIA_TYPE_GADGET_CONFIG	"application/ebpf.oci.image.config.v1+json"
 #define MEDIA_TYPE_GADGET_PROGRAM	"application/ebpf.oci.image.program.v1+binary"

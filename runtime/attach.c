@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Attaching programs, driven by the program-type table: one attach
- * function per target kind (validator/progtypes.h), not a chain of string
+ * function per target kind (info/progtypes.h), not a chain of string
  * compares.  Everything attached is recorded so it can be undone, also
  * when a later program fails to attach.
  */

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 enum fmt_mode {
 	FMT_TEXT,	/* for columns and filters: plain text */

@@ -17,6 +17,7 @@
 #include "runtime/core_btf.h"
 #include "runtime/run.h"
 #include "runtime/param_list.h"
+#include "validator/kernel_feature.h"
 
 /* libbpf's messages are kept and shown only when a load fails (or -v). */
 /* its tail must fit in a gadget_err message (GADGET_ERR_MSG_MAX) with the text before it */

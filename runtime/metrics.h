@@ -21,7 +21,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 struct bpf_object;
 struct metrics;

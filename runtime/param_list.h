@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 /* Set array parameter p (dst: its bytes in .rodata, size bytes) from "1,2,3". */
 int param_set_list(const struct gadget_param *p, const char *v, void *dst, size_t size,

@@ -14,7 +14,7 @@
 
 #include "base/err.h"
 #include "runtime/output.h"
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 #define RUN_MAX_MNTNS 1024
 

@@ -13,6 +13,7 @@
 
 #include "validator/analysis.h"
 #include "validator/btf_walk.h"
+#include "validator/kernel_feature.h"
 #include "validator/srcloc.h"
 
 /*

@@ -546,24 +546,3 @@ int btf_walk_field(const struct btf *btf, __u32 type_id, const char *name,
 	gadget_type_free(ty);
 	return 0;
 }
-
-void gadget_field_release(struct gadget_field *f)
-{
-	free(f->name);
-	free(f->type_name);
-	for (unsigned int i = 0; i < f->nr_enum_vals; i++)
-		free(f->enum_vals[i].name);
-	free(f->enum_vals);
-	memset(f, 0, sizeof(*f));
-}
-
-void gadget_type_free(struct gadget_type *type)
-{
-	if (!type)
-		return;
-	for (unsigned int i = 0; i < type->nr_fields; i++)
-		gadget_field_release(&type->fields[i]);
-	free(type->fields);
-	free(type->name);
-	free(type);
-}

@@ -1,20 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#ifndef GADGET_VALIDATOR_GADGET_INFO_H
-#define GADGET_VALIDATOR_GADGET_INFO_H
+#ifndef GADGET_INFO_GADGET_INFO_H
+#define GADGET_INFO_GADGET_INFO_H
 
 /*
- * struct gadget_info: the analysis of one gadget object.  Computed once by
- * the validator, serialised into the image's config.json (packager), read
- * back by the runtime and by `gadget inspect`.  `gadget validate --json`,
- * the image config and `inspect` are one serialisation of this struct
- * (gadget_info_to_json / gadget_info_from_json).
+ * struct gadget_info: the analysis of one gadget object, which every stage
+ * carries.  Computed once by the validator, serialised into the image's
+ * config.json (packager), read back by the runtime and by `gadget inspect`.
+ * `gadget validate --json`, the image config and `inspect` are one
+ * serialisation of this struct (gadget_info_to_json / gadget_info_from_json).
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
 
 #include "base/err.h"
-#include "validator/progtypes.h"
+#include "info/progtypes.h"
 
 enum gadget_category {
 	GADGET_CAT_UNKNOWN,
@@ -143,13 +143,15 @@ struct gadget_info {
 
 void gadget_info_free(struct gadget_info *info);
 void gadget_type_free(struct gadget_type *type);
+/* Free what a field owns (its name, type name, enum values) and zero it. */
+void gadget_field_release(struct gadget_field *f);
 const char *gadget_category_name(enum gadget_category c);
 int gadget_category_from_name(const char *name);	/* -EINVAL if unknown */
 const char *field_kind_name(enum field_kind k);
 const char *field_special_name(enum field_special s);
 const char *map_role_name(enum map_role r);
 
-/* One serialisation (validator/info_json.c): the "gadget" object of config.json. */
+/* One serialisation (info/gadget_info_json.c): the "gadget" object of config.json. */
 json_t *gadget_info_to_json(const struct gadget_info *info);
 int gadget_info_from_json(const json_t *json, struct gadget_info **out, struct gadget_err *err);
 

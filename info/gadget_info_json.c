@@ -11,7 +11,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 static json_t *str_or_null(const char *s)
 {

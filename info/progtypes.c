@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "validator/progtypes.h"
+#include "info/progtypes.h"
 
 /* sec, prefix, prog type (+name), attach type, target, auto attach, sleepable, feature */
 #define ROW(sec, pfx, type, attach, target, autoat, sleep, feat) \

@@ -3,8 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "validator/btf_walk.h"
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 #define NAME_OF(table, v) ((unsigned int)(v) < sizeof(table) / sizeof(table[0]) && table[v] ? table[v] : "unknown")
 
@@ -83,4 +82,25 @@ void gadget_info_free(struct gadget_info *info)
 	free(info->description);
 	free(info->license);
 	free(info);
+}
+
+void gadget_field_release(struct gadget_field *f)
+{
+	free(f->name);
+	free(f->type_name);
+	for (unsigned int i = 0; i < f->nr_enum_vals; i++)
+		free(f->enum_vals[i].name);
+	free(f->enum_vals);
+	memset(f, 0, sizeof(*f));
+}
+
+void gadget_type_free(struct gadget_type *type)
+{
+	if (!type)
+		return;
+	for (unsigned int i = 0; i < type->nr_fields; i++)
+		gadget_field_release(&type->fields[i]);
+	free(type->fields);
+	free(type->name);
+	free(type);
 }
