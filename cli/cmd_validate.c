@@ -176,7 +176,7 @@ static void print_summary(const struct gadget_info *info)
 		const struct gadget_map *m = &info->maps[i];
 		char what[300];
 
-		if (m->role < MAP_ROLE_COUNTER || m->role > MAP_ROLE_HISTOGRAM || !m->key)
+		if (!map_role_is_metric(m->role) || !m->key)
 			continue;
 		snprintf(what, sizeof(what), "Labels of %s", m->name);
 		print_type(what, m->key);

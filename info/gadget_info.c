@@ -31,16 +31,9 @@ static const char *const special_names[] = {
 	[SPECIAL_KERNEL_STACK] = "kernel_stack", [SPECIAL_USER_STACK] = "user_stack",
 };
 
-static const char *const role_names[] = {
-	[MAP_ROLE_NONE] = "none", [MAP_ROLE_PRINT] = "print", [MAP_ROLE_COUNTER] = "counter",
-	[MAP_ROLE_GAUGE] = "gauge", [MAP_ROLE_HISTOGRAM] = "histogram",
-	[MAP_ROLE_FILTER] = "filter", [MAP_ROLE_INTERNAL] = "internal",
-};
-
 const char *gadget_category_name(enum gadget_category c) { return NAME_OF(category_names, c); }
 const char *field_kind_name(enum field_kind k) { return NAME_OF(kind_names, k); }
 const char *field_special_name(enum field_special s) { return NAME_OF(special_names, s); }
-const char *map_role_name(enum map_role r) { return NAME_OF(role_names, r); }
 
 int gadget_category_from_name(const char *name)
 {

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "base/err.h"
+#include "info/map_roles.h"
 #include "info/progtypes.h"
 
 enum gadget_category {
@@ -86,16 +87,6 @@ struct gadget_type {
 	unsigned int nr_fields;
 };
 
-enum map_role {
-	MAP_ROLE_NONE,
-	MAP_ROLE_PRINT,		/* print_*: the tracer/topper output */
-	MAP_ROLE_COUNTER,	/* counter_* */
-	MAP_ROLE_GAUGE,		/* gauge_* */
-	MAP_ROLE_HISTOGRAM,	/* hist_*: log2 buckets */
-	MAP_ROLE_FILTER,	/* gadget_mntns_filter and friends: filled by the runtime */
-	MAP_ROLE_INTERNAL,	/* .rodata, .bss, heaps */
-};
-
 struct gadget_map {
 	char *name;
 	uint32_t type;		/* enum bpf_map_type */
@@ -149,7 +140,6 @@ const char *gadget_category_name(enum gadget_category c);
 int gadget_category_from_name(const char *name);	/* -EINVAL if unknown */
 const char *field_kind_name(enum field_kind k);
 const char *field_special_name(enum field_special s);
-const char *map_role_name(enum map_role r);
 
 /* One serialisation (info/gadget_info_json.c): the "gadget" object of config.json. */
 json_t *gadget_info_to_json(const struct gadget_info *info);

@@ -159,7 +159,6 @@ static int lookup_name(const char *(*name_of)(int), int count, const char *s)
 
 static const char *kind_name_i(int i) { return field_kind_name(i); }
 static const char *special_name_i(int i) { return field_special_name(i); }
-static const char *role_name_i(int i) { return map_role_name(i); }
 
 static void field_from_json(struct reader *r, const json_t *j, struct gadget_field *f)
 {
@@ -290,7 +289,7 @@ int gadget_info_from_json(const json_t *j, struct gadget_info **out, struct gadg
 			const json_t *jm = json_array_get(maps, i);
 			struct gadget_map *m = &info->maps[info->nr_maps++];
 			char *role = get_str(&r, jm, "role", false);
-			int ri = role ? lookup_name(role_name_i, MAP_ROLE_INTERNAL + 1, role) : 0;
+			int ri = role ? map_role_from_name(role) : MAP_ROLE_NONE;
 
 			m->name = get_str(&r, jm, "name", true);
 			m->type = get_int(&r, jm, "type_id", 1 << 16);

@@ -9,8 +9,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "runtime/enrich.h"
 #include "runtime/format.h"
@@ -604,21 +602,4 @@ int enrich_schema_attach(struct enrich *e, struct schema *s, struct gadget_err *
 	s->extra = enrich_extra;
 	s->extra_ctx = e;
 	return 1;
-}
-
-/* ---- --container in the kernel (bpf-headers/gadget/filter.h) ---- */
-
-int enrich_mntns_filter_fill(struct bpf_object *obj, const uint64_t *ids, size_t n,
-			     struct gadget_err *err)
-{
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, ENRICH_FILTER_MAP);
-	uint32_t one = 1;
-
-	if (!map || bpf_map__fd(map) < 0)
-		return -ENOENT;	/* the caller filters in user space */
-	for (size_t i = 0; i < n; i++)
-		if (bpf_map_update_elem(bpf_map__fd(map), &ids[i], &one, BPF_ANY))
-			return gadget_err_set(err, errno, "--container: filling %s: %s",
-					      ENRICH_FILTER_MAP, strerror(errno));
-	return 0;
 }

@@ -107,18 +107,6 @@ bool enrich_container_matches(const struct enrich_info *info, const char *name);
  */
 int enrich_container_mntns(struct enrich *e, const char *name, uint64_t *ids, size_t max);
 
-/*
- * After load: put ids in the gadget's gadget_mntns_filter map.  Before load
- * the caller sets the const volatile bool ENRICH_FILTER_FLAG to true (like a
- * --param).  -ENOENT (err untouched) if the gadget has no such map: filter
- * in user space then (enrich_row + enrich_container_matches).
- */
-#define ENRICH_FILTER_MAP	"gadget_mntns_filter"
-#define ENRICH_FILTER_FLAG	"gadget_filter_by_mntns"
-struct bpf_object;
-int enrich_mntns_filter_fill(struct bpf_object *obj, const uint64_t *ids, size_t n,
-			     struct gadget_err *err);
-
 /* Read the mount-ns id of a pid from /proc (0 and *mntns, or -errno). */
 int enrich_proc_mntns(const char *proc_root, pid_t pid, uint64_t *mntns);
 

@@ -310,7 +310,7 @@ static int fixup_print_maps(struct bpf_object *obj, uint64_t ring_size)
 		if (t == BPF_MAP_TYPE_RINGBUF) {
 			bpf_map__set_key_size(m, 0);
 			bpf_map__set_value_size(m, 0);
-			if (ring_size && !strncmp(bpf_map__name(m), "print_", 6))
+			if (ring_size && map_role_of_name(bpf_map__name(m)) == MAP_ROLE_PRINT)
 				bpf_map__set_max_entries(m, ring_size);
 		} else if (t == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
 			bpf_map__set_key_size(m, 4);
@@ -333,7 +333,7 @@ static int set_netns_var(struct bpf_object *obj, const struct run_opts *opts, st
 	void *dst;
 	__u32 ino;
 
-	if (rodata_var(obj, "gadget_sockets_netns", &dst, &size) || size != sizeof(ino))
+	if (rodata_var(obj, GADGET_SOCKETS_NETNS, &dst, &size) || size != sizeof(ino))
 		return 0;
 	if (stat(path, &st))
 		return gadget_err_set(err, errno, "--netns %s: %s", path, strerror(errno));
@@ -377,7 +377,7 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 		void *dst;
 		size_t size;
 
-		if (rodata_var(o, "gadget_filter_by_mntns", &dst, &size)) {
+		if (rodata_var(o, GADGET_MNTNS_FILTER_FLAG, &dst, &size)) {
 			ret = gadget_err_set(err, EINVAL, "this gadget does not support in-kernel container "
 					     "filtering (--mntns/--pid/--container): it does not use "
 					     "gadget_should_discard_mntns_id() from <gadget/filter.h>");
@@ -406,9 +406,9 @@ int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gad
 				      strerror(-ret), log_tail());
 	if (!opts->filter_mntns)
 		return 0;
-	m = bpf_object__find_map_by_name(obj, "gadget_mntns_filter");
+	m = bpf_object__find_map_by_name(obj, GADGET_MNTNS_FILTER_MAP);
 	if (!m)
-		return gadget_err_set(err, EINVAL, "the gadget has no gadget_mntns_filter map");
+		return gadget_err_set(err, EINVAL, "the gadget has no " GADGET_MNTNS_FILTER_MAP " map");
 	for (unsigned int i = 0; i < opts->nr_mntns; i++) {
 		__u32 one = 1;
 
@@ -425,7 +425,7 @@ int runtime_enable_stats(struct bpf_object *obj, int *stats_fd, struct gadget_er
 	int fd;
 
 	*stats_fd = -1;
-	if (rodata_var(obj, "gadget_bpf_stats", &flag, &size) || !size || !*(uint8_t *)flag)
+	if (rodata_var(obj, GADGET_BPF_STATS_FLAG, &flag, &size) || !size || !*(uint8_t *)flag)
 		return 0;
 	/* the kernel counts run time while any such fd is open */
 	fd = bpf_enable_stats(BPF_STATS_RUN_TIME);

@@ -147,7 +147,7 @@ static unsigned long long kernel_lost(struct gadget_run *r)
 	char name[BPF_OBJ_NAME_LEN + 16];
 	__u32 zero = 0;
 
-	snprintf(name, sizeof(name), "gadget_lost_%s", print + (strncmp(print, "print_", 6) ? 0 : 6));
+	snprintf(name, sizeof(name), GADGET_LOST_PREFIX "%s", map_role_short_name(MAP_ROLE_PRINT, print));
 	m = bpf_object__find_map_by_name(r->obj, name);
 	if (!m || ncpu <= 0 || bpf_map__value_size(m) != sizeof(*v) || !(v = calloc(ncpu, sizeof(*v))))
 		return 0;

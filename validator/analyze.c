@@ -50,25 +50,9 @@ static int walk_or_diag(struct analysis *a, __u32 type_id, struct gadget_type **
 	return -EINVAL;
 }
 
-static const struct { const char *prefix; enum map_role role; } map_roles[] = {
-	{ "print_", MAP_ROLE_PRINT },
-	{ "counter_", MAP_ROLE_COUNTER },
-	{ "gauge_", MAP_ROLE_GAUGE },
-	{ "hist_", MAP_ROLE_HISTOGRAM },
-	{ "gadget_mntns_filter", MAP_ROLE_FILTER },
-	{ "gadget_", MAP_ROLE_INTERNAL },
-};
-
 static enum map_role map_role_of(struct bpf_map *m)
 {
-	const char *name = bpf_map__name(m);
-
-	if (bpf_map__is_internal(m))
-		return MAP_ROLE_INTERNAL;
-	for (unsigned int i = 0; i < sizeof(map_roles) / sizeof(map_roles[0]); i++)
-		if (has_prefix(name, map_roles[i].prefix))
-			return map_roles[i].role;
-	return MAP_ROLE_NONE;
+	return bpf_map__is_internal(m) ? MAP_ROLE_INTERNAL : map_role_of_name(bpf_map__name(m));
 }
 
 static int analyze_maps(struct analysis *a)
@@ -93,8 +77,7 @@ static int analyze_maps(struct analysis *a)
 		gm->max_entries = bpf_map__max_entries(m);
 		if (gm->role == MAP_ROLE_INTERNAL)
 			continue;
-		/* gadget_* maps are ours and looked up by their full name */
-		if (!has_prefix(gm->name, "gadget_"))
+		if (!map_role_def(gm->role)->ours)
 			check_name_len(a, "map", gm->name);
 		walk_or_diag(a, bpf_map__btf_key_type_id(m), &gm->key);
 		walk_or_diag(a, bpf_map__btf_value_type_id(m), &gm->value);
@@ -303,7 +286,7 @@ static int analyze_params(struct analysis *a)
 		struct gadget_err err = {};
 		const json_t *doc;
 
-		if (has_suffix(name, "_output") || has_prefix(name, "gadget_") ||
+		if (has_suffix(name, "_output") || has_prefix(name, GADGET_RESERVED_PREFIX) ||
 		    btf_var(var)->linkage == BTF_VAR_STATIC || !is_volatile(a->btf, var->type))
 			continue;
 		if (btf_walk_field(a->btf, var->type, name, &gp->field, &err)) {

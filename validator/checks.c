@@ -48,28 +48,20 @@ static const char *const gpl_licenses[] = {
 	"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL",
 };
 
-/* The macros of bpf-headers/gadget/macros.h that declare a map "<prefix><name>". */
-static const struct { const char *prefix, *macro; } map_macros[] = {
-	{ "print_", "GADGET_TRACER" }, { "print_", "GADGET_TRACER_RINGBUF" },
-	{ "print_", "GADGET_TRACER_PERF" }, { "print_", "GADGET_TOPPER" },
-	{ "counter_", "GADGET_COUNTER" }, { "gauge_", "GADGET_GAUGE" },
-	{ "hist_", "GADGET_HISTOGRAM" },
-};
-
 void check_name_len(struct analysis *a, const char *what, const char *name)
 {
-	const char *needles[sizeof(map_macros) / sizeof(map_macros[0]) + 2];
-	char decl[sizeof(map_macros) / sizeof(map_macros[0])][160];
+	enum { NR_MACROS = sizeof(((struct map_role_def *)0)->macros) / sizeof(char *) };
+	const struct map_role_def *role = map_role_def(map_role_of_name(name));
+	const char *needles[NR_MACROS + 2];
+	char decl[NR_MACROS][160];
 	unsigned int n = 0;
 
 	if (strlen(name) <= KERNEL_NAME_MAX)
 		return;
 	/* Point at the declaring macro when there is one, else at the name. */
-	for (unsigned int i = 0; i < sizeof(map_macros) / sizeof(map_macros[0]); i++) {
-		if (!has_prefix(name, map_macros[i].prefix))
-			continue;
-		snprintf(decl[n], sizeof(decl[n]), "%s(%s", map_macros[i].macro,
-			 name + strlen(map_macros[i].prefix));
+	for (unsigned int i = 0; i < NR_MACROS && role->macros[i]; i++) {
+		snprintf(decl[n], sizeof(decl[n]), "%s(%s", role->macros[i],
+			 map_role_short_name(role->role, name));
 		needles[n] = decl[n];
 		n++;
 	}
