@@ -21,26 +21,31 @@ static const char *const kind_names[] = {
 	[FIELD_BYTES] = "bytes", [FIELD_FLOAT] = "float",
 };
 
-static const char *const special_names[] = {
-	[SPECIAL_NONE] = "none", [SPECIAL_MNTNS_ID] = "mntns_id",
-	[SPECIAL_TIMESTAMP] = "timestamp", [SPECIAL_DURATION] = "duration",
-	[SPECIAL_L3ENDPOINT] = "l3endpoint", [SPECIAL_L4ENDPOINT] = "l4endpoint",
-	[SPECIAL_IFINDEX] = "ifindex", [SPECIAL_DNS_NAME] = "dns_name",
-	[SPECIAL_ERRNO] = "errno", [SPECIAL_SIGNAL] = "signal",
-	[SPECIAL_SYSCALL] = "syscall", [SPECIAL_PID] = "pid", [SPECIAL_COMM] = "comm",
-	[SPECIAL_KERNEL_STACK] = "kernel_stack", [SPECIAL_USER_STACK] = "user_stack",
-};
-
 const char *gadget_category_name(enum gadget_category c) { return NAME_OF(category_names, c); }
 const char *field_kind_name(enum field_kind k) { return NAME_OF(kind_names, k); }
-const char *field_special_name(enum field_special s) { return NAME_OF(special_names, s); }
+
+/* The index of name in a table of names, -EINVAL if it is not there. */
+static int index_of(const char *const *names, unsigned int n, const char *name)
+{
+	for (unsigned int i = 0; name && i < n; i++)
+		if (names[i] && !strcmp(names[i], name))
+			return i;
+	return -EINVAL;
+}
 
 int gadget_category_from_name(const char *name)
 {
-	for (unsigned int i = 0; i < sizeof(category_names) / sizeof(category_names[0]); i++)
-		if (!strcmp(category_names[i], name))
-			return i;
-	return -EINVAL;
+	return index_of(category_names, sizeof(category_names) / sizeof(category_names[0]), name);
+}
+
+int field_kind_from_name(const char *name)
+{
+	return index_of(kind_names, sizeof(kind_names) / sizeof(kind_names[0]), name);
+}
+
+bool gadget_field_is_list(const struct gadget_field *f)
+{
+	return f->kind == FIELD_BYTES && f->special == SPECIAL_NONE && f->array_len;
 }
 
 void gadget_info_free(struct gadget_info *info)

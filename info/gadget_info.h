@@ -36,25 +36,8 @@ enum field_kind {
 	FIELD_FLOAT,		/* float / double */
 };
 
-/* Types from bpf-headers/gadget/types.h, recognised by their BTF name. */
-enum field_special {
-	SPECIAL_NONE,
-	SPECIAL_MNTNS_ID,	/* gadget_mntns_id */
-	SPECIAL_TIMESTAMP,	/* gadget_timestamp: ns from bpf_ktime_get_boot_ns() */
-	SPECIAL_DURATION,	/* gadget_duration: ns */
-	SPECIAL_L3ENDPOINT,	/* struct gadget_l3endpoint_t */
-	SPECIAL_L4ENDPOINT,	/* struct gadget_l4endpoint_t */
-	SPECIAL_IFINDEX,	/* gadget_ifindex: interface name */
-	SPECIAL_DNS_NAME,	/* gadget_dns_name: DNS label sequence -> dotted name */
-	SPECIAL_ERRNO,		/* gadget_errno: negative/positive errno -> name */
-	SPECIAL_SIGNAL,		/* gadget_signal: signal number -> SIGxxx */
-	SPECIAL_SYSCALL,	/* gadget_syscall: syscall number -> name */
-	SPECIAL_PID,		/* gadget_pid (enrichment hook for pid-only gadgets) */
-	SPECIAL_COMM,		/* gadget_comm */
-	SPECIAL_KERNEL_STACK,	/* gadget_kernel_stack: stack id in gadget_stacks */
-	SPECIAL_USER_STACK,	/* gadget_user_stack: the same, user addresses */
-	SPECIAL__COUNT,		/* keep last */
-};
+/* Types from bpf-headers/gadget/types.h, recognised by their BTF name: enum field_special. */
+#include "info/special_types.h"
 
 struct gadget_enum_val {
 	char *name;
@@ -134,11 +117,14 @@ struct gadget_info {
 
 void gadget_info_free(struct gadget_info *info);
 void gadget_type_free(struct gadget_type *type);
+/* An array of integers (not an address, not a string): a list param, "80,443". */
+bool gadget_field_is_list(const struct gadget_field *f);
 /* Free what a field owns (its name, type name, enum values) and zero it. */
 void gadget_field_release(struct gadget_field *f);
 const char *gadget_category_name(enum gadget_category c);
 int gadget_category_from_name(const char *name);	/* -EINVAL if unknown */
 const char *field_kind_name(enum field_kind k);
+int field_kind_from_name(const char *name);		/* -EINVAL if unknown */
 const char *field_special_name(enum field_special s);
 
 /* One serialisation (info/gadget_info_json.c): the "gadget" object of config.json. */

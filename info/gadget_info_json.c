@@ -149,16 +149,6 @@ static long long get_int(struct reader *r, const json_t *o, const char *key, lon
 	return json_integer_value(v);
 }
 
-static int lookup_name(const char *(*name_of)(int), int count, const char *s)
-{
-	for (int i = 0; s && i < count; i++)
-		if (!strcmp(name_of(i), s))
-			return i;
-	return -1;
-}
-
-static const char *kind_name_i(int i) { return field_kind_name(i); }
-static const char *special_name_i(int i) { return field_special_name(i); }
 
 static void field_from_json(struct reader *r, const json_t *j, struct gadget_field *f)
 {
@@ -179,12 +169,12 @@ static void field_from_json(struct reader *r, const json_t *j, struct gadget_fie
 	f->array_len = get_int(r, j, "array_len", 1 << 24);
 	kind = get_str(r, j, "kind", true);
 	special = get_str(r, j, "special", false);
-	k = lookup_name(kind_name_i, FIELD_FLOAT + 1, kind);
+	k = field_kind_from_name(kind);
 	if (k < 0 && !r->ret)
 		r->ret = gadget_err_set(r->err, EINVAL, "gadget metadata: field '%s': unknown kind '%s'",
 					f->name ? f->name : "?", kind ? kind : "");
 	f->kind = k < 0 ? FIELD_BYTES : k;
-	k = special ? lookup_name(special_name_i, SPECIAL__COUNT, special) : SPECIAL_NONE;
+	k = special ? special_type_from_name(special) : SPECIAL_NONE;
 	f->special = k < 0 ? SPECIAL_NONE : k;
 	free(kind);
 	free(special);

@@ -201,15 +201,15 @@ static int parse_int_param(const struct gadget_param *p, const char *v, void *ds
 static int parse_addr_param(const struct gadget_param *p, const char *v, void *dst, size_t size,
 			    struct gadget_err *err)
 {
-	uint8_t ep[20] = { 0 };	/* 16 address bytes, then the version */
+	uint8_t ep[GADGET_L3EP_SIZE] = { 0 };
 
 	if (size < sizeof(ep))
 		return gadget_err_set(err, EINVAL, "--param %s: not an address parameter", p->name);
 	if (*v) {
 		if (inet_pton(AF_INET, v, ep) == 1)
-			ep[16] = 4;
+			ep[GADGET_L3EP_VERSION_OFF] = GADGET_IP_V4;
 		else if (inet_pton(AF_INET6, v, ep) == 1)
-			ep[16] = 6;
+			ep[GADGET_L3EP_VERSION_OFF] = GADGET_IP_V6;
 		else
 			return gadget_err_set(err, EINVAL, "--param %s=%s: expected an IPv4 or IPv6 address",
 					      p->name, v);
@@ -247,7 +247,7 @@ static int set_param(struct bpf_object *obj, const struct gadget_info *info, con
 		return gadget_err_set(err, EINVAL, "--param %s: the object gives it no size", name);
 	eq++;
 	/* an array of integers (not an address, not a string): a list, "80,443" */
-	if (p->field.kind == FIELD_BYTES && p->field.special == SPECIAL_NONE && p->field.array_len)
+	if (gadget_field_is_list(&p->field))
 		return param_set_list(p, eq, dst, size, err);
 	switch (p->field.kind) {
 	case FIELD_BOOL:

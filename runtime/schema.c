@@ -9,18 +9,10 @@
 /* Column widths from the type, so a live stream prints without buffering. */
 static unsigned int width_of(const struct gadget_field *f)
 {
-	static const struct { enum field_special sp; unsigned int w; } special_w[] = {
-		{ SPECIAL_MNTNS_ID, 10 }, { SPECIAL_TIMESTAMP, 12 }, { SPECIAL_DURATION, 10 },
-		{ SPECIAL_L3ENDPOINT, 15 }, { SPECIAL_L4ENDPOINT, 21 }, { SPECIAL_IFINDEX, 8 },
-		{ SPECIAL_ERRNO, 12 }, { SPECIAL_SIGNAL, 7 }, { SPECIAL_SYSCALL, 14 },
-		{ SPECIAL_DNS_NAME, 30 }, { SPECIAL_PID, 7 }, { SPECIAL_COMM, 16 },
-		{ SPECIAL_KERNEL_STACK, 40 }, { SPECIAL_USER_STACK, 40 },
-	};
 	static const unsigned int int_w[9] = { 0, 4, 6, 8, 10, 10, 10, 10, 12 };
 
-	for (unsigned int i = 0; i < sizeof(special_w) / sizeof(special_w[0]); i++)
-		if (special_w[i].sp == f->special)
-			return special_w[i].w;
+	if (special_type(f->special)->width)
+		return special_type(f->special)->width;
 	switch (f->kind) {
 	case FIELD_INT:		/* room for the sign */
 		return f->bit_size ? 5 : int_w[f->size > 8 ? 8 : f->size] + 1;
@@ -86,7 +78,8 @@ static struct column *add_col(struct schema *s, const char *name)
 	if (!c->name || !c->json_key)
 		return NULL;	/* schema_free() frees what was made */
 	c->json_key[0] = ',';
-	c->json_key_len = 1 + format_json_string(name, strlen(name), c->json_key + 1, 6 * strlen(name) + 3);
+	c->json_key_len = 1 + format_json_string(name, strlen(name), false, c->json_key + 1,
+						 6 * strlen(name) + 3);
 	c->json_key[c->json_key_len++] = ':';
 	c->json_key[c->json_key_len] = 0;
 	return c;
@@ -200,10 +193,8 @@ size_t column_format(const struct schema *s, const struct column *c, const struc
 	if (!txt)
 		txt = "";
 	n = strlen(txt);
-	if (mode == FMT_JSON && 6 * n + 3 <= cap)
-		return format_json_escape((const uint8_t *)txt, n, false, out);
 	if (mode == FMT_JSON)
-		return format_json_string(txt, n, out, cap);
+		return format_json_string(txt, n, false, out, cap);
 	if (n >= cap)
 		n = cap - 1;
 	memcpy(out, txt, n);

@@ -68,7 +68,7 @@ static size_t format_stack(void *ctx, const struct column *c, const struct row *
 		const char *piece = frame;
 
 		if (mode == FMT_JSON) {
-			n = format_json_string(frame, n, esc, sizeof(esc));
+			n = format_json_string(frame, n, false, esc, sizeof(esc));
 			piece = esc;
 		}
 		/* keep room for the separator and the closing bracket */

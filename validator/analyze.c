@@ -203,13 +203,13 @@ static char *value_text(const struct gadget_field *f, const void *data)
 	char *s = NULL;
 	uint64_t u = 0;
 
-	if (f->kind == FIELD_BYTES && f->special == SPECIAL_NONE && f->array_len &&
-	    f->size % f->array_len == 0 && f->size / f->array_len <= 8)
+	if (gadget_field_is_list(f) && f->size % f->array_len == 0 && f->size / f->array_len <= 8)
 		return list_text(f, data);
 	if (f->kind == FIELD_STRING)
 		return strndup(data, f->size);
 	/* an address parameter left unset (version 0): no address */
-	if (f->special == SPECIAL_L3ENDPOINT && f->size > 16 && !((const uint8_t *)data)[16])
+	if (f->special == SPECIAL_L3ENDPOINT && f->size > GADGET_L3EP_VERSION_OFF &&
+	    !((const uint8_t *)data)[GADGET_L3EP_VERSION_OFF])
 		return strdup("");
 	if (f->size > 8 || f->kind == FIELD_BYTES || f->kind == FIELD_FLOAT) {
 		size_t n = f->size;

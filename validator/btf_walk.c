@@ -10,29 +10,6 @@
 
 #include "validator/btf_walk.h"
 
-/* Types of bpf-headers/gadget/types.h, recognised by name before resolving. */
-static const struct {
-	const char *name;
-	int kind;		/* BTF_KIND_TYPEDEF or BTF_KIND_STRUCT */
-	enum field_special special;
-	enum field_kind field_kind;
-} specials[] = {
-	{ "gadget_mntns_id",	 BTF_KIND_TYPEDEF, SPECIAL_MNTNS_ID,	FIELD_UINT },
-	{ "gadget_timestamp",	 BTF_KIND_TYPEDEF, SPECIAL_TIMESTAMP,	FIELD_UINT },
-	{ "gadget_duration",	 BTF_KIND_TYPEDEF, SPECIAL_DURATION,	FIELD_UINT },
-	{ "gadget_pid",		 BTF_KIND_TYPEDEF, SPECIAL_PID,		FIELD_UINT },
-	{ "gadget_comm",	 BTF_KIND_TYPEDEF, SPECIAL_COMM,	FIELD_STRING },
-	{ "gadget_ifindex",	 BTF_KIND_TYPEDEF, SPECIAL_IFINDEX,	FIELD_UINT },
-	{ "gadget_errno",	 BTF_KIND_TYPEDEF, SPECIAL_ERRNO,	FIELD_INT },
-	{ "gadget_signal",	 BTF_KIND_TYPEDEF, SPECIAL_SIGNAL,	FIELD_UINT },
-	{ "gadget_syscall",	 BTF_KIND_TYPEDEF, SPECIAL_SYSCALL,	FIELD_UINT },
-	{ "gadget_dns_name",	 BTF_KIND_TYPEDEF, SPECIAL_DNS_NAME,	FIELD_STRING },
-	{ "gadget_kernel_stack", BTF_KIND_TYPEDEF, SPECIAL_KERNEL_STACK, FIELD_INT },
-	{ "gadget_user_stack",	 BTF_KIND_TYPEDEF, SPECIAL_USER_STACK,	FIELD_INT },
-	{ "gadget_l3endpoint_t", BTF_KIND_STRUCT,  SPECIAL_L3ENDPOINT,	FIELD_BYTES },
-	{ "gadget_l4endpoint_t", BTF_KIND_STRUCT,  SPECIAL_L4ENDPOINT,	FIELD_BYTES },
-};
-
 struct walk {
 	const struct btf *btf;
 	struct gadget_type *type;
@@ -196,17 +173,10 @@ void btf_type_c_name(const struct btf *btf, __u32 id, char *buf, size_t len)
 	snprintf(buf, len, "%s%s", kw, t->name_off ? btf_name(btf, t->name_off) : "(anon)");
 }
 
-static int special_of(const struct btf *btf, const struct btf_type *t)
+/* Special types (info/special_types.h) are told by their name. */
+static enum field_special special_of(const struct btf *btf, const struct btf_type *t)
 {
-	const char *name;
-
-	if (!t->name_off)
-		return -1;
-	name = btf_name(btf, t->name_off);
-	for (unsigned int i = 0; i < sizeof(specials) / sizeof(specials[0]); i++)
-		if (btf_kind(t) == specials[i].kind && !strcmp(name, specials[i].name))
-			return i;
-	return -1;
+	return t->name_off ? special_type_by_btf(btf_name(btf, t->name_off), btf_kind(t)) : SPECIAL_NONE;
 }
 
 /*
@@ -318,13 +288,13 @@ static int walk_leaf_at(struct walk *w, __u32 id, const char *name, __u32 bits, 
 	const struct btf_type *t;
 	struct gadget_field *f;
 	char tname[128];
-	int sp = -1;
+	enum field_special sp = SPECIAL_NONE;
 	__u32 rid = id;
 
 	btf_type_c_name(btf, id, tname, sizeof(tname));
 	/* Specials are typedefs/structs: look through modifiers and typedef chains. */
 	for (t = btf__type_by_id(btf, rid); t; t = btf__type_by_id(btf, rid)) {
-		if ((sp = special_of(btf, t)) >= 0)
+		if ((sp = special_of(btf, t)) != SPECIAL_NONE)
 			break;
 		if (!btf_is_mod(t) && !btf_is_typedef(t) && btf_kind(t) != BTF_KIND_TYPE_TAG)
 			break;
@@ -335,19 +305,19 @@ static int walk_leaf_at(struct walk *w, __u32 id, const char *name, __u32 bits, 
 	if (!t)
 		return gadget_err_set(w->err, EINVAL, "%s member '%s': bad BTF type id %u", w->root, member_path, id);
 
-	if (sp >= 0) {
+	if (sp != SPECIAL_NONE) {
 		f = add_field(w, name);
 		if (!f)
 			return -ENOMEM;
-		f->special = specials[sp].special;
-		f->kind = specials[sp].field_kind;
+		f->special = sp;
+		f->kind = special_type(sp)->kind;
 		f->offset = bits / 8;
 		f->size = btf__resolve_size(btf, id);
 		if (btf_is_array(t))
 			f->array_len = btf_array(t)->nelems;
 		else if (f->kind == FIELD_BYTES)
 			f->array_len = f->size;
-		f->type_name = strdup(specials[sp].name);
+		f->type_name = strdup(special_type(sp)->btf_name);
 		return 0;
 	}
 
