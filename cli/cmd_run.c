@@ -48,7 +48,7 @@ static const char usage_text[] =
 "      --mntns ID           only events of this mount namespace (in the kernel)\n"
 "      --pid PID            only events of PID's mount namespace\n"
 "      --container NAME     only events of this container (id prefix, name, pod uid)\n"
-"      --no-enrich          no container columns\n"
+"      --no-enrich          no enrichment columns (container, user and group names)\n"
 "      --metrics-addr ADDR  serve counter_/gauge_/hist_ maps as Prometheus metrics\n"
 "Other:\n"
 "      --insecure-skip-verify  run an image without checking its signature\n"

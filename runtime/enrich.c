@@ -229,7 +229,6 @@ struct enrich {
 	/* enrich_schema_attach: which column of a row names the process */
 	const struct gadget_field *row_field;
 	enum row_src row_src;
-	bool row_by_pid;
 };
 
 static uint64_t now_ms(void)
@@ -473,6 +472,21 @@ int enrich_lookup_pid(struct enrich *e, pid_t pid, const struct enrich_info **in
 	return enrich_lookup_mntns(e, mntns, info);
 }
 
+int enrich_lookup_field(struct enrich *e, const struct gadget_field *f, const uint8_t *rec,
+			const struct enrich_info **info)
+{
+	uint64_t v = field_raw_u64(f, rec);
+
+	switch (enrich_by_field(f)) {
+	case ENRICH_BY_MNTNS:
+		return enrich_lookup_mntns(e, v, info);
+	case ENRICH_BY_PID:
+		return enrich_lookup_pid(e, (pid_t)v, info);
+	default:
+		return -ENOENT;
+	}
+}
+
 int enrich_container_mntns(struct enrich *e, const char *name, uint64_t *ids, size_t max)
 {
 	size_t n = 0;
@@ -525,48 +539,51 @@ void enrich_free(struct enrich *e)
 
 /* ---- the decoder's computed columns ---- */
 
-static const struct column *schema_key_column(const struct schema *s, bool *by_pid)
+enum enrich_by enrich_by_field(const struct gadget_field *f)
 {
-	const struct column *pid = NULL;
+	if (!f)
+		return ENRICH_BY_NONE;
+	if (special_type_has(f->special, SPECIAL_F_MNTNS))
+		return ENRICH_BY_MNTNS;
+	return special_type_has(f->special, SPECIAL_F_PID) ? ENRICH_BY_PID : ENRICH_BY_NONE;
+}
 
+/* The column a row is enriched by (enrich_by_field's best, the first of equals). */
+static const struct column *schema_key_column(const struct schema *s, enum enrich_by *by)
+{
+	const struct column *best = NULL;
+
+	*by = ENRICH_BY_NONE;
 	for (unsigned int i = 0; i < s->nr_cols; i++) {
-		const struct gadget_field *f = s->cols[i].field;
+		enum enrich_by b = enrich_by_field(s->cols[i].field);
 
-		if (!f)
-			continue;
-		if (f->special == SPECIAL_MNTNS_ID) {
-			*by_pid = false;
-			return &s->cols[i];
+		if (b > *by) {
+			*by = b;
+			best = &s->cols[i];
 		}
-		if (f->special == SPECIAL_PID && !pid)
-			pid = &s->cols[i];
 	}
-	*by_pid = true;
-	return pid;
+	return best;
 }
 
 enum enrich_by enrich_schema_needs(const struct schema *s)
 {
-	bool by_pid;
+	enum enrich_by by;
 
-	if (!schema_key_column(s, &by_pid))
-		return ENRICH_BY_NONE;
-	return by_pid ? ENRICH_BY_PID : ENRICH_BY_MNTNS;
+	schema_key_column(s, &by);
+	return by;
 }
 
 const struct enrich_info *enrich_row(struct enrich *e, const struct row *r)
 {
 	const struct enrich_info *info = NULL;
 	const uint8_t *rec;
-	uint64_t v;
 
 	if (!e || !e->row_field || !(rec = r->rec[e->row_src]))
 		return NULL;
 	/* the five computed columns of a row: one lookup (for a pid, a map read) */
 	if (r->seq && r->seq == e->row_seq)
 		return e->row_info;
-	v = field_raw_u64(e->row_field, rec);
-	if (e->row_by_pid ? enrich_lookup_pid(e, (pid_t)v, &info) : enrich_lookup_mntns(e, v, &info))
+	if (enrich_lookup_field(e, e->row_field, rec, &info))
 		info = NULL;
 	e->row_seq = r->seq;
 	e->row_info = info;
@@ -582,24 +599,22 @@ static const char *enrich_extra(void *ctx, const struct row *r, unsigned int idx
 
 int enrich_schema_attach(struct enrich *e, struct schema *s, struct gadget_err *err)
 {
-	const struct column *c = schema_key_column(s, &e->row_by_pid);
-	int ret;
+	enum enrich_by by;
+	const struct column *c = schema_key_column(s, &by);
+	int provider, ret = 0;
 
 	if (!c)
 		return 0;
-	if (s->extra)
-		return gadget_err_set(err, EBUSY, "enrichment: the schema already has computed columns");
 	e->row_field = c->field;
 	e->row_src = c->src;
-	for (unsigned int i = 0; i < ENRICH_COL_MAX; i++) {
+	provider = schema_add_provider(s, enrich_extra, e);
+	for (unsigned int i = 0; provider >= 0 && !ret && i < ENRICH_COL_MAX; i++) {
 		if (schema_find(s, enrich_columns[i].name) >= 0)
 			continue;	/* the gadget's own field of that name wins */
-		ret = schema_add_extra(s, enrich_columns[i].name, enrich_columns[i].width, (int)i,
-				       i != ENRICH_COL_CONTAINER);
-		if (ret)
-			return gadget_err_set(err, -ret, "enrichment: %s", strerror(-ret));
+		ret = schema_add_extra(s, provider, enrich_columns[i].name, enrich_columns[i].width,
+				       (int)i, i != ENRICH_COL_CONTAINER);
 	}
-	s->extra = enrich_extra;
-	s->extra_ctx = e;
+	if (provider < 0 || ret)
+		return gadget_err_set(err, ENOMEM, "enrichment: %s", strerror(ENOMEM));
 	return 1;
 }

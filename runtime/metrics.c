@@ -79,17 +79,13 @@ static void put_label_value(FILE *out, const struct gadget_field *f, const uint8
 static void put_container_label(FILE *out, struct enrich *e, const struct gadget_type *t,
 				const uint8_t *key)
 {
+	const struct gadget_field *by = NULL;
 	const struct enrich_info *info = NULL;
 
-	for (unsigned int i = 0; i < t->nr_fields && !info; i++) {
-		const struct gadget_field *f = &t->fields[i];
-
-		if (f->special == SPECIAL_MNTNS_ID)
-			enrich_lookup_mntns(e, field_raw_u64(f, key), &info);
-		else if (f->special == SPECIAL_PID)
-			enrich_lookup_pid(e, (pid_t)field_raw_u64(f, key), &info);
-	}
-	if (!info || !info->in_container)
+	for (unsigned int i = 0; i < t->nr_fields; i++)
+		if (enrich_by_field(&t->fields[i]) > enrich_by_field(by))
+			by = &t->fields[i];
+	if (!by || enrich_lookup_field(e, by, key, &info) || !info->in_container)
 		return;
 	fputs(",container=\"", out);
 	for (const char *p = info->container.name; *p; p++)

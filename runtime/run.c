@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "base/array.h"
 #include "runtime/enrich.h"
 #include "runtime/filter.h"
 #include "runtime/kernel_enum.h"
@@ -18,6 +19,7 @@
 #include "runtime/run.h"
 #include "runtime/stacks.h"
 #include "runtime/snapshot_text.h"
+#include "runtime/users.h"
 
 struct gadget_run {
 	const struct gadget_info *info;
@@ -28,6 +30,7 @@ struct gadget_run {
 	struct filter filter;
 	struct printer out;
 	struct enrich *enrich;
+	struct users *users;
 	struct metrics *metrics;
 	struct metrics_server *metrics_srv;
 	struct stacks *stacks;
@@ -470,13 +473,39 @@ static int run_metrics(struct gadget_run *r, struct gadget_err *err)
 
 /* ---- set-up ---- */
 
-static bool type_has_special(const struct gadget_type *t, enum field_special sp)
+/* gadget_mntns_id or gadget_pid -> the container (runtime/enrich.h) */
+static int enrich_containers(struct gadget_run *r, struct gadget_err *err)
 {
-	for (unsigned int i = 0; t && i < t->nr_fields; i++)
-		if (t->fields[i].special == sp)
-			return true;
-	return false;
+	enum enrich_by by = enrich_schema_needs(r->schema);
+	struct enrich_opts eo = { .track_pids = by == ENRICH_BY_PID };
+	int ret;
+
+	if (by == ENRICH_BY_NONE)
+		return 0;
+	if (!r->enrich) {
+		ret = enrich_new(&eo, &r->enrich, err);
+		if (ret)
+			return ret;
+	}
+	return enrich_schema_attach(r->enrich, r->schema, err);
 }
+
+/* gadget_uid / gadget_gid -> user and group names (runtime/users.h) */
+static int enrich_users(struct gadget_run *r, struct gadget_err *err)
+{
+	int ret;
+
+	if (!users_schema_needs(r->schema))
+		return 0;
+	ret = users_new(NULL, NULL, &r->users, err);
+	return ret ? ret : users_schema_attach(r->users, r->schema, err);
+}
+
+/* The enrichment providers, in the order their columns follow the gadget's. */
+static int (*const enrichers[])(struct gadget_run *r, struct gadget_err *err) = {
+	enrich_containers,
+	enrich_users,
+};
 
 static int build_schema(struct gadget_run *r, struct gadget_err *err)
 {
@@ -491,29 +520,15 @@ static int build_schema(struct gadget_run *r, struct gadget_err *err)
 	ret = kernel_enum_resolve(info->event, err);
 	if (!ret)
 		ret = kernel_enum_resolve(info->key, err);
-	if (ret)
-		return ret;
-	if (info->category == GADGET_CAT_TOPPER && info->key)
-		schema_add_type(r->schema, info->key, ROW_KEY);
-	schema_add_type(r->schema, info->event, ROW_EVENT);
-	if (!r->opts.no_enrich &&
-	    (type_has_special(info->event, SPECIAL_MNTNS_ID) || type_has_special(info->event, SPECIAL_PID) ||
-	     type_has_special(info->key, SPECIAL_MNTNS_ID) || type_has_special(info->key, SPECIAL_PID))) {
-		struct enrich_opts eo = {
-			.track_pids = !type_has_special(info->event, SPECIAL_MNTNS_ID) &&
-				      !type_has_special(info->key, SPECIAL_MNTNS_ID),
-		};
-
-		if (!r->enrich) {
-			ret = enrich_new(&eo, &r->enrich, err);
-			if (ret)
-				return ret;
-		}
-		/* returns how many columns it added */
-		ret = enrich_schema_attach(r->enrich, r->schema, err);
-		if (ret < 0)
-			return ret;
-	}
+	if (!ret && info->category == GADGET_CAT_TOPPER && info->key)
+		ret = schema_add_type(r->schema, info->key, ROW_KEY);
+	if (!ret)
+		ret = schema_add_type(r->schema, info->event, ROW_EVENT);
+	/* each returns how many columns it added */
+	for (unsigned int i = 0; ret >= 0 && !r->opts.no_enrich && i < ARRAY_SIZE(enrichers); i++)
+		ret = enrichers[i](r, err);
+	if (ret < 0)
+		return ret == -ENOMEM ? gadget_err_set(err, ENOMEM, "out of memory") : ret;
 	ret = schema_select(r->schema, r->opts.fields, r->opts.output == OUTPUT_JSON, err);
 	for (unsigned int i = 0; !ret && i < r->opts.nr_filters; i++)
 		ret = filter_add(&r->filter, r->schema, r->opts.filters[i], err);
@@ -691,5 +706,6 @@ out:
 	schema_free(r.schema);
 	stacks_free(r.stacks);
 	enrich_free(r.enrich);
+	users_free(r.users);
 	return ret;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "runtime/schema.h"
 
 /* Column widths from the type, so a live stream prints without buffering. */
@@ -50,6 +51,7 @@ void schema_free(struct schema *s)
 	}
 	free(s->cols);
 	free(s->shown);
+	free(s->providers);
 	free(s);
 }
 
@@ -64,11 +66,9 @@ int schema_find(const struct schema *s, const char *name)
 static struct column *add_col(struct schema *s, const char *name)
 {
 	struct column *c;
-	void *p = realloc(s->cols, (s->nr_cols + 1) * sizeof(*c));
 
-	if (!p)
+	if (array_grow(s->cols, s->nr_cols))
 		return NULL;
-	s->cols = p;
 	c = &s->cols[s->nr_cols++];
 	memset(c, 0, sizeof(*c));
 	c->name = strdup(name);
@@ -120,13 +120,22 @@ int schema_add_text(struct schema *s, const char *name)
 	return 0;
 }
 
-int schema_add_extra(struct schema *s, const char *name, unsigned int width, int idx,
+int schema_add_provider(struct schema *s, schema_extra_fn fn, void *ctx)
+{
+	if (array_grow(s->providers, s->nr_providers))
+		return -ENOMEM;
+	s->providers[s->nr_providers] = (struct schema_provider){ fn, ctx };
+	return s->nr_providers++;
+}
+
+int schema_add_extra(struct schema *s, int provider, const char *name, unsigned int width, int idx,
 		     bool hidden_by_default)
 {
 	struct column *c = add_col(s, name);
 
 	if (!c)
 		return -ENOMEM;
+	c->provider = provider;
 	c->extra_idx = idx;
 	c->width = width > strlen(name) ? width : strlen(name);
 	c->hidden_by_default = hidden_by_default;
@@ -189,7 +198,7 @@ size_t column_format(const struct schema *s, const struct column *c, const struc
 	if (c->text_idx >= 0)
 		txt = r->text ? r->text[c->text_idx] : NULL;
 	else
-		txt = s->extra ? s->extra(s->extra_ctx, r, c->extra_idx) : NULL;
+		txt = s->providers[c->provider].fn(s->providers[c->provider].ctx, r, c->extra_idx);
 	if (!txt)
 		txt = "";
 	n = strlen(txt);
