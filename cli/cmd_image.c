@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "base/human.h"
 #include "cli/cli.h"
 #include "packager/layout_tar.h"
 #include "packager/packager.h"
@@ -198,19 +199,6 @@ static bool is_sig_tag(const char *tag)
 	return !strncmp(tag, "sha256-", 7) && n > 4 && !strcmp(tag + n - 4, ".sig");
 }
 
-static void human_size(int64_t n, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "kB", "MB", "GB" };
-	double v = n;
-	unsigned int u = 0;
-
-	while (v >= 1000 && u < 3) {
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, len, u ? "%.1f%s" : "%.0f%s", v, units[u]);
-}
-
 int cmd_images(int argc, char **argv)
 {
 	struct gadget_err err = { 0 };
@@ -245,7 +233,7 @@ int cmd_images(int argc, char **argv)
 				"architectures", s.archs));
 			continue;
 		}
-		human_size(s.size, size, sizeof(size));
+		human_size(s.size, "", size, sizeof(size));
 		printf("%-32s %-16s %-19.19s %-12s %-8s %s\n", s.name, s.tag, s.desc.digest,
 		       s.category[0] ? s.category : "-", size, s.created[0] ? s.created : "-");
 	}
@@ -427,7 +415,7 @@ int cmd_inspect(int argc, char **argv)
 		json_decref(j);
 		goto out;
 	}
-	human_size(s.size, size, sizeof(size));
+	human_size(s.size, "", size, sizeof(size));
 	printf("Name:        %s:%s\nDigest:      %s\nMediaType:   %s\nSize:        %s\n", s.name,
 	       s.tag, s.desc.digest, s.desc.media_type, size);
 	if (s.archs[0])

@@ -7,11 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
 
+#include "base/arch.h"
+#include "base/human.h"
 #include "cli/cli.h"
 #include "packager/docker_config.h"
 #include "packager/registry.h"
@@ -92,22 +93,6 @@ static int reg_help(const char *cmd)
 	return EXIT_OK;
 }
 
-/* "amd64"-style name of this machine, as registries' platform fields say it. */
-static const char *host_arch(void)
-{
-	static const struct { const char *machine, *arch; } arches[] = {
-		{ "x86_64", "amd64" }, { "aarch64", "arm64" }, { "armv7l", "arm" },
-		{ "riscv64", "riscv64" }, { "s390x", "s390x" }, { "ppc64le", "ppc64le" },
-	};
-	static struct utsname u;
-
-	uname(&u);
-	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
-		if (!strcmp(u.machine, arches[i].machine))
-			return arches[i].arch;
-	return u.machine;
-}
-
 static int parse_num(const char *cmd, const char *opt, const char *s, long long *out)
 {
 	char *end;
@@ -127,7 +112,7 @@ static int reg_parse(const char *cmd, int argc, char **argv, struct reg_cli *rc)
 
 	memset(rc, 0, sizeof(*rc));
 	rc->o.retries = -1;
-	rc->o.arch = host_arch();
+	rc->o.arch = arch_host();
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+qu:p:h", reg_long_opts, NULL)) != -1) {
@@ -192,26 +177,14 @@ static double ts_sec(const struct timespec *a, const struct timespec *b)
 	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void human(double v, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
-	unsigned int u = 0;
-
-	while (v >= 1000 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", v, units[u]);
-}
-
 static void bar_line(const struct bar_slot *sl, const struct timespec *now)
 {
 	char d[32], t[32], rate[32], eta[32] = "";
 	double el = ts_sec(&sl->start, now), bps = el > 0 ? sl->done / el : 0;
 
-	human(sl->done, d, sizeof(d));
-	human(sl->total > 0 ? sl->total : sl->done, t, sizeof(t));
-	human(bps, rate, sizeof(rate));
+	human_size(sl->done, " ", d, sizeof(d));
+	human_size(sl->total > 0 ? sl->total : sl->done, " ", t, sizeof(t));
+	human_size(bps, " ", rate, sizeof(rate));
 	if (!sl->finished && bps > 0 && sl->total > sl->done)
 		snprintf(eta, sizeof(eta), "  ETA %.0fs", (sl->total - sl->done) / bps);
 	fprintf(stderr, "\r%.19s  %10s / %-10s %10s/s%s%s\033[K\n", sl->digest, d, t, rate, eta,
@@ -270,7 +243,7 @@ static void summary(const char *verb, const char *ref, const struct registry_sta
 	char size[32], mounted[32] = "";
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	human(s->bytes, size, sizeof(size));
+	human_size(s->bytes, " ", size, sizeof(size));
 	if (s->blobs_mounted)
 		snprintf(mounted, sizeof(mounted), ", %u mounted", s->blobs_mounted);
 	if (s->up_to_date && !s->blobs_sent && !s->blobs_skipped && !s->blobs_mounted) {

@@ -57,7 +57,4 @@ int packager_load(struct store *st, const char *ref, const char *arch,
 		  struct gadget_image **out, struct gadget_err *err);
 void gadget_image_free(struct gadget_image *img);
 
-/* This machine as an OCI platform architecture ("amd64", "arm64"). */
-const char *packager_host_arch(void);
-
 #endif

@@ -32,15 +32,15 @@ static int walk_or_diag(struct analysis *a, __u32 type_id, struct gadget_type **
 		return 0;
 	if (btf_walk_type_member(a->btf, type_id, out, member, sizeof(member), &err) == 0)
 		return 0;
-	btf_type_c_name(a->btf, type_id, tname, sizeof(tname));
+	btf_walk_c_name(a->btf, type_id, tname, sizeof(tname));
 	snprintf(needle, sizeof(needle), "%s {", tname);
-	if (find_decl(a, needles, &file, &line, &col)) {
+	if (diag_find_decl(a, needles, &file, &line, &col)) {
 		char path[4096];
 		unsigned int mline, mcol;
 
 		leaf = strrchr(member, '.');
 		leaf = leaf ? leaf + 1 : member;
-		src_path(a, file, path, sizeof(path));
+		diag_src_path(a, file, path, sizeof(path));
 		if (*leaf && !srcloc_find(path, leaf, line + 1, 0, false, &mline, &mcol)) {
 			line = mline;
 			col = mcol;
@@ -78,7 +78,7 @@ static int analyze_maps(struct analysis *a)
 		if (gm->role == MAP_ROLE_INTERNAL)
 			continue;
 		if (!map_role_def(gm->role)->ours)
-			check_name_len(a, "map", gm->name);
+			validator_check_name_len(a, "map", gm->name);
 		walk_or_diag(a, bpf_map__btf_key_type_id(m), &gm->key);
 		walk_or_diag(a, bpf_map__btf_value_type_id(m), &gm->value);
 	}
@@ -120,7 +120,7 @@ static int analyze_progs(struct analysis *a)
 			gp->src_file = strdup(strncmp(file, "./", 2) ? file : file + 2);
 		gp->src_line = line;
 		gp->src_col = col;
-		check_name_len(a, "program", gp->name);
+		validator_check_name_len(a, "program", gp->name);
 		/*
 		 * Line info starts at the first statement; a section problem is
 		 * best shown at the SEC("...") above it when the source is here.
@@ -128,7 +128,7 @@ static int analyze_progs(struct analysis *a)
 		if (file) {
 			char path[4096], needle[300];
 
-			src_path(a, file, path, sizeof(path));
+			diag_src_path(a, file, path, sizeof(path));
 			snprintf(needle, sizeof(needle), "SEC(\"%s\")", gp->section);
 			srcloc_find(path, needle, 1, line, true, &line, &col);
 		}
@@ -167,8 +167,8 @@ static int analyze_progs(struct analysis *a)
 				 "program '%s' (%s) builds and validates, but cannot run here: %s",
 				 gp->name, gp->section, why);
 		}
-		if (!license_is_gpl(info->license))
-			check_gpl_helpers(a, p, file, line, col);
+		if (!validator_license_is_gpl(info->license))
+			validator_check_gpl_helpers(a, p, file, line, col);
 
 		snprintf(out_name, sizeof(out_name), "%s_output", gp->name);
 		out_type = find_output_var(a, out_name);
@@ -273,7 +273,7 @@ static int analyze_params(struct analysis *a)
 		return 0;
 	sec = btf__type_by_id(a->btf, id);
 	bpf_object__for_each_map(m, a->obj)
-		if (bpf_map__is_internal(m) && has_suffix(bpf_map__name(m), ".rodata"))
+		if (bpf_map__is_internal(m) && str_has_suffix(bpf_map__name(m), ".rodata"))
 			data = bpf_map__initial_value(m, &data_len);
 	info->params = calloc(btf_vlen(sec) + 1, sizeof(*info->params));
 	if (!info->params)
@@ -281,12 +281,12 @@ static int analyze_params(struct analysis *a)
 	vs = btf_var_secinfos(sec);
 	for (unsigned int i = 0; i < btf_vlen(sec); i++, vs++) {
 		const struct btf_type *var = btf__type_by_id(a->btf, vs->type);
-		const char *name = btf_name(a->btf, var->name_off);
+		const char *name = btf_walk_name(a->btf, var->name_off);
 		struct gadget_param *gp = &info->params[info->nr_params];
 		struct gadget_err err = {};
 		const json_t *doc;
 
-		if (has_suffix(name, "_output") || has_prefix(name, GADGET_RESERVED_PREFIX) ||
+		if (str_has_suffix(name, "_output") || str_has_prefix(name, GADGET_RESERVED_PREFIX) ||
 		    btf_var(var)->linkage == BTF_VAR_STATIC || !is_volatile(a->btf, var->type))
 			continue;
 		if (btf_walk_field(a->btf, var->type, name, &gp->field, &err)) {
@@ -341,7 +341,7 @@ static int check_btf(struct analysis *a, struct gadget_err *err)
 		return gadget_err_set(err, ENOEXEC, "%s: malformed .BTF section: %s",
 				      a->opts->obj_path ? a->opts->obj_path : "object",
 				      strerror(errno));
-	ret = btf_check_refs(btf, err);
+	ret = btf_walk_check_refs(btf, err);
 	btf__free(btf);
 	if (ret) {
 		gadget_err_prefix(err, "%s", a->opts->obj_path ? a->opts->obj_path : "object");
@@ -422,7 +422,7 @@ int validator_analyze(const void *obj, size_t len, const struct validate_opts *o
 		ret = analyze_params(&a);
 	if (ret)
 		goto out;
-	check_outputs(&a);
+	validator_check_outputs(&a);
 	a.info->category = validator_category(a.info, why, sizeof(why));
 	if (a.info->category == GADGET_CAT_UNKNOWN)
 		diag_add(&a, DIAG_ERROR, NULL, 0, 0, "%s", why);

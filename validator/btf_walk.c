@@ -24,7 +24,7 @@ struct walk {
 /* Nested structs deeper than this are hostile BTF (a struct holding itself). */
 #define WALK_DEPTH_MAX 32
 
-const char *btf_name(const struct btf *btf, __u32 off)
+const char *btf_walk_name(const struct btf *btf, __u32 off)
 {
 	const char *s = btf__name_by_offset(btf, off);
 
@@ -77,7 +77,7 @@ static int check_chains(const struct btf *btf, struct gadget_err *err)
 	return 0;
 }
 
-int btf_check_refs(const struct btf *btf, struct gadget_err *err)
+int btf_walk_check_refs(const struct btf *btf, struct gadget_err *err)
 {
 	__u32 n = btf__type_cnt(btf);
 
@@ -145,7 +145,7 @@ static __u32 skip_mods(const struct btf *btf, __u32 id)
 	return id;
 }
 
-void btf_type_c_name(const struct btf *btf, __u32 id, char *buf, size_t len)
+void btf_walk_c_name(const struct btf *btf, __u32 id, char *buf, size_t len)
 {
 	const struct btf_type *t;
 	const char *kw = "";
@@ -164,19 +164,19 @@ void btf_type_c_name(const struct btf *btf, __u32 id, char *buf, size_t len)
 	case BTF_KIND_ARRAY: {
 		char elem[128];
 
-		btf_type_c_name(btf, btf_array(t)->type, elem, sizeof(elem));
+		btf_walk_c_name(btf, btf_array(t)->type, elem, sizeof(elem));
 		snprintf(buf, len, "%s[%u]", elem, btf_array(t)->nelems);
 		return;
 	}
 	default: break;
 	}
-	snprintf(buf, len, "%s%s", kw, t->name_off ? btf_name(btf, t->name_off) : "(anon)");
+	snprintf(buf, len, "%s%s", kw, t->name_off ? btf_walk_name(btf, t->name_off) : "(anon)");
 }
 
 /* Special types (info/special_types.h) are told by their name. */
 static enum field_special special_of(const struct btf *btf, const struct btf_type *t)
 {
-	return t->name_off ? special_type_by_btf(btf_name(btf, t->name_off), btf_kind(t)) : SPECIAL_NONE;
+	return t->name_off ? special_type_by_btf(btf_walk_name(btf, t->name_off), btf_kind(t)) : SPECIAL_NONE;
 }
 
 /*
@@ -193,7 +193,7 @@ static bool is_char(const struct btf *btf, __u32 elem)
 		return false;
 	if (btf_int_encoding(t) & BTF_INT_CHAR)
 		return true;
-	name = btf_name(btf, t->name_off);
+	name = btf_walk_name(btf, t->name_off);
 	return name && (!strcmp(name, "char") || !strcmp(name, "signed char"));
 }
 
@@ -234,7 +234,7 @@ static const char *enum_value_name(const char *ename, const char *name)
 static int fill_enum(const struct btf *btf, const struct btf_type *t, struct gadget_field *f)
 {
 	unsigned int n = btf_vlen(t);
-	const char *ename = t->name_off ? btf_name(btf, t->name_off) : "";
+	const char *ename = t->name_off ? btf_walk_name(btf, t->name_off) : "";
 	size_t el = strlen(ename);
 	bool is_signed = btf_kflag(t);
 
@@ -249,12 +249,12 @@ static int fill_enum(const struct btf *btf, const struct btf_type *t, struct gad
 		if (btf_is_enum(t)) {
 			const struct btf_enum *e = btf_enum(t) + i;
 
-			name = btf_name(btf, e->name_off);
+			name = btf_walk_name(btf, e->name_off);
 			v = is_signed ? (int64_t)(int32_t)e->val : (int64_t)(uint32_t)e->val;
 		} else {
 			const struct btf_enum64 *e = btf_enum64(t) + i;
 
-			name = btf_name(btf, e->name_off);
+			name = btf_walk_name(btf, e->name_off);
 			v = (int64_t)(((uint64_t)e->val_hi32 << 32) | e->val_lo32);
 		}
 		f->enum_vals[i].name = strdup(enum_value_name(ename, name));
@@ -291,7 +291,7 @@ static int walk_leaf_at(struct walk *w, __u32 id, const char *name, __u32 bits, 
 	enum field_special sp = SPECIAL_NONE;
 	__u32 rid = id;
 
-	btf_type_c_name(btf, id, tname, sizeof(tname));
+	btf_walk_c_name(btf, id, tname, sizeof(tname));
 	/* Specials are typedefs/structs: look through modifiers and typedef chains. */
 	for (t = btf__type_by_id(btf, rid); t; t = btf__type_by_id(btf, rid)) {
 		if ((sp = special_of(btf, t)) != SPECIAL_NONE)
@@ -409,7 +409,7 @@ static int walk_struct(struct walk *w, __u32 id, const char *prefix, __u32 base_
 	const struct btf_member *m = btf_members(t);
 
 	for (unsigned int i = 0; i < btf_vlen(t); i++, m++) {
-		const char *mname = btf_name(w->btf, m->name_off);
+		const char *mname = btf_walk_name(w->btf, m->name_off);
 		__u32 bits = base_bits + btf_member_bit_offset(t, i);
 		__u32 bitsz = btf_member_bitfield_size(t, i);
 		char path[512];
@@ -458,7 +458,7 @@ int btf_walk_type_member(const struct btf *btf, __u32 type_id, struct gadget_typ
 	w.type = calloc(1, sizeof(*w.type));
 	if (!w.type)
 		return -ENOMEM;
-	btf_type_c_name(btf, type_id, name, sizeof(name));
+	btf_walk_c_name(btf, type_id, name, sizeof(name));
 	w.type->name = strdup(name);
 	w.root = w.type->name;
 	size = btf__resolve_size(btf, type_id);

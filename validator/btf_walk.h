@@ -28,10 +28,10 @@ int btf_walk_field(const struct btf *btf, __u32 type_id, const char *name,
  * does not (1.3 added btf_validate_type()) and dereferences NULL on such
  * objects, so the validator runs this before handing it an object.
  */
-int btf_check_refs(const struct btf *btf, struct gadget_err *err);
+int btf_walk_check_refs(const struct btf *btf, struct gadget_err *err);
 /* A BTF string, "" where the offset is bad (objects are untrusted input). */
-const char *btf_name(const struct btf *btf, __u32 off);
+const char *btf_walk_name(const struct btf *btf, __u32 off);
 /* "struct event", "__u32", "enum proto"... */
-void btf_type_c_name(const struct btf *btf, __u32 type_id, char *buf, size_t len);
+void btf_walk_c_name(const struct btf *btf, __u32 type_id, char *buf, size_t len);
 
 #endif
