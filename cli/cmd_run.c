@@ -14,6 +14,7 @@
 #include "compiler/compiler.h"
 #include "packager/packager.h"
 #include "packager/sign.h"
+#include "runtime/enrich.h"
 #include "runtime/run.h"
 #include "validator/validator.h"
 
@@ -234,13 +235,17 @@ static int push_arg(char ***v, unsigned int *n, char *s)
 
 static int mntns_of_pid(const char *pid, uint64_t *out, struct gadget_err *err)
 {
-	char path[64];
-	struct stat st;
+	unsigned long long n;
+	char *end;
+	int ret;
 
-	snprintf(path, sizeof(path), "/proc/%s/ns/mnt", pid);
-	if (stat(path, &st))
-		return gadget_err_set(err, errno, "--pid %s: %s", pid, strerror(errno));
-	*out = st.st_ino;
+	errno = 0;
+	n = strtoull(pid, &end, 10);
+	if (errno || end == pid || *end || n == 0 || n > INT32_MAX)
+		return gadget_err_set(err, EINVAL, "--pid %s: not a process id", pid);
+	ret = enrich_proc_mntns(NULL, (pid_t)n, out);
+	if (ret)
+		return gadget_err_set(err, -ret, "--pid %s: %s", pid, strerror(-ret));
 	return 0;
 }
 

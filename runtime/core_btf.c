@@ -34,16 +34,7 @@
 #include "base/file.h"
 #include "compiler/cache.h"
 #include "runtime/core_btf.h"
-
-/* .BTF.ext header (include/uapi/linux/btf.h documents only .BTF's) */
-struct btf_ext_hdr {
-	__u16 magic;
-	__u8 version, flags;
-	__u32 hdr_len;
-	__u32 func_info_off, func_info_len;
-	__u32 line_info_off, line_info_len;
-	__u32 core_relo_off, core_relo_len;
-};
+#include "validator/btf_ext.h"
 
 struct keep {
 	unsigned char *members;		/* composites: which members stay */
@@ -363,41 +354,21 @@ static int mark_relo(struct gen *g, const struct bpf_core_relo *r)
 	return 0;
 }
 
+static int core_relo_visit(void *ctx, uint32_t sec_name_off, const uint8_t *rec, uint32_t rec_size)
+{
+	struct bpf_core_relo r;
+
+	(void)sec_name_off;
+	(void)rec_size;
+	memcpy(&r, rec, sizeof(r));
+	return mark_relo(ctx, &r);
+}
+
+/* -ENOENT: nothing to relocate, so libbpf reads no kernel BTF either. */
 static int mark_relos(struct gen *g, const Elf_Data *ext)
 {
-	const struct btf_ext_hdr *h = ext->d_buf;
-	const __u8 *p, *end;
-	__u32 rec_size;
-
-	if (ext->d_size < sizeof(*h) || h->magic != 0xeB9F || h->hdr_len > ext->d_size ||
-	    h->hdr_len < offsetof(struct btf_ext_hdr, core_relo_len) + sizeof(__u32) ||
-	    (size_t)h->hdr_len + h->core_relo_off + h->core_relo_len > ext->d_size)
-		return -EINVAL;
-	if (!h->core_relo_len)
-		return -ENOENT;	/* nothing to relocate: no vmlinux BTF is read anyway */
-	p = (const __u8 *)ext->d_buf + h->hdr_len + h->core_relo_off;
-	end = p + h->core_relo_len;
-	memcpy(&rec_size, p, 4);
-	if (rec_size < sizeof(struct bpf_core_relo))
-		return -EINVAL;
-	for (p += 4; p + 8 <= end;) {
-		__u32 num;
-
-		memcpy(&num, p + 4, 4);
-		p += 8;
-		if ((size_t)(end - p) / rec_size < num)
-			return -EINVAL;
-		for (__u32 i = 0; i < num; i++, p += rec_size) {
-			struct bpf_core_relo r;
-			int ret;
-
-			memcpy(&r, p, sizeof(r));
-			ret = mark_relo(g, &r);
-			if (ret)
-				return ret;
-		}
-	}
-	return 0;
+	return btfext_walk(ext->d_buf, ext->d_size, BTFEXT_CORE_RELO, sizeof(struct bpf_core_relo),
+			   core_relo_visit, g);
 }
 
 int core_btf_build(const void *obj, size_t len, const char *path)
@@ -411,8 +382,7 @@ int core_btf_build(const void *obj, size_t len, const char *path)
 	int ret;
 
 	ret = object_sections(obj, len, &btf_data, &ext, &elf);
-	if (!ret && ext->d_size >= sizeof(struct btf_ext_hdr) &&
-	    !((const struct btf_ext_hdr *)ext->d_buf)->core_relo_len)
+	if (!ret && !btfext_has(ext->d_buf, ext->d_size, BTFEXT_CORE_RELO))
 		ret = -ENOENT;	/* nothing to relocate: libbpf reads no kernel BTF either */
 	if (!ret) {
 		local = btf__new(btf_data->d_buf, btf_data->d_size);

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "runtime/core_btf.h"
+#include "runtime/netns.h"
 #include "runtime/run.h"
 #include "runtime/param_list.h"
 #include "validator/kernel_feature.h"
@@ -327,7 +328,7 @@ static int fixup_print_maps(struct bpf_object *obj, uint64_t ring_size)
  */
 static int set_netns_var(struct bpf_object *obj, const struct run_opts *opts, struct gadget_err *err)
 {
-	const char *path = opts->netns ? opts->netns : "/proc/self/ns/net";
+	const char *path = opts->netns ? opts->netns : NETNS_SELF;
 	struct stat st;
 	size_t size;
 	void *dst;

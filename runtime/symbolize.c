@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The symbolizer: kallsyms, /proc/PID/maps and ELF symbol tables, loaded lazily, cached. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <inttypes.h>
@@ -270,7 +271,7 @@ static void elf_read_segments(Elf *e, struct elf_file *f)
 
 static struct elf_file *elf_file_get(struct symbolizer *s, int pid, const char *path)
 {
-	char full[4096];
+	char full[PATH_MAX];
 	struct elf_file *f;
 	struct stat st;
 	Elf *e;
@@ -320,7 +321,7 @@ static double now_s(void)
 
 static struct proc *proc_load(struct symbolizer *s, int pid)
 {
-	char path[300], line[4608], perms[8], name[4096];
+	char path[300], line[4608], perms[8], name[4096];	/* %4095 below */
 	unsigned long long start, end, off, ino;
 	struct proc *p = calloc(1, sizeof(*p));
 	size_t cap = 0;

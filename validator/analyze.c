@@ -4,6 +4,7 @@
  * compiler-form diagnostics out.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@ static int walk_or_diag(struct analysis *a, __u32 type_id, struct gadget_type **
 	btf_walk_c_name(a->btf, type_id, tname, sizeof(tname));
 	snprintf(needle, sizeof(needle), "%s {", tname);
 	if (diag_find_decl(a, needles, &file, &line, &col)) {
-		char path[4096];
+		char path[PATH_MAX];
 		unsigned int mline, mcol;
 
 		leaf = strrchr(member, '.');
@@ -126,7 +127,7 @@ static int analyze_progs(struct analysis *a)
 		 * best shown at the SEC("...") above it when the source is here.
 		 */
 		if (file) {
-			char path[4096], needle[300];
+			char path[PATH_MAX], needle[300];
 
 			diag_src_path(a, file, path, sizeof(path));
 			snprintf(needle, sizeof(needle), "SEC(\"%s\")", gp->section);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +66,7 @@ void diag_vadd(struct analysis *a, enum diag_level level, const char *file,
 	       unsigned int line, unsigned int col, const char *fmt, va_list ap)
 {
 	struct diag *d;
-	char path[4096];
+	char path[PATH_MAX];
 	void *p;
 
 	if (level == DIAG_WARNING && a->opts->werror)
@@ -119,7 +120,7 @@ bool diag_find_decl(struct analysis *a, const char *const *needles, const char *
 	for (; *needles; needles++) {
 		for (unsigned int i = 0; i < a->elf.nr_progs; i++) {
 			const char *src = a->elf.progs[i].file;
-			char path[4096];
+			char path[PATH_MAX];
 
 			if (!src)
 				continue;

@@ -7,18 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "validator/btf_ext.h"
 #include "validator/elf_scan.h"
 
-/* .BTF.ext layout (kernel Documentation/bpf/btf.rst, "BTF Extension"). */
-struct btf_ext_hdr {
-	__u16 magic;
-	__u8 version;
-	__u8 flags;
-	__u32 hdr_len;
-	__u32 func_info_off, func_info_len;
-	__u32 line_info_off, line_info_len;
-};
-
+/* A line info record of .BTF.ext (validator/btf_ext.h). */
 struct line_rec {
 	__u32 insn_off;		/* bytes from the start of the section */
 	__u32 file_name_off;
@@ -60,48 +52,45 @@ static const char *btf_str(const Elf_Data *btf, __u32 off)
 	return memchr(str, 0, h.str_len - off) ? str : NULL;
 }
 
+struct line_search {
+	const Elf_Data *btf;
+	const struct sym_pos *sp;
+	struct line_rec best;
+	bool found;
+};
+
+static int line_rec_visit(void *ctx, uint32_t sec_name_off, const uint8_t *rec, uint32_t rec_size)
+{
+	struct line_search *s = ctx;
+	const char *sec = btf_str(s->btf, sec_name_off);
+	struct line_rec r;
+
+	(void)rec_size;
+	if (!sec || strcmp(sec, s->sp->sec))
+		return 0;
+	memcpy(&r, rec, sizeof(r));
+	if (r.insn_off >= s->sp->off && (!s->found || r.insn_off < s->best.insn_off)) {
+		s->best = r;
+		s->found = true;
+	}
+	return 0;
+}
+
 /* First line record at or after the program's first instruction. */
 static void find_line(const Elf_Data *ext, const Elf_Data *btf, const struct sym_pos *sp,
 		      struct elf_prog_loc *loc)
 {
-	struct btf_ext_hdr h;
-	struct line_rec best = {}, r;
-	uint64_t p, end;
-	__u32 rec_size, hdr[2];
-	bool found = false;
+	struct line_search s = { .btf = btf, .sp = sp };
+	const char *file;
 
-	if (!read_at(ext, 0, &h, sizeof(h)) || h.magic != 0xeB9F || !h.line_info_len)
+	btfext_walk(ext->d_buf, ext->d_size, BTFEXT_LINE_INFO, sizeof(struct line_rec),
+		    line_rec_visit, &s);
+	if (!s.found)
 		return;
-	p = (uint64_t)h.hdr_len + h.line_info_off;
-	end = p + h.line_info_len;
-	if (end > ext->d_size || !read_at(ext, p, &rec_size, 4) || rec_size < sizeof(r))
-		return;
-	for (p += 4; p + 8 <= end && read_at(ext, p, hdr, 8); ) {
-		const char *sec = btf_str(btf, hdr[0]);
-
-		p += 8;
-		if (end - p < (uint64_t)hdr[1] * rec_size)
-			return;
-		if (sec && !strcmp(sec, sp->sec)) {
-			for (__u32 i = 0; i < hdr[1]; i++) {
-				if (!read_at(ext, p + (uint64_t)i * rec_size, &r, sizeof(r)))
-					return;
-				if (r.insn_off >= sp->off && (!found || r.insn_off < best.insn_off)) {
-					best = r;
-					found = true;
-				}
-			}
-		}
-		if (found) {
-			const char *file = btf_str(btf, best.file_name_off);
-
-			loc->file = file ? strdup(file) : NULL;
-			loc->line = best.line_col >> 10;
-			loc->col = best.line_col & 0x3ff;
-			return;
-		}
-		p += (uint64_t)hdr[1] * rec_size;
-	}
+	file = btf_str(btf, s.best.file_name_off);
+	loc->file = file ? strdup(file) : NULL;
+	loc->line = s.best.line_col >> 10;
+	loc->col = s.best.line_col & 0x3ff;
 }
 
 static int push_str(char ***v, unsigned int *n, const char *s)
