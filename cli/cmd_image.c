@@ -10,6 +10,7 @@
 
 #include "base/human.h"
 #include "cli/cli.h"
+#include "info/gadget_info_text.h"
 #include "packager/layout_tar.h"
 #include "packager/packager.h"
 #include "packager/sign.h"
@@ -314,45 +315,6 @@ int cmd_rmi(int argc, char **argv)
 	return ret ? cli_fail(&err) : EXIT_OK;
 }
 
-static void print_type(const char *what, const struct gadget_type *t)
-{
-	unsigned int i;
-
-	if (!t)
-		return;
-	printf("%s: %s (%u bytes)\n", what, t->name ? t->name : "?", t->size);
-	for (i = 0; i < t->nr_fields; i++) {
-		const struct gadget_field *f = &t->fields[i];
-
-		printf("  %-24s %-16s off %-4u size %-3u %s %s\n", f->name, f->type_name ? f->type_name : "",
-		       f->offset, f->size, field_kind_name(f->kind),
-		       f->special ? field_special_name(f->special) : "");
-	}
-}
-
-static void print_info(const struct gadget_info *info)
-{
-	unsigned int i;
-
-	printf("Category:    %s\n", gadget_category_name(info->category));
-	printf("Programs:\n");
-	for (i = 0; i < info->nr_progs; i++)
-		printf("  %-24s %s\n", info->progs[i].name, info->progs[i].section);
-	printf("Maps:\n");
-	for (i = 0; i < info->nr_maps; i++)
-		printf("  %-24s %-10s key %u value %u max %u\n", info->maps[i].name,
-		       map_role_name(info->maps[i].role), info->maps[i].key_size,
-		       info->maps[i].value_size, info->maps[i].max_entries);
-	print_type("Event", info->event);
-	print_type("Key", info->key);
-	if (info->nr_params)
-		printf("Params:\n");
-	for (i = 0; i < info->nr_params; i++)
-		printf("  %-24s default %-10s %s\n", info->params[i].name,
-		       info->params[i].default_value ? info->params[i].default_value : "-",
-		       info->params[i].description ? info->params[i].description : "");
-}
-
 /* The name of ref's cosign signature image when the store has one, else "". */
 static void signature_of(struct store *st, const char *ref, const char *digest, char *buf,
 			 size_t len)
@@ -430,7 +392,7 @@ int cmd_inspect(int argc, char **argv)
 		printf("  %-40s %s\n", k, json_string_value(v) ?: "");
 	json_decref(man);
 	if (img->info)
-		print_info(img->info);
+		gadget_info_print(img->info, GADGET_INFO_VIEW_BRIEF, stdout);
 out:
 	gadget_image_free(img);
 	store_close(st);

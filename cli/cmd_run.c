@@ -12,6 +12,7 @@
 #include "base/file.h"
 #include "cli/cli.h"
 #include "compiler/compiler.h"
+#include "info/gadget_info_text.h"
 #include "packager/packager.h"
 #include "packager/sign.h"
 #include "runtime/enrich.h"
@@ -329,7 +330,7 @@ int cmd_run(int argc, char **argv)
 				return cli_fail(&err);
 			}
 			printf("\n");
-			runtime_print_params(in.info, stdout);
+			gadget_info_print(in.info, GADGET_INFO_VIEW_PARAMS, stdout);
 			run_input_free(&in);
 		}
 		free(opts.filters);

@@ -514,27 +514,3 @@ void runtime_learn_core_btf(const void *obj, size_t len, struct bpf_object *live
 	if (!same || rename(tmp, path))
 		unlink(tmp);
 }
-
-void runtime_print_params(const struct gadget_info *info, FILE *f)
-{
-	if (!info->nr_params) {
-		fprintf(f, "Gadget %s has no parameters.\n", info->name);
-		return;
-	}
-	fprintf(f, "Parameters of gadget %s (--param NAME=VALUE):\n", info->name);
-	for (unsigned int i = 0; i < info->nr_params; i++) {
-		const struct gadget_param *p = &info->params[i];
-		char type[128];
-
-		snprintf(type, sizeof(type), "%s", p->field.type_name ? p->field.type_name : field_kind_name(p->field.kind));
-		fprintf(f, "  %-20s %-16s default %-10s %s\n", p->name, type,
-			p->default_value && *p->default_value ? p->default_value : "\"\"",
-			p->description ? p->description : "");
-		if (p->field.kind == FIELD_ENUM) {
-			fprintf(f, "  %-20s one of:", "");
-			for (unsigned int k = 0; k < p->field.nr_enum_vals; k++)
-				fprintf(f, " %s", p->field.enum_vals[k].name);
-			fprintf(f, "\n");
-		}
-	}
-}

@@ -48,9 +48,6 @@ struct run_opts {
 int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		const struct run_opts *opts, struct gadget_err *err);
 
-/* The gadget's parameters, for `gadget run X --help`. */
-void runtime_print_params(const struct gadget_info *info, FILE *f);
-
 /* ---- internal to runtime/: load.c, attach.c ---- */
 struct bpf_object;
 int runtime_check_programs(const struct gadget_info *info, const struct run_opts *opts,
