@@ -34,6 +34,7 @@
 #include "base/file.h"
 #include "compiler/cache.h"
 #include "runtime/core_btf.h"
+#include "runtime/run.h"
 #include "validator/btf_ext.h"
 
 struct keep {
@@ -434,7 +435,7 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
  * The cache file for this kernel and object: the kernel's build id (in
  * /sys/kernel/notes, a few hundred bytes) with its release, version and
  * BTF size stand for the 5.5 MB BTF itself, which is not read to check.
- * A wrong file cannot be picked silently: what runtime_learn_core_btf()
+ * A wrong file cannot be picked silently: what core_btf_learn()
  * keeps relocates the object it was made for exactly as the kernel's BTF
  * does, and an object it does not describe fails to relocate.
  */
@@ -472,4 +473,84 @@ int core_btf_cache_path(const void *obj, size_t len, char *path, size_t cap)
 	if ((size_t)snprintf(path, cap, "%s/%016llx.btf", dir, (unsigned long long)h) >= cap)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+/* ---- learning: make the file after a load, keep it only once proven ---- */
+
+/* Programs for which libbpf reads the kernel's BTF anyway (attach ids). */
+static bool needs_kernel_btf(const struct bpf_program *p)
+{
+	switch (bpf_program__type(p)) {
+	case BPF_PROG_TYPE_TRACING: case BPF_PROG_TYPE_LSM:
+	case BPF_PROG_TYPE_STRUCT_OPS: case BPF_PROG_TYPE_EXT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Same relocated instructions, map references aside (their fds differ). */
+static bool same_insns(const struct bpf_program *a, const struct bpf_program *b)
+{
+	const struct bpf_insn *x = bpf_program__insns(a), *y = bpf_program__insns(b);
+	size_t n = bpf_program__insn_cnt(a);
+
+	if (!n || n != bpf_program__insn_cnt(b))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		bool map_ref = x[i].code == (BPF_LD | BPF_IMM | BPF_DW) && x[i].src_reg &&
+			       x[i].src_reg != BPF_PSEUDO_FUNC && i + 1 < n;
+
+		if (x[i].code != y[i].code || x[i].dst_reg != y[i].dst_reg ||
+		    x[i].src_reg != y[i].src_reg || x[i].off != y[i].off)
+			return false;
+		if (map_ref) {
+			i++;	/* the fd, then the offset into the map's value */
+			if (x[i].imm != y[i].imm)
+				return false;
+			continue;
+		}
+		if (x[i].imm != y[i].imm)
+			return false;
+	}
+	return true;
+}
+
+void core_btf_learn(const void *obj, size_t len, struct bpf_object *live)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts);
+	char path[PATH_MAX], tmp[PATH_MAX + 32];
+	struct bpf_program *p, *q;
+	struct bpf_object *o;
+	bool same = true;
+	int ret;
+
+	if (core_btf_cache_path(obj, len, path, sizeof(path)) || !access(path, F_OK))
+		return;
+	bpf_object__for_each_program(p, live)
+		if (needs_kernel_btf(p))
+			return;
+	snprintf(tmp, sizeof(tmp), "%s.new.%d", path, (int)getpid());
+	ret = core_btf_build(obj, len, tmp);
+	if (ret) {
+		unlink(tmp);
+		return;
+	}
+	oopts.object_name = bpf_object__name(live);
+	oopts.btf_custom_path = tmp;
+	o = bpf_object__open_mem(obj, len, &oopts);
+	if (o)
+		print_map_fixup(o, 0);
+	if (!o || bpf_object__load(o)) {
+		same = false;
+	} else {
+		bpf_object__for_each_program(p, live) {
+			q = bpf_object__find_program_by_name(o, bpf_program__name(p));
+			if (!q || !same_insns(p, q))
+				same = false;
+		}
+	}
+	bpf_object__close(o);
+	if (!same || rename(tmp, path))
+		unlink(tmp);
 }

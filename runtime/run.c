@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "base/array.h"
+#include "runtime/core_btf.h"
 #include "runtime/enrich.h"
 #include "runtime/filter.h"
 #include "runtime/kernel_enum.h"
@@ -657,7 +658,7 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		ret = runtime_enable_stats(r.obj, &r.stats_fd, err);
 	if (ret)
 		goto out;
-	runtime_learn_core_btf(obj, len, r.obj);
+	core_btf_learn(obj, len, r.obj);
 
 	stop_signal = 0;
 	/* no SA_RESTART: a signal must interrupt the poll and end the run */
