@@ -263,7 +263,7 @@ int cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:F:p:t:i:vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (output_kind_parse(optarg, &opts.output))
+			if (printer_kind_parse(optarg, &opts.output))
 				return cli_usage_error("run", "-o %s: use columns or json", optarg);
 			break;
 		case OPT_FIELDS: opts.fields = optarg; break;

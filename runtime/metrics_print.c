@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "runtime/metrics.h"
-#include "runtime/output.h"
+#include "runtime/printer.h"
 #include "runtime/schema.h"
 
 #define STARS_MAX 40

@@ -13,7 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "base/err.h"
-#include "runtime/output.h"
+#include "runtime/printer.h"
 #include "info/gadget_info.h"
 
 #define RUN_MAX_MNTNS 1024

@@ -8,7 +8,7 @@
 
 #include "runtime/format.h"
 #include "runtime/stacks.h"
-#include "runtime/symbolize.h"
+#include "runtime/symbolizer.h"
 
 #define STACK_DEPTH 127		/* GADGET_STACK_DEPTH */
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/symbolize.h"
+#include "runtime/symbolizer.h"
 
 /* snprintf's length, capped to what fits. */
 static size_t fit(int n, size_t cap)
