@@ -43,6 +43,15 @@ int field_kind_from_name(const char *name)
 	return index_of(kind_names, sizeof(kind_names) / sizeof(kind_names[0]), name);
 }
 
+void gadget_info_set_print_map(struct gadget_info *info, struct gadget_map *print)
+{
+	info->print_map = print;
+	info->event = print ? print->value : NULL;
+	info->key = print && info->category == GADGET_CAT_TOPPER ? print->key : NULL;
+	for (unsigned int i = 0; !print && !info->event && i < info->nr_progs; i++)
+		info->event = info->progs[i].output_type;
+}
+
 bool gadget_field_is_list(const struct gadget_field *f)
 {
 	return f->kind == FIELD_BYTES && f->special == SPECIAL_NONE && f->array_len;

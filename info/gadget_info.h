@@ -117,6 +117,11 @@ struct gadget_info {
 
 void gadget_info_free(struct gadget_info *info);
 void gadget_type_free(struct gadget_type *type);
+/*
+ * The map the runtime reads (NULL: none), and the event it decodes: that
+ * map's value (a topper: and key), else the first iterator's output type.
+ */
+void gadget_info_set_print_map(struct gadget_info *info, struct gadget_map *print);
 /* An array of integers (not an address, not a string): a list param, "80,443". */
 bool gadget_field_is_list(const struct gadget_field *f);
 /* Free what a field owns (its name, type name, enum values) and zero it. */

@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "base/array.h"
 #include "runtime/netns.h"
 #include "runtime/run.h"
 
@@ -45,24 +46,23 @@ struct attach_ctx {
 	struct gadget_err *err;
 };
 
+/* Kept to be undone; what cannot be kept is undone now. */
 static int push_link(struct attachments *a, struct bpf_link *l)
 {
-	void *p = realloc(a->links, (a->nr_links + 1) * sizeof(*a->links));
-
-	if (!p)
+	if (array_grow(a->links, a->nr_links)) {
+		bpf_link__destroy(l);
 		return -ENOMEM;
-	a->links = p;
+	}
 	a->links[a->nr_links++] = l;
 	return 0;
 }
 
 static int push_fd(struct attachments *a, int fd)
 {
-	void *p = realloc(a->fds, (a->nr_fds + 1) * sizeof(*a->fds));
-
-	if (!p)
+	if (array_grow(a->fds, a->nr_fds)) {
+		close(fd);
 		return -ENOMEM;
-	a->fds = p;
+	}
 	a->fds[a->nr_fds++] = fd;
 	return 0;
 }
@@ -147,17 +147,13 @@ static int attach_iface(struct attach_ctx *c, struct bpf_program *p)
 {
 	struct tc_attachment *t;
 	int idx = iface_index(c, p), ret;
-	void *mem;
 
 	if (idx < 0)
 		return idx;
 	if (bpf_program__type(p) == BPF_PROG_TYPE_XDP)
 		return link_or_err(c, p, bpf_program__attach_xdp(p, idx), "XDP");
-
-	mem = realloc(c->a->tcs, (c->a->nr_tcs + 1) * sizeof(*t));
-	if (!mem)
+	if (array_grow(c->a->tcs, c->a->nr_tcs))
 		return -ENOMEM;
-	c->a->tcs = mem;
 	t = &c->a->tcs[c->a->nr_tcs];
 	memset(t, 0, sizeof(*t));
 	t->hook.sz = sizeof(t->hook);

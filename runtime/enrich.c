@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "runtime/enrich.h"
 #include "runtime/format.h"
 #include "runtime/schema.h"
@@ -337,7 +338,7 @@ static int entry_cmp(const void *a, const void *b)
 static int scan_proc(const char *proc_root, struct ns_pid **out, size_t *nr)
 {
 	struct ns_pid *v = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	struct dirent *de;
 	DIR *d = opendir(proc_root);
 
@@ -350,15 +351,10 @@ static int scan_proc(const char *proc_root, struct ns_pid **out, size_t *nr)
 
 		if (*end || pid <= 0 || enrich_proc_mntns(proc_root, pid, &mntns))
 			continue;
-		if (n == cap) {
-			struct ns_pid *nv = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof(*v));
-
-			if (!nv) {
-				free(v);
-				closedir(d);
-				return -ENOMEM;
-			}
-			v = nv;
+		if (array_grow(v, n)) {
+			free(v);
+			closedir(d);
+			return -ENOMEM;
 		}
 		v[n++] = (struct ns_pid){ mntns, (pid_t)pid };
 	}

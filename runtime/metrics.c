@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "base/array.h"
 #include "runtime/enrich.h"
 #include "runtime/format.h"
 #include "runtime/metrics.h"
@@ -182,7 +183,7 @@ int metrics_read_samples(struct enrich *enrich, const struct metric_map *mm, str
 	uint8_t *key = calloc(1, def->key_size + 1), *next = calloc(1, def->key_size + 1);
 	uint8_t *vbuf = calloc(1, vbuf_size);
 	struct sample *s = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	void *prev = NULL;
 	int err = 0;
 
@@ -195,14 +196,9 @@ int metrics_read_samples(struct enrich *enrich, const struct metric_map *mm, str
 		prev = key;
 		if (bpf_map_lookup_elem(mm->fd, key, vbuf))
 			continue;	/* deleted meanwhile */
-		if (n == cap) {
-			struct sample *ns = realloc(s, (cap = cap ? cap * 2 : 16) * sizeof(*s));
-
-			if (!ns) {
-				err = -ENOMEM;
-				goto out;
-			}
-			s = ns;
+		if (array_grow(s, n)) {
+			err = -ENOMEM;
+			goto out;
 		}
 		s[n].labels = labels_of(enrich, def, key);
 		s[n].key = malloc(def->key_size + 1);
@@ -360,8 +356,6 @@ int metrics_add_map(struct metrics *m, const struct gadget_map *def, int fd, str
 {
 	enum map_role role = metrics_map_role(def);
 	const struct map_role_def *kind = map_role_def(role);
-	struct metric_map *nm;
-
 	if (!kind->metric)
 		return gadget_err_set(err, EINVAL, "map %s: not a counter_, gauge_ or hist_ map",
 				      def->name);
@@ -370,10 +364,8 @@ int metrics_add_map(struct metrics *m, const struct gadget_map *def, int fd, str
 				      "map %s: a %s map's value must be %u bytes (%s), not %u",
 				      def->name, kind->metric, kind->value_size, kind->value_type,
 				      def->value_size);
-	nm = realloc(m->maps, (m->nr_maps + 1) * sizeof(*nm));
-	if (!nm)
+	if (array_grow(m->maps, m->nr_maps))
 		return gadget_err_set(err, ENOMEM, "metrics: out of memory");
-	m->maps = nm;
 	m->maps[m->nr_maps++] = (struct metric_map){ def, role, fd };
 	return 0;
 }

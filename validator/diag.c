@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "validator/analysis.h"
 #include "validator/srcloc.h"
 
@@ -67,14 +68,11 @@ void diag_vadd(struct analysis *a, enum diag_level level, const char *file,
 {
 	struct diag *d;
 	char path[PATH_MAX];
-	void *p;
 
 	if (level == DIAG_WARNING && a->opts->werror)
 		level = DIAG_ERROR;
-	p = realloc(a->diags->v, (a->diags->n + 1) * sizeof(*d));
-	if (!p)
+	if (array_grow(a->diags->v, a->diags->n))
 		return;
-	a->diags->v = p;
 	d = &a->diags->v[a->diags->n++];
 	if (!file)
 		file = a->opts->obj_path ? a->opts->obj_path : "<object>";
