@@ -222,35 +222,37 @@ struct top_entry {
 	uint8_t *key, *value;
 };
 
-static const struct gadget_run *sort_run;
-static int sort_col;
-static bool sort_desc;
+/* The order of a topper's rows (--sort). */
+struct top_sort {
+	const struct schema *schema;
+	const struct column *col;	/* NULL: as the map gives them */
+	bool desc;
+};
 
-static int cmp_entries(const void *a, const void *b)
+static int cmp_entries(const void *a, const void *b, void *ctx)
 {
+	const struct top_sort *o = ctx;
 	const struct top_entry *x = a, *y = b;
 	struct row rx = { .rec = { x->value, x->key } }, ry = { .rec = { y->value, y->key } };
-	int c = column_compare(sort_run->schema, &sort_run->schema->cols[sort_col], &rx, &ry);
+	int c = column_compare(o->schema, o->col, &rx, &ry);
 
-	return sort_desc ? -c : c;
+	return o->desc ? -c : c;
 }
 
-static int parse_sort(struct gadget_run *r, struct gadget_err *err)
+static int parse_sort(struct gadget_run *r, struct top_sort *o, struct gadget_err *err)
 {
 	char name[256], names[2048];
 	const char *colon;
+	int col;
 
-	sort_desc = true;
-	sort_col = -1;
+	*o = (struct top_sort){ .schema = r->schema, .desc = true };
 	if (!r->opts.sort) {
 		/* default: the first number of the value, biggest first */
-		for (unsigned int i = 0; i < r->schema->nr_cols; i++) {
+		for (unsigned int i = 0; !o->col && i < r->schema->nr_cols; i++) {
 			const struct column *c = &r->schema->cols[i];
 
-			if (c->field && c->src == ROW_EVENT && field_is_numeric(c->field)) {
-				sort_col = i;
-				break;
-			}
+			if (c->field && c->src == ROW_EVENT && field_is_numeric(c->field))
+				o->col = c;
 		}
 		return 0;
 	}
@@ -258,12 +260,13 @@ static int parse_sort(struct gadget_run *r, struct gadget_err *err)
 	snprintf(name, sizeof(name), "%.*s", colon ? (int)(colon - r->opts.sort) : 255, r->opts.sort);
 	if (colon && strcmp(colon, ":asc") && strcmp(colon, ":desc"))
 		return gadget_err_set(err, EINVAL, "--sort %s: use FIELD, FIELD:asc or FIELD:desc", r->opts.sort);
-	sort_desc = !colon || !strcmp(colon, ":desc");
-	sort_col = schema_find(r->schema, name);
-	if (sort_col < 0) {
+	o->desc = !colon || !strcmp(colon, ":desc");
+	col = schema_find(r->schema, name);
+	if (col < 0) {
 		schema_names(r->schema, names, sizeof(names));
 		return gadget_err_set(err, EINVAL, "--sort: unknown field '%s' (fields: %s)", name, names);
 	}
+	o->col = &r->schema->cols[col];
 	return 0;
 }
 
@@ -283,82 +286,104 @@ static int run_fill_iterators(struct gadget_run *r, struct gadget_err *err)
 	return 0;
 }
 
+/* A topper's table, read whole into memory each interval. */
+struct top_table {
+	int fd;
+	size_t ksz, vsz, cap, n;
+	uint8_t *keys, *vals;
+	struct top_entry *ents;
+};
+
+/*
+ * Read everything, then delete what was read: counts made while we print
+ * belong to the next interval.  A key deleted meanwhile by the gadget is
+ * skipped, and so is its failed delete here.
+ */
+static void top_read_and_clear(struct top_table *t)
+{
+	void *prev = NULL;
+
+	t->n = 0;
+	while (t->n < t->cap && !bpf_map_get_next_key(t->fd, prev, t->keys + t->n * t->ksz)) {
+		uint8_t *key = t->keys + t->n * t->ksz, *val = t->vals + t->n * t->vsz;
+
+		prev = key;
+		if (bpf_map_lookup_elem(t->fd, key, val))
+			continue;
+		t->ents[t->n++] = (struct top_entry){ key, val };
+	}
+	for (size_t i = 0; i < t->n; i++)
+		(void)bpf_map_delete_elem(t->fd, t->ents[i].key);
+}
+
+static void top_print(struct gadget_run *r, struct top_table *t, struct top_sort *o)
+{
+	if (o->col)
+		qsort_r(t->ents, t->n, sizeof(*t->ents), cmp_entries, o);
+	if (r->opts.output == OUTPUT_COLUMNS)
+		printer_header(&r->out);
+	for (size_t i = 0, shown = 0; i < t->n && !r->out.error; i++) {
+		struct row row = { .rec = { t->ents[i].value, t->ents[i].key } };
+
+		if (r->filter.nr && !filter_match(&r->filter, r->schema, &row))
+			continue;
+		if (r->opts.max_rows && shown++ >= r->opts.max_rows)
+			break;
+		printer_row(&r->out, &row);
+	}
+	if (r->opts.output == OUTPUT_COLUMNS)
+		printer_text(&r->out, "\n");
+	printer_flush(&r->out);
+}
+
+static int top_table_new(struct gadget_run *r, struct bpf_map *m, struct top_table *t,
+			 struct gadget_err *err)
+{
+	*t = (struct top_table){ .fd = bpf_map__fd(m), .ksz = bpf_map__key_size(m),
+				 .vsz = bpf_map__value_size(m), .cap = bpf_map__max_entries(m) };
+	if (t->vsz < r->info->event->size || (r->info->key && t->ksz < r->info->key->size))
+		return gadget_err_set(err, EINVAL, "map %s: key/value sizes do not match their types",
+				      bpf_map__name(m));
+	t->keys = calloc(t->cap + 1, t->ksz);
+	t->vals = calloc(t->cap + 1, t->vsz);
+	t->ents = calloc(t->cap + 1, sizeof(*t->ents));
+	if (!t->keys || !t->vals || !t->ents)
+		return gadget_err_set(err, ENOMEM, "map %s: out of memory for %zu entries",
+				      bpf_map__name(m), t->cap);
+	return 0;
+}
+
+static void top_table_free(struct top_table *t)
+{
+	free(t->keys);
+	free(t->vals);
+	free(t->ents);
+}
+
 static int run_topper(struct gadget_run *r, struct gadget_err *err)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(r->obj, r->info->print_map->name);
-	size_t ksz, vsz, cap = 0, n;
-	struct top_entry *ents = NULL;
-	uint8_t *keys = NULL, *vals = NULL;
 	double interval = r->opts.interval_set ? r->opts.interval : 1.0;
-	int fd, ret;
+	struct top_table t = { 0 };
+	struct top_sort order;
+	int ret;
 
 	if (!m)
 		return gadget_err_set(err, ENOENT, "map %s not found", r->info->print_map->name);
-	ret = parse_sort(r, err);
-	if (ret)
-		return ret;
-	fd = bpf_map__fd(m);
-	ksz = bpf_map__key_size(m);
-	vsz = bpf_map__value_size(m);
-	if (vsz < r->info->event->size || (r->info->key && ksz < r->info->key->size))
-		return gadget_err_set(err, EINVAL, "map %s: key/value sizes do not match their types",
-				      bpf_map__name(m));
-	cap = bpf_map__max_entries(m);
-	keys = calloc(cap + 1, ksz);
-	vals = calloc(cap + 1, vsz);
-	ents = calloc(cap + 1, sizeof(*ents));
-	if (!keys || !vals || !ents) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	while (!should_stop(r)) {
+	ret = parse_sort(r, &order, err);
+	if (!ret)
+		ret = top_table_new(r, m, &t, err);
+	while (!ret && !should_stop(r)) {
 		nap(r, interval);
 		if (stop_signal && !r->opts.timeout)
 			break;
 		ret = run_fill_iterators(r, err);
 		if (ret)
-			goto out;
-		/* read everything, then delete what was read: counts made
-		 * while we print belong to the next interval */
-		n = 0;
-		void *prev = NULL;
-
-		while (n < cap && !bpf_map_get_next_key(fd, prev, keys + n * ksz)) {
-			if (!bpf_map_lookup_elem(fd, keys + n * ksz, vals + n * vsz)) {
-				ents[n].key = keys + n * ksz;
-				ents[n].value = vals + n * vsz;
-				prev = keys + n * ksz;
-				n++;
-			} else {
-				prev = keys + n * ksz;
-			}
-		}
-		for (size_t i = 0; i < n; i++)
-			bpf_map_delete_elem(fd, ents[i].key);
-		if (sort_col >= 0) {
-			sort_run = r;
-			qsort(ents, n, sizeof(*ents), cmp_entries);
-		}
-		if (r->opts.output == OUTPUT_COLUMNS)
-			printer_header(&r->out);
-		for (size_t i = 0, shown = 0; i < n; i++) {
-			struct row row = { .rec = { ents[i].value, ents[i].key } };
-
-			if (r->filter.nr && !filter_match(&r->filter, r->schema, &row))
-				continue;
-			if (r->opts.max_rows && shown++ >= r->opts.max_rows)
-				break;
-			printer_row(&r->out, &row);
-		}
-		if (r->opts.output == OUTPUT_COLUMNS)
-			printer_text(&r->out, "\n");
-		printer_flush(&r->out);
+			break;
+		top_read_and_clear(&t);
+		top_print(r, &t, &order);
 	}
-	ret = 0;
-out:
-	free(keys);
-	free(vals);
-	free(ents);
+	top_table_free(&t);
 	return ret;
 }
 
@@ -625,12 +650,108 @@ static int (*const run_by_category[])(struct gadget_run *, struct gadget_err *) 
 	[GADGET_CAT_METRICS] = run_metrics,
 };
 
+/* Everything up to a loaded object, and what reads its maps. */
+static int run_prepare(struct gadget_run *r, const void *obj, size_t len, struct gadget_err *err)
+{
+	int ret;
+
+	format_init();
+	ret = runtime_check_programs(r->info, &r->opts, err);
+	if (!ret)
+		ret = resolve_container(r, err);
+	if (!ret)
+		ret = build_schema(r, err);
+	if (!ret)
+		ret = printer_init(&r->out, r->opts.output, r->schema, STDOUT_FILENO);
+	r->out.stop = &stop_signal;
+	if (!ret)
+		ret = runtime_open(obj, len, r->info, &r->opts, &r->obj, err);
+	if (!ret)
+		ret = runtime_load(r->obj, &r->opts, err);
+	if (!ret)
+		ret = stacks_attach(r->schema, r->obj, &r->stacks, err);
+	if (!ret)
+		ret = runtime_enable_stats(r->obj, &r->stats_fd, err);
+	if (!ret)
+		core_btf_learn(obj, len, r->obj);
+	return ret;
+}
+
+/* The signals that end a run; no SA_RESTART: a signal must interrupt the poll. */
+static const int run_signals[] = { SIGINT, SIGTERM, SIGPIPE, SIGALRM };
+
+static void signals_catch(struct sigaction old[])
+{
+	struct sigaction sa = { .sa_handler = on_signal }, ign = { .sa_handler = SIG_IGN };
+
+	stop_signal = 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(run_signals); i++)
+		sigaction(run_signals[i], run_signals[i] == SIGPIPE ? &ign : &sa, &old[i]);
+}
+
+static void signals_restore(const struct sigaction old[])
+{
+	arm_timer(0, 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(run_signals); i++)
+		sigaction(run_signals[i], &old[i], NULL);
+}
+
+static void say_attached(const struct gadget_run *r)
+{
+	unsigned int n = attachments_count(r->att);
+
+	if (!r->opts.status)
+		return;
+	fprintf(r->opts.status, "gadget: %s (%s): attached %u program%s; %s\n", r->info->name,
+		gadget_category_name(r->info->category), n, n == 1 ? "" : "s",
+		r->info->category == GADGET_CAT_SNAPSHOTTER && !r->opts.interval_set ? "taking a snapshot" :
+		r->opts.timeout > 0 ? "running until the timeout" : "Ctrl-C to stop");
+	fflush(r->opts.status);
+}
+
+/* Attach, then the category's loop until a stop; how the output went. */
+static int run_attached(struct gadget_run *r, struct gadget_err *err)
+{
+	enum gadget_category cat = r->info->category;
+	int ret = attach_all(r->obj, r->info, &r->opts, &r->att, err);
+
+	if (!ret)
+		ret = start_metrics(r, err);
+	if (ret)
+		return ret;
+	if (r->opts.timeout > 0) {
+		r->deadline = now_s() + r->opts.timeout;
+		/* --timeout as a timer too: it interrupts a write blocked on a full pipe */
+		arm_timer(r->opts.timeout, 0.2);
+	}
+	say_attached(r);
+	if ((unsigned int)cat >= ARRAY_SIZE(run_by_category) || !run_by_category[cat])
+		return gadget_err_set(err, EINVAL, "gadget %s: no run loop for its category", r->info->name);
+	ret = run_by_category[cat](r, err);
+	return ret ? ret : output_result(r, err);
+}
+
+static void run_free(struct gadget_run *r)
+{
+	if (r->stats_fd >= 0)
+		close(r->stats_fd);
+	metrics_server_stop(r->metrics_srv);
+	metrics_free(r->metrics);
+	attachments_free(r->att);
+	bpf_object__close(r->obj);
+	printer_fini(&r->out);
+	filter_free(&r->filter);
+	schema_free(r->schema);
+	stacks_free(r->stacks);
+	enrich_free(r->enrich);
+	users_free(r->users);
+}
+
 int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		const struct run_opts *opts, struct gadget_err *err)
 {
 	struct gadget_run r = { .info = info, .opts = *opts, .stats_fd = -1 };
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_pipe, old_alrm;
-	struct sigaction ign = { .sa_handler = SIG_IGN };
+	struct sigaction old[ARRAY_SIZE(run_signals)];
 	int ret;
 
 	if (info->category == GADGET_CAT_UNKNOWN)
@@ -639,74 +760,13 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 	if ((info->category == GADGET_CAT_TRACER || info->category == GADGET_CAT_TOPPER) && !info->event)
 		return gadget_err_set(err, EINVAL, "gadget %s: its print_ map has no value type to decode",
 				      info->name);
-	format_init();
-	ret = runtime_check_programs(info, &r.opts, err);
-	if (!ret)
-		ret = resolve_container(&r, err);
-	if (!ret)
-		ret = build_schema(&r, err);
-	if (!ret)
-		ret = printer_init(&r.out, r.opts.output, r.schema, STDOUT_FILENO);
-	r.out.stop = &stop_signal;
-	if (!ret)
-		ret = runtime_open(obj, len, info, &r.opts, &r.obj, err);
-	if (!ret)
-		ret = runtime_load(r.obj, &r.opts, err);
-	if (!ret)
-		ret = stacks_attach(r.schema, r.obj, &r.stacks, err);
-	if (!ret)
-		ret = runtime_enable_stats(r.obj, &r.stats_fd, err);
-	if (ret)
-		goto out;
-	core_btf_learn(obj, len, r.obj);
-
-	stop_signal = 0;
-	/* no SA_RESTART: a signal must interrupt the poll and end the run */
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGPIPE, &ign, &old_pipe);
-	sigaction(SIGALRM, &sa, &old_alrm);
-	ret = attach_all(r.obj, info, &r.opts, &r.att, err);
-	if (!ret)
-		ret = start_metrics(&r, err);
+	ret = run_prepare(&r, obj, len, err);
 	if (!ret) {
-		if (r.opts.timeout > 0) {
-			r.deadline = now_s() + r.opts.timeout;
-			/* --timeout as a timer too: it interrupts a write blocked on a full pipe */
-			arm_timer(r.opts.timeout, 0.2);
-		}
-		if (r.opts.status) {
-			fprintf(r.opts.status, "gadget: %s (%s): attached %u program%s; %s\n", info->name,
-				gadget_category_name(info->category), attachments_count(r.att),
-				attachments_count(r.att) == 1 ? "" : "s",
-				info->category == GADGET_CAT_SNAPSHOTTER && !r.opts.interval_set ? "taking a snapshot" :
-				r.opts.timeout > 0 ? "running until the timeout" : "Ctrl-C to stop");
-			fflush(r.opts.status);
-		}
-		ret = (unsigned int)info->category < sizeof(run_by_category) / sizeof(run_by_category[0]) &&
-		      run_by_category[info->category] ? run_by_category[info->category](&r, err) :
-		      gadget_err_set(err, EINVAL, "gadget %s: no run loop for its category", info->name);
-		if (!ret)
-			ret = output_result(&r, err);
+		signals_catch(old);
+		ret = run_attached(&r, err);
+		signals_restore(old);
+		report_losses(&r);
 	}
-	arm_timer(0, 0);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGPIPE, &old_pipe, NULL);
-	sigaction(SIGALRM, &old_alrm, NULL);
-	report_losses(&r);
-out:
-	if (r.stats_fd >= 0)
-		close(r.stats_fd);
-	metrics_server_stop(r.metrics_srv);
-	metrics_free(r.metrics);
-	attachments_free(r.att);
-	bpf_object__close(r.obj);
-	printer_fini(&r.out);
-	filter_free(&r.filter);
-	schema_free(r.schema);
-	stacks_free(r.stacks);
-	enrich_free(r.enrich);
-	users_free(r.users);
+	run_free(&r);
 	return ret;
 }
