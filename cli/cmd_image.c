@@ -94,7 +94,7 @@ static int img_parse(int argc, char **argv, struct img_opts *o)
 			break;
 		case 'h':
 			printf("Usage: gadget %s %s\n\n%s", u->cmd, u->args, u->text);
-			return -EXIT_OK - 1000;
+			return CLI_HELP_SHOWN;
 		default:
 			return -cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
 		}
@@ -214,7 +214,7 @@ int cmd_images(int argc, char **argv)
 
 	ret = img_parse(argc, argv, &o);
 	if (ret < 0)
-		return ret == -EXIT_OK - 1000 ? EXIT_OK : -ret;
+		return cli_parse_exit(ret);
 	if (open_store(&st, &err) || store_list(st, &v, &n, &err))
 		return cli_fail(&err);
 	if (o.json)
@@ -258,7 +258,7 @@ int cmd_tag(int argc, char **argv)
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
-		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (open_store(&st, &err))
 		return cli_fail(&err);
 	ret = store_resolve(st, argv[i], &d, &err) ?: store_tag(st, argv[i + 1], &d, &err);
@@ -299,7 +299,7 @@ int cmd_rmi(int argc, char **argv)
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
-		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (open_store(&st, &err))
 		return cli_fail(&err);
 	for (; !ret && i < argc; i++) {
@@ -359,7 +359,7 @@ int cmd_inspect(int argc, char **argv)
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
-		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (open_store(&st, &err))
 		return cli_fail(&err);
 	ret = store_resolve(st, argv[i], &d, &err) ?:
@@ -408,7 +408,7 @@ int cmd_export(int argc, char **argv)
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
-		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (open_store(&st, &err))
 		return cli_fail(&err);
 	ret = layout_tar_export(st, argv[i], argv[i + 1], &err);
@@ -427,7 +427,7 @@ int cmd_import(int argc, char **argv)
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
-		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (open_store(&st, &err))
 		return cli_fail(&err);
 	ret = layout_tar_import(st, argv[i], &refs, &n, &err);
@@ -486,7 +486,7 @@ int cmd_store(int argc, char **argv)
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
-		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	sub = argv[i];
 	/* Options after the subcommand ("store check --repair"). */
 	for (k = i + 1; k < argc; k++) {

@@ -18,7 +18,6 @@
 #include "packager/registry.h"
 #include "packager/store.h"
 
-#define REG_HELP_SHOWN		(-1000)	/* reg_parse: --help printed, exit 0 */
 #define PROGRESS_INTERVAL_NS	(100 * 1000000LL)
 
 struct reg_cli {
@@ -145,7 +144,7 @@ static int reg_parse(const char *cmd, int argc, char **argv, struct reg_cli *rc)
 		case 'u': rc->o.username = optarg; break;
 		case 'p': rc->password = optarg; break;
 		case OPT_PASSWORD_STDIN: rc->password_stdin = true; break;
-		case 'h': reg_help(cmd); return REG_HELP_SHOWN;
+		case 'h': reg_help(cmd); return CLI_HELP_SHOWN;
 		default:
 			return -cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 		}
@@ -274,7 +273,7 @@ int cmd_push(int argc, char **argv)
 
 	i = reg_parse("push", argc, argv, &rc);
 	if (i < 0)
-		return i == REG_HELP_SHOWN ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (argc - i < 1 || argc - i > 2)
 		return cli_usage_error("push", "expected REF [REMOTE-REF]");
 	reg_progress_setup(&rc, &b);
@@ -302,7 +301,7 @@ int cmd_pull(int argc, char **argv)
 
 	i = reg_parse("pull", argc, argv, &rc);
 	if (i < 0)
-		return i == REG_HELP_SHOWN ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (argc - i != 1)
 		return cli_usage_error("pull", "expected one REF");
 	reg_progress_setup(&rc, &b);
@@ -344,7 +343,7 @@ int cmd_login(int argc, char **argv)
 
 	i = reg_parse("login", argc, argv, &rc);
 	if (i < 0)
-		return i == REG_HELP_SHOWN ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (argc - i != 1)
 		return cli_usage_error("login", "expected one REGISTRY");
 	if (strchr(argv[i], '/'))
@@ -381,7 +380,7 @@ int cmd_logout(int argc, char **argv)
 
 	i = reg_parse("logout", argc, argv, &rc);
 	if (i < 0)
-		return i == REG_HELP_SHOWN ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (argc - i != 1)
 		return cli_usage_error("logout", "expected one REGISTRY");
 	if (docker_config_erase(argv[i], &err))
