@@ -153,66 +153,64 @@ LAZY(LAZY_CURL, CURLUcode, curl_url_set, (CURLU *u, CURLUPart what, const char *
 
 /*
  * The variadic three take exactly one argument after the option, whose type
- * the option's number tells (curl.h: CURLOPTTYPE_*), so it is passed on
- * with that type, never reinterpreted.
+ * the option tells (curl.h: CURLOPTTYPE_* for curl_easy_setopt), so it is
+ * passed on with that type, never reinterpreted.
  */
-CURLcode curl_easy_setopt(CURL *h, CURLoption opt, ...)
-{
-	__typeof__(&curl_easy_setopt) f = LAZY_FN(LAZY_CURL, curl_easy_setopt, __typeof__(&curl_easy_setopt));
-	CURLcode ret;
-	va_list ap;
+enum lazy_arg { LAZY_ARG_INT, LAZY_ARG_LONG, LAZY_ARG_PTR, LAZY_ARG_FUNC, LAZY_ARG_OFF };
 
-	if (!f)
-		return CURLE_FAILED_INIT;
-	va_start(ap, opt);
+#define LAZY_VA(lib, ret, name, htype, otype, fail, arg_of)				\
+	ret name(htype h, otype opt, ...)						\
+	{										\
+		__typeof__(&name) lazy_f = LAZY_FN(lib, name, __typeof__(&name));	\
+		ret lazy_ret = fail;							\
+		va_list ap;								\
+											\
+		va_start(ap, opt);							\
+		switch (lazy_f ? (int)arg_of(opt) : -1) {				\
+		case LAZY_ARG_INT: lazy_ret = lazy_f(h, opt, va_arg(ap, int)); break;	\
+		case LAZY_ARG_LONG: lazy_ret = lazy_f(h, opt, va_arg(ap, long)); break; \
+		case LAZY_ARG_PTR: lazy_ret = lazy_f(h, opt, va_arg(ap, void *)); break; \
+		case LAZY_ARG_FUNC:							\
+			lazy_ret = lazy_f(h, opt, va_arg(ap, void (*)(void)));		\
+			break;								\
+		case LAZY_ARG_OFF: lazy_ret = lazy_f(h, opt, va_arg(ap, curl_off_t)); break; \
+		}									\
+		va_end(ap);								\
+		return lazy_ret;							\
+	}
+
+static enum lazy_arg easy_opt_arg(CURLoption opt)
+{
 	if (opt < CURLOPTTYPE_OBJECTPOINT)
-		ret = f(h, opt, va_arg(ap, long));
-	else if (opt < CURLOPTTYPE_FUNCTIONPOINT)
-		ret = f(h, opt, va_arg(ap, void *));
-	else if (opt < CURLOPTTYPE_OFF_T)
-		ret = f(h, opt, va_arg(ap, void (*)(void)));
-	else if (opt < CURLOPTTYPE_BLOB)
-		ret = f(h, opt, va_arg(ap, curl_off_t));
-	else
-		ret = f(h, opt, va_arg(ap, void *));
-	va_end(ap);
-	return ret;
+		return LAZY_ARG_LONG;
+	if (opt < CURLOPTTYPE_FUNCTIONPOINT)
+		return LAZY_ARG_PTR;
+	if (opt < CURLOPTTYPE_OFF_T)
+		return LAZY_ARG_FUNC;
+	return opt < CURLOPTTYPE_BLOB ? LAZY_ARG_OFF : LAZY_ARG_PTR;
 }
 
 /* every CURLINFO_* takes a pointer to where the answer goes */
-CURLcode curl_easy_getinfo(CURL *h, CURLINFO info, ...)
+static enum lazy_arg getinfo_arg(CURLINFO info)
 {
-	__typeof__(&curl_easy_getinfo) f = LAZY_FN(LAZY_CURL, curl_easy_getinfo, __typeof__(&curl_easy_getinfo));
-	void *out;
-	va_list ap;
-
-	if (!f)
-		return CURLE_FAILED_INIT;
-	va_start(ap, info);
-	out = va_arg(ap, void *);
-	va_end(ap);
-	return f(h, info, out);
+	(void)info;
+	return LAZY_ARG_PTR;
 }
 
-/* SHARE/UNSHARE take a curl_lock_data (an int), the rest a pointer */
-CURLSHcode curl_share_setopt(CURLSH *s, CURLSHoption opt, ...)
+/* SHARE/UNSHARE take a curl_lock_data (an int), the lock functions a function, the rest a pointer */
+static enum lazy_arg share_opt_arg(CURLSHoption opt)
 {
-	__typeof__(&curl_share_setopt) f = LAZY_FN(LAZY_CURL, curl_share_setopt, __typeof__(&curl_share_setopt));
-	CURLSHcode ret;
-	va_list ap;
-
-	if (!f)
-		return CURLSHE_NOT_BUILT_IN;
-	va_start(ap, opt);
 	if (opt == CURLSHOPT_SHARE || opt == CURLSHOPT_UNSHARE)
-		ret = f(s, opt, va_arg(ap, int));
-	else if (opt == CURLSHOPT_LOCKFUNC || opt == CURLSHOPT_UNLOCKFUNC)
-		ret = f(s, opt, va_arg(ap, void (*)(void)));
-	else
-		ret = f(s, opt, va_arg(ap, void *));
-	va_end(ap);
-	return ret;
+		return LAZY_ARG_INT;
+	if (opt == CURLSHOPT_LOCKFUNC || opt == CURLSHOPT_UNLOCKFUNC)
+		return LAZY_ARG_FUNC;
+	return LAZY_ARG_PTR;
 }
+
+LAZY_VA(LAZY_CURL, CURLcode, curl_easy_setopt, CURL *, CURLoption, CURLE_FAILED_INIT, easy_opt_arg)
+LAZY_VA(LAZY_CURL, CURLcode, curl_easy_getinfo, CURL *, CURLINFO, CURLE_FAILED_INIT, getinfo_arg)
+LAZY_VA(LAZY_CURL, CURLSHcode, curl_share_setopt, CURLSH *, CURLSHoption, CURLSHE_NOT_BUILT_IN,
+	share_opt_arg)
 
 /* ---- libarchive ---- */
 

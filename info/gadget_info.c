@@ -3,9 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "info/gadget_info.h"
-
-#define NAME_OF(table, v) ((unsigned int)(v) < sizeof(table) / sizeof(table[0]) && table[v] ? table[v] : "unknown")
 
 static const char *const category_names[] = {
 	[GADGET_CAT_UNKNOWN] = "unknown",
@@ -21,26 +20,24 @@ static const char *const kind_names[] = {
 	[FIELD_BYTES] = "bytes", [FIELD_FLOAT] = "float",
 };
 
-const char *gadget_category_name(enum gadget_category c) { return NAME_OF(category_names, c); }
-const char *field_kind_name(enum field_kind k) { return NAME_OF(kind_names, k); }
-
-/* The index of name in a table of names, -EINVAL if it is not there. */
-static int index_of(const char *const *names, unsigned int n, const char *name)
+const char *gadget_category_name(enum gadget_category c)
 {
-	for (unsigned int i = 0; name && i < n; i++)
-		if (names[i] && !strcmp(names[i], name))
-			return i;
-	return -EINVAL;
+	return NAMES_GET(category_names, c, "unknown");
+}
+
+const char *field_kind_name(enum field_kind k)
+{
+	return NAMES_GET(kind_names, k, "unknown");
 }
 
 int gadget_category_from_name(const char *name)
 {
-	return index_of(category_names, sizeof(category_names) / sizeof(category_names[0]), name);
+	return NAMES_FIND(category_names, name);
 }
 
 int field_kind_from_name(const char *name)
 {
-	return index_of(kind_names, sizeof(kind_names) / sizeof(kind_names[0]), name);
+	return NAMES_FIND(kind_names, name);
 }
 
 void gadget_info_set_print_map(struct gadget_info *info, struct gadget_map *print)

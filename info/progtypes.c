@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "base/suggest.h"
 #include "info/progtypes.h"
 
@@ -201,7 +202,7 @@ static const char *const target_names[] = {
 
 const char *prog_target_name(enum prog_target t)
 {
-	return (unsigned int)t < sizeof(target_names) / sizeof(target_names[0]) ? target_names[t] : "?";
+	return NAMES_GET(target_names, t, "?");
 }
 
 static const char *const feature_names[] = {
@@ -216,5 +217,5 @@ static const char *const feature_names[] = {
 
 const char *kernel_feature_name(enum kernel_feature f)
 {
-	return (unsigned int)f < KFEAT__COUNT ? feature_names[f] : "?";
+	return NAMES_GET(feature_names, f, "?");
 }

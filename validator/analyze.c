@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "base/array.h"
 #include "validator/analysis.h"
 #include "validator/btf_walk.h"
 #include "validator/kernel_feature.h"
@@ -60,15 +61,14 @@ static int analyze_maps(struct analysis *a)
 {
 	struct gadget_info *info = a->info;
 	struct bpf_map *m;
-	unsigned int n = 0;
 
-	bpf_object__for_each_map(m, a->obj)
-		n++;
-	info->maps = calloc(n ? n : 1, sizeof(*info->maps));
-	if (!info->maps)
-		return -ENOMEM;
 	bpf_object__for_each_map(m, a->obj) {
-		struct gadget_map *gm = &info->maps[info->nr_maps++];
+		struct gadget_map *gm;
+
+		if (array_grow(info->maps, info->nr_maps))
+			return -ENOMEM;
+		gm = &info->maps[info->nr_maps++];
+		memset(gm, 0, sizeof(*gm));
 
 		gm->name = strdup(bpf_map__name(m));
 		if (!gm->name)
@@ -192,18 +192,17 @@ static int analyze_progs(struct analysis *a)
 {
 	struct gadget_info *info = a->info;
 	struct bpf_program *p;
-	unsigned int n = 0;
 
-	bpf_object__for_each_program(p, a->obj)
-		n++;
-	info->progs = calloc(n ? n : 1, sizeof(*info->progs));
-	if (!info->progs)
-		return -ENOMEM;
 	bpf_object__for_each_program(p, a->obj) {
-		struct gadget_prog *gp = &info->progs[info->nr_progs++];
+		struct gadget_prog *gp;
 		struct prog_at at;
-		int ret = prog_identity(a, p, gp, &at);
+		int ret;
 
+		if (array_grow(info->progs, info->nr_progs))
+			return -ENOMEM;
+		gp = &info->progs[info->nr_progs++];
+		memset(gp, 0, sizeof(*gp));
+		ret = prog_identity(a, p, gp, &at);
 		if (ret)
 			return ret;
 		validator_check_name_len(a, "program", gp->name);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The generic helpers of base/: architectures, edit distance, sizes, arrays, strings. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include "base/arch.h"
 #include "base/array.h"
 #include "base/human.h"
+#include "base/names.h"
 #include "base/str.h"
 #include "base/suggest.h"
 
@@ -116,6 +118,21 @@ static void test_str(void **state)
 	assert_true(str_has_suffix("", ""));
 }
 
+enum color { RED, GREEN, BLUE, UNNAMED };
+
+static void test_names(void **state)
+{
+	static const char *const color_names[] = { [RED] = "red", [GREEN] = "green", [BLUE] = "blue" };
+
+	(void)state;
+	assert_string_equal(NAMES_GET(color_names, GREEN, "?"), "green");
+	assert_string_equal(NAMES_GET(color_names, UNNAMED, "?"), "?");
+	assert_string_equal(NAMES_GET(color_names, -1, "none"), "none");
+	assert_int_equal(NAMES_FIND(color_names, "blue"), BLUE);
+	assert_int_equal(NAMES_FIND(color_names, "Blue"), -EINVAL);
+	assert_int_equal(NAMES_FIND(color_names, NULL), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +141,7 @@ int main(void)
 		cmocka_unit_test(test_human_size),
 		cmocka_unit_test(test_array_grow),
 		cmocka_unit_test(test_str),
+		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
