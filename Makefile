@@ -29,9 +29,9 @@ CFLAGS     += $(OPTFLAGS) $(SANFLAGS) -std=gnu11 -Wall -Wextra $(WERROR) -Wno-mi
 LDFLAGS    += $(SANFLAGS)
 # libcurl, libarchive and libmicrohttpd are dlopen()ed on first use
 # (base/lazylib.c): not linked, so no command pays for loading them early.
-LDLIBS     += -lbpf -lelf -lz -ljansson -lssl -lcrypto -ldl -lpthread -lm
+LDLIBS     += -lbpf -lelf -ljansson -lcrypto -ldl -lpthread -lm
 
-STAGES     := base compiler validator packager runtime
+STAGES     := base info compiler validator packager runtime
 LIB_SRCS   := $(sort $(wildcard $(addsuffix /*.c,$(STAGES))))
 CLI_SRCS   := $(sort $(wildcard cli/*.c))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(O)/%.o)
@@ -42,7 +42,7 @@ GADGET     := $(O)/gadget
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:%.c=$(O)/%)
 
-DEB_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev libarchive-dev libjansson-dev \
+DEB_PACKAGES := clang llvm libbpf-dev libelf-dev libarchive-dev libjansson-dev \
                 libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config \
                 bats bats-support bats-assert bpftool libbpf-tools skopeo docker-registry \
                 prometheus openssl python3 iproute2 util-linux procps curl hyperfine jq bc valgrind \

@@ -13,6 +13,19 @@
 #define EXIT_ERROR	1
 #define EXIT_USAGE	2
 
+/*
+ * What a command's option parser returns after printing --help: not an
+ * argument index and not an error, the command then exits 0.  The parsers
+ * return the index of the first argument, or minus an exit code.
+ */
+#define CLI_HELP_SHOWN (-1000)
+
+/* A parser's negative return as the command's exit code. */
+static inline int cli_parse_exit(int ret)
+{
+	return ret == CLI_HELP_SHOWN ? EXIT_OK : -ret;
+}
+
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);

@@ -8,8 +8,10 @@
 
 #include <jansson.h>
 
+#include "base/human.h"
 #include "base/text.h"
 #include "cli/cli.h"
+#include "info/gadget_info_text.h"
 #include "packager/input.h"
 #include "packager/layout_tar.h"
 #include "packager/packager.h"
@@ -96,7 +98,7 @@ static int img_parse(int argc, char **argv, struct img_opts *o)
 			break;
 		case 'h':
 			printf("Usage: gadget %s %s\n\n%s", u->cmd, u->args, u->text);
-			return -EXIT_OK - 1000;
+			return CLI_HELP_SHOWN;
 		default:
 			return -cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
 		}
@@ -195,19 +197,6 @@ static void summarize(struct store *st, const char *ref, const struct oci_descri
 	json_decref(idx);
 }
 
-static void human_size(int64_t n, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "kB", "MB", "GB" };
-	double v = n;
-	unsigned int u = 0;
-
-	while (v >= 1000 && u < 3) {
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, len, u ? "%.1f%s" : "%.0f%s", v, units[u]);
-}
-
 int cmd_images(int argc, char **argv)
 {
 	struct gadget_err err = { 0 };
@@ -222,7 +211,7 @@ int cmd_images(int argc, char **argv)
 
 	ret = img_parse(argc, argv, &o);
 	if (ret < 0)
-		return ret == -EXIT_OK - 1000 ? EXIT_OK : -ret;
+		return cli_parse_exit(ret);
 	if (open_store(&st, &err) || store_list(st, &v, &n, &err))
 		return cli_fail(&err);
 	if (o.json)
@@ -242,7 +231,7 @@ int cmd_images(int argc, char **argv)
 				"architectures", s.archs));
 			continue;
 		}
-		human_size(s.size, size, sizeof(size));
+		human_size(s.size, "", size, sizeof(size));
 		printf("%-32s %-16s %-19.19s %-12s %-8s %s\n", s.name, s.tag, s.desc.digest,
 		       s.category[0] ? SAFE(s.category, cat) : "-", size,
 		       s.created[0] ? SAFE(s.created, created) : "-");
@@ -267,7 +256,7 @@ int cmd_tag(int argc, char **argv)
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
-		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (open_store(&st, &err))
 		return cli_fail(&err);
 	ret = store_resolve(st, argv[i], &d, &err) ?: store_tag(st, argv[i + 1], &d, &err);
@@ -308,7 +297,7 @@ int cmd_rmi(int argc, char **argv)
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
-		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (open_store(&st, &err))
 		return cli_fail(&err);
 	for (; !ret && i < argc; i++) {
@@ -327,47 +316,6 @@ int cmd_rmi(int argc, char **argv)
 	}
 	store_close(st);
 	return ret ? cli_fail(&err) : EXIT_OK;
-}
-
-static void print_type(const char *what, const struct gadget_type *t)
-{
-	char b1[256], b2[256];
-	unsigned int i;
-
-	if (!t)
-		return;
-	printf("%s: %s (%u bytes)\n", what, t->name ? SAFE(t->name, b1) : "?", t->size);
-	for (i = 0; i < t->nr_fields; i++) {
-		const struct gadget_field *f = &t->fields[i];
-
-		printf("  %-24s %-16s off %-4u size %-3u %s %s\n", SAFE(f->name, b1),
-		       SAFE(f->type_name, b2), f->offset, f->size, field_kind_name(f->kind),
-		       f->special ? field_special_name(f->special) : "");
-	}
-}
-
-static void print_info(const struct gadget_info *info)
-{
-	char b1[256], b2[1024], b3[4096];
-	unsigned int i;
-
-	printf("Category:    %s\n", gadget_category_name(info->category));
-	printf("Programs:\n");
-	for (i = 0; i < info->nr_progs; i++)
-		printf("  %-24s %s\n", SAFE(info->progs[i].name, b1), SAFE(info->progs[i].section, b2));
-	printf("Maps:\n");
-	for (i = 0; i < info->nr_maps; i++)
-		printf("  %-24s %-10s key %u value %u max %u\n", SAFE(info->maps[i].name, b1),
-		       map_role_name(info->maps[i].role), info->maps[i].key_size,
-		       info->maps[i].value_size, info->maps[i].max_entries);
-	print_type("Event", info->event);
-	print_type("Key", info->key);
-	if (info->nr_params)
-		printf("Params:\n");
-	for (i = 0; i < info->nr_params; i++)
-		printf("  %-24s default %-10s %s\n", SAFE(info->params[i].name, b1),
-		       info->params[i].default_value ? SAFE(info->params[i].default_value, b2) : "-",
-		       SAFE(info->params[i].description, b3));
 }
 
 /* The name of ref's cosign signature image when the store has one, else "". */
@@ -415,7 +363,7 @@ int cmd_inspect(int argc, char **argv)
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
-		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	io.arch = o.arch;
 	if (gadget_input_open(argv[i], &io, &in, &err) || open_store(&st, &err)) {
 		gadget_input_close(&in);
@@ -431,7 +379,7 @@ int cmd_inspect(int argc, char **argv)
 		json_decref(j);
 		goto out;
 	}
-	human_size(s.size, size, sizeof(size));
+	human_size(s.size, "", size, sizeof(size));
 	printf("Name:        %s:%s\nDigest:      %s\nMediaType:   %s\nSize:        %s\n", s.name,
 	       s.tag, s.desc.digest, s.desc.media_type, size);
 	if (s.archs[0])
@@ -446,7 +394,7 @@ int cmd_inspect(int argc, char **argv)
 		printf("  %-40s %s\n", SAFE(k, key), SAFE(json_string_value(v), val));
 	json_decref(man);
 	if (img->info)
-		print_info(img->info);
+		gadget_info_print(img->info, GADGET_INFO_VIEW_BRIEF, stdout);
 out:
 	gadget_input_close(&in);
 	store_close(st);
@@ -462,7 +410,7 @@ int cmd_export(int argc, char **argv)
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
-		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (open_store(&st, &err))
 		return cli_fail(&err);
 	ret = layout_tar_export(st, argv[i], argv[i + 1], &err);
@@ -481,7 +429,7 @@ int cmd_import(int argc, char **argv)
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
-		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (open_store(&st, &err))
 		return cli_fail(&err);
 	ret = layout_tar_import(st, argv[i], &refs, &n, &err);
@@ -542,7 +490,7 @@ int cmd_store(int argc, char **argv)
 
 	i = img_parse(argc, argv, &o);
 	if (i < 0)
-		return i == -EXIT_OK - 1000 ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	sub = argv[i];
 	/* Options after the subcommand ("store check --repair"). */
 	for (k = i + 1; k < argc; k++) {

@@ -7,17 +7,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
 
+#include "base/arch.h"
+#include "base/human.h"
 #include "cli/cli.h"
 #include "packager/docker_config.h"
 #include "packager/registry.h"
 #include "packager/store.h"
 
-#define REG_HELP_SHOWN		(-1000)	/* reg_parse: --help printed, exit 0 */
 #define PROGRESS_INTERVAL_NS	(100 * 1000000LL)
 
 struct reg_cli {
@@ -94,22 +94,6 @@ static int reg_help(const char *cmd)
 	return EXIT_OK;
 }
 
-/* "amd64"-style name of this machine, as registries' platform fields say it. */
-static const char *host_arch(void)
-{
-	static const struct { const char *machine, *arch; } arches[] = {
-		{ "x86_64", "amd64" }, { "aarch64", "arm64" }, { "armv7l", "arm" },
-		{ "riscv64", "riscv64" }, { "s390x", "s390x" }, { "ppc64le", "ppc64le" },
-	};
-	static struct utsname u;
-
-	uname(&u);
-	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
-		if (!strcmp(u.machine, arches[i].machine))
-			return arches[i].arch;
-	return u.machine;
-}
-
 static int parse_num(const char *cmd, const char *opt, const char *s, long long *out)
 {
 	char *end;
@@ -134,7 +118,7 @@ static int reg_parse(const char *cmd, int argc, char **argv, struct reg_cli *rc)
 
 	memset(rc, 0, sizeof(*rc));
 	rc->o.retries = -1;
-	rc->o.arch = host_arch();
+	rc->o.arch = arch_host();
 	rc->o.warn = reg_warn;
 	optind = 1;
 	opterr = 0;
@@ -168,7 +152,7 @@ static int reg_parse(const char *cmd, int argc, char **argv, struct reg_cli *rc)
 		case 'u': rc->o.username = optarg; break;
 		case 'p': rc->password = optarg; break;
 		case OPT_PASSWORD_STDIN: rc->password_stdin = true; break;
-		case 'h': reg_help(cmd); return REG_HELP_SHOWN;
+		case 'h': reg_help(cmd); return CLI_HELP_SHOWN;
 		default:
 			return -cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 		}
@@ -200,26 +184,14 @@ static double ts_sec(const struct timespec *a, const struct timespec *b)
 	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void human(double v, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
-	unsigned int u = 0;
-
-	while (v >= 1000 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", v, units[u]);
-}
-
 static void bar_line(const struct bar_slot *sl, const struct timespec *now)
 {
 	char d[32], t[32], rate[32], eta[32] = "";
 	double el = ts_sec(&sl->start, now), bps = el > 0 ? sl->done / el : 0;
 
-	human(sl->done, d, sizeof(d));
-	human(sl->total > 0 ? sl->total : sl->done, t, sizeof(t));
-	human(bps, rate, sizeof(rate));
+	human_size(sl->done, " ", d, sizeof(d));
+	human_size(sl->total > 0 ? sl->total : sl->done, " ", t, sizeof(t));
+	human_size(bps, " ", rate, sizeof(rate));
 	if (!sl->finished && bps > 0 && sl->total > sl->done)
 		snprintf(eta, sizeof(eta), "  ETA %.0fs", (sl->total - sl->done) / bps);
 	fprintf(stderr, "\r%.19s  %10s / %-10s %10s/s%s%s\033[K\n", sl->digest, d, t, rate, eta,
@@ -278,7 +250,7 @@ static void summary(const char *verb, const char *ref, const struct registry_sta
 	char size[32], mounted[32] = "";
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	human(s->bytes, size, sizeof(size));
+	human_size(s->bytes, " ", size, sizeof(size));
 	if (s->blobs_mounted)
 		snprintf(mounted, sizeof(mounted), ", %u mounted", s->blobs_mounted);
 	if (s->up_to_date && !s->blobs_sent && !s->blobs_skipped && !s->blobs_mounted) {
@@ -309,7 +281,7 @@ int cmd_push(int argc, char **argv)
 
 	i = reg_parse("push", argc, argv, &rc);
 	if (i < 0)
-		return i == REG_HELP_SHOWN ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (argc - i < 1 || argc - i > 2)
 		return cli_usage_error("push", "expected REF [REMOTE-REF]");
 	reg_progress_setup(&rc, &b);
@@ -337,7 +309,7 @@ int cmd_pull(int argc, char **argv)
 
 	i = reg_parse("pull", argc, argv, &rc);
 	if (i < 0)
-		return i == REG_HELP_SHOWN ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (argc - i != 1)
 		return cli_usage_error("pull", "expected one REF");
 	reg_progress_setup(&rc, &b);
@@ -379,7 +351,7 @@ int cmd_login(int argc, char **argv)
 
 	i = reg_parse("login", argc, argv, &rc);
 	if (i < 0)
-		return i == REG_HELP_SHOWN ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (argc - i != 1)
 		return cli_usage_error("login", "expected one REGISTRY");
 	if (strchr(argv[i], '/'))
@@ -416,7 +388,7 @@ int cmd_logout(int argc, char **argv)
 
 	i = reg_parse("logout", argc, argv, &rc);
 	if (i < 0)
-		return i == REG_HELP_SHOWN ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (argc - i != 1)
 		return cli_usage_error("logout", "expected one REGISTRY");
 	if (docker_config_erase(argv[i], &err))

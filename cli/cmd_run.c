@@ -12,7 +12,11 @@
 #include "base/file.h"
 #include "cli/cli.h"
 #include "compiler/compiler.h"
+#include "info/gadget_info_text.h"
 #include "packager/input.h"
+#include "packager/packager.h"
+#include "packager/sign.h"
+#include "runtime/enrich.h"
 #include "runtime/run.h"
 #include "validator/validator.h"
 
@@ -50,7 +54,7 @@ static const char usage_text[] =
 "      --mntns ID           only events of this mount namespace (in the kernel)\n"
 "      --pid PID            only events of PID's mount namespace\n"
 "      --container NAME     only events of this container (id prefix, name, pod uid)\n"
-"      --no-enrich          no container columns\n"
+"      --no-enrich          no enrichment columns (container, user and group names)\n"
 "      --metrics-addr ADDR  serve counter_/gauge_/hist_ maps as Prometheus metrics\n"
 "Other:\n"
 "      --insecure-skip-verify  run without checking a signature (an unsigned image,\n"
@@ -195,13 +199,17 @@ static int push_arg(char ***v, unsigned int *n, char *s)
 
 static int mntns_of_pid(const char *pid, uint64_t *out, struct gadget_err *err)
 {
-	char path[64];
-	struct stat st;
+	unsigned long long n;
+	char *end;
+	int ret;
 
-	snprintf(path, sizeof(path), "/proc/%s/ns/mnt", pid);
-	if (stat(path, &st))
-		return gadget_err_set(err, errno, "--pid %s: %s", pid, strerror(errno));
-	*out = st.st_ino;
+	errno = 0;
+	n = strtoull(pid, &end, 10);
+	if (errno || end == pid || *end || n == 0 || n > INT32_MAX)
+		return gadget_err_set(err, EINVAL, "--pid %s: not a process id", pid);
+	ret = enrich_proc_mntns(NULL, (pid_t)n, out);
+	if (ret)
+		return gadget_err_set(err, -ret, "--pid %s: %s", pid, strerror(-ret));
 	return 0;
 }
 
@@ -218,7 +226,7 @@ int cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:F:p:t:i:vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (output_kind_parse(optarg, &opts.output))
+			if (printer_kind_parse(optarg, &opts.output))
 				return cli_usage_error("run", "-o %s: use columns or json", optarg);
 			break;
 		case OPT_FIELDS: opts.fields = optarg; break;
@@ -285,7 +293,7 @@ int cmd_run(int argc, char **argv)
 				return cli_fail(&err);
 			}
 			printf("\n");
-			runtime_print_params(in.info, stdout);
+			gadget_info_print(in.info, GADGET_INFO_VIEW_PARAMS, stdout);
 			run_input_free(&in);
 		}
 		free(opts.filters);

@@ -10,7 +10,6 @@
 #include "packager/sign.h"
 #include "packager/store.h"
 
-#define HELP_SHOWN (-1000)
 
 struct sign_usage {
 	const char *cmd, *text;
@@ -60,7 +59,7 @@ static int sign_parse(int argc, char **argv, int nargs, struct sign_opts *o)
 			for (i = 0; i < sizeof(sign_usages) / sizeof(sign_usages[0]); i++)
 				if (!strcmp(sign_usages[i].cmd, argv[0]))
 					fputs(sign_usages[i].text, stdout);
-			return HELP_SHOWN;
+			return CLI_HELP_SHOWN;
 		default:
 			return -cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
 		}
@@ -88,7 +87,7 @@ int cmd_key(int argc, char **argv)
 
 	i = sign_parse(argc, argv, 1, &o);
 	if (i < 0)
-		return i == HELP_SHOWN ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (strcmp(argv[i], "generate"))
 		return cli_usage_error("key", "unknown subcommand '%s' (generate)", argv[i]);
 	if (!o.prefix)
@@ -110,7 +109,7 @@ int cmd_sign(int argc, char **argv)
 
 	i = sign_parse(argc, argv, 1, &o);
 	if (i < 0)
-		return i == HELP_SHOWN ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (store_open(store_default_path(), &st, &err))
 		return cli_fail(&err);
 	ret = packager_sign(st, argv[i], o.key, passphrase(), &err);
@@ -130,7 +129,7 @@ int cmd_verify(int argc, char **argv)
 
 	i = sign_parse(argc, argv, 1, &o);
 	if (i < 0)
-		return i == HELP_SHOWN ? EXIT_OK : -i;
+		return cli_parse_exit(i);
 	if (store_open(store_default_path(), &st, &err))
 		return cli_fail(&err);
 	ret = packager_verify_ref(st, argv[i], o.key, &err);

@@ -11,7 +11,10 @@
 
 #include "base/text.h"
 #include "cli/cli.h"
+#include "compiler/compiler.h"
+#include "info/gadget_info_text.h"
 #include "packager/input.h"
+#include "validator/kernel_feature.h"
 #include "validator/validator.h"
 
 /* An object's strings on the terminal: anyone's bytes (base/text.h). */
@@ -113,97 +116,6 @@ static void print_program_types(void)
 	}
 }
 
-/* ---- human summary: one table per part of the analysis ---- */
-
-static void print_field_rows(const struct gadget_type *t, const char *indent)
-{
-	printf("%s%-24s %6s %5s %-7s %-10s %s\n", indent, "FIELD", "OFFSET", "SIZE", "KIND",
-	       "SPECIAL", "TYPE");
-	char b1[256], b2[256];
-
-	for (unsigned int i = 0; i < t->nr_fields; i++) {
-		const struct gadget_field *f = &t->fields[i];
-		char off[32];
-
-		if (f->bit_size)
-			snprintf(off, sizeof(off), "%u:%u", f->offset, f->bit_offset);
-		else
-			snprintf(off, sizeof(off), "%u", f->offset);
-		printf("%s%-24s %6s %5u %-7s %-10s %s", indent, SAFE(f->name, b1), off, f->size,
-		       field_kind_name(f->kind),
-		       f->special ? field_special_name(f->special) : "-", SAFE(f->type_name, b2));
-		if (f->bit_size)
-			printf(" :%u", f->bit_size);
-		printf("\n");
-	}
-}
-
-static void print_type(const char *what, const struct gadget_type *t)
-{
-	char b[256];
-
-	printf("\n%s: %s (%u bytes)\n", what, SAFE(t->name, b), t->size);
-	print_field_rows(t, "  ");
-}
-
-static void print_summary(const struct gadget_info *info)
-{
-	char b1[256], b2[1024], b3[4096], b4[256];
-
-	printf("Name:        %s\n", SAFE(info->name, b1));
-	if (info->description)
-		printf("Description: %s\n", SAFE(info->description, b3));
-	printf("License:     %s\n", info->license ? SAFE(info->license, b1) : "(none)");
-	printf("Category:    %s\n", gadget_category_name(info->category));
-
-	printf("\nPrograms:\n  %-16s %-40s %-32s %-16s %s\n", "NAME", "SECTION", "PROGRAM TYPE",
-	       "TARGET", "RUNNABLE");
-	for (unsigned int i = 0; i < info->nr_progs; i++) {
-		const struct gadget_prog *p = &info->progs[i];
-
-		printf("  %-16s %-40s %-32s %-16s %s\n", SAFE(p->name, b1), SAFE(p->section, b2),
-		       p->def ? p->def->prog_type_name : "(unknown)",
-		       p->def ? prog_target_name(p->def->target) : "-",
-		       p->runnable ? "yes" : "no");
-	}
-
-	printf("\nMaps:\n  %-24s %-18s %-10s %6s %6s %8s\n", "NAME", "TYPE", "ROLE", "KEY",
-	       "VALUE", "ENTRIES");
-	for (unsigned int i = 0; i < info->nr_maps; i++) {
-		const struct gadget_map *m = &info->maps[i];
-		const char *tname = libbpf_bpf_map_type_str(m->type);
-
-		printf("  %-24s %-18s %-10s %6u %6u %8u\n", SAFE(m->name, b1), tname ? tname : "?",
-		       map_role_name(m->role), m->key_size, m->value_size, m->max_entries);
-	}
-
-	/* metrics: each counter/gauge/histogram's key members are its labels */
-	for (unsigned int i = 0; i < info->nr_maps; i++) {
-		const struct gadget_map *m = &info->maps[i];
-		char what[300];
-
-		if (m->role < MAP_ROLE_COUNTER || m->role > MAP_ROLE_HISTOGRAM || !m->key)
-			continue;
-		snprintf(what, sizeof(what), "Labels of %s", SAFE(m->name, b1));
-		print_type(what, m->key);
-	}
-	if (info->key)
-		print_type("Key", info->key);
-	if (info->event)
-		print_type(info->category == GADGET_CAT_TOPPER ? "Value" : "Event", info->event);
-
-	if (info->nr_params) {
-		printf("\nParams:\n  %-24s %-20s %-16s %s\n", "NAME", "TYPE", "DEFAULT", "DESCRIPTION");
-		for (unsigned int i = 0; i < info->nr_params; i++) {
-			const struct gadget_param *p = &info->params[i];
-
-			printf("  %-24s %-20s %-16s %s\n", SAFE(p->name, b1),
-			       SAFE(p->field.type_name, b2), SAFE(p->default_value, b4),
-			       SAFE(p->description, b3));
-		}
-	}
-}
-
 static int print_json(const struct gadget_info *info, const struct diag_list *diags)
 {
 	json_t *j = json_object();
@@ -257,7 +169,7 @@ int cmd_validate(int argc, char **argv)
 	if (a.json)
 		print_json(info, &diags);
 	else if (info)
-		print_summary(info);
+		gadget_info_print(info, GADGET_INFO_VIEW_FULL, stdout);
 	ret = ret ? EXIT_ERROR : EXIT_OK;
 	goto out;
 fail:

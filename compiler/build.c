@@ -12,52 +12,32 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
 
+#include "base/arch.h"
 #include "compiler/cache.h"
 #include "compiler/clang.h"
 #include "compiler/compiler.h"
 
-struct arch_def {
-	const char *name;	/* OCI platform architecture */
-	const char *uname;	/* utsname.machine */
-	const char *target;	/* __TARGET_ARCH_* and the bpf-headers/ subfolder */
-};
-
-static const struct arch_def arch_defs[] = {
-	{ "amd64", "x86_64",  "x86" },
-	{ "arm64", "aarch64", "arm64" },
-};
-
-static const struct arch_def *arch_find(const char *name)
+/* An architecture gadgets can be built for: a row of base/arch.h with a BPF target. */
+static const struct arch_def *buildable_arch(const char *name)
 {
-	for (size_t i = 0; i < sizeof(arch_defs) / sizeof(arch_defs[0]); i++)
-		if (!strcmp(arch_defs[i].name, name))
-			return &arch_defs[i];
-	return NULL;
+	const struct arch_def *a = arch_find(name);
+
+	return a && a->bpf_target ? a : NULL;
 }
 
 bool compiler_arch_known(const char *arch)
 {
-	return arch_find(arch) != NULL;
+	return buildable_arch(arch) != NULL;
 }
 
 const char *compiler_host_arch(void)
 {
-	static char host[32];
-	struct utsname u;
-
-	if (host[0])
-		return host;
-	if (uname(&u) == 0)
-		for (size_t i = 0; i < sizeof(arch_defs) / sizeof(arch_defs[0]); i++)
-			if (!strcmp(arch_defs[i].uname, u.machine))
-				return strcpy(host, arch_defs[i].name);
-	return strcpy(host, "amd64");
+	return arch_host();
 }
 
 /*
@@ -76,8 +56,8 @@ static int common_args(const struct build_spec *spec, const struct arch_def *a,
 	ret |= argv_push(args, "bpf");
 	ret |= argv_push(args, "-O2");
 	ret |= argv_push(args, "-g");
-	ret |= argv_pushf(args, "-D__TARGET_ARCH_%s", a->target);
-	ret |= argv_pushf(args, "-I%s/%s", hdrs, a->target);
+	ret |= argv_pushf(args, "-D__TARGET_ARCH_%s", a->bpf_target);
+	ret |= argv_pushf(args, "-I%s/%s", hdrs, a->bpf_target);
 	ret |= argv_pushf(args, "-I%s", hdrs);
 	/*
 	 * libbpf's <bpf/...h> come from /usr/include, which clang searches for
@@ -108,7 +88,7 @@ static int cache_key_compute(const struct build_spec *spec, const struct arch_de
 		return gadget_err_set(err, -ret, "sha256 init failed");
 	ret = cache_key_add_str(&k, "gadget build cache v1");
 	ret = ret ?: cache_key_add_str(&k, version);
-	ret = ret ?: cache_key_add_str(&k, a->name);
+	ret = ret ?: cache_key_add_str(&k, a->oci);
 	for (unsigned int i = 0; !ret && i < args->n; i++)
 		ret = cache_key_add_str(&k, args->v[i]);
 	for (unsigned int i = 0; !ret && i < spec->nr_sources; i++) {
@@ -316,10 +296,10 @@ int compiler_build(const struct build_spec *spec, const struct build_opts *opts,
 	memset(out, 0, sizeof(*out));
 	if (!opts)
 		opts = &defaults;
-	a = arch_find(opts->arch ? opts->arch : compiler_host_arch());
+	a = buildable_arch(opts->arch ? opts->arch : arch_host());
 	if (!a)
-		return gadget_err_set(err, EINVAL, "unknown architecture '%s' (known: amd64, arm64)",
-				      opts->arch);
+		return gadget_err_set(err, EINVAL, "unknown architecture '%s' (known: %s)",
+				      opts->arch ? opts->arch : arch_host(), arch_buildable_names());
 	ret = compiler_find_data("bpf-headers", hdrs, sizeof(hdrs), err);
 	if (ret)
 		return ret;
@@ -328,11 +308,11 @@ int compiler_build(const struct build_spec *spec, const struct build_opts *opts,
 	 * vmlinux.h on arm64 gets struct pt_regs, syscall wrappers and
 	 * arch-only types wrong.  Without the arch's own vmlinux.h, refuse.
 	 */
-	snprintf(vmlinux, sizeof(vmlinux), "%s/%s/vmlinux.h", hdrs, a->target);
+	snprintf(vmlinux, sizeof(vmlinux), "%s/%s/vmlinux.h", hdrs, a->bpf_target);
 	if (access(vmlinux, R_OK))
 		return gadget_err_set(err, ENOENT, "--arch %s needs %s, which is missing (generate it on "
 				      "an %s machine: bpftool btf dump file /sys/kernel/btf/vmlinux "
-				      "format c > vmlinux.h)", a->name, vmlinux, a->name);
+				      "format c > vmlinux.h)", a->oci, vmlinux, a->oci);
 	ret = clang_find(clang, sizeof(clang), err);
 	if (ret)
 		return ret;

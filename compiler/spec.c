@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/suggest.h"
 #include "compiler/cache.h"
 #include "compiler/compiler.h"
 
@@ -75,31 +76,6 @@ static bool is_subsequence(const char *small, const char *big)
 	for (; *big && *small; big++)
 		small += *small == *big;
 	return !*small;
-}
-
-/* Edit distance, for "did you mean" on a mistyped key. */
-static unsigned int edit_distance(const char *a, const char *b)
-{
-	unsigned int prev[64], cur[64], la = strlen(a), lb = strlen(b);
-
-	if (la >= 64 || lb >= 64)
-		return 99;
-	for (unsigned int j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (unsigned int i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (unsigned int j = 1; j <= lb; j++) {
-			unsigned int d = prev[j - 1] + (a[i - 1] != b[j - 1]);
-
-			if (prev[j] + 1 < d)
-				d = prev[j] + 1;
-			if (cur[j - 1] + 1 < d)
-				d = cur[j - 1] + 1;
-			cur[j] = d;
-		}
-		memcpy(prev, cur, sizeof(prev));
-	}
-	return prev[lb];
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -191,7 +167,8 @@ static int parse_build_file(struct build_spec *spec, const char *path, struct ga
 		unsigned int best_d = 3;
 
 		for (unsigned int i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
-			unsigned int d = edit_distance(key, known_keys[i]);
+			unsigned int d = suggest_distance(key, strlen(key), known_keys[i],
+							  strlen(known_keys[i]));
 
 			if (d && strlen(key) > 2 && is_subsequence(key, known_keys[i]))
 				d = 1;

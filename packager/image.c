@@ -18,37 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 
+#include "base/arch.h"
 #include "packager/packager.h"
 
 #define ANNOT_PREFIX "org.opencontainers.image."
-
-/* uname machine -> GOARCH names used by OCI platforms (image-index.md "platform"). */
-static const struct {
-	const char *machine, *arch;
-} arch_names[] = {
-	{ "x86_64", "amd64" },
-	{ "aarch64", "arm64" },
-	{ "armv7l", "arm" },
-	{ "ppc64le", "ppc64le" },
-	{ "s390x", "s390x" },
-	{ "riscv64", "riscv64" },
-};
-
-const char *packager_host_arch(void)
-{
-	static struct utsname u;
-	size_t i;
-
-	if (!u.machine[0])
-		uname(&u);
-	for (i = 0; i < sizeof(arch_names) / sizeof(arch_names[0]); i++)
-		if (!strcmp(u.machine, arch_names[i].machine))
-			return arch_names[i].arch;
-	return u.machine;
-}
 
 /* annotations.md: org.opencontainers.image.created is RFC 3339. */
 static int created_now(char *buf, size_t len, struct gadget_err *err)
@@ -241,7 +216,7 @@ int packager_load(struct store *st, const char *ref, const char *arch,
 	int ret;
 
 	if (!arch)
-		arch = packager_host_arch();
+		arch = arch_host();
 	ret = store_resolve(st, ref, &d, err);
 	if (ret)
 		return ret;

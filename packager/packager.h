@@ -14,7 +14,7 @@
 
 #include "base/err.h"
 #include "packager/store.h"
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 #define MEDIA_TYPE_GADGET_CONFIG	"application/ebpf.oci.image.config.v1+json"
 #define MEDIA_TYPE_GADGET_PROGRAM	"application/ebpf.oci.image.program.v1+binary"
@@ -57,8 +57,5 @@ struct gadget_image {
 int packager_load(struct store *st, const char *ref, const char *arch,
 		  struct gadget_image **out, struct gadget_err *err);
 void gadget_image_free(struct gadget_image *img);
-
-/* This machine as an OCI platform architecture ("amd64", "arm64"). */
-const char *packager_host_arch(void);
 
 #endif

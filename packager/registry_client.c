@@ -20,6 +20,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "base/lazylib.h"
 #include "packager/auth.h"
 #include "packager/docker_config.h"
 #include "packager/registry_int.h"
@@ -681,6 +682,11 @@ int regc_new(const char *registry, const char *scope, const struct registry_opts
 	c->stats = stats ? stats : &c->own_stats;
 	snprintf(c->registry, sizeof(c->registry), "%s", registry);
 	snprintf(c->scope, sizeof(c->scope), "%s", scope ? scope : "");
+	ret = lazylib_load(LAZY_CURL, err);
+	if (ret) {
+		regc_free(c);
+		return ret;
+	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	c->curl = curl_easy_init();
 	c->share = regc_share_new();

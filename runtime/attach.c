@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Attaching programs, driven by the program-type table: one attach
- * function per target kind (validator/progtypes.h), not a chain of string
+ * function per target kind (info/progtypes.h), not a chain of string
  * compares.  Everything attached is recorded so it can be undone, also
  * when a later program fails to attach.
  */
@@ -11,7 +11,6 @@
 #include <linux/perf_event.h>
 #include <net/if.h>
 #include <arpa/inet.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "base/array.h"
+#include "runtime/netns.h"
 #include "runtime/run.h"
 
 struct tc_attachment {
@@ -45,24 +46,23 @@ struct attach_ctx {
 	struct gadget_err *err;
 };
 
+/* Kept to be undone; what cannot be kept is undone now. */
 static int push_link(struct attachments *a, struct bpf_link *l)
 {
-	void *p = realloc(a->links, (a->nr_links + 1) * sizeof(*a->links));
-
-	if (!p)
+	if (array_grow(a->links, a->nr_links)) {
+		bpf_link__destroy(l);
 		return -ENOMEM;
-	a->links = p;
+	}
 	a->links[a->nr_links++] = l;
 	return 0;
 }
 
 static int push_fd(struct attachments *a, int fd)
 {
-	void *p = realloc(a->fds, (a->nr_fds + 1) * sizeof(*a->fds));
-
-	if (!p)
+	if (array_grow(a->fds, a->nr_fds)) {
+		close(fd);
 		return -ENOMEM;
-	a->fds = p;
+	}
 	a->fds[a->nr_fds++] = fd;
 	return 0;
 }
@@ -91,39 +91,12 @@ static int attach_later(struct attach_ctx *c, struct bpf_program *p)
 	return 0;
 }
 
-/* Enter a network namespace for the duration of fn (socket, sk_lookup). */
-static int with_netns(const char *path, int (*fn)(struct attach_ctx *, struct bpf_program *, int),
-		      struct attach_ctx *c, struct bpf_program *p)
-{
-	int self = -1, target = -1, ret;
-
-	target = open(path ? path : "/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (target < 0)
-		return gadget_err_set(c->err, errno, "--netns %s: %s", path, strerror(errno));
-	if (path) {
-		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (self < 0 || setns(target, CLONE_NEWNET)) {
-			ret = gadget_err_set(c->err, errno, "--netns %s: cannot enter: %s", path, strerror(errno));
-			goto out;
-		}
-	}
-	ret = fn(c, p, target);
-	if (self >= 0 && setns(self, CLONE_NEWNET))
-		ret = gadget_err_set(c->err, errno, "cannot return to our network namespace: %s", strerror(errno));
-out:
-	if (self >= 0)
-		close(self);
-	close(target);
-	return ret;
-}
-
-static int socket_in_ns(struct attach_ctx *c, struct bpf_program *p, int nsfd)
+/* A packet socket, made in --netns, sees every packet of the namespace, both directions. */
+static int socket_in_ns(struct attach_ctx *c, struct bpf_program *p)
 {
 	int prog_fd = bpf_program__fd(p);
 	int s;
 
-	(void)nsfd;
-	/* A packet socket sees every packet of the namespace, both directions. */
 	s = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	if (s < 0)
 		return gadget_err_set(c->err, errno, "program '%s': packet socket: %s",
@@ -140,17 +113,24 @@ static int socket_in_ns(struct attach_ctx *c, struct bpf_program *p, int nsfd)
 
 static int attach_socket(struct attach_ctx *c, struct bpf_program *p)
 {
-	return with_netns(c->opts->netns, socket_in_ns, c, p);
-}
+	int saved, ret = netns_enter(c->opts->netns, &saved, c->err), back;
 
-static int netns_link(struct attach_ctx *c, struct bpf_program *p, int nsfd)
-{
-	return link_or_err(c, p, bpf_program__attach_netns(p, nsfd), "to the network namespace");
+	if (ret)
+		return ret;
+	ret = socket_in_ns(c, p);
+	back = netns_leave(saved, c->err);
+	return back ? back : ret;
 }
 
 static int attach_netns(struct attach_ctx *c, struct bpf_program *p)
 {
-	return with_netns(c->opts->netns, netns_link, c, p);
+	int nsfd = netns_open(c->opts->netns, c->err), ret;
+
+	if (nsfd < 0)
+		return nsfd;
+	ret = link_or_err(c, p, bpf_program__attach_netns(p, nsfd), "to the network namespace");
+	close(nsfd);
+	return ret;
 }
 
 static int iface_index(struct attach_ctx *c, struct bpf_program *p)
@@ -167,17 +147,13 @@ static int attach_iface(struct attach_ctx *c, struct bpf_program *p)
 {
 	struct tc_attachment *t;
 	int idx = iface_index(c, p), ret;
-	void *mem;
 
 	if (idx < 0)
 		return idx;
 	if (bpf_program__type(p) == BPF_PROG_TYPE_XDP)
 		return link_or_err(c, p, bpf_program__attach_xdp(p, idx), "XDP");
-
-	mem = realloc(c->a->tcs, (c->a->nr_tcs + 1) * sizeof(*t));
-	if (!mem)
+	if (array_grow(c->a->tcs, c->a->nr_tcs))
 		return -ENOMEM;
-	c->a->tcs = mem;
 	t = &c->a->tcs[c->a->nr_tcs];
 	memset(t, 0, sizeof(*t));
 	t->hook.sz = sizeof(t->hook);

@@ -34,16 +34,8 @@
 #include "base/file.h"
 #include "compiler/cache.h"
 #include "runtime/core_btf.h"
-
-/* .BTF.ext header (include/uapi/linux/btf.h documents only .BTF's) */
-struct btf_ext_hdr {
-	__u16 magic;
-	__u8 version, flags;
-	__u32 hdr_len;
-	__u32 func_info_off, func_info_len;
-	__u32 line_info_off, line_info_len;
-	__u32 core_relo_off, core_relo_len;
-};
+#include "runtime/run.h"
+#include "validator/btf_ext.h"
 
 struct keep {
 	unsigned char *members;		/* composites: which members stay */
@@ -363,41 +355,21 @@ static int mark_relo(struct gen *g, const struct bpf_core_relo *r)
 	return 0;
 }
 
+static int core_relo_visit(void *ctx, uint32_t sec_name_off, const uint8_t *rec, uint32_t rec_size)
+{
+	struct bpf_core_relo r;
+
+	(void)sec_name_off;
+	(void)rec_size;
+	memcpy(&r, rec, sizeof(r));
+	return mark_relo(ctx, &r);
+}
+
+/* -ENOENT: nothing to relocate, so libbpf reads no kernel BTF either. */
 static int mark_relos(struct gen *g, const Elf_Data *ext)
 {
-	const struct btf_ext_hdr *h = ext->d_buf;
-	const __u8 *p, *end;
-	__u32 rec_size;
-
-	if (ext->d_size < sizeof(*h) || h->magic != 0xeB9F || h->hdr_len > ext->d_size ||
-	    h->hdr_len < offsetof(struct btf_ext_hdr, core_relo_len) + sizeof(__u32) ||
-	    (size_t)h->hdr_len + h->core_relo_off + h->core_relo_len > ext->d_size)
-		return -EINVAL;
-	if (!h->core_relo_len)
-		return -ENOENT;	/* nothing to relocate: no vmlinux BTF is read anyway */
-	p = (const __u8 *)ext->d_buf + h->hdr_len + h->core_relo_off;
-	end = p + h->core_relo_len;
-	memcpy(&rec_size, p, 4);
-	if (rec_size < sizeof(struct bpf_core_relo))
-		return -EINVAL;
-	for (p += 4; p + 8 <= end;) {
-		__u32 num;
-
-		memcpy(&num, p + 4, 4);
-		p += 8;
-		if ((size_t)(end - p) / rec_size < num)
-			return -EINVAL;
-		for (__u32 i = 0; i < num; i++, p += rec_size) {
-			struct bpf_core_relo r;
-			int ret;
-
-			memcpy(&r, p, sizeof(r));
-			ret = mark_relo(g, &r);
-			if (ret)
-				return ret;
-		}
-	}
-	return 0;
+	return btfext_walk(ext->d_buf, ext->d_size, BTFEXT_CORE_RELO, sizeof(struct bpf_core_relo),
+			   core_relo_visit, g);
 }
 
 int core_btf_build(const void *obj, size_t len, const char *path)
@@ -411,8 +383,7 @@ int core_btf_build(const void *obj, size_t len, const char *path)
 	int ret;
 
 	ret = object_sections(obj, len, &btf_data, &ext, &elf);
-	if (!ret && ext->d_size >= sizeof(struct btf_ext_hdr) &&
-	    !((const struct btf_ext_hdr *)ext->d_buf)->core_relo_len)
+	if (!ret && !btfext_has(ext->d_buf, ext->d_size, BTFEXT_CORE_RELO))
 		ret = -ENOENT;	/* nothing to relocate: libbpf reads no kernel BTF either */
 	if (!ret) {
 		local = btf__new(btf_data->d_buf, btf_data->d_size);
@@ -464,7 +435,7 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
  * The cache file for this kernel and object: the kernel's build id (in
  * /sys/kernel/notes, a few hundred bytes) with its release, version and
  * BTF size stand for the 5.5 MB BTF itself, which is not read to check.
- * A wrong file cannot be picked silently: what runtime_learn_core_btf()
+ * A wrong file cannot be picked silently: what core_btf_learn()
  * keeps relocates the object it was made for exactly as the kernel's BTF
  * does, and an object it does not describe fails to relocate.
  */
@@ -502,4 +473,88 @@ int core_btf_cache_path(const void *obj, size_t len, char *path, size_t cap)
 	if ((size_t)snprintf(path, cap, "%s/%016llx.btf", dir, (unsigned long long)h) >= cap)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+/* ---- learning: make the file after a load, keep it only once proven ---- */
+
+/* Programs for which libbpf reads the kernel's BTF anyway (attach ids). */
+static bool needs_kernel_btf(const struct bpf_program *p)
+{
+	switch (bpf_program__type(p)) {
+	case BPF_PROG_TYPE_TRACING: case BPF_PROG_TYPE_LSM:
+	case BPF_PROG_TYPE_STRUCT_OPS: case BPF_PROG_TYPE_EXT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Same relocated instructions, map references aside (their fds differ). */
+static bool same_insns(const struct bpf_program *a, const struct bpf_program *b)
+{
+	const struct bpf_insn *x = bpf_program__insns(a), *y = bpf_program__insns(b);
+	size_t n = bpf_program__insn_cnt(a);
+
+	if (!n || n != bpf_program__insn_cnt(b))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		bool map_ref = x[i].code == (BPF_LD | BPF_IMM | BPF_DW) && x[i].src_reg &&
+			       x[i].src_reg != BPF_PSEUDO_FUNC && i + 1 < n;
+
+		if (x[i].code != y[i].code || x[i].dst_reg != y[i].dst_reg ||
+		    x[i].src_reg != y[i].src_reg || x[i].off != y[i].off)
+			return false;
+		if (map_ref) {
+			i++;	/* the fd, then the offset into the map's value */
+			if (x[i].imm != y[i].imm)
+				return false;
+			continue;
+		}
+		if (x[i].imm != y[i].imm)
+			return false;
+	}
+	return true;
+}
+
+void core_btf_learn(const void *obj, size_t len, struct bpf_object *live)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts);
+	char path[PATH_MAX], tmp[PATH_MAX + 32];
+	struct bpf_program *p, *q;
+	struct bpf_object *o;
+	bool same = true;
+	int ret;
+
+	if (core_btf_cache_path(obj, len, path, sizeof(path)) || !access(path, F_OK))
+		return;
+	bpf_object__for_each_program(p, live)
+		if (needs_kernel_btf(p))
+			return;
+	/* an unguessable name beside the cache file (mkstemp): nothing planted there is used */
+	ret = file_temp_create(path, NULL, 0644, tmp, sizeof(tmp));
+	if (ret < 0)
+		return;
+	close(ret);
+	ret = core_btf_build(obj, len, tmp);
+	if (ret) {
+		unlink(tmp);
+		return;
+	}
+	oopts.object_name = bpf_object__name(live);
+	oopts.btf_custom_path = tmp;
+	o = bpf_object__open_mem(obj, len, &oopts);
+	if (o)
+		print_map_fixup(o, 0);
+	if (!o || bpf_object__load(o)) {
+		same = false;
+	} else {
+		bpf_object__for_each_program(p, live) {
+			q = bpf_object__find_program_by_name(o, bpf_program__name(p));
+			if (!q || !same_insns(p, q))
+				same = false;
+		}
+	}
+	bpf_object__close(o);
+	if (!same || rename(tmp, path))
+		unlink(tmp);
 }

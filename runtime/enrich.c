@@ -9,9 +9,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
+#include "base/array.h"
 #include "runtime/enrich.h"
 #include "runtime/format.h"
 #include "runtime/schema.h"
@@ -231,7 +230,6 @@ struct enrich {
 	/* enrich_schema_attach: which column of a row names the process */
 	const struct gadget_field *row_field;
 	enum row_src row_src;
-	bool row_by_pid;
 };
 
 static uint64_t now_ms(void)
@@ -340,7 +338,7 @@ static int entry_cmp(const void *a, const void *b)
 static int scan_proc(const char *proc_root, struct ns_pid **out, size_t *nr)
 {
 	struct ns_pid *v = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	struct dirent *de;
 	DIR *d = opendir(proc_root);
 
@@ -353,15 +351,10 @@ static int scan_proc(const char *proc_root, struct ns_pid **out, size_t *nr)
 
 		if (*end || pid <= 0 || enrich_proc_mntns(proc_root, pid, &mntns))
 			continue;
-		if (n == cap) {
-			struct ns_pid *nv = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof(*v));
-
-			if (!nv) {
-				free(v);
-				closedir(d);
-				return -ENOMEM;
-			}
-			v = nv;
+		if (array_grow(v, n)) {
+			free(v);
+			closedir(d);
+			return -ENOMEM;
 		}
 		v[n++] = (struct ns_pid){ mntns, (pid_t)pid };
 	}
@@ -475,6 +468,21 @@ int enrich_lookup_pid(struct enrich *e, pid_t pid, const struct enrich_info **in
 	return enrich_lookup_mntns(e, mntns, info);
 }
 
+int enrich_lookup_field(struct enrich *e, const struct gadget_field *f, const uint8_t *rec,
+			const struct enrich_info **info)
+{
+	uint64_t v = field_raw_u64(f, rec);
+
+	switch (enrich_by_field(f)) {
+	case ENRICH_BY_MNTNS:
+		return enrich_lookup_mntns(e, v, info);
+	case ENRICH_BY_PID:
+		return enrich_lookup_pid(e, (pid_t)v, info);
+	default:
+		return -ENOENT;
+	}
+}
+
 int enrich_container_mntns(struct enrich *e, const char *name, uint64_t *ids, size_t max)
 {
 	size_t n = 0;
@@ -527,48 +535,51 @@ void enrich_free(struct enrich *e)
 
 /* ---- the decoder's computed columns ---- */
 
-static const struct column *schema_key_column(const struct schema *s, bool *by_pid)
+enum enrich_by enrich_by_field(const struct gadget_field *f)
 {
-	const struct column *pid = NULL;
+	if (!f)
+		return ENRICH_BY_NONE;
+	if (special_type_has(f->special, SPECIAL_F_MNTNS))
+		return ENRICH_BY_MNTNS;
+	return special_type_has(f->special, SPECIAL_F_PID) ? ENRICH_BY_PID : ENRICH_BY_NONE;
+}
 
+/* The column a row is enriched by (enrich_by_field's best, the first of equals). */
+static const struct column *schema_key_column(const struct schema *s, enum enrich_by *by)
+{
+	const struct column *best = NULL;
+
+	*by = ENRICH_BY_NONE;
 	for (unsigned int i = 0; i < s->nr_cols; i++) {
-		const struct gadget_field *f = s->cols[i].field;
+		enum enrich_by b = enrich_by_field(s->cols[i].field);
 
-		if (!f)
-			continue;
-		if (f->special == SPECIAL_MNTNS_ID) {
-			*by_pid = false;
-			return &s->cols[i];
+		if (b > *by) {
+			*by = b;
+			best = &s->cols[i];
 		}
-		if (f->special == SPECIAL_PID && !pid)
-			pid = &s->cols[i];
 	}
-	*by_pid = true;
-	return pid;
+	return best;
 }
 
 enum enrich_by enrich_schema_needs(const struct schema *s)
 {
-	bool by_pid;
+	enum enrich_by by;
 
-	if (!schema_key_column(s, &by_pid))
-		return ENRICH_BY_NONE;
-	return by_pid ? ENRICH_BY_PID : ENRICH_BY_MNTNS;
+	schema_key_column(s, &by);
+	return by;
 }
 
 const struct enrich_info *enrich_row(struct enrich *e, const struct row *r)
 {
 	const struct enrich_info *info = NULL;
 	const uint8_t *rec;
-	uint64_t v;
 
 	if (!e || !e->row_field || !(rec = r->rec[e->row_src]))
 		return NULL;
 	/* the five computed columns of a row: one lookup (for a pid, a map read) */
 	if (r->seq && r->seq == e->row_seq)
 		return e->row_info;
-	v = field_raw_u64(e->row_field, rec);
-	if (e->row_by_pid ? enrich_lookup_pid(e, (pid_t)v, &info) : enrich_lookup_mntns(e, v, &info))
+	if (enrich_lookup_field(e, e->row_field, rec, &info))
 		info = NULL;
 	e->row_seq = r->seq;
 	e->row_info = info;
@@ -584,41 +595,22 @@ static const char *enrich_extra(void *ctx, const struct row *r, unsigned int idx
 
 int enrich_schema_attach(struct enrich *e, struct schema *s, struct gadget_err *err)
 {
-	const struct column *c = schema_key_column(s, &e->row_by_pid);
-	int ret;
+	enum enrich_by by;
+	const struct column *c = schema_key_column(s, &by);
+	int provider, ret = 0;
 
 	if (!c)
 		return 0;
-	if (s->extra)
-		return gadget_err_set(err, EBUSY, "enrichment: the schema already has computed columns");
 	e->row_field = c->field;
 	e->row_src = c->src;
-	for (unsigned int i = 0; i < ENRICH_COL_MAX; i++) {
+	provider = schema_add_provider(s, enrich_extra, e);
+	for (unsigned int i = 0; provider >= 0 && !ret && i < ENRICH_COL_MAX; i++) {
 		if (schema_find(s, enrich_columns[i].name) >= 0)
 			continue;	/* the gadget's own field of that name wins */
-		ret = schema_add_extra(s, enrich_columns[i].name, enrich_columns[i].width, (int)i,
-				       i != ENRICH_COL_CONTAINER);
-		if (ret)
-			return gadget_err_set(err, -ret, "enrichment: %s", strerror(-ret));
+		ret = schema_add_extra(s, provider, enrich_columns[i].name, enrich_columns[i].width,
+				       (int)i, i != ENRICH_COL_CONTAINER);
 	}
-	s->extra = enrich_extra;
-	s->extra_ctx = e;
+	if (provider < 0 || ret)
+		return gadget_err_set(err, ENOMEM, "enrichment: %s", strerror(ENOMEM));
 	return 1;
-}
-
-/* ---- --container in the kernel (bpf-headers/gadget/filter.h) ---- */
-
-int enrich_mntns_filter_fill(struct bpf_object *obj, const uint64_t *ids, size_t n,
-			     struct gadget_err *err)
-{
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, ENRICH_FILTER_MAP);
-	uint32_t one = 1;
-
-	if (!map || bpf_map__fd(map) < 0)
-		return -ENOENT;	/* the caller filters in user space */
-	for (size_t i = 0; i < n; i++)
-		if (bpf_map_update_elem(bpf_map__fd(map), &ids[i], &one, BPF_ANY))
-			return gadget_err_set(err, errno, "--container: filling %s: %s",
-					      ENRICH_FILTER_MAP, strerror(errno));
-	return 0;
 }

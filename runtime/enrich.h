@@ -93,6 +93,10 @@ int enrich_refresh(struct enrich *e);
 int enrich_lookup_mntns(struct enrich *e, uint64_t mntns, const struct enrich_info **info);
 /* Through the pid tracker if loaded, else /proc/PID/ns/mnt. */
 int enrich_lookup_pid(struct enrich *e, pid_t pid, const struct enrich_info **info);
+/* The one of those two field f of record rec calls for (-ENOENT: it names no process). */
+struct gadget_field;
+int enrich_lookup_field(struct enrich *e, const struct gadget_field *f, const uint8_t *rec,
+			const struct enrich_info **info);
 
 /*
  * --container NAME: does info belong to NAME?  NAME matches the container
@@ -107,32 +111,24 @@ bool enrich_container_matches(const struct enrich_info *info, const char *name);
  */
 int enrich_container_mntns(struct enrich *e, const char *name, uint64_t *ids, size_t max);
 
-/*
- * After load: put ids in the gadget's gadget_mntns_filter map.  Before load
- * the caller sets the const volatile bool ENRICH_FILTER_FLAG to true (like a
- * --param).  -ENOENT (err untouched) if the gadget has no such map: filter
- * in user space then (enrich_row + enrich_container_matches).
- */
-#define ENRICH_FILTER_MAP	"gadget_mntns_filter"
-#define ENRICH_FILTER_FLAG	"gadget_filter_by_mntns"
-struct bpf_object;
-int enrich_mntns_filter_fill(struct bpf_object *obj, const uint64_t *ids, size_t n,
-			     struct gadget_err *err);
-
 /* Read the mount-ns id of a pid from /proc (0 and *mntns, or -errno). */
 int enrich_proc_mntns(const char *proc_root, pid_t pid, uint64_t *mntns);
 
 /*
- * The decoder's side (runtime/schema.h).  enrich_schema_needs() tells, from
- * the columns of a gadget, whether rows carry a gadget_mntns_id, only a
- * gadget_pid (then create the enrich with track_pids), or neither.
- * enrich_schema_attach() appends the enrich_columns as computed columns
- * (only "container" shown by default in columns output; all in JSON) and
- * returns 1, or 0 when the rows carry nothing to enrich.
+ * The decoder's side (runtime/schema.h).  A row is enriched by its first
+ * gadget_mntns_id, else by its first gadget_pid (info/special_types.h says
+ * which types those are): enrich_by_field() ranks one field, higher is
+ * better.  enrich_schema_needs() tells, from the columns of a gadget,
+ * whether rows carry a mount-ns id, only a pid (then create the enrich with
+ * track_pids), or neither.  enrich_schema_attach() appends the
+ * enrich_columns as computed columns (only "container" shown by default in
+ * columns output; all in JSON) and returns 1, or 0 when the rows carry
+ * nothing to enrich.
  */
 struct schema;
 struct row;
-enum enrich_by { ENRICH_BY_NONE, ENRICH_BY_MNTNS, ENRICH_BY_PID };
+enum enrich_by { ENRICH_BY_NONE, ENRICH_BY_PID, ENRICH_BY_MNTNS };
+enum enrich_by enrich_by_field(const struct gadget_field *f);
 enum enrich_by enrich_schema_needs(const struct schema *s);
 int enrich_schema_attach(struct enrich *e, struct schema *s, struct gadget_err *err);
 /* The info of a row of an attached schema (NULL if unknown): for --container in user space. */

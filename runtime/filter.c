@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "runtime/filter.h"
 
 /* Longest operators first, so ">=" is not read as ">". */
@@ -140,7 +141,6 @@ int filter_add(struct filter *f, const struct schema *s, const char *expr, struc
 	const char *p = expr, *value;
 	char name[256], names[2048];
 	size_t n;
-	void *mem;
 
 	while (*p && (isalnum((unsigned char)*p) || *p == '_' || *p == '.'))
 		p++;
@@ -198,10 +198,12 @@ found:
 					      "apply to it", expr, name);
 		t.text = strdup(value);
 	}
-	mem = realloc(f->terms, (f->nr + 1) * sizeof(t));
-	if (!mem)
-		return -ENOMEM;
-	f->terms = mem;
+	if (array_grow(f->terms, f->nr)) {
+		free(t.text);
+		if (t.has_re)
+			regfree(&t.re);
+		return gadget_err_set(err, ENOMEM, "-F: out of memory");
+	}
 	f->terms[f->nr++] = t;
 	return 0;
 }

@@ -98,12 +98,8 @@ int64_t field_raw_s64(const struct gadget_field *f, const uint8_t *rec)
 
 bool field_is_numeric(const struct gadget_field *f)
 {
-	switch (f->special) {
-	case SPECIAL_NONE: case SPECIAL_MNTNS_ID: case SPECIAL_PID: case SPECIAL_DURATION:
-		return f->kind == FIELD_INT || f->kind == FIELD_UINT;
-	default:
-		return false;
-	}
+	return special_type_has(f->special, SPECIAL_F_VALUE) &&
+	       (f->kind == FIELD_INT || f->kind == FIELD_UINT);
 }
 
 /* A small bounded appender: never writes past cap, always terminates. */
@@ -133,43 +129,6 @@ static void sb_u64(struct sbuf *b, uint64_t v)
 	sb_put(b, t, format_u64(v, t));
 }
 
-size_t format_json_string(const char *s, size_t len, char *out, size_t cap)
-{
-	static const char hex[] = "0123456789abcdef";
-	struct sbuf b = { out, 0, cap };
-	size_t i, start = 0;
-
-	out[0] = 0;
-	sb_put(&b, "\"", 1);
-	for (i = 0; i < len && s[i]; i++) {
-		unsigned char c = s[i];
-		char esc[7];
-
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f)
-			continue;
-		sb_put(&b, s + start, i - start);
-		start = i + 1;
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = c;
-			sb_put(&b, esc, 2);
-		} else if (c == '\n') {
-			sb_put(&b, "\\n", 2);
-		} else if (c == '\t') {
-			sb_put(&b, "\\t", 2);
-		} else {
-			/* bytes >= 0x7f may not be UTF-8: escape them as code points */
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			sb_put(&b, esc, 6);
-		}
-	}
-	sb_put(&b, s + start, i - start);
-	sb_put(&b, "\"", 1);
-	return b.len;
-}
-
 /* Text of a string field for columns: non-printable bytes become '?' (base/text.h). */
 static void text_string(struct sbuf *b, const char *s, size_t len)
 {
@@ -182,30 +141,69 @@ static void text_string(struct sbuf *b, const char *s, size_t len)
 	}
 }
 
+/* ---- the text of special types (info/special_types.h), one fmt_ each ---- */
+
+typedef void special_fmt_fn(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			    enum fmt_mode mode);
+
+static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+/* An IPv6 address that holds an IPv4 one (::ffff:a.b.c.d) is printed as that. */
+static bool ip_is_v6(const uint8_t *addr, uint8_t version)
+{
+	return version == GADGET_IP_V6 && memcmp(addr, v4mapped, sizeof(v4mapped));
+}
+
 static void fmt_ip(struct sbuf *b, const uint8_t *addr, uint8_t version)
 {
 	char ip[INET6_ADDRSTRLEN];
-	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-	if (version == 4) {
+	if (version == GADGET_IP_V4)
 		inet_ntop(AF_INET, addr, ip, sizeof(ip));
-	} else if (version == 6) {
-		/* IPv4-mapped IPv6 (::ffff:a.b.c.d) reads better as the IPv4 it is */
-		if (!memcmp(addr, v4mapped, 12))
-			inet_ntop(AF_INET, addr + 12, ip, sizeof(ip));
-		else
-			inet_ntop(AF_INET6, addr, ip, sizeof(ip));
-	} else {
+	else if (ip_is_v6(addr, version))
+		inet_ntop(AF_INET6, addr, ip, sizeof(ip));
+	else if (version == GADGET_IP_V6)
+		inet_ntop(AF_INET, addr + sizeof(v4mapped), ip, sizeof(ip));
+	else
 		snprintf(ip, sizeof(ip), "-");
-	}
 	sb_str(b, ip);
 }
 
-static void fmt_dns_name(struct sbuf *b, const uint8_t *p, size_t len)
+static void fmt_l3endpoint(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			   enum fmt_mode mode)
 {
-	size_t i = 0;
+	const uint8_t *p = rec + f->offset;
+
+	(void)mode;
+	fmt_ip(b, p, f->size > GADGET_L3EP_VERSION_OFF ? p[GADGET_L3EP_VERSION_OFF] : 0);
+}
+
+static void fmt_l4endpoint(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			   enum fmt_mode mode)
+{
+	const uint8_t *p = rec + f->offset;
+	uint8_t ver = f->size > GADGET_L4EP_VERSION_OFF ? p[GADGET_L4EP_VERSION_OFF] : 0;
+	uint16_t port;
+
+	(void)mode;
+	memcpy(&port, p + GADGET_L4EP_PORT_OFF, sizeof(port));
+	if (ip_is_v6(p, ver))
+		sb_put(b, "[", 1);
+	fmt_ip(b, p, ver);
+	if (ip_is_v6(p, ver))
+		sb_put(b, "]", 1);
+	sb_put(b, ":", 1);
+	sb_u64(b, port);
+}
+
+static void fmt_dns_name(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			 enum fmt_mode mode)
+{
+	const uint8_t *p = rec + f->offset;
+	size_t i = 0, len = f->size;
 	bool first = true;
 
+	(void)mode;
 	while (i < len && p[i]) {
 		size_t n = p[i++];
 
@@ -222,13 +220,16 @@ static void fmt_dns_name(struct sbuf *b, const uint8_t *p, size_t len)
 		sb_put(b, ".", 1);
 }
 
-static void fmt_duration(struct sbuf *b, uint64_t ns)
+static void fmt_duration(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			 enum fmt_mode mode)
 {
 	static const struct { uint64_t div; const char *unit; } units[] = {
 		{ 1000000000ULL, "s" }, { 1000000ULL, "ms" }, { 1000ULL, "us" },
 	};
+	uint64_t ns = field_raw_u64(f, rec);
 	char t[48];
 
+	(void)mode;
 	for (unsigned int i = 0; i < 3; i++) {
 		if (ns >= units[i].div) {
 			snprintf(t, sizeof(t), "%llu.%03llu%s", (unsigned long long)(ns / units[i].div),
@@ -241,38 +242,69 @@ static void fmt_duration(struct sbuf *b, uint64_t ns)
 	sb_str(b, "ns");
 }
 
-static void fmt_timestamp(struct sbuf *b, uint64_t boot_ns, enum fmt_mode mode)
+static size_t put_digits(char *out, uint64_t v, unsigned int n)
 {
-	/* gmtime/localtime are slow: remember the last second formatted */
+	for (unsigned int i = n; i-- > 0; v /= 10)
+		out[i] = '0' + v % 10;
+	return n;
+}
+
+/*
+ * A boot-time timestamp as wall-clock time: "12:34:56.789" (local) in text,
+ * "2024-01-02T12:34:56.123456789Z" (UTC) in JSON.  out holds 48 bytes.
+ * gmtime/localtime are slow: the text of the last second is kept.
+ */
+size_t format_timestamp(uint64_t boot_ns, enum fmt_mode mode, char *out)
+{
 	static __thread time_t last_sec[2] = { -1, -1 };
 	static __thread char last_txt[2][40];
+	static __thread size_t last_len[2];
 	int64_t real = (int64_t)(boot_ns + (uint64_t)boot_to_real_ns);	/* wraps, no UB */
 	time_t sec = real / 1000000000LL;
 	long ns = real % 1000000000LL;
-	char t[64];
+	size_t n;
 
+	if (real < 0)	/* before 1970: hostile data, no cache */
+		return snprintf(out, 48, "%lld.%09ld", (long long)sec, ns);
 	if (sec != last_sec[mode]) {
 		struct tm tm;
 
 		if (mode == FMT_JSON)
-			strftime(last_txt[mode], sizeof(last_txt[mode]), "%Y-%m-%dT%H:%M:%S", gmtime_r(&sec, &tm));
+			last_len[mode] = strftime(last_txt[mode], sizeof(last_txt[mode]), "%Y-%m-%dT%H:%M:%S", gmtime_r(&sec, &tm));
 		else
-			strftime(last_txt[mode], sizeof(last_txt[mode]), "%H:%M:%S", localtime_r(&sec, &tm));
+			last_len[mode] = strftime(last_txt[mode], sizeof(last_txt[mode]), "%H:%M:%S", localtime_r(&sec, &tm));
 		last_sec[mode] = sec;
 	}
-	if (mode == FMT_JSON)
-		snprintf(t, sizeof(t), "%s.%09ldZ", last_txt[mode], ns);
-	else
-		snprintf(t, sizeof(t), "%s.%03ld", last_txt[mode], ns / 1000000);
-	sb_str(b, t);
+	memcpy(out, last_txt[mode], last_len[mode]);
+	n = last_len[mode];
+	out[n++] = '.';
+	if (mode == FMT_JSON) {
+		n += put_digits(out + n, ns, 9);
+		out[n++] = 'Z';
+	} else {
+		n += put_digits(out + n, ns / 1000000, 3);
+	}
+	out[n] = 0;
+	return n;
 }
 
-static void fmt_ifindex(struct sbuf *b, uint32_t idx)
+static void fmt_timestamp(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			  enum fmt_mode mode)
+{
+	char t[48];
+
+	sb_put(b, t, format_timestamp(field_raw_u64(f, rec), mode, t));
+}
+
+static void fmt_ifindex(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			enum fmt_mode mode)
 {
 	static __thread char names[256][IF_NAMESIZE];
 	static __thread bool known[256];
+	uint64_t idx = field_raw_u64(f, rec);
 	char tmp[IF_NAMESIZE];
 
+	(void)mode;
 	if (idx == 0) {
 		sb_str(b, "-");
 		return;
@@ -280,7 +312,7 @@ static void fmt_ifindex(struct sbuf *b, uint32_t idx)
 	if (idx < 256) {
 		if (!known[idx]) {
 			if (!if_indextoname(idx, names[idx]))
-				snprintf(names[idx], IF_NAMESIZE, "if%u", idx);
+				snprintf(names[idx], IF_NAMESIZE, "if%u", (unsigned int)idx);
 			known[idx] = true;
 		}
 		sb_str(b, names[idx]);
@@ -288,6 +320,49 @@ static void fmt_ifindex(struct sbuf *b, uint32_t idx)
 		sb_str(b, if_indextoname(idx, tmp) ? tmp : "?");
 	}
 }
+
+static void fmt_errno(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+		      enum fmt_mode mode)
+{
+	int64_t e = field_raw_s64(f, rec);
+	const char *name = e ? strerrorname_np(e < 0 ? -e : e) : NULL;
+	char t[24];
+
+	(void)mode;
+	if (name)
+		sb_str(b, name);
+	else
+		sb_put(b, t, format_s64(e, t));
+}
+
+static void fmt_signal(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+		       enum fmt_mode mode)
+{
+	uint64_t s = field_raw_u64(f, rec);
+	const char *name = s < 65 ? sigabbrev_np(s) : NULL;
+
+	(void)mode;
+	if (name) {
+		sb_str(b, "SIG");
+		sb_str(b, name);
+	} else {
+		sb_u64(b, s);
+	}
+}
+
+static void fmt_syscall(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			enum fmt_mode mode)
+{
+	const char *name = format_syscall_name(field_raw_u64(f, rec));
+
+	(void)mode;
+	if (name)
+		sb_str(b, name);
+	else
+		sb_u64(b, field_raw_u64(f, rec));
+}
+
+/* ---- the text of a field kind ---- */
 
 /* Enum values compare on the field's width: clang 14 emits no BTF
  * signedness for enums, so BLUE = -3 is recorded as 4294967293. */
@@ -352,96 +427,32 @@ static void hex_bytes(struct sbuf *b, const uint8_t *p, size_t n)
 	}
 }
 
-/*
- * The bytes a special type or kind is read as.  Metadata from an image
- * config is not re-derived from the object, so a field may claim to be an
- * endpoint in 2 bytes: anything smaller than what it is read as prints as
- * hex instead of being read past its end.
- */
-static bool shape_ok(const struct gadget_field *f)
+static void fmt_float(struct sbuf *b, const uint8_t *p, uint32_t size)
 {
-	switch (f->special) {
-	case SPECIAL_L3ENDPOINT: return f->size >= 16;
-	case SPECIAL_L4ENDPOINT: return f->size >= 18;
-	default: break;
-	}
-	return f->kind != FIELD_FLOAT || f->size == 4 || f->size == 8;
-}
-
-/* The text of a field (what columns show and what -F compares against). */
-static void format_text(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec)
-{
-	const uint8_t *p = rec + f->offset;
 	char t[64];
 
-	if (!shape_ok(f)) {
-		hex_bytes(b, p, f->size);
-		return;
-	}
-	switch (f->special) {
-	case SPECIAL_TIMESTAMP:
-		fmt_timestamp(b, field_raw_u64(f, rec), FMT_TEXT);
-		return;
-	case SPECIAL_DURATION:
-		fmt_duration(b, field_raw_u64(f, rec));
-		return;
-	case SPECIAL_L3ENDPOINT:
-		fmt_ip(b, p, f->size > 16 ? p[16] : 0);
-		return;
-	case SPECIAL_L4ENDPOINT: {
-		uint8_t ver = f->size > 20 ? p[20] : 0;
-		uint16_t port;
+	if (size == 4) {
+		float v;
 
-		memcpy(&port, p + 16, 2);
-		if (ver == 6 && memcmp(p, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12))
-			sb_put(b, "[", 1);
-		fmt_ip(b, p, ver);
-		if (ver == 6 && memcmp(p, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12))
-			sb_put(b, "]", 1);
-		sb_put(b, ":", 1);
-		sb_u64(b, port);
-		return;
-	}
-	case SPECIAL_IFINDEX:
-		fmt_ifindex(b, field_raw_u64(f, rec));
-		return;
-	case SPECIAL_ERRNO: {
-		int64_t e = field_raw_s64(f, rec);
-		const char *name = e ? strerrorname_np(e < 0 ? -e : e) : NULL;
+		memcpy(&v, p, 4);
+		snprintf(t, sizeof(t), "%g", v);
+	} else {
+		double v;
 
-		if (name)
-			sb_str(b, name);
-		else
-			sb_put(b, t, format_s64(e, t));
-		return;
+		memcpy(&v, p, 8);
+		snprintf(t, sizeof(t), "%g", v);
 	}
-	case SPECIAL_SIGNAL: {
-		uint64_t s = field_raw_u64(f, rec);
-		const char *name = s < 65 ? sigabbrev_np(s) : NULL;
+	sb_str(b, t);
+}
 
-		if (name) {
-			sb_str(b, "SIG");
-			sb_str(b, name);
-		} else {
-			sb_u64(b, s);
-		}
-		return;
-	}
-	case SPECIAL_SYSCALL: {
-		const char *name = format_syscall_name(field_raw_u64(f, rec));
+/* A field printed as its kind: what every special type without a fmt_ of its own gets. */
+static void fmt_kind(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+		     enum fmt_mode mode)
+{
+	const uint8_t *p = rec + f->offset;
+	char t[24];
 
-		if (name)
-			sb_str(b, name);
-		else
-			sb_u64(b, field_raw_u64(f, rec));
-		return;
-	}
-	case SPECIAL_DNS_NAME:
-		fmt_dns_name(b, p, f->size);
-		return;
-	default:
-		break;
-	}
+	(void)mode;
 	switch (f->kind) {
 	case FIELD_INT:
 		sb_put(b, t, format_s64(field_raw_s64(f, rec), t));
@@ -462,18 +473,7 @@ static void format_text(struct sbuf *b, const struct gadget_field *f, const uint
 		text_string(b, (const char *)p, f->size);
 		return;
 	case FIELD_FLOAT:
-		if (f->size == 4) {
-			float v;
-
-			memcpy(&v, p, 4);
-			snprintf(t, sizeof(t), "%g", v);
-		} else {
-			double v;
-
-			memcpy(&v, p, 8);
-			snprintf(t, sizeof(t), "%g", v);
-		}
-		sb_str(b, t);
+		fmt_float(b, p, f->size);
 		return;
 	case FIELD_BYTES:
 	default:
@@ -482,48 +482,141 @@ static void format_text(struct sbuf *b, const struct gadget_field *f, const uint
 	}
 }
 
+#define SPECIAL_FMT(id, btf, bkind, kind, json, width, min, flags, text) [SPECIAL_##id] = text,
+static special_fmt_fn *const special_fmts[SPECIAL__COUNT] = {
+	GADGET_SPECIAL_TYPES(SPECIAL_FMT)
+};
+
+static special_fmt_fn *special_fmt(const struct gadget_field *f)
+{
+	return special_fmts[(unsigned int)f->special < SPECIAL__COUNT ? f->special : SPECIAL_NONE];
+}
+
+/*
+ * Metadata from an image config is not derived from the object again, so a
+ * field may claim to be an endpoint in 2 bytes: anything smaller than what
+ * it is read as prints as hex instead of being read past its end.
+ */
+static bool shape_ok(const struct gadget_field *f)
+{
+	if (f->size < special_type(f->special)->min_size)
+		return false;
+	return f->kind != FIELD_FLOAT || f->size == 4 || f->size == 8;
+}
+
+/* The text of a field: what columns show, what -F compares against, what JSON quotes. */
+static void format_text(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			enum fmt_mode mode)
+{
+	if (!shape_ok(f))
+		hex_bytes(b, rec + f->offset, f->size);
+	else
+		special_fmt(f)(b, f, rec, mode);
+}
+
+/*
+ * Per byte class, for JSON strings and the string ops: 1 printable ASCII
+ * that JSON keeps as is, 2 '"' and '\\' (printable, escaped in JSON), 0 NUL
+ * (the end), 3 the rest.  Runs of class 1 are copied with one memcpy.
+ */
+static const uint8_t byte_class[256] = {
+	[0] = 0, [1 ... 0x1f] = 3, [0x20 ... 0x21] = 1, ['"'] = 2, [0x23 ... 0x5b] = 1,
+	['\\'] = 2, [0x5d ... 0x7e] = 1, [0x7f ... 0xff] = 3,
+};
+
+/* The escape of one byte that is not class 1, into esc (6 bytes); returns its length. */
+static size_t json_escape_byte(uint8_t c, bool sanitize, char *esc)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c == '"' || c == '\\') {
+		esc[0] = '\\';
+		esc[1] = c;
+		return 2;
+	}
+	if (sanitize) {
+		esc[0] = '?';
+		return 1;
+	}
+	if (c == '\n' || c == '\t') {
+		esc[0] = '\\';
+		esc[1] = c == '\n' ? 'n' : 't';
+		return 2;
+	}
+	/* bytes >= 0x7f may not be UTF-8: escape them as code points */
+	memcpy(esc, "\\u00", 4);
+	esc[4] = hex[c >> 4];
+	esc[5] = hex[c & 15];
+	return 6;
+}
+
+size_t format_json_string(const char *str, size_t len, bool sanitize, char *out, size_t cap)
+{
+	const uint8_t *s = (const uint8_t *)str;
+	size_t o = 0, i = 0, end;
+
+	if (cap < 3) {
+		if (cap)
+			out[0] = 0;
+		return 0;
+	}
+	end = cap - 2;		/* the closing quote and the NUL always fit */
+	out[o++] = '"';
+	while (i < len) {
+		size_t start = i, n;
+		char esc[6];
+		uint8_t c;
+
+		while (i < len && byte_class[s[i]] == 1)
+			i++;
+		n = i - start < end - o ? i - start : end - o;
+		memcpy(out + o, s + start, n);
+		o += n;
+		if (i >= len || !(c = s[i]) || n < i - start)
+			break;
+		i++;
+		n = json_escape_byte(c, sanitize, esc);
+		if (n > end - o)
+			break;
+		memcpy(out + o, esc, n);
+		o += n;
+	}
+	out[o++] = '"';
+	out[o] = 0;
+	return o;
+}
+
 size_t format_field(const struct gadget_field *f, const uint8_t *rec, enum fmt_mode mode,
 		    char *out, size_t cap)
 {
-	struct sbuf b = { out, 0, cap };
 	char tmp[1024];
-	struct sbuf t = { tmp, 0, sizeof(tmp) };
+	struct sbuf b = { out, 0, cap }, t = { tmp, 0, sizeof(tmp) };
 
 	out[0] = 0;
 	if (mode == FMT_TEXT) {
-		format_text(&b, f, rec);
+		format_text(&b, f, rec, FMT_TEXT);
 		return b.len;
 	}
-	/* JSON: plain numbers and bools bare, everything else a string;
-	 * a duration (text "1.234ms") is its number of nanoseconds */
-	if (f->special == SPECIAL_DURATION) {
-		sb_u64(&b, field_raw_u64(f, rec));
-		return b.len;
-	}
-	if (f->special == SPECIAL_NONE || f->special == SPECIAL_MNTNS_ID || f->special == SPECIAL_PID) {
+	/*
+	 * JSON: a plain value as its kind, numbers and bools bare, strings
+	 * as they are (a duration, "1.234ms" in text, is its ns); anything
+	 * else is its text, quoted.
+	 */
+	if (special_type_has(f->special, SPECIAL_F_VALUE) && shape_ok(f)) {
 		switch (f->kind) {
 		case FIELD_INT: case FIELD_UINT: case FIELD_BOOL:
-			/* a duration is "1.500ms" as text, its nanoseconds in JSON */
-			if (f->special == SPECIAL_DURATION)
-				sb_put(&b, t.p, f->kind == FIELD_INT ? format_s64(field_raw_s64(f, rec), t.p) :
-					       format_u64(field_raw_u64(f, rec), t.p));
-			else
-				format_text(&b, f, rec);
+			fmt_kind(&b, f, rec, FMT_JSON);
 			return b.len;
 		case FIELD_STRING:
-			return format_json_string((const char *)rec + f->offset, f->size, out, cap);
+			return format_json_string((const char *)rec + f->offset, f->size, false, out, cap);
 		default:
 			break;
 		}
 	}
 	tmp[0] = 0;
-	if (f->special == SPECIAL_TIMESTAMP)
-		fmt_timestamp(&t, field_raw_u64(f, rec), FMT_JSON);
-	else
-		format_text(&t, f, rec);
-	return format_json_string(tmp, t.len, out, cap);
+	format_text(&t, f, rec, FMT_JSON);
+	return format_json_string(tmp, t.len, false, out, cap);
 }
-
 /* ---- the compiled decoder: one op per field, chosen once ---- */
 
 static size_t op_generic(const struct field_op *op, const uint8_t *rec, enum fmt_mode mode, char *out)
@@ -559,16 +652,6 @@ static size_t op_int(const struct field_op *op, const uint8_t *rec, char *out)
 	return format_s64((int64_t)v, out);
 }
 
-/*
- * Per byte class, for the string ops: 1 printable ASCII that JSON keeps as
- * is, 2 '"' and '\\' (printable, escaped in JSON), 0 NUL (the end), 3 the
- * rest.  The ops copy runs of class 1 with one memcpy.
- */
-static const uint8_t byte_class[256] = {
-	[0] = 0, [1 ... 0x1f] = 3, [0x20 ... 0x21] = 1, ['"'] = 2, [0x23 ... 0x5b] = 1,
-	['\\'] = 2, [0x5d ... 0x7e] = 1, [0x7f ... 0xff] = 3,
-};
-
 /* As text_string(): up to NUL or size, non-printable bytes as '?'. */
 static size_t op_string_text(const struct field_op *op, const uint8_t *rec, char *out)
 {
@@ -589,103 +672,33 @@ static size_t op_string_text(const struct field_op *op, const uint8_t *rec, char
 	return i;
 }
 
-/* As format_json_string(), without bound checks: out holds 6 * size + 3. */
-size_t format_json_escape(const uint8_t *s, size_t len, bool sanitize, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	char *o = out;
-	size_t i = 0;
-
-	*o++ = '"';
-	while (i < len) {
-		size_t start = i;
-		uint8_t c;
-
-		while (i < len && byte_class[s[i]] == 1)
-			i++;
-		memcpy(o, s + start, i - start);
-		o += i - start;
-		if (i >= len || !(c = s[i]))
-			break;
-		i++;
-		if (c == '"' || c == '\\') {
-			*o++ = '\\';
-			*o++ = c;
-		} else if (sanitize) {
-			*o++ = '?';
-		} else if (c == '\n') {
-			*o++ = '\\';
-			*o++ = 'n';
-		} else if (c == '\t') {
-			*o++ = '\\';
-			*o++ = 't';
-		} else {
-			memcpy(o, "\\u00", 4);
-			o[4] = hex[c >> 4];
-			o[5] = hex[c & 15];
-			o += 6;
-		}
-	}
-	*o++ = '"';
-	*o = 0;
-	return o - out;
-}
-
+/* out holds max[FMT_JSON] + 1 = 6 * size + 3 bytes: the whole string always fits */
 static size_t op_string_json(const struct field_op *op, const uint8_t *rec, char *out)
 {
-	return format_json_escape(rec + op->offset, op->size, false, out);
+	return format_json_string((const char *)rec + op->offset, op->size, false, out,
+				  6 * op->size + 3);
 }
 
 /* Special string types (gadget_comm) are JSON strings of their text. */
 static size_t op_text_string_json(const struct field_op *op, const uint8_t *rec, char *out)
 {
-	return format_json_escape(rec + op->offset, op->size, true, out);
-}
-
-static size_t put_digits(char *out, uint64_t v, unsigned int n)
-{
-	for (unsigned int i = n; i-- > 0; v /= 10)
-		out[i] = '0' + v % 10;
-	return n;
+	return format_json_string((const char *)rec + op->offset, op->size, true, out,
+				  6 * op->size + 3);
 }
 
 static size_t op_timestamp(const struct field_op *op, const uint8_t *rec, enum fmt_mode mode, char *out)
 {
-	static __thread time_t last_sec[2] = { -1, -1 };
-	static __thread char last_txt[2][40];
-	static __thread size_t last_len[2];
-	uint64_t boot = 0;
-	int64_t real;
-	time_t sec;
+	uint64_t boot;
 	size_t n = 0;
 
-	memcpy(&boot, rec + op->offset, op->size);
-	real = (int64_t)(boot + (uint64_t)boot_to_real_ns);
-	if (real < 0)
-		return op_generic(op, rec, mode, out);
-	sec = real / 1000000000LL;
-	if (sec != last_sec[mode]) {
-		struct tm tm;
-
-		if (mode == FMT_JSON)
-			last_len[mode] = strftime(last_txt[mode], sizeof(last_txt[mode]), "%Y-%m-%dT%H:%M:%S", gmtime_r(&sec, &tm));
-		else
-			last_len[mode] = strftime(last_txt[mode], sizeof(last_txt[mode]), "%H:%M:%S", localtime_r(&sec, &tm));
-		last_sec[mode] = sec;
-	}
+	memcpy(&boot, rec + op->offset, sizeof(boot));
 	if (mode == FMT_JSON)
 		out[n++] = '"';
-	memcpy(out + n, last_txt[mode], last_len[mode]);
-	n += last_len[mode];
-	out[n++] = '.';
+	n += format_timestamp(boot, mode, out + n);
 	if (mode == FMT_JSON) {
-		n += put_digits(out + n, real % 1000000000LL, 9);
-		out[n++] = 'Z';
 		out[n++] = '"';
-	} else {
-		n += put_digits(out + n, real % 1000000000LL / 1000000, 3);
+		out[n] = 0;
 	}
-	out[n] = 0;
 	return n;
 }
 
@@ -701,8 +714,8 @@ static size_t op_timestamp_json(const struct field_op *op, const uint8_t *rec, c
 
 void field_op_init(struct field_op *op, const struct gadget_field *f)
 {
-	bool plain = f->special == SPECIAL_NONE || f->special == SPECIAL_MNTNS_ID ||
-		     f->special == SPECIAL_PID || f->special == SPECIAL_DURATION;
+	bool value = special_type_has(f->special, SPECIAL_F_VALUE);
+	bool as_kind = special_fmt(f) == fmt_kind;
 	bool whole = !f->bit_size && (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8);
 
 	*op = (struct field_op){
@@ -710,24 +723,22 @@ void field_op_init(struct field_op *op, const struct gadget_field *f)
 		.fn = { op_generic_text, op_generic_json },
 		.max = { FIELD_OP_GENERIC_MAX, FIELD_OP_GENERIC_MAX },
 	};
-	/* gadget_duration prints "1.5ms" as text and a bare number in JSON */
-	if (plain && whole && (f->kind == FIELD_UINT || f->kind == FIELD_INT)) {
+	/* a plain number is bare in JSON; its text may differ (a duration's "1.5ms") */
+	if (value && whole && (f->kind == FIELD_UINT || f->kind == FIELD_INT)) {
 		op->fn[FMT_JSON] = f->kind == FIELD_UINT ? op_uint : op_int;
 		op->max[FMT_JSON] = 20;
-		if (f->special != SPECIAL_DURATION) {
+		if (as_kind) {
 			op->fn[FMT_TEXT] = op->fn[FMT_JSON];
 			op->max[FMT_TEXT] = 20;
 		}
-	} else if (f->kind == FIELD_STRING && (f->special == SPECIAL_NONE || f->special == SPECIAL_COMM) &&
-		   f->size <= FIELD_OP_GENERIC_MAX / 6) {
+	} else if (f->kind == FIELD_STRING && as_kind && f->size <= FIELD_OP_GENERIC_MAX / 6) {
 		op->fn[FMT_TEXT] = op_string_text;
 		op->max[FMT_TEXT] = f->size;
-		op->fn[FMT_JSON] = f->special == SPECIAL_NONE ? op_string_json : op_text_string_json;
+		op->fn[FMT_JSON] = value ? op_string_json : op_text_string_json;
 		op->max[FMT_JSON] = 6 * f->size + 2;
-	} else if (f->special == SPECIAL_TIMESTAMP && whole && f->size == 8) {
+	} else if (special_fmt(f) == fmt_timestamp && whole && f->size == 8) {
 		op->fn[FMT_TEXT] = op_timestamp_text;
 		op->fn[FMT_JSON] = op_timestamp_json;
-		/* the generic path for times before the epoch */
-		op->max[FMT_TEXT] = op->max[FMT_JSON] = FIELD_OP_GENERIC_MAX;
+		op->max[FMT_TEXT] = op->max[FMT_JSON] = 50;
 	}
 }

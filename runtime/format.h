@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 enum fmt_mode {
 	FMT_TEXT,	/* for columns and filters: plain text */
@@ -31,10 +31,16 @@ uint64_t field_enum_mask(const struct gadget_field *f);
 /* Append the field's value to out (at most cap bytes, always NUL-terminated); returns length. */
 size_t format_field(const struct gadget_field *f, const uint8_t *rec, enum fmt_mode mode,
 		    char *out, size_t cap);
-/* JSON string escaping of len bytes of s (stops at NUL); returns length written. */
-size_t format_json_string(const char *s, size_t len, char *out, size_t cap);
-/* The same without bounds (out holds 6 * len + 3; sanitize: others as '?'). */
-size_t format_json_escape(const uint8_t *s, size_t len, bool sanitize, char *out);
+/*
+ * len bytes of s (up to a NUL) as a JSON string, quoted and escaped, into
+ * out (cap bytes); sanitize: control and non-ASCII bytes as '?' (the text of
+ * a gadget_comm) instead of escaped.  What does not fit is cut before a whole
+ * character or escape: the string is always closed and NUL-terminated.  A cap
+ * of 6 * len + 3 always holds all of it.  Returns the length written.
+ */
+size_t format_json_string(const char *s, size_t len, bool sanitize, char *out, size_t cap);
+/* A boot-time timestamp as wall-clock text (out holds 48 bytes); returns its length. */
+size_t format_timestamp(uint64_t boot_ns, enum fmt_mode mode, char *out);
 /* u64 to decimal, returns length (out needs 21 bytes). */
 size_t format_u64(uint64_t v, char *out);
 

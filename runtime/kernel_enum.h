@@ -10,7 +10,7 @@
  * compiled into the gadget stay.
  */
 #include "base/err.h"
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 #define KERNEL_ENUM_PREFIX "gadget_kernel_enum_"
 

@@ -11,33 +11,23 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "base/array.h"
 #include "runtime/enrich.h"
 #include "runtime/format.h"
 #include "runtime/metrics.h"
 
-
-const struct metric_kind metric_kinds[] = {
-	{ "counter_", MAP_ROLE_COUNTER,   "counter",   "_total", sizeof(uint64_t) },
-	{ "gauge_",   MAP_ROLE_GAUGE,     "gauge",     "",	     sizeof(int64_t) },
-	{ "hist_",    MAP_ROLE_HISTOGRAM, "histogram", "",	     sizeof(struct metrics_hist) },
-};
-
-int metrics_kind_of(enum map_role role)
-{
-	for (unsigned int i = 0; i < sizeof(metric_kinds) / sizeof(metric_kinds[0]); i++)
-		if (metric_kinds[i].role == role)
-			return (int)i;
-	return -1;
-}
-
 enum map_role metrics_map_role(const struct gadget_map *map)
 {
-	if (metrics_kind_of(map->role) >= 0)
+	enum map_role by_name = map_role_of_name(map->name);
+
+	if (map_role_is_metric(map->role))
 		return map->role;
-	for (unsigned int i = 0; i < sizeof(metric_kinds) / sizeof(metric_kinds[0]); i++)
-		if (!strncmp(map->name, metric_kinds[i].prefix, strlen(metric_kinds[i].prefix)))
-			return metric_kinds[i].role;
-	return MAP_ROLE_NONE;
+	return map_role_is_metric(by_name) ? by_name : MAP_ROLE_NONE;
+}
+
+const char *metrics_short_name(const struct metric_map *mm)
+{
+	return map_role_short_name(mm->role, mm->def->name);
 }
 
 /* Metric and label names: [a-zA-Z_][a-zA-Z0-9_]* (colons are for recording rules). */
@@ -55,14 +45,9 @@ static void put_name(FILE *out, const char *s)
 static void put_metric_name(FILE *out, const struct metrics *m, const struct metric_map *mm,
 			    const char *suffix)
 {
-	const char *name = mm->def->name;
-	const char *prefix = metric_kinds[metrics_kind_of(mm->role)].prefix;
-
-	if (!strncmp(name, prefix, strlen(prefix)))
-		name += strlen(prefix);
 	put_name(out, m->ns);
 	fputc('_', out);
-	put_name(out, name);
+	put_name(out, metrics_short_name(mm));
 	fputs(suffix, out);
 }
 
@@ -95,17 +80,13 @@ static void put_label_value(FILE *out, const struct gadget_field *f, const uint8
 static void put_container_label(FILE *out, struct enrich *e, const struct gadget_type *t,
 				const uint8_t *key)
 {
+	const struct gadget_field *by = NULL;
 	const struct enrich_info *info = NULL;
 
-	for (unsigned int i = 0; i < t->nr_fields && !info; i++) {
-		const struct gadget_field *f = &t->fields[i];
-
-		if (f->special == SPECIAL_MNTNS_ID)
-			enrich_lookup_mntns(e, field_raw_u64(f, key), &info);
-		else if (f->special == SPECIAL_PID)
-			enrich_lookup_pid(e, (pid_t)field_raw_u64(f, key), &info);
-	}
-	if (!info || !info->in_container)
+	for (unsigned int i = 0; i < t->nr_fields; i++)
+		if (enrich_by_field(&t->fields[i]) > enrich_by_field(by))
+			by = &t->fields[i];
+	if (!by || enrich_lookup_field(e, by, key, &info) || !info->in_container)
 		return;
 	fputs(",container=\"", out);
 	for (const char *p = info->container.name; *p; p++)
@@ -202,7 +183,7 @@ int metrics_read_samples(struct enrich *enrich, const struct metric_map *mm, str
 	uint8_t *key = calloc(1, def->key_size + 1), *next = calloc(1, def->key_size + 1);
 	uint8_t *vbuf = calloc(1, vbuf_size);
 	struct sample *s = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	void *prev = NULL;
 	int err = 0;
 
@@ -215,14 +196,9 @@ int metrics_read_samples(struct enrich *enrich, const struct metric_map *mm, str
 		prev = key;
 		if (bpf_map_lookup_elem(mm->fd, key, vbuf))
 			continue;	/* deleted meanwhile */
-		if (n == cap) {
-			struct sample *ns = realloc(s, (cap = cap ? cap * 2 : 16) * sizeof(*s));
-
-			if (!ns) {
-				err = -ENOMEM;
-				goto out;
-			}
-			s = ns;
+		if (array_grow(s, n)) {
+			err = -ENOMEM;
+			goto out;
 		}
 		s[n].labels = labels_of(enrich, def, key);
 		s[n].key = malloc(def->key_size + 1);
@@ -268,12 +244,12 @@ static void put_bucket(FILE *out, const struct metrics *m, const struct metric_m
 static void put_histogram(FILE *out, const struct metrics *m, const struct metric_map *mm,
 			  const struct sample *s)
 {
-	struct metrics_hist h;
+	struct gadget_hist h;
 	uint64_t cum = 0;
 	char le[32];
 
 	memcpy(&h, s->value, sizeof(h));
-	for (int i = 0; i < METRICS_HIST_SLOTS; i++) {
+	for (int i = 0; i < GADGET_HIST_SLOTS; i++) {
 		cum += h.slots[i];
 		snprintf(le, sizeof(le), "%" PRIu64, ((uint64_t)2 << i) - 1);
 		put_bucket(out, m, mm, s->labels, le, cum);
@@ -288,8 +264,8 @@ static void put_histogram(FILE *out, const struct metrics *m, const struct metri
 
 static int render_map(FILE *out, const struct metrics *m, const struct metric_map *mm)
 {
-	int k = metrics_kind_of(mm->role);
-	const char *suffix = metric_kinds[k].suffix;
+	const struct map_role_def *kind = map_role_def(mm->role);
+	const char *suffix = kind->metric_suffix;
 	struct sample *s = NULL;
 	size_t n = 0;
 	int err = metrics_read_samples(m->enrich, mm, &s, &n);
@@ -298,10 +274,10 @@ static int render_map(FILE *out, const struct metrics *m, const struct metric_ma
 		return err;
 	fputs("# HELP ", out);
 	put_metric_name(out, m, mm, suffix);
-	fprintf(out, " %s of gadget map %s\n", metric_kinds[k].type, mm->def->name);
+	fprintf(out, " %s of gadget map %s\n", kind->metric, mm->def->name);
 	fputs("# TYPE ", out);
 	put_metric_name(out, m, mm, suffix);
-	fprintf(out, " %s\n", metric_kinds[k].type);
+	fprintf(out, " %s\n", kind->metric);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t u;
 
@@ -379,23 +355,17 @@ unsigned int metrics_count(const struct metrics *m)
 int metrics_add_map(struct metrics *m, const struct gadget_map *def, int fd, struct gadget_err *err)
 {
 	enum map_role role = metrics_map_role(def);
-	struct metric_map *nm;
-	int k = metrics_kind_of(role);
-
-	if (k < 0)
+	const struct map_role_def *kind = map_role_def(role);
+	if (!kind->metric)
 		return gadget_err_set(err, EINVAL, "map %s: not a counter_, gauge_ or hist_ map",
 				      def->name);
-	if (def->value_size != metric_kinds[k].value_size)
+	if (def->value_size != kind->value_size)
 		return gadget_err_set(err, EINVAL,
 				      "map %s: a %s map's value must be %u bytes (%s), not %u",
-				      def->name, metric_kinds[k].type, metric_kinds[k].value_size,
-				      role == MAP_ROLE_HISTOGRAM ? "struct gadget_hist" :
-				      role == MAP_ROLE_GAUGE ? "__s64" : "__u64",
+				      def->name, kind->metric, kind->value_size, kind->value_type,
 				      def->value_size);
-	nm = realloc(m->maps, (m->nr_maps + 1) * sizeof(*nm));
-	if (!nm)
+	if (array_grow(m->maps, m->nr_maps))
 		return gadget_err_set(err, ENOMEM, "metrics: out of memory");
-	m->maps = nm;
 	m->maps[m->nr_maps++] = (struct metric_map){ def, role, fd };
 	return 0;
 }

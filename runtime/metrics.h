@@ -21,7 +21,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 struct bpf_object;
 struct metrics;
@@ -89,14 +89,6 @@ const char *metrics_hist_unit(const char *map_name);
 /* ---- internal to runtime/: metrics.c, metrics_print.c ---- */
 #include <stdint.h>
 
-/* Must match struct gadget_hist in bpf-headers/gadget/macros.h. */
-#define METRICS_HIST_SLOTS 32
-struct metrics_hist {
-	uint64_t slots[METRICS_HIST_SLOTS];
-	uint64_t sum;
-	uint64_t count;
-};
-
 struct metric_map {
 	const struct gadget_map *def;
 	enum map_role role;
@@ -110,15 +102,8 @@ struct metrics {
 	unsigned int nr_maps;
 };
 
-struct metric_kind {
-	const char *prefix;
-	enum map_role role;
-	const char *type;	/* the exposition format's TYPE */
-	const char *suffix;	/* appended to the metric name */
-	uint32_t value_size;
-};
-extern const struct metric_kind metric_kinds[];
-int metrics_kind_of(enum map_role role);	/* index into metric_kinds, -1 */
+/* "latency" for hist_latency: the name a metric map's series go by. */
+const char *metrics_short_name(const struct metric_map *mm);
 
 /* One series: its key bytes, Prometheus labels and value (summed over CPUs). */
 struct sample {

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "runtime/metrics.h"
-#include "runtime/output.h"
+#include "runtime/printer.h"
 #include "runtime/schema.h"
 
 #define STARS_MAX 40
@@ -42,14 +42,6 @@ static struct gadget_field counter_field = { .name = "value", .size = 8, .kind =
 static struct gadget_field gauge_field = { .name = "value", .size = 8, .kind = FIELD_INT };
 static struct gadget_type counter_type = { "__u64", 8, &counter_field, 1 };
 static struct gadget_type gauge_type = { "__s64", 8, &gauge_field, 1 };
-
-static const char *short_name(const struct metric_map *mm)
-{
-	const char *prefix = metric_kinds[metrics_kind_of(mm->role)].prefix;
-
-	return strncmp(mm->def->name, prefix, strlen(prefix)) ? mm->def->name :
-	       mm->def->name + strlen(prefix);
-}
 
 /* The key's columns (none for a one-entry array or a key without BTF). */
 static const struct gadget_type *key_type(const struct gadget_map *def)
@@ -113,8 +105,8 @@ static json_t *series_json(const struct metric_map *mm, const struct schema *s, 
 		free(val);
 		return NULL;
 	}
-	json_object_set_new(obj, "metric", json_string(short_name(mm)));
-	json_object_set_new(obj, "type", json_string(metric_kinds[metrics_kind_of(mm->role)].type));
+	json_object_set_new(obj, "metric", json_string(metrics_short_name(mm)));
+	json_object_set_new(obj, "type", json_string(map_role_def(mm->role)->metric));
 	for (unsigned int i = 0; i < s->nr_shown; i++) {
 		const struct column *c = &s->cols[s->shown[i]];
 		json_t *v;
@@ -147,12 +139,12 @@ static void slot_range(int i, uint64_t *low, uint64_t *high)
 	*high = ((uint64_t)2 << i) - 1;
 }
 
-static int last_slot(const struct metrics_hist *h, uint64_t *max)
+static int last_slot(const struct gadget_hist *h, uint64_t *max)
 {
 	int last = -1;
 
 	*max = 0;
-	for (int i = 0; i < METRICS_HIST_SLOTS; i++) {
+	for (int i = 0; i < GADGET_HIST_SLOTS; i++) {
 		if (h->slots[i])
 			last = i;
 		if (h->slots[i] > *max)
@@ -162,7 +154,7 @@ static int last_slot(const struct metrics_hist *h, uint64_t *max)
 }
 
 static int print_hist_text(struct printer *p, const struct metric_map *mm, const struct schema *s,
-			   const struct row *r, const struct metrics_hist *h)
+			   const struct row *r, const struct gadget_hist *h)
 {
 	const char *unit = metrics_hist_unit(mm->def->name);
 	char line[256], *val = malloc(CELL_MAX);
@@ -202,7 +194,7 @@ static int print_hist_text(struct printer *p, const struct metric_map *mm, const
 	return printer_text(p, "\n");
 }
 
-static json_t *hist_json(const struct metric_map *mm, const struct metrics_hist *h)
+static json_t *hist_json(const struct metric_map *mm, const struct gadget_hist *h)
 {
 	json_t *buckets = json_array(), *obj = json_object();
 	uint64_t max, low, high;
@@ -242,15 +234,15 @@ static int print_map(struct printer *p, const struct metrics *m, const struct me
 	if (ret || !n)
 		goto out;
 	if (!json && mm->role != MAP_ROLE_HISTOGRAM) {
-		snprintf(title, sizeof(title), "%s (%s)\n", short_name(mm),
-			 metric_kinds[metrics_kind_of(mm->role)].type);
+		snprintf(title, sizeof(title), "%s (%s)\n", metrics_short_name(mm),
+			 map_role_def(mm->role)->metric);
 		printer_text(p, title);
 		p->schema = s;
 		printer_header(p);
 	}
 	for (size_t i = 0; i < n && !ret; i++) {
 		struct row r = { .rec = { smp[i].value, smp[i].key } };
-		struct metrics_hist h;
+		struct gadget_hist h;
 
 		if (mm->role != MAP_ROLE_HISTOGRAM) {
 			ret = json ? print_json(p, series_json(mm, s, &r)) : printer_row(p, &r);

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <microhttpd.h>
 
+#include "base/lazylib.h"
 #include "runtime/metrics.h"
 
 struct metrics_server {
@@ -125,6 +126,8 @@ int metrics_server_start(const char *addr, struct metrics *m, struct metrics_ser
 	};
 	int ret = parse_addr(addr, &ss, err);
 
+	if (!ret)
+		ret = lazylib_load(LAZY_MHD, err);
 	if (ret)
 		return ret;
 	s = calloc(1, sizeof(*s));

@@ -7,6 +7,16 @@
 
 #include "runtime/netns.h"
 
+int netns_open(const char *path, struct gadget_err *err)
+{
+	int fd = open(path ? path : NETNS_SELF, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return gadget_err_set(err, errno, "--netns %s: %s", path ? path : NETNS_SELF,
+				      strerror(errno));
+	return fd;
+}
+
 int netns_enter(const char *path, int *saved, struct gadget_err *err)
 {
 	int target, ret = 0;
@@ -14,10 +24,10 @@ int netns_enter(const char *path, int *saved, struct gadget_err *err)
 	*saved = -1;
 	if (!path)
 		return 0;
-	target = open(path, O_RDONLY | O_CLOEXEC);
+	target = netns_open(path, err);
 	if (target < 0)
-		return gadget_err_set(err, errno, "--netns %s: %s", path, strerror(errno));
-	*saved = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		return target;
+	*saved = open(NETNS_SELF, O_RDONLY | O_CLOEXEC);
 	if (*saved < 0 || setns(target, CLONE_NEWNET)) {
 		ret = gadget_err_set(err, errno, "--netns %s: cannot enter: %s", path, strerror(errno));
 		if (*saved >= 0)

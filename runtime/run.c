@@ -11,36 +11,15 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "base/array.h"
+#include "runtime/core_btf.h"
 #include "runtime/enrich.h"
 #include "runtime/filter.h"
 #include "runtime/kernel_enum.h"
 #include "runtime/metrics.h"
-#include "runtime/run.h"
+#include "runtime/run_int.h"
 #include "runtime/stacks.h"
-#include "runtime/snapshot_text.h"
-
-struct gadget_run {
-	const struct gadget_info *info;
-	struct run_opts opts;
-	struct bpf_object *obj;
-	struct attachments *att;
-	struct schema *schema;
-	struct filter filter;
-	struct printer out;
-	struct enrich *enrich;
-	struct metrics *metrics;
-	struct metrics_server *metrics_srv;
-	struct stacks *stacks;
-	int stats_fd;
-	unsigned long long lost, short_records;
-	uint64_t rows;			/* struct row seq */
-	unsigned long long drain_budget;	/* records still shown after a stop */
-	bool draining;
-	double deadline;
-};
-
-/* 1 ms of events at 500 k/s is ~150 KB, well inside a 1 MB ring buffer */
-#define RUN_BATCH_NS 1000000
+#include "runtime/users.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -68,7 +47,7 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-static double now_s(void)
+double run_now(void)
 {
 	struct timespec ts;
 
@@ -76,380 +55,34 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static bool should_stop(struct gadget_run *r)
+bool run_stopped_by_signal(void)
 {
-	return stop_signal || r->out.error || (r->deadline && now_s() >= r->deadline);
+	return stop_signal;
+}
+
+bool run_should_stop(struct gadget_run *r)
+{
+	return stop_signal || r->out.error || (r->deadline && run_now() >= r->deadline);
 }
 
 /* Sleep up to s seconds, waking early on a signal or the deadline. */
-static void nap(struct gadget_run *r, double s)
+void run_nap(struct gadget_run *r, double s)
 {
-	double end = now_s() + s;
+	double end = run_now() + s;
 
-	while (!should_stop(r) && now_s() < end) {
-		double left = end - now_s();
+	while (!run_should_stop(r) && run_now() < end) {
+		double left = end - run_now();
 		struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)((left < 0.1 ? left : 0.1) * 1e9) };
 
 		nanosleep(&ts, NULL);
 	}
 }
 
-static int emit(struct gadget_run *r, const struct row *row)
+int run_emit(struct gadget_run *r, const struct row *row)
 {
 	if (r->filter.nr && !filter_match(&r->filter, r->schema, row))
 		return 0;
 	return printer_row(&r->out, row);
-}
-
-/* ---- tracer ---- */
-
-static int on_ringbuf(void *ctx, void *data, size_t size)
-{
-	struct gadget_run *r = ctx;
-	struct row row = { .rec = { data, NULL }, .seq = ++r->rows };
-
-	/*
-	 * libbpf's ring_buffer__poll() keeps consuming while the producer
-	 * keeps producing: a callback error is the only way out of it, so a
-	 * stop (signal, deadline) must not wait for a quiet moment.
-	 */
-	if (r->draining ? !r->drain_budget-- : should_stop(r))
-		return -EINTR;
-	if (size < r->info->event->size) {
-		r->short_records++;
-		return 0;
-	}
-	return emit(r, &row);
-}
-
-static void on_perf_sample(void *ctx, int cpu, void *data, __u32 size)
-{
-	(void)cpu;
-	on_ringbuf(ctx, data, size);
-}
-
-static void on_perf_lost(void *ctx, int cpu, __u64 n)
-{
-	(void)cpu;
-	((struct gadget_run *)ctx)->lost += n;
-}
-
-/*
- * Events a full ring buffer dropped in the kernel, counted per CPU by
- * gadget_reserve_buf() in "gadget_lost_<name>" for "print_<name>".
- */
-static unsigned long long kernel_lost(struct gadget_run *r)
-{
-	const char *print = r->info->print_map->name;
-	unsigned long long sum = 0, *v;
-	int ncpu = libbpf_num_possible_cpus();
-	struct bpf_map *m;
-	char name[BPF_OBJ_NAME_LEN + 16];
-	__u32 zero = 0;
-
-	snprintf(name, sizeof(name), "gadget_lost_%s", print + (strncmp(print, "print_", 6) ? 0 : 6));
-	m = bpf_object__find_map_by_name(r->obj, name);
-	if (!m || ncpu <= 0 || bpf_map__value_size(m) != sizeof(*v) || !(v = calloc(ncpu, sizeof(*v))))
-		return 0;
-	if (!bpf_map_lookup_elem(bpf_map__fd(m), &zero, v))
-		for (int i = 0; i < ncpu; i++)
-			sum += v[i];
-	free(v);
-	return sum;
-}
-
-static int run_tracer(struct gadget_run *r, struct gadget_err *err)
-{
-	struct bpf_map *m = bpf_object__find_map_by_name(r->obj, r->info->print_map->name);
-	struct ring_buffer *rb = NULL;
-	struct perf_buffer *pb = NULL;
-	int ret = 0;
-
-	if (!m)
-		return gadget_err_set(err, ENOENT, "map %s not found", r->info->print_map->name);
-	if (bpf_map__type(m) == BPF_MAP_TYPE_RINGBUF)
-		rb = ring_buffer__new(bpf_map__fd(m), on_ringbuf, r, NULL);
-	else
-		pb = perf_buffer__new(bpf_map__fd(m), r->opts.buffer_size ? r->opts.buffer_size / getpagesize() : 64,
-				      on_perf_sample, on_perf_lost, r, NULL);
-	if (!rb && !pb)
-		return gadget_err_set(err, errno, "reading %s: %s", bpf_map__name(m), strerror(errno));
-	printer_header(&r->out);
-	printer_flush(&r->out);
-	while (!should_stop(r)) {
-		ret = rb ? ring_buffer__poll(rb, 100) : perf_buffer__poll(pb, 100);
-		if (ret == -EINTR)
-			ret = 0;
-		if (ret < 0)
-			break;
-		/*
-		 * The kernel wakes a reader that has caught up for every
-		 * event: under load that is most of the reader's CPU (and a
-		 * wake-up IPI per event for the traced process).  After a poll
-		 * that found events, let the next ones pile up for a moment,
-		 * without wake-ups, and take them as one batch; an idle gadget
-		 * still shows its first event at once.
-		 */
-		if (ret > 0) {
-			struct timespec batch = { .tv_nsec = RUN_BATCH_NS };
-
-			nanosleep(&batch, NULL);
-		}
-		ret = printer_flush(&r->out);
-	}
-	/* what the kernel had written when we stopped is still shown, no more */
-	if (rb && !r->out.error) {
-		r->draining = true;
-		r->drain_budget = bpf_map__max_entries(m) / ((r->info->event->size + 8 + 7) / 8 * 8) + 1;
-		ring_buffer__consume(rb);
-	}
-	ring_buffer__free(rb);
-	perf_buffer__free(pb);
-	r->lost += kernel_lost(r);
-	/* output errors are reported by runtime_run() */
-	if (ret < 0 && ret != r->out.error)
-		return gadget_err_set(err, -ret, "reading events: %s", strerror(-ret));
-	return 0;
-}
-
-/* ---- topper ---- */
-
-struct top_entry {
-	uint8_t *key, *value;
-};
-
-static const struct gadget_run *sort_run;
-static int sort_col;
-static bool sort_desc;
-
-static int cmp_entries(const void *a, const void *b)
-{
-	const struct top_entry *x = a, *y = b;
-	struct row rx = { .rec = { x->value, x->key } }, ry = { .rec = { y->value, y->key } };
-	int c = column_compare(sort_run->schema, &sort_run->schema->cols[sort_col], &rx, &ry);
-
-	return sort_desc ? -c : c;
-}
-
-static int parse_sort(struct gadget_run *r, struct gadget_err *err)
-{
-	char name[256], names[2048];
-	const char *colon;
-
-	sort_desc = true;
-	sort_col = -1;
-	if (!r->opts.sort) {
-		/* default: the first number of the value, biggest first */
-		for (unsigned int i = 0; i < r->schema->nr_cols; i++) {
-			const struct column *c = &r->schema->cols[i];
-
-			if (c->field && c->src == ROW_EVENT && field_is_numeric(c->field)) {
-				sort_col = i;
-				break;
-			}
-		}
-		return 0;
-	}
-	colon = strchr(r->opts.sort, ':');
-	snprintf(name, sizeof(name), "%.*s", colon ? (int)(colon - r->opts.sort) : 255, r->opts.sort);
-	if (colon && strcmp(colon, ":asc") && strcmp(colon, ":desc"))
-		return gadget_err_set(err, EINVAL, "--sort %s: use FIELD, FIELD:asc or FIELD:desc", r->opts.sort);
-	sort_desc = !colon || !strcmp(colon, ":desc");
-	sort_col = schema_find(r->schema, name);
-	if (sort_col < 0) {
-		schema_names(r->schema, names, sizeof(names));
-		return gadget_err_set(err, EINVAL, "--sort: unknown field '%s' (fields: %s)", name, names);
-	}
-	return 0;
-}
-
-/* A topper's iter/ programs fill its table: run each once, output unused. */
-static int run_fill_iterators(struct gadget_run *r, struct gadget_err *err)
-{
-	for (unsigned int i = 0; i < r->info->nr_progs; i++) {
-		const struct gadget_prog *gp = &r->info->progs[i];
-		int ret;
-
-		if (!gp->def || gp->def->target != TARGET_ITER)
-			continue;
-		ret = runtime_iter_run(bpf_object__find_program_by_name(r->obj, gp->name), NULL, NULL, NULL, err);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int run_topper(struct gadget_run *r, struct gadget_err *err)
-{
-	struct bpf_map *m = bpf_object__find_map_by_name(r->obj, r->info->print_map->name);
-	size_t ksz, vsz, cap = 0, n;
-	struct top_entry *ents = NULL;
-	uint8_t *keys = NULL, *vals = NULL;
-	double interval = r->opts.interval_set ? r->opts.interval : 1.0;
-	int fd, ret;
-
-	if (!m)
-		return gadget_err_set(err, ENOENT, "map %s not found", r->info->print_map->name);
-	ret = parse_sort(r, err);
-	if (ret)
-		return ret;
-	fd = bpf_map__fd(m);
-	ksz = bpf_map__key_size(m);
-	vsz = bpf_map__value_size(m);
-	if (vsz < r->info->event->size || (r->info->key && ksz < r->info->key->size))
-		return gadget_err_set(err, EINVAL, "map %s: key/value sizes do not match their types",
-				      bpf_map__name(m));
-	cap = bpf_map__max_entries(m);
-	keys = calloc(cap + 1, ksz);
-	vals = calloc(cap + 1, vsz);
-	ents = calloc(cap + 1, sizeof(*ents));
-	if (!keys || !vals || !ents) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	while (!should_stop(r)) {
-		nap(r, interval);
-		if (stop_signal && !r->opts.timeout)
-			break;
-		ret = run_fill_iterators(r, err);
-		if (ret)
-			goto out;
-		/* read everything, then delete what was read: counts made
-		 * while we print belong to the next interval */
-		n = 0;
-		void *prev = NULL;
-
-		while (n < cap && !bpf_map_get_next_key(fd, prev, keys + n * ksz)) {
-			if (!bpf_map_lookup_elem(fd, keys + n * ksz, vals + n * vsz)) {
-				ents[n].key = keys + n * ksz;
-				ents[n].value = vals + n * vsz;
-				prev = keys + n * ksz;
-				n++;
-			} else {
-				prev = keys + n * ksz;
-			}
-		}
-		for (size_t i = 0; i < n; i++)
-			bpf_map_delete_elem(fd, ents[i].key);
-		if (sort_col >= 0) {
-			sort_run = r;
-			qsort(ents, n, sizeof(*ents), cmp_entries);
-		}
-		if (r->opts.output == OUTPUT_COLUMNS)
-			printer_header(&r->out);
-		for (size_t i = 0, shown = 0; i < n; i++) {
-			struct row row = { .rec = { ents[i].value, ents[i].key } };
-
-			if (r->filter.nr && !filter_match(&r->filter, r->schema, &row))
-				continue;
-			if (r->opts.max_rows && shown++ >= r->opts.max_rows)
-				break;
-			printer_row(&r->out, &row);
-		}
-		if (r->opts.output == OUTPUT_COLUMNS)
-			printer_text(&r->out, "\n");
-		printer_flush(&r->out);
-	}
-	ret = 0;
-out:
-	free(keys);
-	free(vals);
-	free(ents);
-	return ret;
-}
-
-/* ---- snapshotter ---- */
-
-struct text_snapshot {
-	struct gadget_run *r;
-	struct gadget_err *err;
-};
-
-/* A text-protocol record: the first one fixes the columns (--fields, -F). */
-static int text_row(void *ctx, struct schema *s, const struct row *row)
-{
-	struct text_snapshot *t = ctx;
-	struct gadget_run *r = t->r;
-	int ret;
-
-	if (!s->shown) {
-		ret = schema_select(s, r->opts.fields, r->opts.output == OUTPUT_JSON, t->err);
-		if (ret)
-			return ret;
-		r->out.schema = s;
-		r->schema = s;
-		for (unsigned int i = 0; i < r->opts.nr_filters; i++) {
-			ret = filter_add(&r->filter, s, r->opts.filters[i], t->err);
-			if (ret)
-				return ret;
-		}
-		printer_header(&r->out);
-	}
-	emit(r, row);
-	return 0;
-}
-
-static int print_text_snapshot(struct gadget_run *r, const char *buf, size_t len,
-			       struct schema **text_schema, struct gadget_err *err)
-{
-	struct text_snapshot t = { .r = r, .err = err };
-
-	return snaptext_parse(buf, len, text_schema, text_row, &t);
-}
-
-static int run_snapshotter(struct gadget_run *r, struct gadget_err *err)
-{
-	struct schema *text_schema = NULL, *orig = r->schema;
-	bool header_done = false;
-	int ret = 0;
-
-	do {
-		for (unsigned int i = 0; i < r->info->nr_progs && !ret; i++) {
-			const struct gadget_prog *gp = &r->info->progs[i];
-			struct bpf_program *p;
-			char *buf = NULL;
-			size_t len = 0;
-
-			if (!gp->def || gp->def->target != TARGET_ITER)
-				continue;
-			p = bpf_object__find_program_by_name(r->obj, gp->name);
-			ret = runtime_iter_run(p, r->opts.netns, &buf, &len, err);
-			if (ret)
-				break;
-			if (gp->output_type && gp->output_type->size) {
-				size_t sz = gp->output_type->size;
-
-				if (!header_done)
-					printer_header(&r->out);
-				header_done = true;
-				for (size_t off = 0; off + sz <= len; off += sz) {
-					struct row row = { .rec = { (uint8_t *)buf + off, NULL } };
-
-					emit(r, &row);
-				}
-			} else {
-				ret = print_text_snapshot(r, buf, len, &text_schema, err);
-			}
-			free(buf);
-		}
-		printer_flush(&r->out);
-		if (!r->opts.interval_set || ret)
-			break;
-		nap(r, r->opts.interval);
-		if (r->opts.output == OUTPUT_COLUMNS && !should_stop(r))
-			printer_text(&r->out, "\n");
-		header_done = false;
-		if (text_schema) {
-			free(text_schema->shown);
-			text_schema->shown = NULL;
-			filter_free(&r->filter);
-		}
-	} while (!should_stop(r));
-	printer_flush(&r->out);
-	r->schema = orig;
-	r->out.schema = orig;
-	schema_free(text_schema);
-	return ret;
 }
 
 /* ---- metrics: printed when the run ends, and every --interval ---- */
@@ -460,23 +93,49 @@ static int run_metrics(struct gadget_run *r, struct gadget_err *err)
 
 	printer_flush(&r->out);
 	do {
-		nap(r, r->opts.interval_set ? r->opts.interval : 1e9);
+		run_nap(r, r->opts.interval_set ? r->opts.interval : 1e9);
 		if (r->out.error)
 			break;
 		ret = metrics_print(r->metrics, &r->out, err);
-	} while (!ret && !should_stop(r));
+	} while (!ret && !run_should_stop(r));
 	return ret;
 }
 
 /* ---- set-up ---- */
 
-static bool type_has_special(const struct gadget_type *t, enum field_special sp)
+/* gadget_mntns_id or gadget_pid -> the container (runtime/enrich.h) */
+static int enrich_containers(struct gadget_run *r, struct gadget_err *err)
 {
-	for (unsigned int i = 0; t && i < t->nr_fields; i++)
-		if (t->fields[i].special == sp)
-			return true;
-	return false;
+	enum enrich_by by = enrich_schema_needs(r->schema);
+	struct enrich_opts eo = { .track_pids = by == ENRICH_BY_PID };
+	int ret;
+
+	if (by == ENRICH_BY_NONE)
+		return 0;
+	if (!r->enrich) {
+		ret = enrich_new(&eo, &r->enrich, err);
+		if (ret)
+			return ret;
+	}
+	return enrich_schema_attach(r->enrich, r->schema, err);
 }
+
+/* gadget_uid / gadget_gid -> user and group names (runtime/users.h) */
+static int enrich_users(struct gadget_run *r, struct gadget_err *err)
+{
+	int ret;
+
+	if (!users_schema_needs(r->schema))
+		return 0;
+	ret = users_new(NULL, NULL, &r->users, err);
+	return ret ? ret : users_schema_attach(r->users, r->schema, err);
+}
+
+/* The enrichment providers, in the order their columns follow the gadget's. */
+static int (*const enrichers[])(struct gadget_run *r, struct gadget_err *err) = {
+	enrich_containers,
+	enrich_users,
+};
 
 static int build_schema(struct gadget_run *r, struct gadget_err *err)
 {
@@ -491,29 +150,15 @@ static int build_schema(struct gadget_run *r, struct gadget_err *err)
 	ret = kernel_enum_resolve(info->event, err);
 	if (!ret)
 		ret = kernel_enum_resolve(info->key, err);
-	if (ret)
-		return ret;
-	if (info->category == GADGET_CAT_TOPPER && info->key)
-		schema_add_type(r->schema, info->key, ROW_KEY);
-	schema_add_type(r->schema, info->event, ROW_EVENT);
-	if (!r->opts.no_enrich &&
-	    (type_has_special(info->event, SPECIAL_MNTNS_ID) || type_has_special(info->event, SPECIAL_PID) ||
-	     type_has_special(info->key, SPECIAL_MNTNS_ID) || type_has_special(info->key, SPECIAL_PID))) {
-		struct enrich_opts eo = {
-			.track_pids = !type_has_special(info->event, SPECIAL_MNTNS_ID) &&
-				      !type_has_special(info->key, SPECIAL_MNTNS_ID),
-		};
-
-		if (!r->enrich) {
-			ret = enrich_new(&eo, &r->enrich, err);
-			if (ret)
-				return ret;
-		}
-		/* returns how many columns it added */
-		ret = enrich_schema_attach(r->enrich, r->schema, err);
-		if (ret < 0)
-			return ret;
-	}
+	if (!ret && info->category == GADGET_CAT_TOPPER && info->key)
+		ret = schema_add_type(r->schema, info->key, ROW_KEY);
+	if (!ret)
+		ret = schema_add_type(r->schema, info->event, ROW_EVENT);
+	/* each returns how many columns it added */
+	for (unsigned int i = 0; ret >= 0 && !r->opts.no_enrich && i < ARRAY_SIZE(enrichers); i++)
+		ret = enrichers[i](r, err);
+	if (ret < 0)
+		return ret == -ENOMEM ? gadget_err_set(err, ENOMEM, "out of memory") : ret;
 	ret = schema_select(r->schema, r->opts.fields, r->opts.output == OUTPUT_JSON, err);
 	for (unsigned int i = 0; !ret && i < r->opts.nr_filters; i++)
 		ret = filter_add(&r->filter, r->schema, r->opts.filters[i], err);
@@ -603,18 +248,115 @@ static int output_result(struct gadget_run *r, struct gadget_err *err)
 }
 
 static int (*const run_by_category[])(struct gadget_run *, struct gadget_err *) = {
-	[GADGET_CAT_TRACER] = run_tracer,
-	[GADGET_CAT_TOPPER] = run_topper,
-	[GADGET_CAT_SNAPSHOTTER] = run_snapshotter,
+	[GADGET_CAT_TRACER] = tracer_run,
+	[GADGET_CAT_TOPPER] = topper_run,
+	[GADGET_CAT_SNAPSHOTTER] = snapshotter_run,
 	[GADGET_CAT_METRICS] = run_metrics,
 };
+
+/* Everything up to a loaded object, and what reads its maps. */
+static int run_prepare(struct gadget_run *r, const void *obj, size_t len, struct gadget_err *err)
+{
+	int ret;
+
+	format_init();
+	ret = runtime_check_programs(r->info, &r->opts, err);
+	if (!ret)
+		ret = resolve_container(r, err);
+	if (!ret)
+		ret = build_schema(r, err);
+	if (!ret)
+		ret = printer_init(&r->out, r->opts.output, r->schema, STDOUT_FILENO);
+	r->out.stop = &stop_signal;
+	if (!ret)
+		ret = runtime_open(obj, len, r->info, &r->opts, &r->obj, err);
+	if (!ret)
+		ret = runtime_load(r->obj, &r->opts, err);
+	if (!ret)
+		ret = stacks_attach(r->schema, r->obj, &r->stacks, err);
+	if (!ret)
+		ret = runtime_enable_stats(r->obj, &r->stats_fd, err);
+	if (!ret)
+		core_btf_learn(obj, len, r->obj);
+	return ret;
+}
+
+/* The signals that end a run; no SA_RESTART: a signal must interrupt the poll. */
+static const int run_signals[] = { SIGINT, SIGTERM, SIGPIPE, SIGALRM };
+
+static void signals_catch(struct sigaction old[])
+{
+	struct sigaction sa = { .sa_handler = on_signal }, ign = { .sa_handler = SIG_IGN };
+
+	stop_signal = 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(run_signals); i++)
+		sigaction(run_signals[i], run_signals[i] == SIGPIPE ? &ign : &sa, &old[i]);
+}
+
+static void signals_restore(const struct sigaction old[])
+{
+	arm_timer(0, 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(run_signals); i++)
+		sigaction(run_signals[i], &old[i], NULL);
+}
+
+static void say_attached(const struct gadget_run *r)
+{
+	unsigned int n = attachments_count(r->att);
+
+	if (!r->opts.status)
+		return;
+	fprintf(r->opts.status, "gadget: %s (%s)%s%s: attached %u program%s; %s\n", r->info->name,
+		gadget_category_name(r->info->category), r->opts.source ? " from " : "",
+		r->opts.source ? r->opts.source : "", n, n == 1 ? "" : "s",
+		r->info->category == GADGET_CAT_SNAPSHOTTER && !r->opts.interval_set ? "taking a snapshot" :
+		r->opts.timeout > 0 ? "running until the timeout" : "Ctrl-C to stop");
+	fflush(r->opts.status);
+}
+
+/* Attach, then the category's loop until a stop; how the output went. */
+static int run_attached(struct gadget_run *r, struct gadget_err *err)
+{
+	enum gadget_category cat = r->info->category;
+	int ret = attach_all(r->obj, r->info, &r->opts, &r->att, err);
+
+	if (!ret)
+		ret = start_metrics(r, err);
+	if (ret)
+		return ret;
+	if (r->opts.timeout > 0) {
+		r->deadline = run_now() + r->opts.timeout;
+		/* --timeout as a timer too: it interrupts a write blocked on a full pipe */
+		arm_timer(r->opts.timeout, 0.2);
+	}
+	say_attached(r);
+	if ((unsigned int)cat >= ARRAY_SIZE(run_by_category) || !run_by_category[cat])
+		return gadget_err_set(err, EINVAL, "gadget %s: no run loop for its category", r->info->name);
+	ret = run_by_category[cat](r, err);
+	return ret ? ret : output_result(r, err);
+}
+
+static void run_free(struct gadget_run *r)
+{
+	if (r->stats_fd >= 0)
+		close(r->stats_fd);
+	metrics_server_stop(r->metrics_srv);
+	metrics_free(r->metrics);
+	attachments_free(r->att);
+	bpf_object__close(r->obj);
+	printer_fini(&r->out);
+	filter_free(&r->filter);
+	schema_free(r->schema);
+	stacks_free(r->stacks);
+	enrich_free(r->enrich);
+	users_free(r->users);
+}
 
 int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		const struct run_opts *opts, struct gadget_err *err)
 {
 	struct gadget_run r = { .info = info, .opts = *opts, .stats_fd = -1 };
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_pipe, old_alrm;
-	struct sigaction ign = { .sa_handler = SIG_IGN };
+	struct sigaction old[ARRAY_SIZE(run_signals)];
 	int ret;
 
 	if (info->category == GADGET_CAT_UNKNOWN)
@@ -623,75 +365,13 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 	if ((info->category == GADGET_CAT_TRACER || info->category == GADGET_CAT_TOPPER) && !info->event)
 		return gadget_err_set(err, EINVAL, "gadget %s: its print_ map has no value type to decode",
 				      info->name);
-	format_init();
-	ret = runtime_check_programs(info, &r.opts, err);
-	if (!ret)
-		ret = resolve_container(&r, err);
-	if (!ret)
-		ret = build_schema(&r, err);
-	if (!ret)
-		ret = printer_init(&r.out, r.opts.output, r.schema, STDOUT_FILENO);
-	r.out.stop = &stop_signal;
-	if (!ret)
-		ret = runtime_open(obj, len, info, &r.opts, &r.obj, err);
-	if (!ret)
-		ret = runtime_load(r.obj, &r.opts, err);
-	if (!ret)
-		ret = stacks_attach(r.schema, r.obj, &r.stacks, err);
-	if (!ret)
-		ret = runtime_enable_stats(r.obj, &r.stats_fd, err);
-	if (ret)
-		goto out;
-	runtime_learn_core_btf(obj, len, r.obj);
-
-	stop_signal = 0;
-	/* no SA_RESTART: a signal must interrupt the poll and end the run */
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGPIPE, &ign, &old_pipe);
-	sigaction(SIGALRM, &sa, &old_alrm);
-	ret = attach_all(r.obj, info, &r.opts, &r.att, err);
-	if (!ret)
-		ret = start_metrics(&r, err);
+	ret = run_prepare(&r, obj, len, err);
 	if (!ret) {
-		if (r.opts.timeout > 0) {
-			r.deadline = now_s() + r.opts.timeout;
-			/* --timeout as a timer too: it interrupts a write blocked on a full pipe */
-			arm_timer(r.opts.timeout, 0.2);
-		}
-		if (r.opts.status) {
-			fprintf(r.opts.status, "gadget: %s (%s)%s%s: attached %u program%s; %s\n",
-				info->name, gadget_category_name(info->category),
-				r.opts.source ? " from " : "", r.opts.source ? r.opts.source : "",
-				attachments_count(r.att),
-				attachments_count(r.att) == 1 ? "" : "s",
-				info->category == GADGET_CAT_SNAPSHOTTER && !r.opts.interval_set ? "taking a snapshot" :
-				r.opts.timeout > 0 ? "running until the timeout" : "Ctrl-C to stop");
-			fflush(r.opts.status);
-		}
-		ret = (unsigned int)info->category < sizeof(run_by_category) / sizeof(run_by_category[0]) &&
-		      run_by_category[info->category] ? run_by_category[info->category](&r, err) :
-		      gadget_err_set(err, EINVAL, "gadget %s: no run loop for its category", info->name);
-		if (!ret)
-			ret = output_result(&r, err);
+		signals_catch(old);
+		ret = run_attached(&r, err);
+		signals_restore(old);
+		report_losses(&r);
 	}
-	arm_timer(0, 0);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGPIPE, &old_pipe, NULL);
-	sigaction(SIGALRM, &old_alrm, NULL);
-	report_losses(&r);
-out:
-	if (r.stats_fd >= 0)
-		close(r.stats_fd);
-	metrics_server_stop(r.metrics_srv);
-	metrics_free(r.metrics);
-	attachments_free(r.att);
-	bpf_object__close(r.obj);
-	printer_fini(&r.out);
-	filter_free(&r.filter);
-	schema_free(r.schema);
-	stacks_free(r.stacks);
-	enrich_free(r.enrich);
+	run_free(&r);
 	return ret;
 }

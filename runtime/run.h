@@ -13,8 +13,8 @@
 #include <bpf/libbpf.h>
 
 #include "base/err.h"
-#include "runtime/output.h"
-#include "validator/gadget_info.h"
+#include "runtime/printer.h"
+#include "info/gadget_info.h"
 
 #define RUN_MAX_MNTNS 1024
 
@@ -49,9 +49,6 @@ struct run_opts {
 int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		const struct run_opts *opts, struct gadget_err *err);
 
-/* The gadget's parameters, for `gadget run X --help`. */
-void runtime_print_params(const struct gadget_info *info, FILE *f);
-
 /* ---- internal to runtime/: load.c, attach.c ---- */
 struct bpf_object;
 int runtime_check_programs(const struct gadget_info *info, const struct run_opts *opts,
@@ -69,12 +66,12 @@ int runtime_enable_stats(struct bpf_object *obj, int *stats_fd, struct gadget_er
  */
 int runtime_iter_run(struct bpf_program *p, const char *netns, char **buf, size_t *len,
 		     struct gadget_err *err);
-/*
- * After a load against the kernel's BTF, make the small CO-RE BTF that the
- * next runs of the object load against (runtime/core_btf.h), kept only if
- * loading against it gives every program the same instructions.
- */
-void runtime_learn_core_btf(const void *obj, size_t len, struct bpf_object *live);
+/* The print_ maps as this kernel and libbpf take them (ring buffer size: 0, the gadget's). */
+void print_map_fixup(struct bpf_object *obj, uint64_t ring_size);
+/* The in-kernel mount-ns filter: its switch before load, its map after. */
+int mntns_filter_enable(struct bpf_object *obj, struct gadget_err *err);
+int mntns_filter_fill(struct bpf_object *obj, const uint64_t *ids, unsigned int n,
+		      struct gadget_err *err);
 
 struct attachments;
 int attach_all(struct bpf_object *obj, const struct gadget_info *info, const struct run_opts *opts,

@@ -4,23 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "runtime/schema.h"
 
 /* Column widths from the type, so a live stream prints without buffering. */
 static unsigned int width_of(const struct gadget_field *f)
 {
-	static const struct { enum field_special sp; unsigned int w; } special_w[] = {
-		{ SPECIAL_MNTNS_ID, 10 }, { SPECIAL_TIMESTAMP, 12 }, { SPECIAL_DURATION, 10 },
-		{ SPECIAL_L3ENDPOINT, 15 }, { SPECIAL_L4ENDPOINT, 21 }, { SPECIAL_IFINDEX, 8 },
-		{ SPECIAL_ERRNO, 12 }, { SPECIAL_SIGNAL, 7 }, { SPECIAL_SYSCALL, 14 },
-		{ SPECIAL_DNS_NAME, 30 }, { SPECIAL_PID, 7 }, { SPECIAL_COMM, 16 },
-		{ SPECIAL_KERNEL_STACK, 40 }, { SPECIAL_USER_STACK, 40 },
-	};
 	static const unsigned int int_w[9] = { 0, 4, 6, 8, 10, 10, 10, 10, 12 };
 
-	for (unsigned int i = 0; i < sizeof(special_w) / sizeof(special_w[0]); i++)
-		if (special_w[i].sp == f->special)
-			return special_w[i].w;
+	if (special_type(f->special)->width)
+		return special_type(f->special)->width;
 	switch (f->kind) {
 	case FIELD_INT:		/* room for the sign */
 		return f->bit_size ? 5 : int_w[f->size > 8 ? 8 : f->size] + 1;
@@ -58,6 +51,7 @@ void schema_free(struct schema *s)
 	}
 	free(s->cols);
 	free(s->shown);
+	free(s->providers);
 	free(s);
 }
 
@@ -72,11 +66,9 @@ int schema_find(const struct schema *s, const char *name)
 static struct column *add_col(struct schema *s, const char *name)
 {
 	struct column *c;
-	void *p = realloc(s->cols, (s->nr_cols + 1) * sizeof(*c));
 
-	if (!p)
+	if (array_grow(s->cols, s->nr_cols))
 		return NULL;
-	s->cols = p;
 	c = &s->cols[s->nr_cols++];
 	memset(c, 0, sizeof(*c));
 	c->name = strdup(name);
@@ -86,7 +78,8 @@ static struct column *add_col(struct schema *s, const char *name)
 	if (!c->name || !c->json_key)
 		return NULL;	/* schema_free() frees what was made */
 	c->json_key[0] = ',';
-	c->json_key_len = 1 + format_json_string(name, strlen(name), c->json_key + 1, 6 * strlen(name) + 3);
+	c->json_key_len = 1 + format_json_string(name, strlen(name), false, c->json_key + 1,
+						 6 * strlen(name) + 3);
 	c->json_key[c->json_key_len++] = ':';
 	c->json_key[c->json_key_len] = 0;
 	return c;
@@ -127,13 +120,22 @@ int schema_add_text(struct schema *s, const char *name)
 	return 0;
 }
 
-int schema_add_extra(struct schema *s, const char *name, unsigned int width, int idx,
+int schema_add_provider(struct schema *s, schema_extra_fn fn, void *ctx)
+{
+	if (array_grow(s->providers, s->nr_providers))
+		return -ENOMEM;
+	s->providers[s->nr_providers] = (struct schema_provider){ fn, ctx };
+	return s->nr_providers++;
+}
+
+int schema_add_extra(struct schema *s, int provider, const char *name, unsigned int width, int idx,
 		     bool hidden_by_default)
 {
 	struct column *c = add_col(s, name);
 
 	if (!c)
 		return -ENOMEM;
+	c->provider = provider;
 	c->extra_idx = idx;
 	c->width = width > strlen(name) ? width : strlen(name);
 	c->hidden_by_default = hidden_by_default;
@@ -196,14 +198,12 @@ size_t column_format(const struct schema *s, const struct column *c, const struc
 	if (c->text_idx >= 0)
 		txt = r->text ? r->text[c->text_idx] : NULL;
 	else
-		txt = s->extra ? s->extra(s->extra_ctx, r, c->extra_idx) : NULL;
+		txt = s->providers[c->provider].fn(s->providers[c->provider].ctx, r, c->extra_idx);
 	if (!txt)
 		txt = "";
 	n = strlen(txt);
-	if (mode == FMT_JSON && 6 * n + 3 <= cap)
-		return format_json_escape((const uint8_t *)txt, n, false, out);
 	if (mode == FMT_JSON)
-		return format_json_string(txt, n, out, cap);
+		return format_json_string(txt, n, false, out, cap);
 	if (n >= cap)
 		n = cap - 1;
 	memcpy(out, txt, n);

@@ -5,8 +5,9 @@
 /*
  * The decoder: the columns of what a gadget prints, built once at start-up
  * from the BTF-derived gadget_type(s) (a topper: key fields then value
- * fields), from the names of a text-protocol snapshot, plus extra computed
- * columns (enrichment).  Per record, formatting walks this flat array.
+ * fields), from the names of a text-protocol snapshot, plus computed
+ * columns from any number of providers (enrichment: containers, user
+ * names).  Per record, formatting walks this flat array.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,8 +25,12 @@ struct row {
 					 * of the same row share one lookup */
 };
 
-/* Computed columns (enrichment): text of extra column idx for a row. */
+/* A provider of computed columns (enrichment): the text of its column idx for a row. */
 typedef const char *(*schema_extra_fn)(void *ctx, const struct row *row, unsigned int idx);
+struct schema_provider {
+	schema_extra_fn fn;
+	void *ctx;
+};
 
 struct column;
 /*
@@ -40,7 +45,8 @@ struct column {
 	const struct gadget_field *field;	/* NULL for text and extra columns */
 	enum row_src src;
 	int text_idx;			/* >= 0 for text-protocol columns */
-	int extra_idx;			/* >= 0 for computed columns */
+	int extra_idx;			/* >= 0 for computed columns: the provider's index */
+	unsigned int provider;		/* computed columns: index into schema.providers */
 	unsigned int width;
 	bool right;			/* numbers align right */
 	bool hidden_by_default;		/* shown in columns output only when asked */
@@ -56,8 +62,8 @@ struct schema {
 	unsigned int nr_cols;
 	unsigned int *shown;		/* indexes of the columns printed, in order */
 	unsigned int nr_shown;
-	schema_extra_fn extra;
-	void *extra_ctx;
+	struct schema_provider *providers;
+	unsigned int nr_providers;
 };
 
 struct schema *schema_new(void);
@@ -65,7 +71,10 @@ void schema_free(struct schema *s);
 /* Columns of every field of type (prefix "key." only on a name clash). */
 int schema_add_type(struct schema *s, const struct gadget_type *type, enum row_src src);
 int schema_add_text(struct schema *s, const char *name);
-int schema_add_extra(struct schema *s, const char *name, unsigned int width, int idx,
+/* A provider of computed columns: its id for schema_add_extra(), or -ENOMEM. */
+int schema_add_provider(struct schema *s, schema_extra_fn fn, void *ctx);
+/* Computed column idx of provider (0 or -ENOMEM). */
+int schema_add_extra(struct schema *s, int provider, const char *name, unsigned int width, int idx,
 		     bool hidden_by_default);
 int schema_find(const struct schema *s, const char *name);
 /* Pick shown columns: fields "a,b" or NULL for the defaults; json shows all. */

@@ -8,10 +8,9 @@
 
 #include "runtime/format.h"
 #include "runtime/stacks.h"
-#include "runtime/symbolize.h"
+#include "runtime/symbolizer.h"
 
 #define STACK_DEPTH 127		/* GADGET_STACK_DEPTH */
-#define STACKS_MAP "gadget_stacks"
 
 struct stacks {
 	int fd;
@@ -69,7 +68,7 @@ static size_t format_stack(void *ctx, const struct column *c, const struct row *
 		const char *piece = frame;
 
 		if (mode == FMT_JSON) {
-			n = format_json_string(frame, n, esc, sizeof(esc));
+			n = format_json_string(frame, n, false, esc, sizeof(esc));
 			piece = esc;
 		}
 		/* keep room for the separator and the closing bracket */
@@ -99,11 +98,11 @@ int stacks_attach(struct schema *s, struct bpf_object *obj, struct stacks **out,
 		any |= is_stack(&s->cols[i]);
 	if (!any)
 		return 0;
-	m = bpf_object__find_map_by_name(obj, STACKS_MAP);
+	m = bpf_object__find_map_by_name(obj, GADGET_STACKS_MAP);
 	if (!m || bpf_map__type(m) != BPF_MAP_TYPE_STACK_TRACE || bpf_map__fd(m) < 0)
 		return gadget_err_set(err, ENOENT, "the gadget has stack columns but no %s stack-trace "
 				      "map: include <gadget/stacks.h> and fill them with "
-				      "gadget_get_kernel_stack()/gadget_get_user_stack()", STACKS_MAP);
+				      "gadget_get_kernel_stack()/gadget_get_user_stack()", GADGET_STACKS_MAP);
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;

@@ -5,7 +5,7 @@
 /*
  * Stack columns: a gadget_kernel_stack / gadget_user_stack member holds an
  * id into the gadget's "gadget_stacks" map (bpf-headers/gadget/stacks.h);
- * its column prints the frames, symbolised (runtime/symbolize.h), innermost
+ * its column prints the frames, symbolised (runtime/symbolizer.h), innermost
  * first: "f1;f2;main" in text, ["f1","f2","main"] in JSON.  User addresses
  * are those of the record's gadget_pid member.
  */

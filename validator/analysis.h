@@ -12,6 +12,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "base/str.h"
 #include "validator/elf_scan.h"
 #include "validator/validator.h"
 
@@ -33,19 +34,17 @@ void diag_add(struct analysis *a, enum diag_level level, const char *file,
 /* A diagnostic at the first of needles found in the program sources. */
 void diag_at_decl(struct analysis *a, enum diag_level level, const char *const *needles,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-bool find_decl(struct analysis *a, const char *const *needles, const char **file,
-	       unsigned int *line, unsigned int *col);
+bool diag_find_decl(struct analysis *a, const char *const *needles, const char **file,
+		    unsigned int *line, unsigned int *col);
 /* A source file named by line info, as we can open it. */
-void src_path(struct analysis *a, const char *src, char *buf, size_t len);
+void diag_src_path(struct analysis *a, const char *src, char *buf, size_t len);
 
-bool has_prefix(const char *s, const char *p);
-bool has_suffix(const char *s, const char *suf);
 
 /* checks.c */
-void check_name_len(struct analysis *a, const char *what, const char *name);
-bool license_is_gpl(const char *lic);
-void check_gpl_helpers(struct analysis *a, struct bpf_program *p, const char *file,
-		       unsigned int line, unsigned int col);
-void check_outputs(struct analysis *a);
+void validator_check_name_len(struct analysis *a, const char *what, const char *name);
+bool validator_license_is_gpl(const char *lic);
+void validator_check_gpl_helpers(struct analysis *a, struct bpf_program *p, const char *file,
+				 unsigned int line, unsigned int col);
+void validator_check_outputs(struct analysis *a);
 
 #endif

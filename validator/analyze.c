@@ -4,6 +4,7 @@
  * compiler-form diagnostics out.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,10 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "base/array.h"
 #include "validator/analysis.h"
 #include "validator/btf_walk.h"
+#include "validator/kernel_feature.h"
 #include "validator/srcloc.h"
 
 /*
@@ -31,15 +34,15 @@ static int walk_or_diag(struct analysis *a, __u32 type_id, struct gadget_type **
 		return 0;
 	if (btf_walk_type_member(a->btf, type_id, out, member, sizeof(member), &err) == 0)
 		return 0;
-	btf_type_c_name(a->btf, type_id, tname, sizeof(tname));
+	btf_walk_c_name(a->btf, type_id, tname, sizeof(tname));
 	snprintf(needle, sizeof(needle), "%s {", tname);
-	if (find_decl(a, needles, &file, &line, &col)) {
-		char path[4096];
+	if (diag_find_decl(a, needles, &file, &line, &col)) {
+		char path[PATH_MAX];
 		unsigned int mline, mcol;
 
 		leaf = strrchr(member, '.');
 		leaf = leaf ? leaf + 1 : member;
-		src_path(a, file, path, sizeof(path));
+		diag_src_path(a, file, path, sizeof(path));
 		if (*leaf && !srcloc_find(path, leaf, line + 1, 0, false, &mline, &mcol)) {
 			line = mline;
 			col = mcol;
@@ -49,42 +52,27 @@ static int walk_or_diag(struct analysis *a, __u32 type_id, struct gadget_type **
 	return -EINVAL;
 }
 
-static const struct { const char *prefix; enum map_role role; } map_roles[] = {
-	{ "print_", MAP_ROLE_PRINT },
-	{ "counter_", MAP_ROLE_COUNTER },
-	{ "gauge_", MAP_ROLE_GAUGE },
-	{ "hist_", MAP_ROLE_HISTOGRAM },
-	{ "gadget_mntns_filter", MAP_ROLE_FILTER },
-	{ "gadget_", MAP_ROLE_INTERNAL },
-};
-
 static enum map_role map_role_of(struct bpf_map *m)
 {
-	const char *name = bpf_map__name(m);
-
-	if (bpf_map__is_internal(m))
-		return MAP_ROLE_INTERNAL;
-	for (unsigned int i = 0; i < sizeof(map_roles) / sizeof(map_roles[0]); i++)
-		if (has_prefix(name, map_roles[i].prefix))
-			return map_roles[i].role;
-	return MAP_ROLE_NONE;
+	return bpf_map__is_internal(m) ? MAP_ROLE_INTERNAL : map_role_of_name(bpf_map__name(m));
 }
 
 static int analyze_maps(struct analysis *a)
 {
 	struct gadget_info *info = a->info;
 	struct bpf_map *m;
-	unsigned int n = 0;
 
-	bpf_object__for_each_map(m, a->obj)
-		n++;
-	info->maps = calloc(n ? n : 1, sizeof(*info->maps));
-	if (!info->maps)
-		return -ENOMEM;
 	bpf_object__for_each_map(m, a->obj) {
-		struct gadget_map *gm = &info->maps[info->nr_maps++];
+		struct gadget_map *gm;
+
+		if (array_grow(info->maps, info->nr_maps))
+			return -ENOMEM;
+		gm = &info->maps[info->nr_maps++];
+		memset(gm, 0, sizeof(*gm));
 
 		gm->name = strdup(bpf_map__name(m));
+		if (!gm->name)
+			return -ENOMEM;
 		gm->type = bpf_map__type(m);
 		gm->role = map_role_of(m);
 		gm->key_size = bpf_map__key_size(m);
@@ -92,9 +80,8 @@ static int analyze_maps(struct analysis *a)
 		gm->max_entries = bpf_map__max_entries(m);
 		if (gm->role == MAP_ROLE_INTERNAL)
 			continue;
-		/* gadget_* maps are ours and looked up by their full name */
-		if (!has_prefix(gm->name, "gadget_"))
-			check_name_len(a, "map", gm->name);
+		if (!map_role_def(gm->role)->ours)
+			validator_check_name_len(a, "map", gm->name);
 		walk_or_diag(a, bpf_map__btf_key_type_id(m), &gm->key);
 		walk_or_diag(a, bpf_map__btf_value_type_id(m), &gm->value);
 	}
@@ -109,89 +96,129 @@ static __u32 find_output_var(struct analysis *a, const char *name)
 	return id > 0 ? btf__type_by_id(a->btf, id)->type : 0;
 }
 
+/* Where a program's problems are shown: its SEC("...") line when the source is at hand. */
+struct prog_at {
+	const char *file;
+	unsigned int line, col;
+};
+
+/* Name, section, row of the program-type table and source location. */
+static int prog_identity(struct analysis *a, struct bpf_program *p, struct gadget_prog *gp,
+			 struct prog_at *at)
+{
+	const struct elf_prog_loc *loc = elf_scan_prog(&a->elf, bpf_program__name(p));
+	char path[PATH_MAX], needle[300];
+
+	gp->name = strdup(bpf_program__name(p));
+	gp->section = strdup(bpf_program__section_name(p));
+	if (!gp->name || !gp->section)
+		return -ENOMEM;
+	gp->def = progtype_find(gp->section);
+	*at = (struct prog_at){ loc ? loc->file : NULL, loc ? loc->line : 0, loc ? loc->col : 0 };
+	gp->src_line = at->line;
+	gp->src_col = at->col;
+	if (!at->file)
+		return 0;
+	/* "./x.bpf.c" (clang run in the gadget folder) is kept as "x.bpf.c" */
+	gp->src_file = strdup(str_has_prefix(at->file, "./") ? at->file + 2 : at->file);
+	if (!gp->src_file)
+		return -ENOMEM;
+	/* line info starts at the first statement: the SEC("...") above it says more */
+	diag_src_path(a, at->file, path, sizeof(path));
+	snprintf(needle, sizeof(needle), "SEC(\"%s\")", gp->section);
+	srcloc_find(path, needle, 1, at->line, true, &at->line, &at->col);
+	return 0;
+}
+
+/* A section no row knows, or one libbpf 1.1 cannot load at all: an error, nothing runs it. */
+static int prog_unloadable(struct analysis *a, struct gadget_prog *gp, const struct prog_at *at)
+{
+	const char *hint = gp->def ? NULL : progtype_suggest(gp->section);
+
+	gp->why_not = strdup(gp->def ? gp->def->note : "unknown section");
+	if (!gp->why_not)
+		return -ENOMEM;
+	if (gp->def)
+		diag_add(a, DIAG_ERROR, at->file, at->line, at->col, "section \"%s\" cannot be "
+			 "loaded: %s", gp->section, gp->def->note);
+	else if (hint)
+		diag_add(a, DIAG_ERROR, at->file, at->line, at->col, "section \"%s\" is not a known "
+			 "program type; did you mean \"%s\"?", gp->section, hint);
+	else
+		diag_add(a, DIAG_ERROR, at->file, at->line, at->col, "section \"%s\" is not a known "
+			 "program type ('gadget validate --program-types' lists them)", gp->section);
+	return 0;
+}
+
+/* Can the runtime attach it on this kernel?  A warning says why not. */
+static int prog_runnable(struct analysis *a, struct gadget_prog *gp, const struct prog_at *at)
+{
+	char why[512] = "";
+
+	if (gp->def->target == TARGET_UNSUPPORTED)
+		snprintf(why, sizeof(why), "the gadget runtime does not attach %s programs", gp->def->sec);
+	else if (kernel_feature_probe(gp->def->feature, why, sizeof(why)) != 1 && !why[0])
+		snprintf(why, sizeof(why), "%s could not be probed", kernel_feature_name(gp->def->feature));
+	gp->runnable = !why[0];
+	if (gp->runnable)
+		return 0;
+	gp->why_not = strdup(why);
+	if (!gp->why_not)
+		return -ENOMEM;
+	diag_add(a, DIAG_WARNING, at->file, at->line, at->col,
+		 "program '%s' (%s) builds and validates, but cannot run here: %s",
+		 gp->name, gp->section, why);
+	return 0;
+}
+
+/* The "<prog>_output" variable of an iterator, and its type. */
+static int prog_output(struct analysis *a, struct gadget_prog *gp)
+{
+	char out_name[300];
+	__u32 out_type;
+
+	snprintf(out_name, sizeof(out_name), "%s_output", gp->name);
+	out_type = find_output_var(a, out_name);
+	if (!out_type)
+		return 0;
+	gp->output = strdup(out_name);
+	if (!gp->output)
+		return -ENOMEM;
+	walk_or_diag(a, out_type, &gp->output_type);
+	return 0;
+}
+
 static int analyze_progs(struct analysis *a)
 {
 	struct gadget_info *info = a->info;
 	struct bpf_program *p;
-	unsigned int n = 0;
 
-	bpf_object__for_each_program(p, a->obj)
-		n++;
-	info->progs = calloc(n ? n : 1, sizeof(*info->progs));
-	if (!info->progs)
-		return -ENOMEM;
 	bpf_object__for_each_program(p, a->obj) {
-		struct gadget_prog *gp = &info->progs[info->nr_progs++];
-		const struct elf_prog_loc *loc = elf_scan_prog(&a->elf, bpf_program__name(p));
-		const char *file = loc ? loc->file : NULL;
-		unsigned int line = loc ? loc->line : 0, col = loc ? loc->col : 0;
-		char why[512] = "", out_name[300];
-		__u32 out_type;
+		struct gadget_prog *gp;
+		struct prog_at at;
+		int ret;
 
-		gp->name = strdup(bpf_program__name(p));
-		gp->section = strdup(bpf_program__section_name(p));
-		gp->def = progtype_find(gp->section);
-		/* "./x.bpf.c" (clang run in the gadget folder) is kept as "x.bpf.c" */
-		if (file)
-			gp->src_file = strdup(strncmp(file, "./", 2) ? file : file + 2);
-		gp->src_line = line;
-		gp->src_col = col;
-		check_name_len(a, "program", gp->name);
-		/*
-		 * Line info starts at the first statement; a section problem is
-		 * best shown at the SEC("...") above it when the source is here.
-		 */
-		if (file) {
-			char path[4096], needle[300];
-
-			src_path(a, file, path, sizeof(path));
-			snprintf(needle, sizeof(needle), "SEC(\"%s\")", gp->section);
-			srcloc_find(path, needle, 1, line, true, &line, &col);
-		}
-
-		if (!gp->def) {
-			const char *hint = progtype_suggest(gp->section);
-
-			gp->why_not = strdup("unknown section");
-			if (hint)
-				diag_add(a, DIAG_ERROR, file, line, col,
-					 "section \"%s\" is not a known program type; did you mean \"%s\"?",
-					 gp->section, hint);
-			else
-				diag_add(a, DIAG_ERROR, file, line, col,
-					 "section \"%s\" is not a known program type ('gadget validate --program-types' lists them)",
-					 gp->section);
+		if (array_grow(info->progs, info->nr_progs))
+			return -ENOMEM;
+		gp = &info->progs[info->nr_progs++];
+		memset(gp, 0, sizeof(*gp));
+		ret = prog_identity(a, p, gp, &at);
+		if (ret)
+			return ret;
+		validator_check_name_len(a, "program", gp->name);
+		if (!gp->def || gp->def->note) {
+			ret = prog_unloadable(a, gp, &at);
+			if (ret)
+				return ret;
 			continue;
 		}
-		if (gp->def->note) {
-			/* seed rows libbpf 1.1 cannot load at all: nothing will run this */
-			gp->why_not = strdup(gp->def->note);
-			diag_add(a, DIAG_ERROR, file, line, col, "section \"%s\" cannot be loaded: %s",
-				 gp->section, gp->def->note);
-			continue;
-		}
-		if (gp->def->target == TARGET_UNSUPPORTED) {
-			snprintf(why, sizeof(why), "the gadget runtime does not attach %s programs", gp->def->sec);
-		} else if (kernel_feature_probe(gp->def->feature, why, sizeof(why)) != 1) {
-			if (!why[0])
-				snprintf(why, sizeof(why), "%s could not be probed", kernel_feature_name(gp->def->feature));
-		}
-		gp->runnable = !why[0];
-		if (!gp->runnable) {
-			gp->why_not = strdup(why);
-			diag_add(a, DIAG_WARNING, file, line, col,
-				 "program '%s' (%s) builds and validates, but cannot run here: %s",
-				 gp->name, gp->section, why);
-		}
-		if (!license_is_gpl(info->license))
-			check_gpl_helpers(a, p, file, line, col);
-
-		snprintf(out_name, sizeof(out_name), "%s_output", gp->name);
-		out_type = find_output_var(a, out_name);
-		if (out_type) {
-			gp->output = strdup(out_name);
-			walk_or_diag(a, out_type, &gp->output_type);
-		}
+		ret = prog_runnable(a, gp, &at);
+		if (!ret && !validator_license_is_gpl(info->license))
+			validator_check_gpl_helpers(a, p, at.file, at.line, at.col);
+		if (!ret)
+			ret = prog_output(a, gp);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -219,13 +246,13 @@ static char *value_text(const struct gadget_field *f, const void *data)
 	char *s = NULL;
 	uint64_t u = 0;
 
-	if (f->kind == FIELD_BYTES && f->special == SPECIAL_NONE && f->array_len &&
-	    f->size % f->array_len == 0 && f->size / f->array_len <= 8)
+	if (gadget_field_is_list(f) && f->size % f->array_len == 0 && f->size / f->array_len <= 8)
 		return list_text(f, data);
 	if (f->kind == FIELD_STRING)
 		return strndup(data, f->size);
 	/* an address parameter left unset (version 0): no address */
-	if (f->special == SPECIAL_L3ENDPOINT && f->size > 16 && !((const uint8_t *)data)[16])
+	if (f->special == SPECIAL_L3ENDPOINT && f->size > GADGET_L3EP_VERSION_OFF &&
+	    !((const uint8_t *)data)[GADGET_L3EP_VERSION_OFF])
 		return strdup("");
 	if (f->size > 8 || f->kind == FIELD_BYTES || f->kind == FIELD_FLOAT) {
 		size_t n = f->size;
@@ -289,7 +316,7 @@ static int analyze_params(struct analysis *a)
 		return 0;
 	sec = btf__type_by_id(a->btf, id);
 	bpf_object__for_each_map(m, a->obj)
-		if (bpf_map__is_internal(m) && has_suffix(bpf_map__name(m), ".rodata"))
+		if (bpf_map__is_internal(m) && str_has_suffix(bpf_map__name(m), ".rodata"))
 			data = bpf_map__initial_value(m, &data_len);
 	info->params = calloc(btf_vlen(sec) + 1, sizeof(*info->params));
 	if (!info->params)
@@ -297,12 +324,12 @@ static int analyze_params(struct analysis *a)
 	vs = btf_var_secinfos(sec);
 	for (unsigned int i = 0; i < btf_vlen(sec); i++, vs++) {
 		const struct btf_type *var = btf__type_by_id(a->btf, vs->type);
-		const char *name = btf_name(a->btf, var->name_off);
+		const char *name = btf_walk_name(a->btf, var->name_off);
 		struct gadget_param *gp = &info->params[info->nr_params];
 		struct gadget_err err = {};
 		const json_t *doc;
 
-		if (has_suffix(name, "_output") || has_prefix(name, "gadget_") ||
+		if (str_has_suffix(name, "_output") || str_has_prefix(name, GADGET_RESERVED_PREFIX) ||
 		    btf_var(var)->linkage == BTF_VAR_STATIC || !is_volatile(a->btf, var->type))
 			continue;
 		if (btf_walk_field(a->btf, var->type, name, &gp->field, &err)) {
@@ -312,36 +339,25 @@ static int analyze_params(struct analysis *a)
 		}
 		gp->field.offset = vs->offset;
 		gp->name = strdup(name);
+		info->nr_params++;
 		/* the type's size and the section's may disagree in a broken object */
 		if (data && (uint64_t)vs->offset + gp->field.size <= data_len &&
-		    gp->field.size <= vs->size)
-			gp->default_value = value_text(&gp->field, (const char *)data + vs->offset);
+		    gp->field.size <= vs->size &&
+		    !(gp->default_value = value_text(&gp->field, (const char *)data + vs->offset)))
+			return -ENOMEM;
 		doc = a->opts->params_doc ? json_object_get(a->opts->params_doc, name) : NULL;
-		if (doc && json_is_string(json_object_get(doc, "description")))
-			gp->description = strdup(json_string_value(json_object_get(doc, "description")));
-		info->nr_params++;
+		if (doc && json_is_string(json_object_get(doc, "description")) &&
+		    !(gp->description = strdup(json_string_value(json_object_get(doc, "description")))))
+			return -ENOMEM;
+		if (!gp->name)
+			return -ENOMEM;
 	}
 	return 0;
 }
 
-/* The event the runtime prints, by category. */
-static void pick_event(struct gadget_info *info)
+static const char *obj_path(const struct analysis *a)
 {
-	for (unsigned int i = 0; i < info->nr_maps; i++) {
-		if (info->maps[i].role == MAP_ROLE_PRINT) {
-			info->print_map = &info->maps[i];
-			info->event = info->maps[i].value;
-			if (info->category == GADGET_CAT_TOPPER)
-				info->key = info->maps[i].key;
-			return;
-		}
-	}
-	for (unsigned int i = 0; i < info->nr_progs; i++) {
-		if (info->progs[i].output_type) {
-			info->event = info->progs[i].output_type;
-			return;
-		}
-	}
+	return a->opts->obj_path ? a->opts->obj_path : "object";
 }
 
 /* What libbpf 1.1 would crash on is refused before it sees the object. */
@@ -354,13 +370,12 @@ static int check_btf(struct analysis *a, struct gadget_err *err)
 		return 0;	/* reported below: "the object has no BTF" */
 	btf = btf__new(a->elf.btf_data, a->elf.btf_size);
 	if (!btf)
-		return gadget_err_set(err, ENOEXEC, "%s: malformed .BTF section: %s",
-				      a->opts->obj_path ? a->opts->obj_path : "object",
+		return gadget_err_set(err, ENOEXEC, "%s: malformed .BTF section: %s", obj_path(a),
 				      strerror(errno));
-	ret = btf_check_refs(btf, err);
+	ret = btf_walk_check_refs(btf, err);
 	btf__free(btf);
 	if (ret) {
-		gadget_err_prefix(err, "%s", a->opts->obj_path ? a->opts->obj_path : "object");
+		gadget_err_prefix(err, "%s", obj_path(a));
 		err->errnum = ENOEXEC;
 		return -ENOEXEC;
 	}
@@ -375,88 +390,112 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return 0;
 }
 
-int validator_analyze(const void *obj, size_t len, const struct validate_opts *opts,
-		      struct gadget_info **out, struct diag_list *diags,
-		      struct gadget_err *err)
+/*
+ * The ELF, the BTF, then libbpf's view of the object.  -ENOEXEC for an
+ * object that cannot be read at all (-EINVAL is kept for "analysed, with
+ * errors").
+ */
+static int analysis_open(struct analysis *a, const void *obj, size_t len, struct gadget_err *err)
 {
-	static const struct validate_opts no_opts;
-	LIBBPF_OPTS(bpf_object_open_opts, oopts);
-	struct analysis a = { .diags = diags };
+	LIBBPF_OPTS(bpf_object_open_opts, oopts, .object_name = a->opts->name);
 	libbpf_print_fn_t old_print;
-	char why[1024];
-	int ret;
+	int ret = elf_scan(obj, len, &a->elf, err);
 
-	*out = NULL;
-	a.opts = opts ? opts : &no_opts;
-	oopts.object_name = a.opts->name;
-	/* -EINVAL means "analysed, with errors": an unreadable object is -ENOEXEC */
-	ret = elf_scan(obj, len, &a.elf, err);
 	if (ret == -EINVAL && err)
 		err->errnum = ENOEXEC;
 	if (ret)
 		return ret == -EINVAL ? -ENOEXEC : ret;
 	old_print = libbpf_set_print(quiet_print);
-	ret = check_btf(&a, err);
-	if (ret) {
-		libbpf_set_print(old_print);
-		elf_scan_free(&a.elf);
-		return ret;
-	}
-	a.obj = bpf_object__open_mem(obj, len, &oopts);
+	ret = check_btf(a, err);
+	if (!ret)
+		a->obj = bpf_object__open_mem(obj, len, &oopts);
 	libbpf_set_print(old_print);
-	if (!a.obj) {
+	if (ret)
+		return ret;
+	if (!a->obj) {
 		char why[128];
 
 		ret = errno == EINVAL || !errno ? -ENOEXEC : -errno;
-		elf_scan_free(&a.elf);
-		return gadget_err_set(err, ret, "%s: libbpf cannot open the object: %s",
-				      a.opts->obj_path ? a.opts->obj_path : "object",
+		return gadget_err_set(err, ret, "%s: libbpf cannot open the object: %s", obj_path(a),
 				      gadget_strerror(-ret, why, sizeof(why)));
 	}
-	a.btf = bpf_object__btf(a.obj);
-	a.info = calloc(1, sizeof(*a.info));
-	if (!a.info) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if (!a.btf) {
-		ret = gadget_err_set(err, ENOEXEC, "%s: the object has no BTF; compile with clang -g",
-				     a.opts->obj_path ? a.opts->obj_path : "object");
-		goto out;
-	}
-	a.info->name = strdup(a.opts->name ? a.opts->name : bpf_object__name(a.obj));
-	if (a.opts->description)
-		a.info->description = strdup(a.opts->description);
-	if (a.elf.license)
-		a.info->license = strdup(a.elf.license);
+	a->btf = bpf_object__btf(a->obj);
+	if (!a->btf)
+		return gadget_err_set(err, ENOEXEC, "%s: the object has no BTF; compile with clang -g",
+				      obj_path(a));
+	return 0;
+}
+
+/* Name, description and license. */
+static int analyze_about(struct analysis *a)
+{
+	struct gadget_info *info = a->info;
+
+	info->name = strdup(a->opts->name ? a->opts->name : bpf_object__name(a->obj));
+	if (a->opts->description)
+		info->description = strdup(a->opts->description);
+	if (a->elf.license)
+		info->license = strdup(a->elf.license);
 	else
-		diag_add(&a, DIAG_WARNING, NULL, 0, 0, "no license: add "
+		diag_add(a, DIAG_WARNING, NULL, 0, 0, "no license: add "
 			 "'char LICENSE[] SEC(\"license\") = \"GPL\";' (most helpers a gadget "
 			 "needs are GPL-only)");
+	if (!info->name || (a->opts->description && !info->description) ||
+	    (a->elf.license && !info->license))
+		return -ENOMEM;
+	return 0;
+}
 
-	ret = analyze_maps(&a);
+/* What the gadget produces, and what the runtime decodes it with. */
+static void analyze_category(struct analysis *a)
+{
+	struct gadget_info *info = a->info;
+	struct gadget_map *print = NULL;
+	char why[1024];
+
+	validator_check_outputs(a);
+	info->category = validator_category(info, why, sizeof(why));
+	if (info->category == GADGET_CAT_UNKNOWN)
+		diag_add(a, DIAG_ERROR, NULL, 0, 0, "%s", why);
+	for (unsigned int i = 0; !print && i < info->nr_maps; i++)
+		if (info->maps[i].role == MAP_ROLE_PRINT)
+			print = &info->maps[i];
+	gadget_info_set_print_map(info, print);
+	/* a print_ map without a value type gives the runtime nothing to decode (a
+	 * snapshotter may use the text protocol and declare no type) */
+	if ((info->category == GADGET_CAT_TRACER || info->category == GADGET_CAT_TOPPER) &&
+	    !info->event && !diag_list_count(a->diags, DIAG_ERROR))
+		diag_add(a, DIAG_ERROR, NULL, 0, 0, "map '%s' declares no value type: add "
+			 "__type(value, struct event) so the runtime can decode its records",
+			 print ? print->name : "print_");
+}
+
+int validator_analyze(const void *obj, size_t len, const struct validate_opts *opts,
+		      struct gadget_info **out, struct diag_list *diags,
+		      struct gadget_err *err)
+{
+	static const struct validate_opts no_opts;
+	struct analysis a = { .diags = diags, .opts = opts ? opts : &no_opts };
+	int ret;
+
+	*out = NULL;
+	ret = analysis_open(&a, obj, len, err);
+	if (!ret && !(a.info = calloc(1, sizeof(*a.info))))
+		ret = -ENOMEM;
+	if (!ret)
+		ret = analyze_about(&a);
+	if (!ret)
+		ret = analyze_maps(&a);
 	if (!ret)
 		ret = analyze_progs(&a);
 	if (!ret)
 		ret = analyze_params(&a);
-	if (ret)
-		goto out;
-	check_outputs(&a);
-	a.info->category = validator_category(a.info, why, sizeof(why));
-	if (a.info->category == GADGET_CAT_UNKNOWN)
-		diag_add(&a, DIAG_ERROR, NULL, 0, 0, "%s", why);
-	pick_event(a.info);
-	if ((a.info->category == GADGET_CAT_TRACER || a.info->category == GADGET_CAT_SNAPSHOTTER ||
-	     a.info->category == GADGET_CAT_TOPPER) && !a.info->event && !diag_list_count(diags, DIAG_ERROR)) {
-		/* A snapshotter may use the text protocol and declare no type; a
-		 * print_ map without a value type gives the runtime nothing to decode. */
-		if (a.info->category != GADGET_CAT_SNAPSHOTTER)
-			diag_add(&a, DIAG_ERROR, NULL, 0, 0, "map '%s' declares no value type: add "
-				 "__type(value, struct event) so the runtime can decode its records",
-				 a.info->print_map ? a.info->print_map->name : "print_");
+	if (!ret) {
+		analyze_category(&a);
+		ret = diag_list_count(diags, DIAG_ERROR) ? -EINVAL : 0;
+	} else if (ret == -ENOMEM) {
+		gadget_err_set(err, ENOMEM, "%s: out of memory", obj_path(&a));
 	}
-	ret = diag_list_count(diags, DIAG_ERROR) ? -EINVAL : 0;
-out:
 	bpf_object__close(a.obj);
 	elf_scan_free(&a.elf);
 	if (ret && ret != -EINVAL) {

@@ -8,35 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "validator/btf_walk.h"
-
-/* Types of bpf-headers/gadget/types.h, recognised by name before resolving. */
-static const struct {
-	const char *name;
-	int kind;		/* BTF_KIND_TYPEDEF or BTF_KIND_STRUCT */
-	enum field_special special;
-	enum field_kind field_kind;
-} specials[] = {
-	{ "gadget_mntns_id",	 BTF_KIND_TYPEDEF, SPECIAL_MNTNS_ID,	FIELD_UINT },
-	{ "gadget_timestamp",	 BTF_KIND_TYPEDEF, SPECIAL_TIMESTAMP,	FIELD_UINT },
-	{ "gadget_duration",	 BTF_KIND_TYPEDEF, SPECIAL_DURATION,	FIELD_UINT },
-	{ "gadget_pid",		 BTF_KIND_TYPEDEF, SPECIAL_PID,		FIELD_UINT },
-	{ "gadget_comm",	 BTF_KIND_TYPEDEF, SPECIAL_COMM,	FIELD_STRING },
-	{ "gadget_ifindex",	 BTF_KIND_TYPEDEF, SPECIAL_IFINDEX,	FIELD_UINT },
-	{ "gadget_errno",	 BTF_KIND_TYPEDEF, SPECIAL_ERRNO,	FIELD_INT },
-	{ "gadget_signal",	 BTF_KIND_TYPEDEF, SPECIAL_SIGNAL,	FIELD_UINT },
-	{ "gadget_syscall",	 BTF_KIND_TYPEDEF, SPECIAL_SYSCALL,	FIELD_UINT },
-	{ "gadget_dns_name",	 BTF_KIND_TYPEDEF, SPECIAL_DNS_NAME,	FIELD_STRING },
-	{ "gadget_kernel_stack", BTF_KIND_TYPEDEF, SPECIAL_KERNEL_STACK, FIELD_INT },
-	{ "gadget_user_stack",	 BTF_KIND_TYPEDEF, SPECIAL_USER_STACK,	FIELD_INT },
-	{ "gadget_l3endpoint_t", BTF_KIND_STRUCT,  SPECIAL_L3ENDPOINT,	FIELD_BYTES },
-	{ "gadget_l4endpoint_t", BTF_KIND_STRUCT,  SPECIAL_L4ENDPOINT,	FIELD_BYTES },
-};
 
 struct walk {
 	const struct btf *btf;
 	struct gadget_type *type;
-	unsigned int cap;
 	struct gadget_err *err;
 	const char *root;	/* "struct event", for messages */
 	const char *bad;	/* member path of the first error */
@@ -47,7 +24,7 @@ struct walk {
 /* Nested structs deeper than this are hostile BTF (a struct holding itself). */
 #define WALK_DEPTH_MAX 32
 
-const char *btf_name(const struct btf *btf, __u32 off)
+const char *btf_walk_name(const struct btf *btf, __u32 off)
 {
 	const char *s = btf__name_by_offset(btf, off);
 
@@ -100,7 +77,7 @@ static int check_chains(const struct btf *btf, struct gadget_err *err)
 	return 0;
 }
 
-int btf_check_refs(const struct btf *btf, struct gadget_err *err)
+int btf_walk_check_refs(const struct btf *btf, struct gadget_err *err)
 {
 	__u32 n = btf__type_cnt(btf);
 
@@ -168,7 +145,7 @@ static __u32 skip_mods(const struct btf *btf, __u32 id)
 	return id;
 }
 
-void btf_type_c_name(const struct btf *btf, __u32 id, char *buf, size_t len)
+void btf_walk_c_name(const struct btf *btf, __u32 id, char *buf, size_t len)
 {
 	const struct btf_type *t;
 	const char *kw = "";
@@ -187,26 +164,19 @@ void btf_type_c_name(const struct btf *btf, __u32 id, char *buf, size_t len)
 	case BTF_KIND_ARRAY: {
 		char elem[128];
 
-		btf_type_c_name(btf, btf_array(t)->type, elem, sizeof(elem));
+		btf_walk_c_name(btf, btf_array(t)->type, elem, sizeof(elem));
 		snprintf(buf, len, "%s[%u]", elem, btf_array(t)->nelems);
 		return;
 	}
 	default: break;
 	}
-	snprintf(buf, len, "%s%s", kw, t->name_off ? btf_name(btf, t->name_off) : "(anon)");
+	snprintf(buf, len, "%s%s", kw, t->name_off ? btf_walk_name(btf, t->name_off) : "(anon)");
 }
 
-static int special_of(const struct btf *btf, const struct btf_type *t)
+/* Special types (info/special_types.h) are told by their name. */
+static enum field_special special_of(const struct btf *btf, const struct btf_type *t)
 {
-	const char *name;
-
-	if (!t->name_off)
-		return -1;
-	name = btf_name(btf, t->name_off);
-	for (unsigned int i = 0; i < sizeof(specials) / sizeof(specials[0]); i++)
-		if (btf_kind(t) == specials[i].kind && !strcmp(name, specials[i].name))
-			return i;
-	return -1;
+	return t->name_off ? special_type_by_btf(btf_walk_name(btf, t->name_off), btf_kind(t)) : SPECIAL_NONE;
 }
 
 /*
@@ -223,27 +193,26 @@ static bool is_char(const struct btf *btf, __u32 elem)
 		return false;
 	if (btf_int_encoding(t) & BTF_INT_CHAR)
 		return true;
-	name = btf_name(btf, t->name_off);
+	name = btf_walk_name(btf, t->name_off);
 	return name && (!strcmp(name, "char") || !strcmp(name, "signed char"));
 }
 
-static struct gadget_field *add_field(struct walk *w, const char *name)
+/* A new field called name, of C type type_name (NULL: none yet); NULL when out of memory. */
+static struct gadget_field *add_field(struct walk *w, const char *name, const char *type_name)
 {
 	struct gadget_type *ty = w->type;
 	struct gadget_field *f;
+	char *copy = strdup(name), *tcopy = type_name ? strdup(type_name) : NULL;
 
-	if (ty->nr_fields == w->cap) {
-		unsigned int cap = w->cap ? w->cap * 2 : 8;
-		void *p = realloc(ty->fields, cap * sizeof(*f));
-
-		if (!p)
-			return NULL;
-		ty->fields = p;
-		w->cap = cap;
+	if (!copy || (type_name && !tcopy) || array_grow(ty->fields, ty->nr_fields)) {
+		free(copy);
+		free(tcopy);
+		return NULL;
 	}
 	f = &ty->fields[ty->nr_fields++];
 	memset(f, 0, sizeof(*f));
-	f->name = strdup(name);
+	f->name = copy;
+	f->type_name = tcopy;
 	return f;
 }
 
@@ -264,7 +233,7 @@ static const char *enum_value_name(const char *ename, const char *name)
 static int fill_enum(const struct btf *btf, const struct btf_type *t, struct gadget_field *f)
 {
 	unsigned int n = btf_vlen(t);
-	const char *ename = t->name_off ? btf_name(btf, t->name_off) : "";
+	const char *ename = t->name_off ? btf_walk_name(btf, t->name_off) : "";
 	size_t el = strlen(ename);
 	bool is_signed = btf_kflag(t);
 
@@ -272,140 +241,113 @@ static int fill_enum(const struct btf *btf, const struct btf_type *t, struct gad
 	f->enum_vals = calloc(n ? n : 1, sizeof(*f->enum_vals));
 	if (!f->enum_vals)
 		return -ENOMEM;
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; i < n; i++, f->nr_enum_vals++) {
 		const char *name;
 		int64_t v;
 
 		if (btf_is_enum(t)) {
 			const struct btf_enum *e = btf_enum(t) + i;
 
-			name = btf_name(btf, e->name_off);
+			name = btf_walk_name(btf, e->name_off);
 			v = is_signed ? (int64_t)(int32_t)e->val : (int64_t)(uint32_t)e->val;
 		} else {
 			const struct btf_enum64 *e = btf_enum64(t) + i;
 
-			name = btf_name(btf, e->name_off);
+			name = btf_walk_name(btf, e->name_off);
 			v = (int64_t)(((uint64_t)e->val_hi32 << 32) | e->val_lo32);
 		}
 		f->enum_vals[i].name = strdup(enum_value_name(ename, name));
 		f->enum_vals[i].value = v;
+		if (!f->enum_vals[i].name)
+			return -ENOMEM;
 	}
-	f->nr_enum_vals = n;
 	return 0;
 }
 
-/* A leaf (non-struct) type at bit offset bits; bitsz > 0 for bitfields. */
-static int walk_leaf_at(struct walk *w, __u32 id, const char *name, __u32 bits, __u32 bitsz,
-			const char *member_path);
+/* The member being walked: what to call it and where its bits are. */
+struct leaf {
+	const char *name;	/* the field's name: "src.addr" */
+	const char *path;	/* for messages: the name, or "(whole)", "(anonymous)" */
+	__u32 bits;		/* bit offset from the start of the record */
+	__u32 bitsz;		/* bitfield width, 0 if not one */
+};
 
-/* walk_leaf_at(), remembering which member an error is about. */
-static int walk_leaf(struct walk *w, __u32 id, const char *name, __u32 bits, __u32 bitsz,
-		     const char *member_path)
+/* Specials are typedefs and structs: look for one through modifiers and typedef chains. */
+static enum field_special special_through(const struct btf *btf, __u32 id)
 {
-	int ret = walk_leaf_at(w, id, name, bits, bitsz, member_path);
-
-	if (ret < 0 && !w->bad) {
-		snprintf(w->bad_buf, sizeof(w->bad_buf), "%s", member_path);
-		w->bad = w->bad_buf;
-	}
-	return ret;
-}
-
-static int walk_leaf_at(struct walk *w, __u32 id, const char *name, __u32 bits, __u32 bitsz,
-			const char *member_path)
-{
-	const struct btf *btf = w->btf;
 	const struct btf_type *t;
-	struct gadget_field *f;
-	char tname[128];
-	int sp = -1;
-	__u32 rid = id;
+	enum field_special sp;
 
-	btf_type_c_name(btf, id, tname, sizeof(tname));
-	/* Specials are typedefs/structs: look through modifiers and typedef chains. */
-	for (t = btf__type_by_id(btf, rid); t; t = btf__type_by_id(btf, rid)) {
-		if ((sp = special_of(btf, t)) >= 0)
-			break;
+	for (t = btf__type_by_id(btf, id); t; t = btf__type_by_id(btf, t->type)) {
+		if ((sp = special_of(btf, t)) != SPECIAL_NONE)
+			return sp;
 		if (!btf_is_mod(t) && !btf_is_typedef(t) && btf_kind(t) != BTF_KIND_TYPE_TAG)
 			break;
-		rid = t->type;
 	}
-	id = btf__resolve_type(btf, id);
-	t = btf__type_by_id(btf, id);
-	if (!t)
-		return gadget_err_set(w->err, EINVAL, "%s member '%s': bad BTF type id %u", w->root, member_path, id);
+	return SPECIAL_NONE;
+}
 
-	if (sp >= 0) {
-		f = add_field(w, name);
-		if (!f)
-			return -ENOMEM;
-		f->special = specials[sp].special;
-		f->kind = specials[sp].field_kind;
-		f->offset = bits / 8;
-		f->size = btf__resolve_size(btf, id);
-		if (btf_is_array(t))
-			f->array_len = btf_array(t)->nelems;
-		else if (f->kind == FIELD_BYTES)
-			f->array_len = f->size;
-		f->type_name = strdup(specials[sp].name);
-		return 0;
-	}
+/* A special type is one field, whatever it is made of (an endpoint is 20 bytes). */
+static int leaf_special(struct walk *w, const struct leaf *lf, enum field_special sp, __u32 id,
+			const struct btf_type *t)
+{
+	struct gadget_field *f = add_field(w, lf->name, special_type(sp)->btf_name);
 
-	switch (btf_kind(t)) {
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		return 1;	/* caller recurses */
-	case BTF_KIND_INT:
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64:
-	case BTF_KIND_FLOAT:
-		break;
-	case BTF_KIND_ARRAY: {
-		const struct btf_array *a = btf_array(t);
-		__u32 eid = btf__resolve_type(btf, a->type);
-		const struct btf_type *et = btf__type_by_id(btf, eid);
-		long total = btf__resolve_size(btf, id);
-
-		if (a->nelems == 0)
-			return gadget_err_set(w->err, EINVAL,
-				"%s member '%s': flexible array member cannot be decoded; "
-				"give the array a fixed size", w->root, member_path);
-		if (total < 0 || !et)
-			return gadget_err_set(w->err, EINVAL, "%s member '%s': array of unknown size",
-					      w->root, member_path);
-		if (btf_is_ptr(et))
-			return gadget_err_set(w->err, EINVAL,
-				"%s member '%s': array of pointers cannot be decoded in user space; "
-				"copy the data into the event instead", w->root, member_path);
-		f = add_field(w, name);
-		if (!f)
-			return -ENOMEM;
-		f->offset = bits / 8;
-		f->size = total;
-		f->array_len = a->nelems;
-		f->type_name = strdup(tname);
-		/*
-		 * Other arrays (__u32 vals[4]) stay one FIELD_BYTES field shown
-		 * as hex rather than one column per element: a 64-slot array
-		 * would otherwise swamp the event table.
-		 */
-		f->kind = is_char(btf, a->type) ? FIELD_STRING : FIELD_BYTES;
-		return 0;
-	}
-	case BTF_KIND_PTR:
-		return gadget_err_set(w->err, EINVAL,
-			"%s member '%s': pointer type cannot be decoded in user space; "
-			"copy the pointed-to data into the event instead", w->root, member_path);
-	default:
-		return gadget_err_set(w->err, EINVAL,
-			"%s member '%s': type %s cannot be decoded in user space",
-			w->root, member_path, tname);
-	}
-
-	f = add_field(w, name);
 	if (!f)
 		return -ENOMEM;
-	f->type_name = strdup(tname);
+	f->special = sp;
+	f->kind = special_type(sp)->kind;
+	f->offset = lf->bits / 8;
+	f->size = btf__resolve_size(w->btf, id);
+	if (btf_is_array(t))
+		f->array_len = btf_array(t)->nelems;
+	else if (f->kind == FIELD_BYTES)
+		f->array_len = f->size;
+	return 0;
+}
+
+static int leaf_array(struct walk *w, const struct leaf *lf, __u32 id, const struct btf_type *t,
+		      const char *tname)
+{
+	const struct btf_array *a = btf_array(t);
+	const struct btf_type *et = btf__type_by_id(w->btf, btf__resolve_type(w->btf, a->type));
+	long total = btf__resolve_size(w->btf, id);
+	struct gadget_field *f;
+
+	if (a->nelems == 0)
+		return gadget_err_set(w->err, EINVAL, "%s member '%s': flexible array member cannot "
+				      "be decoded; give the array a fixed size", w->root, lf->path);
+	if (total < 0 || !et)
+		return gadget_err_set(w->err, EINVAL, "%s member '%s': array of unknown size",
+				      w->root, lf->path);
+	if (btf_is_ptr(et))
+		return gadget_err_set(w->err, EINVAL, "%s member '%s': array of pointers cannot be "
+				      "decoded in user space; copy the data into the event instead",
+				      w->root, lf->path);
+	f = add_field(w, lf->name, tname);
+	if (!f)
+		return -ENOMEM;
+	f->offset = lf->bits / 8;
+	f->size = total;
+	f->array_len = a->nelems;
+	/*
+	 * Other arrays (__u32 vals[4]) stay one FIELD_BYTES field shown as
+	 * hex rather than one column per element: a 64-slot array would
+	 * otherwise swamp the event table.
+	 */
+	f->kind = is_char(w->btf, a->type) ? FIELD_STRING : FIELD_BYTES;
+	return 0;
+}
+
+/* An int, enum or float, maybe a bitfield. */
+static int leaf_scalar(struct walk *w, const struct leaf *lf, const struct btf_type *t,
+		       const char *tname)
+{
+	struct gadget_field *f = add_field(w, lf->name, tname);
+	__u32 bits = lf->bits, bitsz = lf->bitsz;
+
+	if (!f)
+		return -ENOMEM;
 	f->size = t->size;
 	if (btf_is_int(t)) {
 		__u8 enc = btf_int_encoding(t);
@@ -419,7 +361,7 @@ static int walk_leaf_at(struct walk *w, __u32 id, const char *name, __u32 bits, 
 	} else if (btf_kind(t) == BTF_KIND_FLOAT) {
 		f->kind = FIELD_FLOAT;
 	} else {
-		int ret = fill_enum(btf, t, f);
+		int ret = fill_enum(w->btf, t, f);
 
 		if (ret)
 			return ret;
@@ -433,13 +375,61 @@ static int walk_leaf_at(struct walk *w, __u32 id, const char *name, __u32 bits, 
 	return 0;
 }
 
+/* A member of type id: a field, or 1 for a struct or union the caller walks into. */
+static int walk_leaf_at(struct walk *w, __u32 id, const struct leaf *lf)
+{
+	enum field_special sp = special_through(w->btf, id);
+	const struct btf_type *t;
+	char tname[128];
+
+	btf_walk_c_name(w->btf, id, tname, sizeof(tname));
+	id = btf__resolve_type(w->btf, id);
+	t = btf__type_by_id(w->btf, id);
+	if (!t)
+		return gadget_err_set(w->err, EINVAL, "%s member '%s': bad BTF type id %u", w->root,
+				      lf->path, id);
+	if (sp != SPECIAL_NONE)
+		return leaf_special(w, lf, sp, id, t);
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return 1;
+	case BTF_KIND_INT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FLOAT:
+		return leaf_scalar(w, lf, t, tname);
+	case BTF_KIND_ARRAY:
+		return leaf_array(w, lf, id, t, tname);
+	case BTF_KIND_PTR:
+		return gadget_err_set(w->err, EINVAL, "%s member '%s': pointer type cannot be decoded "
+				      "in user space; copy the pointed-to data into the event instead",
+				      w->root, lf->path);
+	default:
+		return gadget_err_set(w->err, EINVAL, "%s member '%s': type %s cannot be decoded in "
+				      "user space", w->root, lf->path, tname);
+	}
+}
+
+/* walk_leaf_at(), remembering which member an error is about. */
+static int walk_leaf(struct walk *w, __u32 id, const struct leaf *lf)
+{
+	int ret = walk_leaf_at(w, id, lf);
+
+	if (ret < 0 && !w->bad) {
+		snprintf(w->bad_buf, sizeof(w->bad_buf), "%s", lf->path);
+		w->bad = w->bad_buf;
+	}
+	return ret;
+}
+
 static int walk_struct(struct walk *w, __u32 id, const char *prefix, __u32 base_bits)
 {
 	const struct btf_type *t = btf__type_by_id(w->btf, btf__resolve_type(w->btf, id));
 	const struct btf_member *m = btf_members(t);
 
 	for (unsigned int i = 0; i < btf_vlen(t); i++, m++) {
-		const char *mname = btf_name(w->btf, m->name_off);
+		const char *mname = btf_walk_name(w->btf, m->name_off);
 		__u32 bits = base_bits + btf_member_bit_offset(t, i);
 		__u32 bitsz = btf_member_bitfield_size(t, i);
 		char path[512];
@@ -450,7 +440,8 @@ static int walk_struct(struct walk *w, __u32 id, const char *prefix, __u32 base_
 			snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", mname);
 		else
 			snprintf(path, sizeof(path), "%s", prefix);
-		ret = walk_leaf(w, m->type, path, bits, bitsz, path[0] ? path : "(anonymous)");
+		ret = walk_leaf(w, m->type, &(struct leaf){ path, path[0] ? path : "(anonymous)",
+							    bits, bitsz });
 		if (ret < 0)
 			return ret;
 		if (ret == 1) {
@@ -488,19 +479,22 @@ int btf_walk_type_member(const struct btf *btf, __u32 type_id, struct gadget_typ
 	w.type = calloc(1, sizeof(*w.type));
 	if (!w.type)
 		return -ENOMEM;
-	btf_type_c_name(btf, type_id, name, sizeof(name));
+	btf_walk_c_name(btf, type_id, name, sizeof(name));
 	w.type->name = strdup(name);
-	w.root = w.type->name;
+	w.root = name;
 	size = btf__resolve_size(btf, type_id);
 	w.type->size = size > 0 ? size : 0;
-	ret = walk_leaf(&w, type_id, "", 0, 0, "(whole)");
+	ret = w.type->name ? walk_leaf(&w, type_id, &(struct leaf){ "", "(whole)", 0, 0 }) : -ENOMEM;
 	if (ret == 1)
 		ret = walk_struct(&w, type_id, "", 0);
 	else if (ret == 0 && w.type->nr_fields == 1 && !w.type->fields[0].name[0]) {
 		/* a scalar type (a topper's __u64 value): name its one field "value" */
 		free(w.type->fields[0].name);
 		w.type->fields[0].name = strdup("value");
+		ret = w.type->fields[0].name ? 0 : -ENOMEM;
 	}
+	if (ret == -ENOMEM)
+		gadget_err_set(err, ENOMEM, "%s: out of memory", name);
 	/*
 	 * Hostile BTF can place a member past the end of its struct; the
 	 * decoder reads a record of the type's size, so refuse it here (the
@@ -544,26 +538,9 @@ int btf_walk_field(const struct btf *btf, __u32 type_id, const char *name,
 	out->name = strdup(name);
 	ty->nr_fields = 0;
 	gadget_type_free(ty);
+	if (!out->name) {
+		gadget_field_release(out);
+		return gadget_err_set(err, ENOMEM, "'%s': out of memory", name);
+	}
 	return 0;
-}
-
-void gadget_field_release(struct gadget_field *f)
-{
-	free(f->name);
-	free(f->type_name);
-	for (unsigned int i = 0; i < f->nr_enum_vals; i++)
-		free(f->enum_vals[i].name);
-	free(f->enum_vals);
-	memset(f, 0, sizeof(*f));
-}
-
-void gadget_type_free(struct gadget_type *type)
-{
-	if (!type)
-		return;
-	for (unsigned int i = 0; i < type->nr_fields; i++)
-		gadget_field_release(&type->fields[i]);
-	free(type->fields);
-	free(type->name);
-	free(type);
 }

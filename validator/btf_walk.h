@@ -8,7 +8,7 @@
  */
 #include <bpf/btf.h>
 
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 /*
  * Walk type_id of btf.  On a member that cannot be decoded in user space
@@ -23,16 +23,15 @@ int btf_walk_type_member(const struct btf *btf, __u32 type_id, struct gadget_typ
 /* One field for a scalar or array variable (a param). */
 int btf_walk_field(const struct btf *btf, __u32 type_id, const char *name,
 		   struct gadget_field *out, struct gadget_err *err);
-void gadget_field_release(struct gadget_field *f);
 /*
  * Check that every type id and name a BTF refers to exists.  libbpf 1.1
  * does not (1.3 added btf_validate_type()) and dereferences NULL on such
  * objects, so the validator runs this before handing it an object.
  */
-int btf_check_refs(const struct btf *btf, struct gadget_err *err);
+int btf_walk_check_refs(const struct btf *btf, struct gadget_err *err);
 /* A BTF string, "" where the offset is bad (objects are untrusted input). */
-const char *btf_name(const struct btf *btf, __u32 off);
+const char *btf_walk_name(const struct btf *btf, __u32 off);
 /* "struct event", "__u32", "enum proto"... */
-void btf_type_c_name(const struct btf *btf, __u32 type_id, char *buf, size_t len);
+void btf_walk_c_name(const struct btf *btf, __u32 type_id, char *buf, size_t len);
 
 #endif

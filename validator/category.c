@@ -16,9 +16,7 @@ enum gadget_category validator_category(const struct gadget_info *info, char *wh
 	for (unsigned int i = 0; i < info->nr_maps; i++) {
 		const struct gadget_map *m = &info->maps[i];
 
-		if (m->role == MAP_ROLE_COUNTER || m->role == MAP_ROLE_GAUGE ||
-		    m->role == MAP_ROLE_HISTOGRAM)
-			metrics = true;
+		metrics |= map_role_is_metric(m->role);
 		if (m->role != MAP_ROLE_PRINT)
 			continue;
 		switch (m->type) {

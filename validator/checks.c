@@ -48,28 +48,20 @@ static const char *const gpl_licenses[] = {
 	"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL",
 };
 
-/* The macros of bpf-headers/gadget/macros.h that declare a map "<prefix><name>". */
-static const struct { const char *prefix, *macro; } map_macros[] = {
-	{ "print_", "GADGET_TRACER" }, { "print_", "GADGET_TRACER_RINGBUF" },
-	{ "print_", "GADGET_TRACER_PERF" }, { "print_", "GADGET_TOPPER" },
-	{ "counter_", "GADGET_COUNTER" }, { "gauge_", "GADGET_GAUGE" },
-	{ "hist_", "GADGET_HISTOGRAM" },
-};
-
-void check_name_len(struct analysis *a, const char *what, const char *name)
+void validator_check_name_len(struct analysis *a, const char *what, const char *name)
 {
-	const char *needles[sizeof(map_macros) / sizeof(map_macros[0]) + 2];
-	char decl[sizeof(map_macros) / sizeof(map_macros[0])][160];
+	enum { NR_MACROS = sizeof(((struct map_role_def *)0)->macros) / sizeof(char *) };
+	const struct map_role_def *role = map_role_def(map_role_of_name(name));
+	const char *needles[NR_MACROS + 2];
+	char decl[NR_MACROS][160];
 	unsigned int n = 0;
 
 	if (strlen(name) <= KERNEL_NAME_MAX)
 		return;
 	/* Point at the declaring macro when there is one, else at the name. */
-	for (unsigned int i = 0; i < sizeof(map_macros) / sizeof(map_macros[0]); i++) {
-		if (!has_prefix(name, map_macros[i].prefix))
-			continue;
-		snprintf(decl[n], sizeof(decl[n]), "%s(%s", map_macros[i].macro,
-			 name + strlen(map_macros[i].prefix));
+	for (unsigned int i = 0; i < NR_MACROS && role->macros[i]; i++) {
+		snprintf(decl[n], sizeof(decl[n]), "%s(%s", role->macros[i],
+			 map_role_short_name(role->role, name));
 		needles[n] = decl[n];
 		n++;
 	}
@@ -81,8 +73,8 @@ void check_name_len(struct analysis *a, const char *what, const char *name)
 		     KERNEL_NAME_MAX, name);
 }
 
-void check_gpl_helpers(struct analysis *a, struct bpf_program *p, const char *file,
-		       unsigned int line, unsigned int col)
+void validator_check_gpl_helpers(struct analysis *a, struct bpf_program *p, const char *file,
+				 unsigned int line, unsigned int col)
 {
 	enum { NR_GPL = sizeof(gpl_helpers) / sizeof(gpl_helpers[0]) };
 	const struct bpf_insn *insn = bpf_program__insns(p);
@@ -113,7 +105,7 @@ void check_gpl_helpers(struct analysis *a, struct bpf_program *p, const char *fi
 		 a->info->license ? "\"" : "");
 }
 
-bool license_is_gpl(const char *lic)
+bool validator_license_is_gpl(const char *lic)
 {
 	for (unsigned int i = 0; lic && i < sizeof(gpl_licenses) / sizeof(gpl_licenses[0]); i++)
 		if (!strcmp(lic, gpl_licenses[i]))
@@ -137,7 +129,7 @@ static bool output_has_iter(const struct gadget_info *info, const char *var)
 }
 
 /* Every "*_output" variable must be referenced, or the loader rejects it. */
-void check_outputs(struct analysis *a)
+void validator_check_outputs(struct analysis *a)
 {
 	int n = btf__type_cnt(a->btf);
 
@@ -148,8 +140,8 @@ void check_outputs(struct analysis *a)
 
 		if (!btf_is_var(t))
 			continue;
-		name = btf_name(a->btf, t->name_off);
-		if (!has_suffix(name, "_output"))
+		name = btf_walk_name(a->btf, t->name_off);
+		if (!str_has_suffix(name, "_output"))
 			continue;
 		snprintf(macro, sizeof(macro), "GADGET_SNAPSHOTTER(%.*s", (int)(strlen(name) - 7), name);
 		if (elf_scan_references(&a->elf, name)) {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/text.h"
 #include "validator/analysis.h"
 #include "validator/srcloc.h"
@@ -67,31 +69,16 @@ json_t *diag_list_to_json(const struct diag_list *d)
 
 /* ---- producing diagnostics during an analysis ---- */
 
-bool has_prefix(const char *s, const char *p)
-{
-	return !strncmp(s, p, strlen(p));
-}
-
-bool has_suffix(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && !strcmp(s + n - m, suf);
-}
-
 void diag_vadd(struct analysis *a, enum diag_level level, const char *file,
 	       unsigned int line, unsigned int col, const char *fmt, va_list ap)
 {
 	struct diag *d;
-	char path[4096];
-	void *p;
+	char path[PATH_MAX];
 
 	if (level == DIAG_WARNING && a->opts->werror)
 		level = DIAG_ERROR;
-	p = realloc(a->diags->v, (a->diags->n + 1) * sizeof(*d));
-	if (!p)
+	if (array_grow(a->diags->v, a->diags->n))
 		return;
-	a->diags->v = p;
 	d = &a->diags->v[a->diags->n++];
 	if (!file)
 		file = a->opts->obj_path ? a->opts->obj_path : "<object>";
@@ -118,7 +105,7 @@ void diag_add(struct analysis *a, enum diag_level level, const char *file,
 	va_end(ap);
 }
 
-void src_path(struct analysis *a, const char *src, char *buf, size_t len)
+void diag_src_path(struct analysis *a, const char *src, char *buf, size_t len)
 {
 	if (a->opts->src_dir && src[0] != '/')
 		snprintf(buf, len, "%s/%s", a->opts->src_dir, src);
@@ -131,17 +118,17 @@ void src_path(struct analysis *a, const char *src, char *buf, size_t len)
  * the program sources named by line info, so the message still points at
  * the line.
  */
-bool find_decl(struct analysis *a, const char *const *needles, const char **file,
-	       unsigned int *line, unsigned int *col)
+bool diag_find_decl(struct analysis *a, const char *const *needles, const char **file,
+		    unsigned int *line, unsigned int *col)
 {
 	for (; *needles; needles++) {
 		for (unsigned int i = 0; i < a->elf.nr_progs; i++) {
 			const char *src = a->elf.progs[i].file;
-			char path[4096];
+			char path[PATH_MAX];
 
 			if (!src)
 				continue;
-			src_path(a, src, path, sizeof(path));
+			diag_src_path(a, src, path, sizeof(path));
 			if (!srcloc_find(path, *needles, 0, 0, false, line, col)) {
 				*file = src;
 				return true;
@@ -159,7 +146,7 @@ void diag_at_decl(struct analysis *a, enum diag_level level, const char *const *
 	va_list ap;
 
 	if (needles)
-		find_decl(a, needles, &file, &line, &col);
+		diag_find_decl(a, needles, &file, &line, &col);
 	va_start(ap, fmt);
 	diag_vadd(a, level, file, line, col, fmt, ap);
 	va_end(ap);

@@ -2,23 +2,17 @@
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <linux/btf.h>
 #include <linux/types.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
+#include "validator/btf_ext.h"
 #include "validator/elf_scan.h"
 
-/* .BTF.ext layout (kernel Documentation/bpf/btf.rst, "BTF Extension"). */
-struct btf_ext_hdr {
-	__u16 magic;
-	__u8 version;
-	__u8 flags;
-	__u32 hdr_len;
-	__u32 func_info_off, func_info_len;
-	__u32 line_info_off, line_info_len;
-};
-
+/* A line info record of .BTF.ext (validator/btf_ext.h). */
 struct line_rec {
 	__u32 insn_off;		/* bytes from the start of the section */
 	__u32 file_name_off;
@@ -47,7 +41,7 @@ static bool read_at(const Elf_Data *d, uint64_t off, void *dst, size_t n)
 /* A NUL-terminated string of the .BTF string section, or NULL. */
 static const char *btf_str(const Elf_Data *btf, __u32 off)
 {
-	struct { __u16 magic; __u8 v, f; __u32 hdr_len, type_off, type_len, str_off, str_len; } h;
+	struct btf_header h;
 	uint64_t start;
 	const char *str;
 
@@ -60,145 +54,150 @@ static const char *btf_str(const Elf_Data *btf, __u32 off)
 	return memchr(str, 0, h.str_len - off) ? str : NULL;
 }
 
+struct line_search {
+	const Elf_Data *btf;
+	const struct sym_pos *sp;
+	struct line_rec best;
+	bool found;
+};
+
+static int line_rec_visit(void *ctx, uint32_t sec_name_off, const uint8_t *rec, uint32_t rec_size)
+{
+	struct line_search *s = ctx;
+	const char *sec = btf_str(s->btf, sec_name_off);
+	struct line_rec r;
+
+	(void)rec_size;
+	if (!sec || strcmp(sec, s->sp->sec))
+		return 0;
+	memcpy(&r, rec, sizeof(r));
+	if (r.insn_off >= s->sp->off && (!s->found || r.insn_off < s->best.insn_off)) {
+		s->best = r;
+		s->found = true;
+	}
+	return 0;
+}
+
 /* First line record at or after the program's first instruction. */
 static void find_line(const Elf_Data *ext, const Elf_Data *btf, const struct sym_pos *sp,
 		      struct elf_prog_loc *loc)
 {
-	struct btf_ext_hdr h;
-	struct line_rec best = {}, r;
-	uint64_t p, end;
-	__u32 rec_size, hdr[2];
-	bool found = false;
+	struct line_search s = { .btf = btf, .sp = sp };
+	const char *file;
 
-	if (!read_at(ext, 0, &h, sizeof(h)) || h.magic != 0xeB9F || !h.line_info_len)
+	btfext_walk(ext->d_buf, ext->d_size, BTFEXT_LINE_INFO, sizeof(struct line_rec),
+		    line_rec_visit, &s);
+	if (!s.found)
 		return;
-	p = (uint64_t)h.hdr_len + h.line_info_off;
-	end = p + h.line_info_len;
-	if (end > ext->d_size || !read_at(ext, p, &rec_size, 4) || rec_size < sizeof(r))
-		return;
-	for (p += 4; p + 8 <= end && read_at(ext, p, hdr, 8); ) {
-		const char *sec = btf_str(btf, hdr[0]);
-
-		p += 8;
-		if (end - p < (uint64_t)hdr[1] * rec_size)
-			return;
-		if (sec && !strcmp(sec, sp->sec)) {
-			for (__u32 i = 0; i < hdr[1]; i++) {
-				if (!read_at(ext, p + (uint64_t)i * rec_size, &r, sizeof(r)))
-					return;
-				if (r.insn_off >= sp->off && (!found || r.insn_off < best.insn_off)) {
-					best = r;
-					found = true;
-				}
-			}
-		}
-		if (found) {
-			const char *file = btf_str(btf, best.file_name_off);
-
-			loc->file = file ? strdup(file) : NULL;
-			loc->line = best.line_col >> 10;
-			loc->col = best.line_col & 0x3ff;
-			return;
-		}
-		p += (uint64_t)hdr[1] * rec_size;
-	}
+	file = btf_str(btf, s.best.file_name_off);
+	loc->file = file ? strdup(file) : NULL;
+	loc->line = s.best.line_col >> 10;
+	loc->col = s.best.line_col & 0x3ff;
 }
+
+/* What elf_scan() works with, between its passes. */
+struct scan {
+	Elf *elf;
+	size_t shstrndx, strndx;
+	Elf_Data *btf, *ext, *symdata;
+	struct elf_scan *out;
+};
 
 static int push_str(char ***v, unsigned int *n, const char *s)
 {
-	void *p = realloc(*v, (*n + 1) * sizeof(char *));
+	char *copy = strdup(s);
 
-	if (!p)
+	if (!copy || array_grow(*v, *n)) {
+		free(copy);
 		return -ENOMEM;
-	*v = p;
-	(*v)[(*n)++] = strdup(s);
+	}
+	(*v)[(*n)++] = copy;
 	return 0;
 }
 
-int elf_scan(const void *obj, size_t len, struct elf_scan *out, struct gadget_err *err)
+static int open_bpf_elf(const void *obj, size_t len, struct scan *sc, struct gadget_err *err)
 {
-	Elf_Data *btf = NULL, *ext = NULL, *symdata = NULL;
-	Elf_Scn *scn = NULL, *symscn = NULL;
-	size_t shstrndx, strndx = 0;
-	struct sym_pos *syms = NULL;
-	unsigned int nr_syms = 0;
 	GElf_Ehdr eh = {};
-	GElf_Shdr sh;
-	int ret = 0;
-	Elf *elf;
 
-	memset(out, 0, sizeof(*out));
 	elf_version(EV_CURRENT);
-	elf = elf_memory((char *)obj, len);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx)) {
-		ret = gadget_err_set(err, EINVAL, "not an ELF object (expected a BPF object from "
-				     "clang -target bpf -g)");
-		elf_end(elf);
-		return ret;
-	}
-	if (!gelf_getehdr(elf, &eh) || eh.e_machine != EM_BPF) {
-		ret = gadget_err_set(err, EINVAL, "an ELF object for another machine (e_machine %u), "
-				     "not BPF: compile with clang -target bpf", eh.e_machine);
-		elf_end(elf);
-		return ret;
-	}
+	sc->elf = elf_memory((char *)obj, len);
+	if (!sc->elf || elf_kind(sc->elf) != ELF_K_ELF || elf_getshdrstrndx(sc->elf, &sc->shstrndx))
+		return gadget_err_set(err, EINVAL, "not an ELF object (expected a BPF object from "
+				      "clang -target bpf -g)");
+	if (!gelf_getehdr(sc->elf, &eh) || eh.e_machine != EM_BPF)
+		return gadget_err_set(err, EINVAL, "an ELF object for another machine (e_machine %u), "
+				      "not BPF: compile with clang -target bpf", eh.e_machine);
+	return 0;
+}
 
-	while ((scn = elf_nextscn(elf, scn))) {
+/* The sections the other passes read, and copies of .BTF and the license. */
+static int scan_sections(struct scan *sc, struct gadget_err *err)
+{
+	struct elf_scan *out = sc->out;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(sc->elf, scn))) {
 		const char *name;
+		Elf_Data *d;
 
-		if (!gelf_getshdr(scn, &sh))
+		if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(sc->elf, sc->shstrndx, sh.sh_name)))
 			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name)
-			continue;
+		d = elf_getdata(scn, NULL);
 		if (sh.sh_type == SHT_SYMTAB) {
-			symscn = scn;
-			symdata = elf_getdata(scn, NULL);
-			strndx = sh.sh_link;
+			sc->symdata = d;
+			sc->strndx = sh.sh_link;
 		} else if (!strcmp(name, ".BTF")) {
-			btf = elf_getdata(scn, NULL);
-			if (btf && btf->d_buf && btf->d_size && !out->btf_data) {
-				out->btf_data = malloc(btf->d_size);
-				if (out->btf_data) {
-					memcpy(out->btf_data, btf->d_buf, btf->d_size);
-					out->btf_size = btf->d_size;
-				}
+			sc->btf = d;
+			if (d && d->d_buf && d->d_size && !out->btf_data) {
+				out->btf_data = malloc(d->d_size);
+				if (!out->btf_data)
+					return -ENOMEM;
+				memcpy(out->btf_data, d->d_buf, d->d_size);
+				out->btf_size = d->d_size;
 			}
 		} else if (!strcmp(name, ".BTF.ext")) {
-			ext = elf_getdata(scn, NULL);
-		} else if (!strcmp(name, "license")) {
-			Elf_Data *d = elf_getdata(scn, NULL);
-
-			/* SHT_NOBITS has a size but no bytes */
-			if (d && d->d_buf && d->d_size && !out->license)
-				out->license = strndup(d->d_buf, d->d_size);
+			sc->ext = d;
+		} else if (!strcmp(name, "license") && d && d->d_buf && d->d_size && !out->license) {
+			/* SHT_NOBITS has a size but no bytes: no license then */
+			out->license = strndup(d->d_buf, d->d_size);
+			if (!out->license)
+				return -ENOMEM;
 		}
 	}
-	if (!symscn || !symdata) {
-		ret = gadget_err_set(err, EINVAL, "object has no symbol table");
-		goto out;
-	}
+	if (!sc->symdata)
+		return gadget_err_set(err, EINVAL, "object has no symbol table");
+	return 0;
+}
 
-	/* Program symbols: functions in executable sections. */
-	for (size_t i = 0; i < symdata->d_size / sizeof(Elf64_Sym); i++) {
+/* Program symbols (functions in executable sections) and where each starts in the source. */
+static int scan_progs(struct scan *sc)
+{
+	struct elf_scan *out = sc->out;
+	struct sym_pos *syms = NULL;
+	unsigned int nr_syms = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < sc->symdata->d_size / sizeof(Elf64_Sym); i++) {
+		struct sym_pos sp;
+		GElf_Shdr sh;
 		GElf_Sym sym;
 		Elf_Scn *s;
 
-		if (!gelf_getsym(symdata, i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC)
+		if (!gelf_getsym(sc->symdata, i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC)
 			continue;
-		s = elf_getscn(elf, sym.st_shndx);
+		s = elf_getscn(sc->elf, sym.st_shndx);
 		if (!s || !gelf_getshdr(s, &sh) || !(sh.sh_flags & SHF_EXECINSTR))
 			continue;
-		syms = realloc(syms, (nr_syms + 1) * sizeof(*syms));
-		if (!syms) {
+		sp = (struct sym_pos){ elf_strptr(sc->elf, sc->strndx, sym.st_name),
+				       elf_strptr(sc->elf, sc->shstrndx, sh.sh_name), sym.st_value };
+		if (!sp.name || !sp.sec)
+			continue;
+		if (array_grow(syms, nr_syms)) {
 			ret = -ENOMEM;
 			goto out;
 		}
-		syms[nr_syms].name = elf_strptr(elf, strndx, sym.st_name);
-		syms[nr_syms].sec = elf_strptr(elf, shstrndx, sh.sh_name);
-		syms[nr_syms].off = sym.st_value;
-		if (syms[nr_syms].name && syms[nr_syms].sec)
-			nr_syms++;
+		syms[nr_syms++] = sp;
 	}
 	out->progs = calloc(nr_syms ? nr_syms : 1, sizeof(*out->progs));
 	if (!out->progs) {
@@ -209,43 +208,68 @@ int elf_scan(const void *obj, size_t len, struct elf_scan *out, struct gadget_er
 		struct elf_prog_loc *loc = &out->progs[out->nr_progs++];
 
 		loc->name = strdup(syms[i].name);
-		if (btf && ext)
-			find_line(ext, btf, &syms[i], loc);
+		if (!loc->name) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		if (sc->btf && sc->ext)
+			find_line(sc->ext, sc->btf, &syms[i], loc);
 	}
+out:
+	free(syms);
+	return ret;
+}
 
-	/* Relocations of program sections: which globals the code touches. */
-	scn = NULL;
-	while ((scn = elf_nextscn(elf, scn))) {
+/* Relocations of program sections: which globals the code touches. */
+static int scan_relocs(struct scan *sc)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh, tsh;
+
+	while ((scn = elf_nextscn(sc->elf, scn))) {
 		Elf_Scn *target;
-		GElf_Shdr tsh;
 		Elf_Data *d;
 
 		/* BPF objects use REL only; a zero entsize would divide by zero below. */
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_REL || !sh.sh_entsize)
 			continue;
-		target = elf_getscn(elf, sh.sh_info);
+		target = elf_getscn(sc->elf, sh.sh_info);
 		if (!target || !gelf_getshdr(target, &tsh) || !(tsh.sh_flags & SHF_EXECINSTR))
 			continue;
 		d = elf_getdata(scn, NULL);
 		for (size_t i = 0; d && i < d->d_size / sh.sh_entsize; i++) {
+			const char *sname;
 			GElf_Rel rel;
 			GElf_Sym sym;
-			const char *sname;
 
 			if (!gelf_getrel(d, i, &rel) ||
-			    !gelf_getsym(symdata, GELF_R_SYM(rel.r_info), &sym))
+			    !gelf_getsym(sc->symdata, GELF_R_SYM(rel.r_info), &sym))
 				continue;
-			sname = elf_strptr(elf, strndx, sym.st_name);
-			if (sname && *sname && !elf_scan_references(out, sname) &&
-			    push_str(&out->reloc_syms, &out->nr_reloc_syms, sname)) {
-				ret = -ENOMEM;
-				goto out;
-			}
+			sname = elf_strptr(sc->elf, sc->strndx, sym.st_name);
+			if (sname && *sname && !elf_scan_references(sc->out, sname) &&
+			    push_str(&sc->out->reloc_syms, &sc->out->nr_reloc_syms, sname))
+				return -ENOMEM;
 		}
 	}
-out:
-	free(syms);
-	elf_end(elf);
+	return 0;
+}
+
+int elf_scan(const void *obj, size_t len, struct elf_scan *out, struct gadget_err *err)
+{
+	struct scan sc = { .out = out };
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = open_bpf_elf(obj, len, &sc, err);
+	if (!ret)
+		ret = scan_sections(&sc, err);
+	if (!ret)
+		ret = scan_progs(&sc);
+	if (!ret)
+		ret = scan_relocs(&sc);
+	elf_end(sc.elf);
+	if (ret == -ENOMEM)
+		gadget_err_set(err, ENOMEM, "reading the object: out of memory");
 	if (ret)
 		elf_scan_free(out);
 	return ret;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +62,7 @@ int srcloc_find(const char *path, const char *needle, unsigned int from, unsigne
 
 void srcloc_display_path(const char *file, const char *src_dir, char *buf, size_t len)
 {
-	char cwd[4096], joined[4096];
+	char cwd[PATH_MAX], joined[PATH_MAX];
 	const char *p = file;
 	size_t n;
 

@@ -12,7 +12,7 @@
 #include <jansson.h>
 
 #include "base/err.h"
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
 

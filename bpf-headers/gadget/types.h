@@ -16,6 +16,10 @@
  *   gadget_pid          u32 pid: enriched like a mount-ns id when the
  *                        event has no gadget_mntns_id
  *   gadget_comm         char[16]
+ *   gadget_uid          u32 user id: a column with the user's name from
+ *                        the host's /etc/passwd is added ("user"; for a
+ *                        member "<x>_raw", "<x>"), "uid:N" when unknown
+ *   gadget_gid          u32 group id: the same from /etc/group ("group")
  *   gadget_ifindex      u32 interface index: printed as its name ("lo")
  *   gadget_errno        s32, 0 or an errno (either sign): "ENOENT"
  *   gadget_signal       u32 signal number: "SIGTERM"
@@ -50,6 +54,8 @@ typedef __u64 gadget_timestamp;
 typedef __u64 gadget_duration;
 typedef __u32 gadget_pid;
 typedef char gadget_comm[16];
+typedef __u32 gadget_uid;
+typedef __u32 gadget_gid;
 typedef __u32 gadget_ifindex;
 typedef __s32 gadget_errno;
 typedef __u32 gadget_signal;

@@ -132,3 +132,46 @@ PY
 	run events_of "$BATS_TEST_TMPDIR/out" onhost
 	assert_output ""
 }
+
+# A script that runs marker $2 as uid and gid $3 (setpriv, util-linux).
+as_id() {
+	printf '#!/bin/sh\nexec setpriv --reuid=%s --regid=%s --clear-groups %s\n' "$3" "$3" "$2" \
+		>"$BATS_TEST_TMPDIR/$1"
+	chmod +x "$BATS_TEST_TMPDIR/$1"
+	echo "$BATS_TEST_TMPDIR/$1"
+}
+
+@test "gadget_uid and gadget_gid get the host's user and group names, beside the container columns" {
+	obj=$(compile_fixture enrich/execs_users.bpf.c)
+	user=$(awk -F: '$3 == 65534 { print $1; exit }' /etc/passwd)
+	group=$(awk -F: '$3 == 65534 { print $1; exit }' /etc/group)
+	[ -n "$user" ] && [ -n "$group" ]
+	# an id neither file names
+	! grep -q '^[^:]*:[^:]*:54321:' /etc/passwd /etc/group
+	start_container "system.slice/docker-$ID.scope" "$(as_id nobody "$IN" 65534)"
+	start_host_loop "$(as_id unnamed "$HOST" 54321)"
+
+	gadget run "$obj" -o json --timeout 3 >"$BATS_TEST_TMPDIR/out"
+
+	run python3 - "$BATS_TEST_TMPDIR/out" <<'PY'
+import json, sys
+seen = set()
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["comm"] in ("incontainer", "onhost"):
+        seen.add(" ".join(str(e[k]) or "-" for k in
+                          ("comm", "user_raw", "user", "gid", "group", "container")))
+print("\n".join(sorted(seen)))
+PY
+	assert_success
+	assert_output "incontainer 65534 $user 65534 $group ${ID:0:12}
+onhost 54321 uid:54321 54321 gid:54321 -"
+
+	# the name columns are columns like any other: shown, filtered with -F
+	gadget run "$obj" --timeout 2 -F "user=$user" -F comm=incontainer --fields comm,user,group,container \
+		>"$BATS_TEST_TMPDIR/cols"
+	run cat "$BATS_TEST_TMPDIR/cols"
+	assert_line --index 0 --regexp "^COMM +USER +GROUP +CONTAINER$"
+	assert_line --index 1 --regexp "^incontainer +$user +$group +${ID:0:12}$"
+	refute_output --partial onhost
+}

@@ -128,3 +128,17 @@ open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1])); __import__("os")
 	assert_failure 1
 	assert_output --partial "cannot listen"
 }
+
+@test "a library that cannot be loaded is an error naming it, exit 1, nothing loaded" {
+	obj=$(compile_fixture metrics-prom/metrics_prom.bpf.c)
+	lib=$(ldconfig -p | awk '$1 == "libmicrohttpd.so.12" { print $NF; exit }')
+	[ -n "$lib" ]
+	# in a mount namespace of its own, the library is an empty file
+	run unshare -m --propagation private sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' \
+		sh "$lib" "$GADGET" run "$obj" --metrics-addr 127.0.0.1:0 --timeout 1
+	assert_failure 1
+	assert_output --partial "gadget: error: cannot load libmicrohttpd.so.12"
+	assert_output --partial "install the package that provides it"
+	run bpf_prog_ids_named count_
+	assert_output ""
+}

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "runtime/format.h"
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 static inline void fuzz_decode_type(const struct gadget_type *t, const uint8_t *fill, size_t n)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "runtime/filter.h"
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 /* The tracer fixture's event plus one field of every special type. */
 static const char schema_json[] =

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime/output.h"
+#include "runtime/printer.h"
 #include "runtime/snapshot_text.h"
 
 struct sink {

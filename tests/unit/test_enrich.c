@@ -16,6 +16,7 @@
 
 #include "runtime/enrich.h"
 #include "runtime/schema.h"
+#include "runtime/users.h"
 
 #define ID64 "3f4a5b6c7d8e9f00112233445566778899aabbccddeeff00112233445566aabb"
 #define POD "0f5e7a2c-1b3d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -272,6 +273,57 @@ static void test_schema_columns(void **state)
 	t.nr_fields = 2;
 }
 
+/*
+ * Enrichment providers are a list: the container columns and the user-name
+ * columns of one row, each from its own provider, in one schema.
+ */
+static void test_two_providers(void **state)
+{
+	static struct gadget_field f[] = {
+		{ .name = "mntns_id", .offset = 0, .size = 8, .kind = FIELD_UINT,
+		  .special = SPECIAL_MNTNS_ID },
+		{ .name = "uid", .offset = 8, .size = 4, .kind = FIELD_UINT, .special = SPECIAL_UID },
+	};
+	static const struct gadget_type t = { "struct event", 16, f, 2 };
+	char root[] = "/tmp/test_enrich.XXXXXX", passwd[64], out[128];
+	struct enrich_opts opts = { .proc_root = root };
+	struct gadget_err err = { 0 };
+	struct { uint64_t mntns; uint32_t uid, pad; } ev = { 4026532700ul, 4321 };
+	struct row r = { .rec = { (const uint8_t *)&ev, NULL } };
+	struct schema *s = schema_new();
+	struct enrich *e;
+	struct users *u;
+	FILE *pw;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	fake_pid_dir(root, 40);
+	fake_proc(root, 40, 4026532700ul, "/system.slice/docker-" ID64 ".scope", "nginx");
+	snprintf(passwd, sizeof(passwd), "%s/passwd", root);
+	assert_non_null(pw = fopen(passwd, "w"));
+	fputs("builder:x:4321:4321::/:/bin/sh\n", pw);
+	fclose(pw);
+	assert_int_equal(schema_add_type(s, &t, ROW_EVENT), 0);
+	assert_int_equal(enrich_new(&opts, &e, &err), 0);
+	assert_int_equal(users_new(passwd, passwd, &u, &err), 0);
+	assert_int_equal(enrich_schema_attach(e, s, &err), 1);
+	/* a second provider is welcome (it used to be EBUSY) */
+	assert_int_equal(users_schema_attach(u, s, &err), 1);
+	assert_int_equal(s->nr_providers, 2);
+
+	column_format(s, &s->cols[schema_find(s, "container")], &r, FMT_TEXT, out, sizeof(out));
+	assert_string_equal(out, "3f4a5b6c7d8e");
+	column_format(s, &s->cols[schema_find(s, "user")], &r, FMT_TEXT, out, sizeof(out));
+	assert_string_equal(out, "builder");
+	column_format(s, &s->cols[schema_find(s, "runtime")], &r, FMT_JSON, out, sizeof(out));
+	assert_string_equal(out, "\"docker\"");
+
+	users_free(u);
+	enrich_free(e);
+	schema_free(s);
+	rm_rf(root);
+}
+
 static void test_proc_mntns_self(void **state)
 {
 	uint64_t a, b;
@@ -348,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_container_matches),
 		cmocka_unit_test(test_cache_from_proc),
 		cmocka_unit_test(test_schema_columns),
+		cmocka_unit_test(test_two_providers),
 		cmocka_unit_test(test_proc_mntns_self),
 		cmocka_unit_test(test_bad_proc_root),
 		cmocka_unit_test(test_pid_tracker),

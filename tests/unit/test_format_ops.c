@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "runtime/format.h"
-#include "runtime/output.h"
+#include "runtime/printer.h"
 #include "runtime/schema.h"
 
 static uint8_t rec[512];

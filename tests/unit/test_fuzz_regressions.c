@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 #include "validator/validator.h"
 
 static void *slurp(const char *path, size_t *len)

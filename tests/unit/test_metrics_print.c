@@ -14,7 +14,7 @@
 #include <bpf/bpf.h>
 
 #include "runtime/metrics.h"
-#include "runtime/output.h"
+#include "runtime/printer.h"
 
 struct hist {
 	uint64_t slots[32];

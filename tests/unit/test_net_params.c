@@ -16,7 +16,7 @@
 #include <bpf/btf.h>
 
 #include "runtime/kernel_enum.h"
-#include "runtime/param_list.h"
+#include "runtime/param.h"
 
 static struct gadget_param list_param(const char *name, uint32_t elem, uint32_t n)
 {

@@ -18,7 +18,8 @@
 
 #include <bpf/libbpf.h>
 
-#include "validator/progtypes.h"
+#include "info/progtypes.h"
+#include "validator/kernel_feature.h"
 
 /* Seed rows libbpf 1.1 has no SEC() name for (they carry a note instead). */
 static const char *const not_in_libbpf[] = { "seccomp", "xdp_devmap", "xdp_cpumap" };

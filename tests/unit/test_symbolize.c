@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "runtime/symbolize.h"
+#include "runtime/symbolizer.h"
 
 #define FIXTURES "tests/fixtures/symbolize"
 

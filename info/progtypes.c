@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "validator/progtypes.h"
+#include "base/names.h"
+#include "base/suggest.h"
+#include "info/progtypes.h"
 
 /* sec, prefix, prog type (+name), attach type, target, auto attach, sleepable, feature */
 #define ROW(sec, pfx, type, attach, target, autoat, sleep, feat) \
@@ -148,33 +150,6 @@ const struct prog_type_def *progtype_find(const char *section)
 	return best;
 }
 
-static unsigned int edit_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-	unsigned int row[64], prev, tmp;
-
-	if (lb >= 64)
-		lb = 63;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned int cost = a[i - 1] != b[j - 1];
-			unsigned int best = prev + cost;
-
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 const char *progtype_suggest(const char *section)
 {
 	static char buf[64];
@@ -192,13 +167,8 @@ const char *progtype_suggest(const char *section)
 		 * against "tracepoint", but "cgroup/conect4" whole against
 		 * "cgroup/connect4".
 		 */
-		if (strchr(d->sec, '/')) {
-			len = strlen(d->sec);
-			dist = edit_distance(section, whole < 63 ? whole : 63, d->sec, len);
-		} else {
-			len = strlen(d->sec);
-			dist = edit_distance(section, head < 63 ? head : 63, d->sec, len);
-		}
+		len = strlen(d->sec);
+		dist = suggest_distance(section, strchr(d->sec, '/') ? whole : head, d->sec, len);
 		if (dist < best_d) {
 			best_d = dist;
 			best = d;
@@ -232,7 +202,7 @@ static const char *const target_names[] = {
 
 const char *prog_target_name(enum prog_target t)
 {
-	return (unsigned int)t < sizeof(target_names) / sizeof(target_names[0]) ? target_names[t] : "?";
+	return NAMES_GET(target_names, t, "?");
 }
 
 static const char *const feature_names[] = {
@@ -247,5 +217,5 @@ static const char *const feature_names[] = {
 
 const char *kernel_feature_name(enum kernel_feature f)
 {
-	return (unsigned int)f < KFEAT__COUNT ? feature_names[f] : "?";
+	return NAMES_GET(feature_names, f, "?");
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The symbolizer: kallsyms, /proc/PID/maps and ELF symbol tables, loaded lazily, cached. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <inttypes.h>
@@ -12,7 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/symbolize.h"
+#include "base/array.h"
+#include "runtime/symbolizer.h"
 
 /* snprintf's length, capped to what fits. */
 static size_t fit(int n, size_t cap)
@@ -29,7 +31,7 @@ struct sym {
 
 struct symtab {
 	struct sym *syms;
-	size_t nr, cap;
+	size_t nr;
 	char *pool;
 	size_t pool_len, pool_cap;
 };
@@ -74,15 +76,8 @@ static int tab_add(struct symtab *t, uint64_t addr, uint64_t size, const char *n
 {
 	size_t n = strlen(name) + 1;
 
-	if (t->nr == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 1024;
-		void *p = realloc(t->syms, cap * sizeof(*t->syms));
-
-		if (!p)
-			return -ENOMEM;
-		t->syms = p;
-		t->cap = cap;
-	}
+	if (array_grow(t->syms, t->nr))
+		return -ENOMEM;
 	if (t->pool_len + n > t->pool_cap) {
 		size_t cap = t->pool_cap ? t->pool_cap * 2 : 65536;
 		char *p;
@@ -270,7 +265,7 @@ static void elf_read_segments(Elf *e, struct elf_file *f)
 
 static struct elf_file *elf_file_get(struct symbolizer *s, int pid, const char *path)
 {
-	char full[4096];
+	char full[PATH_MAX];
 	struct elf_file *f;
 	struct stat st;
 	Elf *e;
@@ -320,10 +315,9 @@ static double now_s(void)
 
 static struct proc *proc_load(struct symbolizer *s, int pid)
 {
-	char path[300], line[4608], perms[8], name[4096];
+	char path[300], line[4608], perms[8], name[4096];	/* %4095 below */
 	unsigned long long start, end, off, ino;
 	struct proc *p = calloc(1, sizeof(*p));
-	size_t cap = 0;
 	FILE *f;
 
 	if (!p)
@@ -339,18 +333,10 @@ static struct proc *proc_load(struct symbolizer *s, int pid)
 		if (sscanf(line, "%llx-%llx %7s %llx %31s %llu %4095[^\n]", &start, &end, perms, &off,
 			   dev, &ino, name) < 6 || !strchr(perms, 'x'))
 			continue;
-		if (p->nr == cap) {
-			void *m = realloc(p->maps, (cap = cap ? cap * 2 : 32) * sizeof(*p->maps));
-
-			if (!m)
-				break;
-			p->maps = m;
-		}
-		char *n = name;
-
-		while (*n == ' ')
-			n++;
-		p->maps[p->nr] = (struct mapping){ start, end, off, strdup(n) };
+		/* what cannot be kept is not symbolized: the address is printed */
+		if (array_grow(p->maps, p->nr))
+			break;
+		p->maps[p->nr] = (struct mapping){ start, end, off, strdup(name + strspn(name, " ")) };
 		if (p->maps[p->nr].path)
 			p->nr++;
 	}

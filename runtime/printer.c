@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime/output.h"
+#include "runtime/printer.h"
 
 #define PRINTER_BUF (256 * 1024)
 #define PRINTER_HIGH (PRINTER_BUF - 8192)	/* flush before a row can overflow */
@@ -19,7 +19,7 @@ static const struct { const char *name; enum output_kind kind; } kinds[] = {
 	{ "json", OUTPUT_JSON },
 };
 
-int output_kind_parse(const char *s, enum output_kind *out)
+int printer_kind_parse(const char *s, enum output_kind *out)
 {
 	for (unsigned int i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (!strcmp(s, kinds[i].name)) {

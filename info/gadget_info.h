@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#ifndef GADGET_VALIDATOR_GADGET_INFO_H
-#define GADGET_VALIDATOR_GADGET_INFO_H
+#ifndef GADGET_INFO_GADGET_INFO_H
+#define GADGET_INFO_GADGET_INFO_H
 
 /*
- * struct gadget_info: the analysis of one gadget object.  Computed once by
- * the validator, serialised into the image's config.json (packager), read
- * back by the runtime and by `gadget inspect`.  `gadget validate --json`,
- * the image config and `inspect` are one serialisation of this struct
- * (gadget_info_to_json / gadget_info_from_json).
+ * struct gadget_info: the analysis of one gadget object, which every stage
+ * carries.  Computed once by the validator, serialised into the image's
+ * config.json (packager), read back by the runtime and by `gadget inspect`.
+ * `gadget validate --json`, the image config and `inspect` are one
+ * serialisation of this struct (gadget_info_to_json / gadget_info_from_json).
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
 
 #include "base/err.h"
-#include "validator/progtypes.h"
+#include "info/map_roles.h"
+#include "info/progtypes.h"
 
 enum gadget_category {
 	GADGET_CAT_UNKNOWN,
@@ -35,25 +36,8 @@ enum field_kind {
 	FIELD_FLOAT,		/* float / double */
 };
 
-/* Types from bpf-headers/gadget/types.h, recognised by their BTF name. */
-enum field_special {
-	SPECIAL_NONE,
-	SPECIAL_MNTNS_ID,	/* gadget_mntns_id */
-	SPECIAL_TIMESTAMP,	/* gadget_timestamp: ns from bpf_ktime_get_boot_ns() */
-	SPECIAL_DURATION,	/* gadget_duration: ns */
-	SPECIAL_L3ENDPOINT,	/* struct gadget_l3endpoint_t */
-	SPECIAL_L4ENDPOINT,	/* struct gadget_l4endpoint_t */
-	SPECIAL_IFINDEX,	/* gadget_ifindex: interface name */
-	SPECIAL_DNS_NAME,	/* gadget_dns_name: DNS label sequence -> dotted name */
-	SPECIAL_ERRNO,		/* gadget_errno: negative/positive errno -> name */
-	SPECIAL_SIGNAL,		/* gadget_signal: signal number -> SIGxxx */
-	SPECIAL_SYSCALL,	/* gadget_syscall: syscall number -> name */
-	SPECIAL_PID,		/* gadget_pid (enrichment hook for pid-only gadgets) */
-	SPECIAL_COMM,		/* gadget_comm */
-	SPECIAL_KERNEL_STACK,	/* gadget_kernel_stack: stack id in gadget_stacks */
-	SPECIAL_USER_STACK,	/* gadget_user_stack: the same, user addresses */
-	SPECIAL__COUNT,		/* keep last */
-};
+/* Types from bpf-headers/gadget/types.h, recognised by their BTF name: enum field_special. */
+#include "info/special_types.h"
 
 struct gadget_enum_val {
 	char *name;
@@ -84,16 +68,6 @@ struct gadget_type {
 	uint32_t size;
 	struct gadget_field *fields;
 	unsigned int nr_fields;
-};
-
-enum map_role {
-	MAP_ROLE_NONE,
-	MAP_ROLE_PRINT,		/* print_*: the tracer/topper output */
-	MAP_ROLE_COUNTER,	/* counter_* */
-	MAP_ROLE_GAUGE,		/* gauge_* */
-	MAP_ROLE_HISTOGRAM,	/* hist_*: log2 buckets */
-	MAP_ROLE_FILTER,	/* gadget_mntns_filter and friends: filled by the runtime */
-	MAP_ROLE_INTERNAL,	/* .rodata, .bss, heaps */
 };
 
 struct gadget_map {
@@ -143,13 +117,22 @@ struct gadget_info {
 
 void gadget_info_free(struct gadget_info *info);
 void gadget_type_free(struct gadget_type *type);
+/*
+ * The map the runtime reads (NULL: none), and the event it decodes: that
+ * map's value (a topper: and key), else the first iterator's output type.
+ */
+void gadget_info_set_print_map(struct gadget_info *info, struct gadget_map *print);
+/* An array of integers (not an address, not a string): a list param, "80,443". */
+bool gadget_field_is_list(const struct gadget_field *f);
+/* Free what a field owns (its name, type name, enum values) and zero it. */
+void gadget_field_release(struct gadget_field *f);
 const char *gadget_category_name(enum gadget_category c);
 int gadget_category_from_name(const char *name);	/* -EINVAL if unknown */
 const char *field_kind_name(enum field_kind k);
+int field_kind_from_name(const char *name);		/* -EINVAL if unknown */
 const char *field_special_name(enum field_special s);
-const char *map_role_name(enum map_role r);
 
-/* One serialisation (validator/info_json.c): the "gadget" object of config.json. */
+/* One serialisation (info/gadget_info_json.c): the "gadget" object of config.json. */
 json_t *gadget_info_to_json(const struct gadget_info *info);
 int gadget_info_from_json(const json_t *json, struct gadget_info **out, struct gadget_err *err);
 

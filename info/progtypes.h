@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#ifndef GADGET_VALIDATOR_PROGTYPES_H
-#define GADGET_VALIDATOR_PROGTYPES_H
+#ifndef GADGET_INFO_PROGTYPES_H
+#define GADGET_INFO_PROGTYPES_H
 
 /*
  * The program-type table: one row per SEC() prefix of the seed's table
  * (from "socket" to "kretprobe.multi"), shared by the validator (is this
  * section known, can we run it here?) and the runtime (how to attach it).
- * Adding a program type is adding a row.
+ * Adding a program type is adding a row.  Whether this kernel has a row's
+ * feature is probed by validator/kernel_feature.h.
  */
 #include <stdbool.h>
 #include <linux/bpf.h>
-
-#include "base/err.h"
 
 /* What a program needs from the user or the system to be attached. */
 enum prog_target {
@@ -62,15 +61,5 @@ const struct prog_type_def *progtype_find(const char *section);
 const char *progtype_suggest(const char *section);
 const char *prog_target_name(enum prog_target t);
 const char *kernel_feature_name(enum kernel_feature f);
-
-/*
- * Is a kernel feature available on this machine?  Returns 1 if yes, 0 if
- * no (and fills why with e.g. "this kernel has no kprobe support
- * (CONFIG_KPROBE_EVENTS)"), negative errno if it could not be probed.
- * Results are cached per process.
- */
-int kernel_feature_probe(enum kernel_feature f, char *why, unsigned int why_len);
-/* Probe f again next time: the machine changed (the runtime mounted tracefs). */
-void kernel_feature_forget(enum kernel_feature f);
 
 #endif

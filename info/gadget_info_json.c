@@ -11,7 +11,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "validator/gadget_info.h"
+#include "info/gadget_info.h"
 
 static json_t *str_or_null(const char *s)
 {
@@ -124,9 +124,14 @@ struct reader {
 static char *get_str(struct reader *r, const json_t *o, const char *key, bool required)
 {
 	const json_t *v = json_object_get(o, key);
+	char *s;
 
-	if (json_is_string(v))
-		return strdup(json_string_value(v));
+	if (json_is_string(v)) {
+		s = strdup(json_string_value(v));
+		if (!s && !r->ret)
+			r->ret = gadget_err_set(r->err, ENOMEM, "gadget metadata: out of memory");
+		return s;
+	}
 	if ((!v || json_is_null(v)) && !required)
 		return NULL;
 	if (!r->ret)
@@ -149,17 +154,16 @@ static long long get_int(struct reader *r, const json_t *o, const char *key, lon
 	return json_integer_value(v);
 }
 
-static int lookup_name(const char *(*name_of)(int), int count, const char *s)
-{
-	for (int i = 0; s && i < count; i++)
-		if (!strcmp(name_of(i), s))
-			return i;
-	return -1;
-}
 
-static const char *kind_name_i(int i) { return field_kind_name(i); }
-static const char *special_name_i(int i) { return field_special_name(i); }
-static const char *role_name_i(int i) { return map_role_name(i); }
+/* An array of n elements of size bytes for a JSON array (NULL, and r->ret, if out of memory). */
+static void *array_for(struct reader *r, const json_t *a, size_t size)
+{
+	void *v = calloc(json_array_size(a), size);
+
+	if (!v && !r->ret)
+		r->ret = gadget_err_set(r->err, ENOMEM, "gadget metadata: out of memory");
+	return v;
+}
 
 static void field_from_json(struct reader *r, const json_t *j, struct gadget_field *f)
 {
@@ -180,12 +184,12 @@ static void field_from_json(struct reader *r, const json_t *j, struct gadget_fie
 	f->array_len = get_int(r, j, "array_len", 1 << 24);
 	kind = get_str(r, j, "kind", true);
 	special = get_str(r, j, "special", false);
-	k = lookup_name(kind_name_i, FIELD_FLOAT + 1, kind);
+	k = field_kind_from_name(kind);
 	if (k < 0 && !r->ret)
 		r->ret = gadget_err_set(r->err, EINVAL, "gadget metadata: field '%s': unknown kind '%s'",
 					f->name ? f->name : "?", kind ? kind : "");
 	f->kind = k < 0 ? FIELD_BYTES : k;
-	k = special ? lookup_name(special_name_i, SPECIAL__COUNT, special) : SPECIAL_NONE;
+	k = special ? special_type_from_name(special) : SPECIAL_NONE;
 	f->special = k < 0 ? SPECIAL_NONE : k;
 	free(kind);
 	free(special);
@@ -197,7 +201,7 @@ static void field_from_json(struct reader *r, const json_t *j, struct gadget_fie
 	if (json_is_array(ev) && json_array_size(ev)) {
 		size_t n = json_array_size(ev);
 
-		f->enum_vals = calloc(n, sizeof(*f->enum_vals));
+		f->enum_vals = array_for(r, ev, sizeof(*f->enum_vals));
 		for (size_t i = 0; f->enum_vals && i < n; i++) {
 			const json_t *e = json_array_get(ev, i);
 			const json_t *v = json_object_get(e, "value");
@@ -217,13 +221,16 @@ static struct gadget_type *type_from_json(struct reader *r, const json_t *j)
 	if (!json_is_object(j))
 		return NULL;
 	t = calloc(1, sizeof(*t));
-	if (!t)
+	if (!t) {
+		if (!r->ret)
+			r->ret = gadget_err_set(r->err, ENOMEM, "gadget metadata: out of memory");
 		return NULL;
+	}
 	t->name = get_str(r, j, "name", true);
 	t->size = get_int(r, j, "size", 1 << 24);
 	fields = json_object_get(j, "fields");
 	if (json_is_array(fields) && json_array_size(fields)) {
-		t->fields = calloc(json_array_size(fields), sizeof(*t->fields));
+		t->fields = array_for(r, fields, sizeof(*t->fields));
 		for (size_t i = 0; t->fields && i < json_array_size(fields); i++) {
 			struct gadget_field *f = &t->fields[t->nr_fields++];
 
@@ -236,10 +243,79 @@ static struct gadget_type *type_from_json(struct reader *r, const json_t *j)
 	return t;
 }
 
+static void progs_from_json(struct reader *r, const json_t *progs, struct gadget_info *info)
+{
+	if (!json_is_array(progs) || !json_array_size(progs) ||
+	    !(info->progs = array_for(r, progs, sizeof(*info->progs))))
+		return;
+	for (size_t i = 0; i < json_array_size(progs); i++) {
+		const json_t *jp = json_array_get(progs, i), *src = json_object_get(jp, "source");
+		struct gadget_prog *p = &info->progs[info->nr_progs++];
+
+		p->name = get_str(r, jp, "name", true);
+		p->section = get_str(r, jp, "section", true);
+		p->def = p->section ? progtype_find(p->section) : NULL;
+		p->runnable = json_is_true(json_object_get(jp, "runnable"));
+		p->why_not = get_str(r, jp, "why_not", false);
+		p->output = get_str(r, jp, "output", false);
+		p->output_type = type_from_json(r, json_object_get(jp, "output_type"));
+		if (json_is_object(src)) {
+			p->src_file = get_str(r, src, "file", false);
+			p->src_line = get_int(r, src, "line", 1 << 30);
+			p->src_col = get_int(r, src, "column", 1 << 20);
+		}
+	}
+}
+
+/* The maps; the one named print_map (NULL: none) is returned. */
+static struct gadget_map *maps_from_json(struct reader *r, const json_t *maps,
+					 struct gadget_info *info, const char *print_map)
+{
+	struct gadget_map *print = NULL;
+
+	if (!json_is_array(maps) || !json_array_size(maps) ||
+	    !(info->maps = array_for(r, maps, sizeof(*info->maps))))
+		return NULL;
+	for (size_t i = 0; i < json_array_size(maps); i++) {
+		const json_t *jm = json_array_get(maps, i);
+		struct gadget_map *m = &info->maps[info->nr_maps++];
+		char *role = get_str(r, jm, "role", false);
+		int ri = role ? map_role_from_name(role) : MAP_ROLE_NONE;
+
+		m->name = get_str(r, jm, "name", true);
+		m->type = get_int(r, jm, "type_id", 1 << 16);
+		m->role = ri < 0 ? MAP_ROLE_NONE : ri;
+		m->key_size = get_int(r, jm, "key_size", 1 << 24);
+		m->value_size = get_int(r, jm, "value_size", 1 << 24);
+		m->max_entries = get_int(r, jm, "max_entries", 1LL << 32);
+		m->key = type_from_json(r, json_object_get(jm, "key"));
+		m->value = type_from_json(r, json_object_get(jm, "value"));
+		free(role);
+		if (print_map && m->name && !strcmp(m->name, print_map) && !print)
+			print = m;
+	}
+	return print;
+}
+
+static void params_from_json(struct reader *r, const json_t *params, struct gadget_info *info)
+{
+	if (!json_is_array(params) || !json_array_size(params) ||
+	    !(info->params = array_for(r, params, sizeof(*info->params))))
+		return;
+	for (size_t i = 0; i < json_array_size(params); i++) {
+		const json_t *jp = json_array_get(params, i);
+		struct gadget_param *p = &info->params[info->nr_params++];
+
+		p->name = get_str(r, jp, "name", true);
+		field_from_json(r, json_object_get(jp, "field"), &p->field);
+		p->default_value = get_str(r, jp, "default", false);
+		p->description = get_str(r, jp, "description", false);
+	}
+}
+
 int gadget_info_from_json(const json_t *j, struct gadget_info **out, struct gadget_err *err)
 {
 	struct reader r = { .err = err };
-	const json_t *progs, *maps, *params;
 	struct gadget_info *info;
 	char *cat, *print_map;
 	int c;
@@ -249,7 +325,7 @@ int gadget_info_from_json(const json_t *j, struct gadget_info **out, struct gadg
 		return gadget_err_set(err, EINVAL, "gadget metadata is not a JSON object");
 	info = calloc(1, sizeof(*info));
 	if (!info)
-		return -ENOMEM;
+		return gadget_err_set(err, ENOMEM, "gadget metadata: out of memory");
 	info->name = get_str(&r, j, "name", true);
 	info->description = get_str(&r, j, "description", false);
 	info->license = get_str(&r, j, "license", false);
@@ -259,72 +335,11 @@ int gadget_info_from_json(const json_t *j, struct gadget_info **out, struct gadg
 		r.ret = gadget_err_set(err, EINVAL, "gadget metadata: unknown category '%s'", cat ? cat : "");
 	info->category = c < 0 ? GADGET_CAT_UNKNOWN : c;
 	free(cat);
-
-	progs = json_object_get(j, "programs");
-	if (json_is_array(progs) && json_array_size(progs)) {
-		info->progs = calloc(json_array_size(progs), sizeof(*info->progs));
-		for (size_t i = 0; info->progs && i < json_array_size(progs); i++) {
-			const json_t *jp = json_array_get(progs, i), *src;
-			struct gadget_prog *p = &info->progs[info->nr_progs++];
-
-			p->name = get_str(&r, jp, "name", true);
-			p->section = get_str(&r, jp, "section", true);
-			p->def = p->section ? progtype_find(p->section) : NULL;
-			p->runnable = json_is_true(json_object_get(jp, "runnable"));
-			p->why_not = get_str(&r, jp, "why_not", false);
-			p->output = get_str(&r, jp, "output", false);
-			p->output_type = type_from_json(&r, json_object_get(jp, "output_type"));
-			src = json_object_get(jp, "source");
-			if (json_is_object(src)) {
-				p->src_file = get_str(&r, src, "file", false);
-				p->src_line = get_int(&r, src, "line", 1 << 30);
-				p->src_col = get_int(&r, src, "column", 1 << 20);
-			}
-		}
-	}
-	maps = json_object_get(j, "maps");
+	progs_from_json(&r, json_object_get(j, "programs"), info);
 	print_map = get_str(&r, j, "print_map", false);
-	if (json_is_array(maps) && json_array_size(maps)) {
-		info->maps = calloc(json_array_size(maps), sizeof(*info->maps));
-		for (size_t i = 0; info->maps && i < json_array_size(maps); i++) {
-			const json_t *jm = json_array_get(maps, i);
-			struct gadget_map *m = &info->maps[info->nr_maps++];
-			char *role = get_str(&r, jm, "role", false);
-			int ri = role ? lookup_name(role_name_i, MAP_ROLE_INTERNAL + 1, role) : 0;
-
-			m->name = get_str(&r, jm, "name", true);
-			m->type = get_int(&r, jm, "type_id", 1 << 16);
-			m->role = ri < 0 ? MAP_ROLE_NONE : ri;
-			m->key_size = get_int(&r, jm, "key_size", 1 << 24);
-			m->value_size = get_int(&r, jm, "value_size", 1 << 24);
-			m->max_entries = get_int(&r, jm, "max_entries", 1LL << 32);
-			m->key = type_from_json(&r, json_object_get(jm, "key"));
-			m->value = type_from_json(&r, json_object_get(jm, "value"));
-			free(role);
-			if (print_map && m->name && !strcmp(m->name, print_map)) {
-				info->print_map = m;
-				info->event = m->value;
-				if (info->category == GADGET_CAT_TOPPER)
-					info->key = m->key;
-			}
-		}
-	}
+	gadget_info_set_print_map(info, maps_from_json(&r, json_object_get(j, "maps"), info, print_map));
 	free(print_map);
-	for (unsigned int i = 0; !info->event && i < info->nr_progs; i++)
-		info->event = info->progs[i].output_type;
-	params = json_object_get(j, "params");
-	if (json_is_array(params) && json_array_size(params)) {
-		info->params = calloc(json_array_size(params), sizeof(*info->params));
-		for (size_t i = 0; info->params && i < json_array_size(params); i++) {
-			const json_t *jp = json_array_get(params, i);
-			struct gadget_param *p = &info->params[info->nr_params++];
-
-			p->name = get_str(&r, jp, "name", true);
-			field_from_json(&r, json_object_get(jp, "field"), &p->field);
-			p->default_value = get_str(&r, jp, "default", false);
-			p->description = get_str(&r, jp, "description", false);
-		}
-	}
+	params_from_json(&r, json_object_get(j, "params"), info);
 	if (r.ret) {
 		gadget_info_free(info);
 		return r.ret;

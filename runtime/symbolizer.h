@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#ifndef GADGET_RUNTIME_SYMBOLIZE_H
-#define GADGET_RUNTIME_SYMBOLIZE_H
+#ifndef GADGET_RUNTIME_SYMBOLIZER_H
+#define GADGET_RUNTIME_SYMBOLIZER_H
 
 /*
  * Addresses to function names.  Kernel addresses through /proc/kallsyms,

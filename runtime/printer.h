@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#ifndef GADGET_RUNTIME_OUTPUT_H
-#define GADGET_RUNTIME_OUTPUT_H
+#ifndef GADGET_RUNTIME_PRINTER_H
+#define GADGET_RUNTIME_PRINTER_H
 
 /*
  * Printers: -o columns (aligned, header from the field names) and -o json
@@ -28,7 +28,7 @@ struct printer {
 	unsigned long long rows;
 };
 
-int output_kind_parse(const char *s, enum output_kind *out);
+int printer_kind_parse(const char *s, enum output_kind *out);
 int printer_init(struct printer *p, enum output_kind kind, const struct schema *s, int fd);
 void printer_fini(struct printer *p);
 void printer_header(struct printer *p);

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Before anything is loaded: can this kernel and this run attach every
+ * program of the gadget?  A half-attached gadget helps nobody.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/mount.h>
+
+#include "runtime/run.h"
+#include "validator/kernel_feature.h"
+
+static bool option_given(const struct run_opts *o, enum prog_target t)
+{
+	switch (t) {
+	case TARGET_IFACE: return o->iface;
+	default: return true;
+	}
+}
+
+/*
+ * libbpf reads tracepoint ids in tracefs.  Where nothing mounted it (a
+ * fresh VM or container without systemd's sys-kernel-tracing.mount), mount
+ * it at the kernel's own mount point, as systemd does at boot, and say so.
+ * When that fails, the program check after this says what to do.
+ */
+static void mount_tracefs_if_absent(const struct gadget_info *info, const struct run_opts *opts)
+{
+	static const char dir[] = "/sys/kernel/tracing";
+	bool needed = false;
+
+	for (unsigned int i = 0; i < info->nr_progs; i++)
+		needed |= info->progs[i].def && info->progs[i].def->feature == KFEAT_TRACEFS;
+	if (!needed || kernel_feature_probe(KFEAT_TRACEFS, NULL, 0) == 1)
+		return;
+	if (mount("tracefs", dir, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		return;
+	kernel_feature_forget(KFEAT_TRACEFS);	/* the analysis probed it already */
+	if (opts->status)
+		fprintf(opts->status, "gadget: tracefs was not mounted: mounted it on %s\n", dir);
+}
+
+int runtime_check_programs(const struct gadget_info *info, const struct run_opts *opts,
+			   struct gadget_err *err)
+{
+	mount_tracefs_if_absent(info, opts);
+	/* Before anything is loaded: a half-attached gadget helps nobody. */
+	for (unsigned int i = 0; i < info->nr_progs; i++) {
+		const struct gadget_prog *p = &info->progs[i];
+		char why[512] = "";
+
+		if (!p->def)
+			return gadget_err_set(err, EINVAL, "program '%s': section \"%s\" is not a known "
+					      "program type", p->name, p->section);
+		if (p->def->target == TARGET_UNSUPPORTED)
+			return gadget_err_set(err, EOPNOTSUPP, "program '%s' (%s): the gadget runtime "
+					      "does not attach %s programs", p->name, p->section, p->def->sec);
+		if (kernel_feature_probe(p->def->feature, why, sizeof(why)) != 1)
+			return gadget_err_set(err, EOPNOTSUPP, "program '%s' (%s): %s", p->name,
+					      p->section, why[0] ? why : "a kernel feature it needs is missing");
+		if (!option_given(opts, p->def->target))
+			return gadget_err_set(err, EINVAL, "program '%s' (%s) attaches to a network "
+					      "interface: give one with --iface NAME", p->name, p->section);
+	}
+	return 0;
+}

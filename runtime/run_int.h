@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_RUNTIME_RUN_INT_H
+#define GADGET_RUNTIME_RUN_INT_H
+
+/*
+ * Inside runtime_run(): the state of one run, shared by its life
+ * (run.c) and the loop of each category (tracer.c, topper.c,
+ * snapshotter.c).  Not for other stages.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime/filter.h"
+#include "runtime/printer.h"
+#include "runtime/run.h"
+
+struct gadget_run {
+	const struct gadget_info *info;
+	struct run_opts opts;
+	struct bpf_object *obj;
+	struct attachments *att;
+	struct schema *schema;
+	struct filter filter;
+	struct printer out;
+	struct enrich *enrich;
+	struct users *users;
+	struct metrics *metrics;
+	struct metrics_server *metrics_srv;
+	struct stacks *stacks;
+	int stats_fd;
+	unsigned long long lost, short_records;
+	uint64_t rows;			/* struct row seq */
+	unsigned long long drain_budget;	/* records still shown after a stop */
+	bool draining;
+	double deadline;
+};
+
+/* Stop now: a signal, the deadline, or the output failed. */
+bool run_should_stop(struct gadget_run *r);
+/* Was it a signal (SIGINT, SIGTERM)? */
+bool run_stopped_by_signal(void);
+/* Sleep up to s seconds, waking early on a stop. */
+void run_nap(struct gadget_run *r, double s);
+double run_now(void);
+/* One row through the -F filters to the printer (0 or the printer's error). */
+int run_emit(struct gadget_run *r, const struct row *row);
+
+/* The loop of each category, until a stop. */
+int tracer_run(struct gadget_run *r, struct gadget_err *err);
+int topper_run(struct gadget_run *r, struct gadget_err *err);
+int snapshotter_run(struct gadget_run *r, struct gadget_err *err);
+
+#endif

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+/* A topper's table every interval: read, cleared, sorted, printed. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "runtime/run_int.h"
+
+struct top_entry {
+	uint8_t *key, *value;
+};
+
+/* The order of a topper's rows (--sort). */
+struct top_sort {
+	const struct schema *schema;
+	const struct column *col;	/* NULL: as the map gives them */
+	bool desc;
+};
+
+static int cmp_entries(const void *a, const void *b, void *ctx)
+{
+	const struct top_sort *o = ctx;
+	const struct top_entry *x = a, *y = b;
+	struct row rx = { .rec = { x->value, x->key } }, ry = { .rec = { y->value, y->key } };
+	int c = column_compare(o->schema, o->col, &rx, &ry);
+
+	return o->desc ? -c : c;
+}
+
+static int parse_sort(struct gadget_run *r, struct top_sort *o, struct gadget_err *err)
+{
+	char name[256], names[2048];
+	const char *colon;
+	int col;
+
+	*o = (struct top_sort){ .schema = r->schema, .desc = true };
+	if (!r->opts.sort) {
+		/* default: the first number of the value, biggest first */
+		for (unsigned int i = 0; !o->col && i < r->schema->nr_cols; i++) {
+			const struct column *c = &r->schema->cols[i];
+
+			if (c->field && c->src == ROW_EVENT && field_is_numeric(c->field))
+				o->col = c;
+		}
+		return 0;
+	}
+	colon = strchr(r->opts.sort, ':');
+	snprintf(name, sizeof(name), "%.*s", colon ? (int)(colon - r->opts.sort) : 255, r->opts.sort);
+	if (colon && strcmp(colon, ":asc") && strcmp(colon, ":desc"))
+		return gadget_err_set(err, EINVAL, "--sort %s: use FIELD, FIELD:asc or FIELD:desc", r->opts.sort);
+	o->desc = !colon || !strcmp(colon, ":desc");
+	col = schema_find(r->schema, name);
+	if (col < 0) {
+		schema_names(r->schema, names, sizeof(names));
+		return gadget_err_set(err, EINVAL, "--sort: unknown field '%s' (fields: %s)", name, names);
+	}
+	o->col = &r->schema->cols[col];
+	return 0;
+}
+
+/* A topper's iter/ programs fill its table: run each once, output unused. */
+static int run_fill_iterators(struct gadget_run *r, struct gadget_err *err)
+{
+	for (unsigned int i = 0; i < r->info->nr_progs; i++) {
+		const struct gadget_prog *gp = &r->info->progs[i];
+		int ret;
+
+		if (!gp->def || gp->def->target != TARGET_ITER)
+			continue;
+		ret = runtime_iter_run(bpf_object__find_program_by_name(r->obj, gp->name), NULL, NULL, NULL, err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* A topper's table, read whole into memory each interval. */
+struct top_table {
+	int fd;
+	size_t ksz, vsz, cap, n;
+	uint8_t *keys, *vals;
+	struct top_entry *ents;
+};
+
+/*
+ * Read everything, then delete what was read: counts made while we print
+ * belong to the next interval.  A key deleted meanwhile by the gadget is
+ * skipped, and so is its failed delete here.
+ */
+static void top_read_and_clear(struct top_table *t)
+{
+	void *prev = NULL;
+
+	t->n = 0;
+	while (t->n < t->cap && !bpf_map_get_next_key(t->fd, prev, t->keys + t->n * t->ksz)) {
+		uint8_t *key = t->keys + t->n * t->ksz, *val = t->vals + t->n * t->vsz;
+
+		prev = key;
+		if (bpf_map_lookup_elem(t->fd, key, val))
+			continue;
+		t->ents[t->n++] = (struct top_entry){ key, val };
+	}
+	for (size_t i = 0; i < t->n; i++)
+		(void)bpf_map_delete_elem(t->fd, t->ents[i].key);
+}
+
+static void top_print(struct gadget_run *r, struct top_table *t, struct top_sort *o)
+{
+	if (o->col)
+		qsort_r(t->ents, t->n, sizeof(*t->ents), cmp_entries, o);
+	if (r->opts.output == OUTPUT_COLUMNS)
+		printer_header(&r->out);
+	for (size_t i = 0, shown = 0; i < t->n && !r->out.error; i++) {
+		struct row row = { .rec = { t->ents[i].value, t->ents[i].key } };
+
+		if (r->filter.nr && !filter_match(&r->filter, r->schema, &row))
+			continue;
+		if (r->opts.max_rows && shown++ >= r->opts.max_rows)
+			break;
+		printer_row(&r->out, &row);
+	}
+	if (r->opts.output == OUTPUT_COLUMNS)
+		printer_text(&r->out, "\n");
+	printer_flush(&r->out);
+}
+
+static int top_table_new(struct gadget_run *r, struct bpf_map *m, struct top_table *t,
+			 struct gadget_err *err)
+{
+	*t = (struct top_table){ .fd = bpf_map__fd(m), .ksz = bpf_map__key_size(m),
+				 .vsz = bpf_map__value_size(m), .cap = bpf_map__max_entries(m) };
+	if (t->vsz < r->info->event->size || (r->info->key && t->ksz < r->info->key->size))
+		return gadget_err_set(err, EINVAL, "map %s: key/value sizes do not match their types",
+				      bpf_map__name(m));
+	t->keys = calloc(t->cap + 1, t->ksz);
+	t->vals = calloc(t->cap + 1, t->vsz);
+	t->ents = calloc(t->cap + 1, sizeof(*t->ents));
+	if (!t->keys || !t->vals || !t->ents)
+		return gadget_err_set(err, ENOMEM, "map %s: out of memory for %zu entries",
+				      bpf_map__name(m), t->cap);
+	return 0;
+}
+
+static void top_table_free(struct top_table *t)
+{
+	free(t->keys);
+	free(t->vals);
+	free(t->ents);
+}
+
+int topper_run(struct gadget_run *r, struct gadget_err *err)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(r->obj, r->info->print_map->name);
+	double interval = r->opts.interval_set ? r->opts.interval : 1.0;
+	struct top_table t = { 0 };
+	struct top_sort order;
+	int ret;
+
+	if (!m)
+		return gadget_err_set(err, ENOENT, "map %s not found", r->info->print_map->name);
+	ret = parse_sort(r, &order, err);
+	if (!ret)
+		ret = top_table_new(r, m, &t, err);
+	while (!ret && !run_should_stop(r)) {
+		run_nap(r, interval);
+		if (run_stopped_by_signal() && !r->opts.timeout)
+			break;
+		ret = run_fill_iterators(r, err);
+		if (ret)
+			break;
+		top_read_and_clear(&t);
+		top_print(r, &t, &order);
+	}
+	top_table_free(&t);
+	return ret;
+}
