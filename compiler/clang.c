@@ -12,7 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "compiler/cache.h"
+#include "base/file.h"
+#include "base/sha256.h"
 #include "compiler/clang.h"
 
 int argv_push(struct argv_buf *a, const char *s)
@@ -161,12 +162,12 @@ int clang_version(const char *clang, const char *cache_dir, char **out, struct g
 	return 0;
 }
 
-int clang_run(char *const argv[], const char *cwd, struct gadget_err *err)
+int clang_spawn(char *const argv[], const char *cwd, const char *log, pid_t *pid,
+		struct gadget_err *err)
 {
 	posix_spawn_file_actions_t fa;
 	extern char **environ;
-	int status, ret;
-	pid_t pid;
+	int ret;
 
 	/*
 	 * posix_spawn (vfork underneath) instead of fork: no copy of our page
@@ -174,21 +175,42 @@ int clang_run(char *const argv[], const char *cwd, struct gadget_err *err)
 	 */
 	fflush(stderr);
 	ret = posix_spawn_file_actions_init(&fa);
-	if (!ret && cwd)
+	if (ret)
+		return gadget_err_set(err, ret, "cannot run %s: %s", argv[0], strerror(ret));
+	if (cwd)
 		ret = posix_spawn_file_actions_addchdir_np(&fa, cwd);
+	if (!ret && log)
+		ret = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, log,
+						       O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (!ret)
-		ret = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+		ret = posix_spawn(pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (ret)
 		return gadget_err_set(err, ret, "cannot run %s: %s", argv[0], strerror(ret));
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return gadget_err_set(err, errno, "waitpid: %s", strerror(errno));
+	return 0;
+}
+
+int clang_status(const char *what, int status, struct gadget_err *err)
+{
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFSIGNALED(status))
-		return gadget_err_set(err, EINVAL, "%s killed by signal %d", argv[0], WTERMSIG(status));
-	return gadget_err_set(err, EINVAL, "%s exited with status %d", argv[0], WEXITSTATUS(status));
+		return gadget_err_set(err, EINVAL, "%s killed by signal %d", what, WTERMSIG(status));
+	return gadget_err_set(err, EINVAL, "%s exited with status %d", what, WEXITSTATUS(status));
+}
+
+int clang_run(char *const argv[], const char *cwd, const char *log, struct gadget_err *err)
+{
+	int status, ret;
+	pid_t pid;
+
+	ret = clang_spawn(argv, cwd, log, &pid, err);
+	if (ret)
+		return ret;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return gadget_err_set(err, errno, "waitpid: %s", strerror(errno));
+	return clang_status(argv[0], status, err);
 }
 
 /* Next whitespace-separated word of a depfile; "\ " is a space in a path. */
@@ -216,11 +238,12 @@ static const char *depfile_word(const char *p, char *w, size_t len)
 	return p;
 }
 
-int depfile_parse(const char *text, const char *cwd, struct argv_buf *out, struct gadget_err *err)
+int depfile_parse(const char *text, const char *cwd, const char *skip, struct argv_buf *out,
+		  struct gadget_err *err)
 {
 	char w[PATH_MAX];
 	const char *p = text;
-	bool target = true, first = true;
+	bool target = true;
 	int ret;
 
 	while ((p = depfile_word(p, w, sizeof(w)))) {
@@ -234,10 +257,8 @@ int depfile_parse(const char *text, const char *cwd, struct argv_buf *out, struc
 				target = false;
 			continue;
 		}
-		if (first) {	/* the source itself */
-			first = false;
+		if (skip && !strcmp(w, skip))
 			continue;
-		}
 		if (w[0] == '/')
 			ret = argv_push(out, w);
 		else

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compiler/cache.h"
+#include "base/file.h"
 #include "compiler/compiler.h"
 
 static const char *const known_keys[] = {

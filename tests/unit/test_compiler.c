@@ -148,16 +148,24 @@ static void test_depfile(void **state)
 
 	(void)state;
 	assert_int_equal(depfile_parse("/tmp/x/0.o: a.bpf.c /usr/include/bpf/bpf_helpers.h \\\n"
-				       "  sub/my\\ header.h \\\n /abs/vmlinux.h\n", "/g", &h, &err), 0);
+				       "  sub/my\\ header.h \\\n /abs/vmlinux.h\n", "/g", "a.bpf.c", &h,
+				       &err), 0);
 	assert_int_equal(h.n, 3);
 	assert_string_equal(h.v[0], "/usr/include/bpf/bpf_helpers.h");
 	assert_string_equal(h.v[1], "/g/sub/my header.h");
 	assert_string_equal(h.v[2], "/abs/vmlinux.h");
 	assert_null(h.v[3]);
 	argv_free(&h);
-	assert_int_equal(depfile_parse("x.o : a.c\n", "/g", &h, &err), 0);
+	assert_int_equal(depfile_parse("x.o : a.c\n", "/g", "a.c", &h, &err), 0);
 	assert_int_equal(h.n, 0);
-	assert_true(depfile_parse("no target here", "/g", &h, &err) < 0);
+	assert_true(depfile_parse("no target here", "/g", "a.c", &h, &err) < 0);
+	/* With -include-pch the PCH's inputs come first, the source after them. */
+	assert_int_equal(depfile_parse("0.o: /c/pch/k.h /abs/vmlinux.h a.bpf.c inc.h\n", "/g",
+				       "a.bpf.c", &h, &err), 0);
+	assert_int_equal(h.n, 3);
+	assert_string_equal(h.v[0], "/c/pch/k.h");
+	assert_string_equal(h.v[1], "/abs/vmlinux.h");
+	assert_string_equal(h.v[2], "/g/inc.h");
 	argv_free(&h);
 }
 
