@@ -369,6 +369,7 @@ static int arch_finish(struct build_ctx *c, struct arch_job *aj, const struct ti
 {
 	struct argv_buf inputs = {};
 	char path[PATH_MAX];
+	uint64_t written = 0;
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s-linked.o", c->tmp, aj->a->name);
@@ -393,8 +394,9 @@ static int arch_finish(struct build_ctx *c, struct arch_job *aj, const struct ti
 	/* A cache that cannot be written only costs speed next time. */
 	if (ret || cache_inputs_changed(&inputs, start))
 		NOTE(c, "not cached: an input changed during the build\n");
-	else if (!cache_store(c->cache, aj->key, aj->out->obj, aj->out->len, &aj->headers, NULL))
-		cache_clean(c->cache, c->max_size, NULL);
+	else if (!cache_store(c->cache, aj->key, aj->out->obj, aj->out->len, &aj->headers,
+			      &written, NULL))
+		cache_account(c->cache, c->max_size, written);
 	argv_free(&inputs);
 	return 0;
 }

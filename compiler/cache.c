@@ -181,7 +181,7 @@ out:
 }
 
 int cache_store(const char *dir, const char *key, const void *obj, size_t len,
-		const struct argv_buf *headers, struct gadget_err *err)
+		const struct argv_buf *headers, uint64_t *written, struct gadget_err *err)
 {
 	char path[PATH_MAX], hex[SHA256_HEX_LEN];
 	json_t *m, *hdrs;
@@ -215,6 +215,8 @@ int cache_store(const char *dir, const char *key, const void *obj, size_t len,
 		return gadget_err_set(err, ENOMEM, "out of memory");
 	entry_path(dir, key, path, sizeof(path));
 	ret = file_write_atomic(path, text, strlen(text), err);
+	if (!ret && written)
+		*written = len + strlen(text);
 	free(text);
 	return ret;
 }

@@ -54,9 +54,12 @@ void cache_key_abort(struct cache_key *k);
 
 /* 1 and *obj filled on a hit, 0 on a miss (absent, stale or damaged entry). */
 int cache_lookup(const char *dir, const char *key, void **obj, size_t *len);
-/* Record a build: its object and the headers it read (absolute paths). */
+/*
+ * Record a build: its object and the headers it read (absolute paths);
+ * *written (may be NULL) gets the bytes it wrote.
+ */
 int cache_store(const char *dir, const char *key, const void *obj, size_t len,
-		const struct argv_buf *headers, struct gadget_err *err);
+		const struct argv_buf *headers, uint64_t *written, struct gadget_err *err);
 
 /*
  * Manifests shared by build entries and precompiled headers: a JSON object
@@ -81,7 +84,15 @@ void cache_touch(const char *path);
 
 /* $GADGET_CACHE_MAX_SIZE in bytes (0: no limit); -EINVAL with a message. */
 int cache_max_size(uint64_t *out, struct gadget_err *err);
-/* Apply the limits (see above).  *freed gets the bytes removed (may be NULL). */
+/*
+ * Apply the limits (see above), walking the whole cache.  *freed gets the
+ * bytes removed (may be NULL).  The total is kept in <dir>/size.
+ */
 int cache_clean(const char *dir, uint64_t max_size, uint64_t *freed);
+/*
+ * After writing added bytes: add them to the kept total, and clean only
+ * when that passes max_size or was last counted a day ago.
+ */
+int cache_account(const char *dir, uint64_t max_size, uint64_t added);
 
 #endif

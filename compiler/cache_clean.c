@@ -20,6 +20,14 @@
 
 /* A build writes its temp files within seconds; an hour-old one was left by a killed process. */
 #define STALE_TEMP_SECONDS 3600
+/*
+ * Walking the cache costs ~5 ms per thousand files: builds add what they
+ * wrote to the total kept in <cache>/size instead, and only walk when that
+ * passes the limit or is a day old (concurrent builds may each miss the
+ * other's bytes; the daily walk puts it right).
+ */
+#define SIZE_FILE "size"
+#define RECOUNT_SECONDS (24 * 3600)
 
 /* The folders the build cache owns, and whether their files group by key ("<key>.*"). */
 static const struct {
@@ -189,6 +197,23 @@ static bool group_remove(const char *base)
 	return true;
 }
 
+/* The total, written after each walk and each build; its mtime says when the last walk was. */
+static void size_file_write(const char *dir, uint64_t total, bool walked)
+{
+	char path[PATH_MAX], text[32];
+	int n = snprintf(text, sizeof(text), "%llu\n", (unsigned long long)total);
+	struct timespec t[2];
+	struct stat st;
+	bool keep_stamp;
+
+	snprintf(path, sizeof(path), "%s/" SIZE_FILE, dir);
+	keep_stamp = !walked && stat(path, &st) == 0;
+	if (keep_stamp)
+		t[0] = t[1] = st.st_mtim;
+	if (file_write_atomic(path, text, n, NULL) == 0 && keep_stamp)
+		utimensat(AT_FDCWD, path, t, 0);
+}
+
 int cache_clean(const char *dir, uint64_t max_size, uint64_t *freed)
 {
 	struct entry_list l = {};
@@ -210,8 +235,30 @@ int cache_clean(const char *dir, uint64_t max_size, uint64_t *freed)
 				*freed += l.v[i].size;
 		}
 	}
+	if (!ret)
+		size_file_write(dir, l.total, true);
 	for (size_t i = 0; i < l.n; i++)
 		free(l.v[i].path);
 	free(l.v);
 	return ret;
+}
+
+int cache_account(const char *dir, uint64_t max_size, uint64_t added)
+{
+	unsigned long long total;
+	char path[PATH_MAX];
+	struct stat st;
+	size_t len;
+	void *buf;
+	bool fresh;
+
+	snprintf(path, sizeof(path), "%s/" SIZE_FILE, dir);
+	if (stat(path, &st) || file_read_all(path, &buf, &len))
+		return cache_clean(dir, max_size, NULL);
+	fresh = sscanf(buf, "%llu", &total) == 1 && time(NULL) - st.st_mtim.tv_sec < RECOUNT_SECONDS;
+	free(buf);
+	if (!fresh || (max_size && total + added > max_size))
+		return cache_clean(dir, max_size, NULL);
+	size_file_write(dir, total + added, false);
+	return 0;
 }

@@ -122,8 +122,8 @@ static int made_from(const char *dep, const char *cwd, const char *hdr, struct a
  * manifest) or the failure.  A header written while clang ran leaves no
  * trace: the next build that needs the PCH makes it again.
  */
-static void pch_make(const struct pch *p, const struct argv_buf *args, const char *cwd,
-		     const char *text)
+static uint64_t pch_make(const struct pch *p, const struct argv_buf *args, const char *cwd,
+			 const char *text)
 {
 	char hdr[PATH_MAX + 16], tmp[PATH_MAX + 32], dep[PATH_MAX + 32], log[PATH_MAX + 32];
 	char final_log[PATH_MAX + 16];
@@ -131,6 +131,7 @@ static void pch_make(const struct pch *p, const struct argv_buf *args, const cha
 	struct gadget_err err = {};
 	struct timespec start;
 	json_t *m = NULL, *hdrs = NULL;
+	uint64_t written = strlen(text);
 	int ret = 0, made, status;
 	pid_t pid;
 
@@ -140,7 +141,7 @@ static void pch_make(const struct pch *p, const struct argv_buf *args, const cha
 	snprintf(log, sizeof(log), "%s/%s.log.tmp.%d", p->folder, p->key, (int)getpid());
 	pch_file(p, ".log", final_log, sizeof(final_log));
 	if (file_write_atomic(hdr, text, strlen(text), NULL))
-		return;
+		return 0;
 	cache_clock_start(&start);
 	for (unsigned int i = 0; i < args->n; i++)
 		ret |= argv_push(&argv, args->v[i]);
@@ -183,10 +184,12 @@ static void pch_make(const struct pch *p, const struct argv_buf *args, const cha
 		if (stat(tmp, &st) || json_object_set_new(m, "size", json_integer(st.st_size)) ||
 		    rename(tmp, p->path))
 			goto out;
+		written += st.st_size;
 	} else {
 		rename(log, final_log);
 	}
 	write_manifest(p, m);
+	written += 4096;	/* the manifest, the log: about */
 out:
 	json_decref(m);
 	unlink(tmp);
@@ -194,6 +197,7 @@ out:
 	unlink(log);
 	argv_free(&argv);
 	argv_free(&headers);
+	return written;
 }
 
 /* The detached process keeps the lock and nothing else of ours. */
@@ -236,8 +240,7 @@ static pid_t start_maker(const struct pch *p, int lockfd, const struct argv_buf 
 			_exit(maker < 0);
 		}
 		detach(lockfd);
-		pch_make(p, args, cwd, text);
-		cache_clean(cache, max_size, NULL);
+		cache_account(cache, max_size, pch_make(p, args, cwd, text));
 		_exit(0);
 	}
 	close(fds[1]);

@@ -194,6 +194,26 @@ static void test_cache_key(void **state)
 	assert_string_equal(k1, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+static void test_sha256_hex(void **state)
+{
+	const unsigned char bytes[] = { 0x00, 0xab, 0x0f, 0xff };
+	char hex[SHA256_HEX_LEN], whole[SHA256_HEX_LEN];
+	struct sha256 h;
+
+	(void)state;
+	hex_encode(bytes, sizeof(bytes), hex);
+	assert_string_equal(hex, "00ab0fff");
+	/* In pieces, the same as at once. */
+	assert_int_equal(sha256_init(&h), 0);
+	assert_int_equal(sha256_update(&h, "a", 1), 0);
+	assert_int_equal(sha256_update(&h, "bc", 2), 0);
+	assert_int_equal(sha256_final_hex(&h, hex), 0);
+	assert_null(h.ctx);
+	assert_int_equal(sha256_hex("abc", 3, whole), 0);
+	assert_string_equal(hex, whole);
+	assert_int_equal(sha256_file_hex("/nonexistent/file", hex), -ENOENT);
+}
+
 static void test_cache_entries(void **state)
 {
 	char cache[300], hdr[300], digest[SHA256_HEX_LEN], objpath[700], key[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -209,7 +229,7 @@ static void test_cache_entries(void **state)
 	put("inc.h", "#define A 1\n");
 	assert_int_equal(argv_push(&headers, hdr), 0);
 	assert_int_equal(cache_lookup(cache, key, &obj, &len), 0);	/* empty cache */
-	assert_int_equal(cache_store(cache, key, "OBJECT", 6, &headers, &err), 0);
+	assert_int_equal(cache_store(cache, key, "OBJECT", 6, &headers, NULL, &err), 0);
 	assert_int_equal(cache_lookup(cache, key, &obj, &len), 1);
 	assert_int_equal(len, 6);
 	assert_memory_equal(obj, "OBJECT", 6);
@@ -234,7 +254,7 @@ static void test_cache_entries(void **state)
 	fclose(f);
 	assert_int_equal(cache_lookup(cache, key, &obj, &len), 0);
 	/* A removed header too. */
-	assert_int_equal(cache_store(cache, key, "OBJECT", 6, &headers, &err), 0);
+	assert_int_equal(cache_store(cache, key, "OBJECT", 6, &headers, NULL, &err), 0);
 	assert_int_equal(cache_lookup(cache, key, &obj, &len), 1);
 	free(obj);
 	unlink(hdr);
@@ -278,6 +298,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_spec_no_sources, setup, teardown),
 		cmocka_unit_test(test_depfile),
 		cmocka_unit_test(test_cache_key),
+		cmocka_unit_test(test_sha256_hex),
 		cmocka_unit_test_setup_teardown(test_cache_entries, setup, teardown),
 		cmocka_unit_test(test_cache_dir_default),
 		cmocka_unit_test(test_arch),

@@ -243,6 +243,52 @@ static void test_cache_clean(void **state)
 	assert_true(exists("objects/big.o"));
 }
 
+static unsigned long long size_file(void)
+{
+	char p[512];
+	unsigned long long v = 0;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/size", tmp);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%llu", &v), 1);
+	fclose(f);
+	return v;
+}
+
+static void test_cache_account(void **state)
+{
+	char p[512];
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/objects", tmp);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put_aged("objects/a.o", 100, 60);
+	/* No total yet: a walk counts it. */
+	assert_int_equal(cache_account(tmp, 1000, 100), 0);
+	assert_int_equal(size_file(), 100);
+	/* A build's bytes are added without a walk (the stale temp file would have gone). */
+	put_aged("objects/b.o.tmp.1", 50, 2 * 3600);
+	assert_int_equal(cache_account(tmp, 1000, 300), 0);
+	assert_int_equal(size_file(), 400);
+	assert_true(exists("objects/b.o.tmp.1"));
+	/* Past the limit by the count: a walk, which cleans and counts again (900 bytes). */
+	put_aged("objects/c.o", 800, 10);
+	assert_int_equal(cache_account(tmp, 1000, 800), 0);
+	assert_false(exists("objects/b.o.tmp.1"));
+	assert_true(exists("objects/a.o"));
+	assert_int_equal(size_file(), 900);
+	/* A total counted a day ago is counted again. */
+	put_aged("size", 0, 0);
+	put("size", "5\n");
+	put_aged("objects/d.o", 10, 10);
+	snprintf(p, sizeof(p), "%s/size", tmp);
+	assert_int_equal(utimensat(AT_FDCWD, p, (struct timespec[]){ { .tv_sec = 1 }, { .tv_sec = 1 } }, 0), 0);
+	assert_int_equal(cache_account(tmp, 0, 10), 0);
+	assert_int_equal(size_file(), 910);
+}
+
 static void job(struct clang_job *j, const char *script, const char *fallback, int i)
 {
 	memset(j, 0, sizeof(*j));
@@ -327,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_cflags_fit),
 		cmocka_unit_test(test_cache_max_size),
 		cmocka_unit_test_setup_teardown(test_cache_clean, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cache_account, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
 	};
 
