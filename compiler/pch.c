@@ -57,14 +57,25 @@ static void pch_file(const struct pch *p, const char *ext, char *buf, size_t len
 	snprintf(buf, len, "%s/%s%s", p->folder, p->key, ext);
 }
 
+/*
+ * The .pch as written: size, mtime and inode.  Hashing 15 MB on every use
+ * would cost ~10 ms of an edit-rebuild; a file changed in place after it
+ * was made (by anything but bit rot) no longer matches, and is made again.
+ */
+static void file_identity(const struct stat *st, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld:%lld.%09ld:%llu", (long long)st->st_size,
+		 (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (unsigned long long)st->st_ino);
+}
+
 enum verdict { MANIFEST_NONE, MANIFEST_VALID, MANIFEST_FAILED };
 
 /* Whether the PCH on disk is whole and current, or a recent failure to make it. */
 static enum verdict manifest_check(struct pch *p)
 {
-	char path[PATH_MAX + 16];
+	char path[PATH_MAX + 16], id[128];
 	enum verdict v = MANIFEST_NONE;
-	const char *failed;
+	const char *failed, *want;
 	struct stat st;
 	json_t *m;
 
@@ -80,8 +91,8 @@ static enum verdict manifest_check(struct pch *p)
 				 "%s/%s.log)", p->path, failed, p->folder, p->key);
 			v = MANIFEST_FAILED;
 		}
-	} else if (stat(p->path, &st) == 0 &&
-		   st.st_size == json_integer_value(json_object_get(m, "size")) &&
+	} else if (stat(p->path, &st) == 0 && (file_identity(&st, id, sizeof(id)), 1) &&
+		   (want = json_string_value(json_object_get(m, "identity"))) && !strcmp(id, want) &&
 		   manifest_headers_match(m)) {
 		cache_touch(path);
 		v = MANIFEST_VALID;
@@ -173,16 +184,19 @@ static uint64_t pch_make(const struct pch *p, const struct argv_buf *args, const
 	if (manifest_headers_new(&headers, &hdrs))
 		hdrs = json_array();
 	if (made)
-		m = json_pack("{s:I, s:o}", "size", (json_int_t)0, "headers", hdrs);
+		m = json_pack("{s:s, s:o}", "identity", "", "headers", hdrs);
 	else
 		m = json_pack("{s:s, s:o}", "failed", err.msg, "headers", hdrs);
 	if (!m)
 		goto out;
 	if (made) {
+		char id[128];
 		struct stat st;
 
-		if (stat(tmp, &st) || json_object_set_new(m, "size", json_integer(st.st_size)) ||
-		    rename(tmp, p->path))
+		if (rename(tmp, p->path) || stat(p->path, &st))
+			goto out;
+		file_identity(&st, id, sizeof(id));
+		if (json_object_set_new(m, "identity", json_string(id)))
 			goto out;
 		written += st.st_size;
 	} else {

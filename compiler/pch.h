@@ -9,7 +9,7 @@
  *
  *   pch/<key>.h      the headers it covers, one #include each
  *   pch/<key>.pch    clang's precompiled header
- *   pch/<key>.json   {"size": n, "headers": [{"path", "sha256"}, ...]}
+ *   pch/<key>.json   {"identity": "size:mtime:inode", "headers": [{"path", "sha256"}, ...]}
  *                    or {"failed": why, ...} when clang could not make it
  *   pch/<key>.lock   flock(2)ed by the one process making it
  *
