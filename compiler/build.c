@@ -102,7 +102,7 @@ static int common_args(const struct build_spec *spec, const struct arch_def *a,
 }
 
 static int cache_key_compute(const struct build_spec *spec, const struct arch_def *a,
-			     const char *version, const struct argv_buf *args,
+			     const char *clang_id, const struct argv_buf *args,
 			     char key[SHA256_HEX_LEN], struct gadget_err *err)
 {
 	struct cache_key k;
@@ -112,8 +112,8 @@ static int cache_key_compute(const struct build_spec *spec, const struct arch_de
 	ret = cache_key_init(&k);
 	if (ret)
 		return gadget_err_set(err, -ret, "sha256 init failed");
-	ret = cache_key_add_str(&k, "gadget build cache v1");
-	ret = ret ?: cache_key_add_str(&k, version);
+	ret = cache_key_add_str(&k, "gadget build cache v2");
+	ret = ret ?: cache_key_add_str(&k, clang_id);
 	ret = ret ?: cache_key_add_str(&k, a->name);
 	for (unsigned int i = 0; !ret && i < args->n; i++)
 		ret = cache_key_add_str(&k, args->v[i]);
@@ -191,7 +191,7 @@ struct build_ctx {
 	const struct build_spec *spec;
 	const struct build_opts *opts;
 	char hdrs[PATH_MAX], clang[PATH_MAX], cache[PATH_MAX];
-	char *version;
+	char *clang_id;		/* clang_identity() */
 	bool use_cache, use_pch;
 	uint64_t max_size;
 	char tmp[PATH_MAX - 64];
@@ -241,7 +241,7 @@ static bool cflags_name_paths(const struct build_spec *spec)
 
 static int arch_pch_prepare(struct build_ctx *c, struct arch_job *aj)
 {
-	int ret = pch_prepare(c->cache, c->version, aj->a->name, &aj->pch_args, c->spec->dir,
+	int ret = pch_prepare(c->cache, c->clang_id, aj->a->name, &aj->pch_args, c->spec->dir,
 			      cflags_name_paths(c->spec), &aj->pch);
 
 	if (ret)
@@ -460,7 +460,7 @@ static int ctx_init(struct build_ctx *c, const struct build_spec *spec, const st
 	c->use_cache = find_cache(c);
 	if (c->use_cache) {
 		ret = cache_max_size(&c->max_size, err);
-		ret = ret ?: clang_version(c->clang, c->cache, &c->version, err);
+		ret = ret ?: clang_identity(c->clang, &c->clang_id, err);
 	}
 	return ret;
 }
@@ -485,7 +485,7 @@ static void ctx_free(struct build_ctx *c)
 	free(c->jobs);
 	free(c->archs);
 	free(c->fits);
-	free(c->version);
+	free(c->clang_id);
 }
 
 /* Answer what the cache can; true when nothing is left to compile. */
@@ -501,7 +501,7 @@ static int lookup_all(struct build_ctx *c, bool *all_hit, struct gadget_err *err
 			*all_hit = false;
 			continue;
 		}
-		ret = cache_key_compute(c->spec, aj->a, c->version, &aj->common, aj->key, err);
+		ret = cache_key_compute(c->spec, aj->a, c->clang_id, &aj->common, aj->key, err);
 		if (ret)
 			break;
 		if (cache_lookup(c->cache, aj->key, &aj->out->obj, &aj->out->len)) {
@@ -526,7 +526,7 @@ static int build_misses(struct build_ctx *c, struct gadget_err *err)
 		cache_clock_start(&start);
 		for (unsigned int i = 0; !ret && i < c->nr_archs; i++)
 			if (!c->archs[i].out->cache_hit)
-				ret = cache_key_compute(c->spec, c->archs[i].a, c->version,
+				ret = cache_key_compute(c->spec, c->archs[i].a, c->clang_id,
 							&c->archs[i].common, c->archs[i].key, err);
 		if (ret)
 			return ret;

@@ -9,16 +9,16 @@
  *   builds/<key>.json         {"object": sha256, "size": n,
  *                              "headers": [{"path": p, "sha256": h}, ...]}
  *   pch/<key>.{h,pch,json}    precompiled headers (compiler/pch.h)
- *   clang/<id>                `clang --version` of one clang binary
  *
- * <key> is SHA-256 over the clang version, the target architecture, the
- * argument list (less temp output paths) and every source's name and bytes.
+ * <key> is SHA-256 over the clang binary (clang_identity()), the target
+ * architecture, the argument list (less temp output paths) and every
+ * source's name and bytes.
  * The headers a build read are only known after it ran (clang -MD), so they
  * are checked at lookup instead: a hit needs every listed header to still
  * hash the same.  Every file is written to a temp name and renamed.
  *
  * Limits: at most $GADGET_CACHE_MAX_SIZE bytes (default 1G; "0": none)
- * in those four folders.  A hit or a use marks an entry as used (its
+ * in those three folders.  A hit or a use marks an entry as used (its
  * mtime); cache_clean() removes the least recently used entries until the
  * cache is under 90% of the limit, and temp files left by killed builds.
  * The runtime's core-btf/ beside them is not the build cache's to clean.

@@ -37,7 +37,6 @@ static const struct {
 	{ "objects", false },
 	{ "builds",  false },
 	{ "pch",     true },
-	{ "clang",   false },
 };
 
 struct cache_entry {

@@ -90,75 +90,16 @@ int clang_find(char *buf, size_t len, struct gadget_err *err)
 			      "or run 'make deps')", name);
 }
 
-/* Run argv with stdout into a pipe; returns the first line. */
-static int run_capture_line(char *const argv[], char *line, size_t len)
+int clang_identity(const char *clang, char **out, struct gadget_err *err)
 {
-	int fds[2], status;
-	ssize_t n, got = 0;
-	pid_t pid;
-
-	if (pipe2(fds, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -errno;
-	}
-	if (pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	while ((size_t)got < len - 1 && (n = read(fds[0], line + got, len - 1 - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		got += n;
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	line[got] = 0;
-	line[strcspn(line, "\n")] = 0;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 && *line ? 0 : -EIO;
-}
-
-int clang_version(const char *clang, const char *cache_dir, char **out, struct gadget_err *err)
-{
-	char id[PATH_MAX + 128], hex[SHA256_HEX_LEN], path[PATH_MAX], line[512];
-	char *argv[] = { (char *)clang, (char *)"--version", NULL };
+	char real[PATH_MAX];
 	struct stat st;
-	size_t len;
-	void *buf;
-	int ret;
 
-	if (stat(clang, &st))
+	if (!realpath(clang, real) || stat(real, &st))
 		return gadget_err_set(err, errno, "%s: %s", clang, strerror(errno));
-	snprintf(id, sizeof(id), "%s\n%lld\n%lld.%09ld\n%llu", clang, (long long)st.st_size,
-		 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
-	sha256_hex(id, strlen(id), hex);
-	if (cache_dir && snprintf(path, sizeof(path), "%s/clang/%s", cache_dir, hex) < (int)sizeof(path) &&
-	    file_read_all(path, &buf, &len) == 0) {
-		*out = buf;
-		return 0;
-	}
-	ret = run_capture_line(argv, line, sizeof(line));
-	if (ret)
-		return gadget_err_set(err, -ret, "cannot run '%s --version'", clang);
-	*out = strdup(line);
-	if (!*out)
-		return -ENOMEM;
-	if (cache_dir) {
-		char d[PATH_MAX];
-
-		snprintf(d, sizeof(d), "%s/clang", cache_dir);
-		/* Only a speed-up: a read-only cache folder is not an error. */
-		if (!mkdir_parents(d, 0755))
-			file_write_atomic(path, line, strlen(line), NULL);
-	}
+	if (asprintf(out, "%s\n%lld\n%lld.%09ld", real, (long long)st.st_size,
+		     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec) < 0)
+		return gadget_err_set(err, ENOMEM, "out of memory");
 	return 0;
 }
 

@@ -23,12 +23,12 @@ void argv_free(struct argv_buf *a);
 int clang_find(char *buf, size_t len, struct gadget_err *err);
 
 /*
- * "Debian clang version 14.0.6" for the binary at path.  Running
- * `clang --version` costs more than a cached build, so the answer is kept
- * in cache_dir under a name derived from the binary's identity (path,
- * size, mtime, inode); cache_dir may be NULL.
+ * What identifies the clang binary in the cache keys: its resolved path,
+ * size and mtime (ccache's default compiler check).  An upgrade changes
+ * them.  Running `clang --version` instead cost a first build ~15% of a
+ * compile (the process loads all of LLVM to print one line).
  */
-int clang_version(const char *clang, const char *cache_dir, char **out, struct gadget_err *err);
+int clang_identity(const char *clang, char **out, struct gadget_err *err);
 
 /*
  * Start argv in cwd (NULL: ours) with stdout inherited and stderr into the

@@ -29,7 +29,7 @@ static void pch_header_text(char *buf, size_t len)
 		off += snprintf(buf + off, len - off, "#include <%s>\n", pch_covered[i]);
 }
 
-static int pch_key(const char *version, const char *arch, const struct argv_buf *args,
+static int pch_key(const char *clang_id, const char *arch, const struct argv_buf *args,
 		   const char *cwd, bool key_cwd, const char *text, char key[SHA256_HEX_LEN])
 {
 	struct cache_key k;
@@ -39,7 +39,7 @@ static int pch_key(const char *version, const char *arch, const struct argv_buf 
 	if (ret)
 		return ret;
 	ret = cache_key_add_str(&k, "gadget pch v1");
-	ret = ret ?: cache_key_add_str(&k, version);
+	ret = ret ?: cache_key_add_str(&k, clang_id);
 	ret = ret ?: cache_key_add_str(&k, arch);
 	ret = ret ?: cache_key_add_str(&k, key_cwd ? cwd : "");
 	ret = ret ?: cache_key_add_str(&k, text);
@@ -268,7 +268,7 @@ static pid_t start_maker(const struct pch *p, int lockfd, const struct argv_buf 
 	return maker;
 }
 
-int pch_prepare(const char *cache, const char *version, const char *arch,
+int pch_prepare(const char *cache, const char *clang_id, const char *arch,
 		const struct argv_buf *args, const char *cwd, bool key_cwd, struct pch *out)
 {
 	char text[512], lock[PATH_MAX + 16];
@@ -277,7 +277,7 @@ int pch_prepare(const char *cache, const char *version, const char *arch,
 
 	memset(out, 0, sizeof(*out));
 	pch_header_text(text, sizeof(text));
-	ret = pch_key(version, arch, args, cwd, key_cwd, text, out->key);
+	ret = pch_key(clang_id, arch, args, cwd, key_cwd, text, out->key);
 	if (ret)
 		return ret;
 	snprintf(out->folder, sizeof(out->folder), "%s/pch", cache);

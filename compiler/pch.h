@@ -13,7 +13,7 @@
  *                    or {"failed": why, ...} when clang could not make it
  *   pch/<key>.lock   flock(2)ed by the one process making it
  *
- * <key> is SHA-256 over the clang version, the architecture and every
+ * <key> is SHA-256 over the clang binary (clang_identity()), the architecture and every
  * argument that reaches the preprocessor (defines, include paths, cflags;
  * the gadget folder too when cflags name include paths, which may be
  * relative).  The headers it read (clang -MD) are hashed into the manifest:
@@ -69,7 +69,7 @@ bool pch_cflags_fit(char *const *cflags, unsigned int n, char *why, size_t len);
  * folder clang runs in.  Only -ENOMEM and the like are errors; whatever
  * else stands in the way turns into a state other than PCH_READY.
  */
-int pch_prepare(const char *cache, const char *version, const char *arch,
+int pch_prepare(const char *cache, const char *clang_id, const char *arch,
 		const struct argv_buf *args, const char *cwd, bool key_cwd, struct pch *out);
 
 /* The arguments that use it: "-include-pch" path. */

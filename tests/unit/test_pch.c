@@ -194,7 +194,7 @@ static void test_cache_clean(void **state)
 	int fd;
 
 	(void)state;
-	for (const char *const *d = (const char *const[]){ "objects", "builds", "pch", "clang",
+	for (const char *const *d = (const char *const[]){ "objects", "builds", "pch",
 							     "core-btf", NULL }; *d; d++) {
 		snprintf(p, sizeof(p), "%s/%s", tmp, *d);
 		assert_int_equal(mkdir(p, 0755), 0);
