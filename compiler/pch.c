@@ -128,48 +128,85 @@ static int made_from(const char *dep, const char *cwd, const char *hdr, struct a
 	return ret;
 }
 
+/* The files one maker writes: beside the PCH, named by its pid until published. */
+struct maker_files {
+	char hdr[PATH_MAX + 16], tmp[PATH_MAX + 32], dep[PATH_MAX + 32], log[PATH_MAX + 32];
+};
+
+static int maker_argv(const struct argv_buf *args, const struct maker_files *f,
+		      struct argv_buf *argv)
+{
+	int ret = 0;
+
+	for (unsigned int i = 0; i < args->n; i++)
+		ret |= argv_push(argv, args->v[i]);
+	/* No input mtimes in it: a touched header that hashes the same keeps it usable. */
+	ret |= argv_push(argv, "-Xclang");
+	ret |= argv_push(argv, "-fno-pch-timestamp");
+	ret |= argv_push(argv, "-MD");
+	ret |= argv_push(argv, "-MF");
+	ret |= argv_push(argv, f->dep);
+	ret |= argv_push(argv, "-x");
+	ret |= argv_push(argv, "c-header");
+	ret |= argv_push(argv, f->hdr);
+	ret |= argv_push(argv, "-o");
+	ret |= argv_push(argv, f->tmp);
+	return ret;
+}
+
+/* Rename the PCH into place, then write its manifest; or record why it failed.  Returns bytes. */
+static uint64_t publish(const struct pch *p, const struct maker_files *f, bool made,
+			const char *failure, const struct argv_buf *headers)
+{
+	char id[128], log[PATH_MAX + 16];
+	json_t *m, *hdrs;
+	struct stat st;
+	uint64_t written = 4096;	/* the manifest, the log: about */
+
+	if (manifest_headers_new(headers, &hdrs))
+		hdrs = json_array();
+	if (!made) {
+		pch_file(p, ".log", log, sizeof(log));
+		rename(f->log, log);
+		m = json_pack("{s:s, s:o}", "failed", failure, "headers", hdrs);
+	} else if (rename(f->tmp, p->path) || stat(p->path, &st)) {
+		json_decref(hdrs);
+		return 0;
+	} else {
+		file_identity(&st, id, sizeof(id));
+		m = json_pack("{s:s, s:o}", "identity", id, "headers", hdrs);
+		written += st.st_size;
+	}
+	if (!m || write_manifest(p, m))
+		written = 0;
+	json_decref(m);
+	return written;
+}
+
 /*
- * In the detached process: run clang, then publish the PCH (rename, then
- * manifest) or the failure.  A header written while clang ran leaves no
- * trace: the next build that needs the PCH makes it again.
+ * In the detached process: run clang, then publish the PCH or the failure.
+ * A header written while clang ran leaves no trace: the next build that
+ * needs the PCH makes it again.
  */
 static uint64_t pch_make(const struct pch *p, const struct argv_buf *args, const char *cwd,
 			 const char *text)
 {
-	char hdr[PATH_MAX + 16], tmp[PATH_MAX + 32], dep[PATH_MAX + 32], log[PATH_MAX + 32];
-	char final_log[PATH_MAX + 16];
 	struct argv_buf argv = {}, headers = {};
 	struct gadget_err err = {};
+	struct maker_files f;
 	struct timespec start;
-	json_t *m = NULL, *hdrs = NULL;
-	uint64_t written = strlen(text);
-	int ret = 0, made, status;
+	uint64_t written = 0;
+	int made, status;
 	pid_t pid;
 
-	pch_file(p, ".h", hdr, sizeof(hdr));
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", p->path, (int)getpid());
-	snprintf(dep, sizeof(dep), "%s/%s.d.tmp.%d", p->folder, p->key, (int)getpid());
-	snprintf(log, sizeof(log), "%s/%s.log.tmp.%d", p->folder, p->key, (int)getpid());
-	pch_file(p, ".log", final_log, sizeof(final_log));
-	if (file_write_atomic(hdr, text, strlen(text), NULL))
+	pch_file(p, ".h", f.hdr, sizeof(f.hdr));
+	snprintf(f.tmp, sizeof(f.tmp), "%s.tmp.%d", p->path, (int)getpid());
+	snprintf(f.dep, sizeof(f.dep), "%s/%s.d.tmp.%d", p->folder, p->key, (int)getpid());
+	snprintf(f.log, sizeof(f.log), "%s/%s.log.tmp.%d", p->folder, p->key, (int)getpid());
+	if (file_write_atomic(f.hdr, text, strlen(text), NULL))
 		return 0;
 	cache_clock_start(&start);
-	for (unsigned int i = 0; i < args->n; i++)
-		ret |= argv_push(&argv, args->v[i]);
-	/* No input mtimes in it: a touched header that hashes the same keeps it usable. */
-	ret |= argv_push(&argv, "-Xclang");
-	ret |= argv_push(&argv, "-fno-pch-timestamp");
-	ret |= argv_push(&argv, "-MD");
-	ret |= argv_push(&argv, "-MF");
-	ret |= argv_push(&argv, dep);
-	ret |= argv_push(&argv, "-x");
-	ret |= argv_push(&argv, "c-header");
-	ret |= argv_push(&argv, hdr);
-	ret |= argv_push(&argv, "-o");
-	ret |= argv_push(&argv, tmp);
-	if (ret)
-		goto out;
-	if (clang_spawn(argv.v, cwd, log, &pid, &err))
+	if (maker_argv(args, &f, &argv) || clang_spawn(argv.v, cwd, f.log, &pid, &err))
 		goto out;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -178,37 +215,15 @@ static uint64_t pch_make(const struct pch *p, const struct argv_buf *args, const
 	/* Killed (out of memory, a shutdown): nothing learnt, the next build tries again. */
 	if (!made && !WIFEXITED(status))
 		goto out;
-	ret = made_from(dep, cwd, hdr, &headers);
-	if (made && (ret || cache_inputs_changed(&headers, &start)))
+	if (made_from(f.dep, cwd, f.hdr, &headers) && made)
 		goto out;
-	if (manifest_headers_new(&headers, &hdrs))
-		hdrs = json_array();
-	if (made)
-		m = json_pack("{s:s, s:o}", "identity", "", "headers", hdrs);
-	else
-		m = json_pack("{s:s, s:o}", "failed", err.msg, "headers", hdrs);
-	if (!m)
+	if (made && cache_inputs_changed(&headers, &start))
 		goto out;
-	if (made) {
-		char id[128];
-		struct stat st;
-
-		if (rename(tmp, p->path) || stat(p->path, &st))
-			goto out;
-		file_identity(&st, id, sizeof(id));
-		if (json_object_set_new(m, "identity", json_string(id)))
-			goto out;
-		written += st.st_size;
-	} else {
-		rename(log, final_log);
-	}
-	write_manifest(p, m);
-	written += 4096;	/* the manifest, the log: about */
+	written = strlen(text) + publish(p, &f, made, err.msg, &headers);
 out:
-	json_decref(m);
-	unlink(tmp);
-	unlink(dep);
-	unlink(log);
+	unlink(f.tmp);
+	unlink(f.dep);
+	unlink(f.log);
 	argv_free(&argv);
 	argv_free(&headers);
 	return written;

@@ -220,6 +220,25 @@ build_both() {
 	assert_output --partial "pch: used $pch"
 }
 
+@test "a PCH clang cannot make is not tried again by every build; its messages are kept" {
+	printf '#!/bin/sh\ncase " $* " in *" c-header "*) echo "no PCH today" >&2; exit 1;; esac\nexec clang "$@"\n' > no-pch-clang
+	chmod +x no-pch-clang
+	export GADGET_CLANG="$BATS_TEST_TMPDIR/no-pch-clang"
+	gadget init nopch
+	run gadget build nopch -v
+	assert_success
+	assert_output --partial "pch: making"
+	pch_wait
+	assert [ -z "$(pch_files)" ]
+	echo "// an edit" >> nopch/nopch.bpf.c
+	run gadget build nopch -v
+	assert_success
+	assert_output --regexp "pch: skipped: making $GADGET_CACHE_DIR/pch/[0-9a-f]{64}\.pch failed \($BATS_TEST_TMPDIR/no-pch-clang exited with status 1; clang's messages in $GADGET_CACHE_DIR/pch/[0-9a-f]{64}\.log\)"
+	refute_output --partial "pch: making"
+	run cat "$GADGET_CACHE_DIR"/pch/*.log
+	assert_output "no PCH today"
+}
+
 @test "the cache keeps to GADGET_CACHE_MAX_SIZE: the least recently used PCH goes first" {
 	export GADGET_CACHE_MAX_SIZE=25M
 	pch_warm
