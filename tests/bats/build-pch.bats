@@ -42,6 +42,7 @@ build_both() {
 	output=$with_output
 }
 
+# bats test_tags=sanitize
 @test "the first build makes the PCH in the background; an edit then compiles with it, to the same bytes" {
 	gadget init demo
 	run gadget build demo -v
@@ -120,6 +121,7 @@ build_both() {
 	cmp with.o without.o
 }
 
+# bats test_tags=sanitize
 @test "a source that clashes with a header the PCH adds compiles again without it, to the same bytes" {
 	pch_warm
 	gadget init clash
@@ -277,6 +279,7 @@ build_both() {
 	cmp with.o without.o
 }
 
+# bats test_tags=sanitize
 @test "several sources compile in parallel; their diagnostics come in source order" {
 	mkdir par
 	for s in a b c; do
