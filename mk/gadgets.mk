@@ -12,10 +12,12 @@ GADGET_TARGETS := $(CATALOGUE:%=gadget-%)
 
 .PHONY: $(GADGET_TARGETS)
 
-# -k: every gadget is tried, and the run fails if one did.
+# -k: every gadget is tried, and the run fails if one did.  Under `make -jN`
+# the builds share that make's job slots instead.
 gadgets: $(GADGET)
 	@mkdir -p $(GADGETS_OUT)
-	@$(MAKE) --no-print-directory -k -j$(GADGETS_JOBS) $(GADGET_TARGETS)
+	@$(MAKE) --no-print-directory -k $(if $(filter --jobserver%,$(MAKEFLAGS)),,-j$(GADGETS_JOBS)) \
+		$(GADGET_TARGETS)
 
 $(GADGET_TARGETS): gadget-%:
 	@if $(GADGET) build gadgets/$* $(GADGET_BUILD_FLAGS) -o $(GADGETS_OUT)/$*.o >$(GADGETS_OUT)/$*.log 2>&1; then \
