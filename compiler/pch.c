@@ -17,8 +17,11 @@
 #include "compiler/pch.h"
 #include "compiler/pch_int.h"
 
-/* A failed make is tried again after a day, or at once when a header it read changes. */
-#define PCH_RETRY_FAILED_SECONDS (24 * 3600)
+/*
+ * A failed make is tried again after an hour (the cause may have been
+ * passing, a full disk), or at once when a header it read changes.
+ */
+#define PCH_RETRY_FAILED_SECONDS 3600
 
 /* The covering header: vmlinux.h first, as every fitting source has it. */
 static void pch_header_text(char *buf, size_t len)
