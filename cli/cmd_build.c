@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "compiler/cache.h"
+#include "base/file.h"
 #include "compiler/compiler.h"
 #include "packager/packager.h"
 #include "validator/validator.h"
@@ -21,7 +21,7 @@
 
 static const char build_usage[] =
 "Usage: gadget build [DIR] [-o FILE.o] [-t REF] [--arch amd64,arm64] [--werror]\n"
-"                    [-v] [--no-cache]\n"
+"                    [-v] [-j N] [--no-cache] [--no-pch]\n"
 "\n"
 "Compile the gadget in DIR (default: .): every *.bpf.c, or the \"sources\"\n"
 "of its build file gadget.json, with clang -target bpf, link them into one\n"
@@ -36,13 +36,21 @@ static const char build_usage[] =
 "  --arch LIST         comma-separated architectures (default: this machine's,\n"
 "                      or the build file's \"arch\")\n"
 "  --werror            treat validator warnings as errors\n"
-"  -v, --verbose       print the clang command lines and cache decisions\n"
-"  --no-cache          neither read nor write the build cache\n"
+"  -v, --verbose       print the clang command lines, cache and precompiled\n"
+"                      header decisions\n"
+"  -j, --jobs N        clang runs at once (default: one per CPU); every source\n"
+"                      of every architecture compiles in parallel\n"
+"  --no-cache          neither read nor write the build cache (nor a PCH)\n"
+"  --no-pch            neither use nor make a precompiled header\n"
 "  -h, --help          show this help\n"
 "\n"
 "Unchanged rebuilds come from the cache ($GADGET_CACHE_DIR, else\n"
 "$XDG_CACHE_HOME/gadget, else ~/.cache/gadget), keyed by the clang version,\n"
-"its arguments, the sources and every header they include.\n"
+"its arguments, the sources and every header they include.  Edited sources\n"
+"compile against a precompiled header of vmlinux.h and libbpf's headers,\n"
+"kept in the same cache and made in the background by the first build that\n"
+"can use it (the object is the same with or without it).  The cache keeps\n"
+"to $GADGET_CACHE_MAX_SIZE (default 1G), least recently used first.\n"
 "\n"
 "Exit status: 0 built, 1 compile/validation/IO error (nothing written),\n"
 "2 bad usage.\n";
@@ -53,10 +61,11 @@ struct build_args {
 	const char *tag;
 	char *archs[MAX_ARCHS];
 	unsigned int nr_archs;
-	bool werror, verbose, no_cache;
+	bool werror, verbose, no_cache, no_pch;
+	unsigned int jobs;
 };
 
-enum { OPT_ARCH = 256, OPT_WERROR, OPT_NO_CACHE };
+enum { OPT_ARCH = 256, OPT_WERROR, OPT_NO_CACHE, OPT_NO_PCH };
 
 static const struct option build_long[] = {
 	{ "output",   required_argument, NULL, 'o' },
@@ -64,7 +73,9 @@ static const struct option build_long[] = {
 	{ "arch",     required_argument, NULL, OPT_ARCH },
 	{ "werror",   no_argument,       NULL, OPT_WERROR },
 	{ "verbose",  no_argument,       NULL, 'v' },
+	{ "jobs",     required_argument, NULL, 'j' },
 	{ "no-cache", no_argument,       NULL, OPT_NO_CACHE },
+	{ "no-pch",   no_argument,       NULL, OPT_NO_PCH },
 	{ "help",     no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -94,7 +105,7 @@ static int build_parse(int argc, char **argv, struct build_args *a)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:t:vh", build_long, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:t:vj:h", build_long, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->output = optarg; break;
 		case 't': a->tag = optarg; break;
@@ -105,7 +116,18 @@ static int build_parse(int argc, char **argv, struct build_args *a)
 			break;
 		case OPT_WERROR: a->werror = true; break;
 		case 'v': a->verbose = true; break;
+		case 'j': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || n < 1 || n > 1024)
+				return cli_usage_error("build", "-j needs a number of jobs from 1 to 1024, "
+						       "not '%s'", optarg);
+			a->jobs = n;
+			break;
+		}
 		case OPT_NO_CACHE: a->no_cache = true; break;
+		case OPT_NO_PCH: a->no_pch = true; break;
 		case 'h': fputs(build_usage, stdout); return EXIT_OK;
 		case ':':
 			return cli_usage_error("build", "option '%s' needs a value", argv[optind - 1]);
@@ -201,6 +223,9 @@ static int build_pack(const struct build_spec *spec, const char *ref, struct arc
 int cmd_build(int argc, char **argv)
 {
 	struct arch_build abs[MAX_ARCHS] = {};
+	struct build_result results[MAX_ARCHS];
+	const char *archs[MAX_ARCHS];
+	struct build_opts bo;
 	struct build_args a = {};
 	struct build_spec *spec = NULL;
 	struct gadget_err err = {};
@@ -212,6 +237,8 @@ int cmd_build(int argc, char **argv)
 	ret = build_parse(argc, argv, &a);
 	if (ret >= 0)
 		return ret;
+	bo = (struct build_opts){ .verbose = a.verbose, .no_cache = a.no_cache, .no_pch = a.no_pch,
+				  .jobs = a.jobs };
 	ret = compiler_load_spec(a.dir, &spec, &err);
 	if (ret)
 		return cli_fail(&err);
@@ -224,18 +251,21 @@ int cmd_build(int argc, char **argv)
 	}
 
 	for (n = 0; n < a.nr_archs; n++) {
-		struct build_opts bo = { .arch = a.archs[n], .verbose = a.verbose, .no_cache = a.no_cache };
-		struct arch_build *ab = &abs[n];
-
-		ab->arch = a.archs[n];
-		output_path(spec, &a, ab->arch, a.nr_archs > 1, ab->path, sizeof(ab->path));
-		ret = compiler_build(spec, &bo, &ab->res, &err);
+		abs[n].arch = a.archs[n];
+		output_path(spec, &a, abs[n].arch, a.nr_archs > 1, abs[n].path, sizeof(abs[n].path));
+		archs[n] = a.archs[n];
+	}
+	ret = compiler_build_archs(spec, &bo, archs, n, results, &err);
+	if (ret)
+		goto fail;
+	for (unsigned int i = 0; i < n; i++) {
+		abs[i].res = results[i];
+		all_cached &= abs[i].res.cache_hit;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		ret = build_validate(spec, &a, &abs[i], &err);
 		if (ret)
-			goto fail_n;
-		all_cached &= ab->res.cache_hit;
-		ret = build_validate(spec, &a, ab, &err);
-		if (ret)
-			goto fail_n;
+			goto fail;
 	}
 	/* Everything validated: only now touch the disk and the store. */
 	for (unsigned int i = 0; i < n; i++) {
@@ -257,8 +287,6 @@ int cmd_build(int argc, char **argv)
 		fprintf(stderr, "tagged %s\n", a.tag);
 	ret = EXIT_OK;
 	goto out;
-fail_n:
-	n++;
 fail:
 	ret = cli_fail(&err);
 out:

@@ -21,6 +21,8 @@
 #include "compiler/cache.h"
 #include "compiler/clang.h"
 #include "compiler/compiler.h"
+#include "compiler/jobs.h"
+#include "compiler/pch.h"
 
 /* An architecture gadgets can be built for: a row of base/arch.h with a BPF target. */
 static const struct arch_def *buildable_arch(const char *name)
@@ -41,24 +43,26 @@ const char *compiler_host_arch(void)
 }
 
 /*
- * The argument list shared by every source of one build: it goes into the
- * cache key as is, so nothing in it may vary from run to run (temp paths
- * are appended per source afterwards).
+ * The argument lists shared by every source of one architecture.  They go
+ * into the cache keys as they are, so nothing in them may vary from run to
+ * run (temp paths are appended per source afterwards).  pch gets what
+ * reaches the preprocessor, the same for every gadget; common adds the
+ * gadget folder's file-name mapping.
  */
 static int common_args(const struct build_spec *spec, const struct arch_def *a,
-		       const char *clang, const char *hdrs, struct argv_buf *args,
-		       struct gadget_err *err)
+		       const char *clang, const char *hdrs, struct argv_buf *pch,
+		       struct argv_buf *common, struct gadget_err *err)
 {
 	int ret = 0;
 
-	ret |= argv_push(args, clang);
-	ret |= argv_push(args, "-target");
-	ret |= argv_push(args, "bpf");
-	ret |= argv_push(args, "-O2");
-	ret |= argv_push(args, "-g");
-	ret |= argv_pushf(args, "-D__TARGET_ARCH_%s", a->bpf_target);
-	ret |= argv_pushf(args, "-I%s/%s", hdrs, a->bpf_target);
-	ret |= argv_pushf(args, "-I%s", hdrs);
+	ret |= argv_push(pch, clang);
+	ret |= argv_push(pch, "-target");
+	ret |= argv_push(pch, "bpf");
+	ret |= argv_push(pch, "-O2");
+	ret |= argv_push(pch, "-g");
+	ret |= argv_pushf(pch, "-D__TARGET_ARCH_%s", a->bpf_target);
+	ret |= argv_pushf(pch, "-I%s/%s", hdrs, a->bpf_target);
+	ret |= argv_pushf(pch, "-I%s", hdrs);
 	/*
 	 * libbpf's <bpf/...h> come from /usr/include, which clang searches for
 	 * -target bpf already; an explicit -I/usr/include would put it ahead
@@ -66,17 +70,19 @@ static int common_args(const struct build_spec *spec, const struct arch_def *a,
 	 * map the gadget folder and bpf-headers to fixed names so a build in
 	 * another folder or install gives the same bytes.
 	 */
-	ret |= argv_pushf(args, "-ffile-prefix-map=%s=.", spec->dir);
-	ret |= argv_pushf(args, "-ffile-prefix-map=%s=/gadget/bpf-headers", hdrs);
+	ret |= argv_pushf(pch, "-ffile-prefix-map=%s=/gadget/bpf-headers", hdrs);
 	for (unsigned int i = 0; i < spec->nr_cflags; i++)
-		ret |= argv_push(args, spec->cflags[i]);
+		ret |= argv_push(pch, spec->cflags[i]);
+	for (unsigned int i = 0; i < pch->n; i++)
+		ret |= argv_push(common, pch->v[i]);
+	ret |= argv_pushf(common, "-ffile-prefix-map=%s=.", spec->dir);
 	if (ret)
 		return gadget_err_set(err, ENOMEM, "out of memory");
 	return 0;
 }
 
 static int cache_key_compute(const struct build_spec *spec, const struct arch_def *a,
-			     const char *version, const struct argv_buf *args,
+			     const char *clang_id, const struct argv_buf *args,
 			     char key[SHA256_HEX_LEN], struct gadget_err *err)
 {
 	struct cache_key k;
@@ -86,8 +92,8 @@ static int cache_key_compute(const struct build_spec *spec, const struct arch_de
 	ret = cache_key_init(&k);
 	if (ret)
 		return gadget_err_set(err, -ret, "sha256 init failed");
-	ret = cache_key_add_str(&k, "gadget build cache v1");
-	ret = ret ?: cache_key_add_str(&k, version);
+	ret = cache_key_add_str(&k, "gadget build cache v2");
+	ret = ret ?: cache_key_add_str(&k, clang_id);
 	ret = ret ?: cache_key_add_str(&k, a->oci);
 	for (unsigned int i = 0; !ret && i < args->n; i++)
 		ret = cache_key_add_str(&k, args->v[i]);
@@ -104,55 +110,6 @@ static int cache_key_compute(const struct build_spec *spec, const struct arch_de
 		return gadget_err_set(err, -ret, "sha256 failed");
 	}
 	return cache_key_final(&k, key);
-}
-
-/*
- * A file written while clang ran may or may not be what it read: such a
- * build must not be cached (ccache's "too new" rule).  The kernel stamps
- * files from the coarse realtime clock, so compare against that clock.
- */
-static bool changed_since(const struct build_spec *spec, const struct argv_buf *headers,
-			  const struct timespec *start)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	for (unsigned int i = 0; i < spec->nr_sources + headers->n; i++) {
-		if (i < spec->nr_sources)
-			snprintf(path, sizeof(path), "%s/%s", spec->dir, spec->sources[i]);
-		else
-			snprintf(path, sizeof(path), "%s", headers->v[i - spec->nr_sources]);
-		if (stat(path, &st) || st.st_mtim.tv_sec > start->tv_sec ||
-		    (st.st_mtim.tv_sec == start->tv_sec && st.st_mtim.tv_nsec >= start->tv_nsec))
-			return true;
-	}
-	return false;
-}
-
-/*
- * The start of a build, on a tick of the coarse clock that has just begun:
- * a file written before it then has an older stamp, one written during the
- * build never does.  Without the wait, a source written a moment before
- * the build (`gadget init x && gadget build x`) shares start's tick and
- * would look written during it, and the build would never be cached.  A
- * tick is a few ms; only a cache miss, with clang to run, waits.
- */
-static void fresh_coarse_tick(struct timespec *start)
-{
-	struct timespec t0, nap = { .tv_nsec = 500000 };
-
-	clock_gettime(CLOCK_REALTIME_COARSE, &t0);
-	do {
-		nanosleep(&nap, NULL);
-		clock_gettime(CLOCK_REALTIME_COARSE, start);
-	} while (start->tv_sec == t0.tv_sec && start->tv_nsec == t0.tv_nsec);
-}
-
-static void print_argv(char *const *v)
-{
-	fputs("  ", stderr);
-	for (; *v; v++)
-		fprintf(stderr, "%s%s", *v, v[1] ? " " : "\n");
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -178,43 +135,6 @@ static void headers_uniq(struct argv_buf *h)
 	h->v[h->n] = NULL;
 }
 
-static int compile_one(const struct build_spec *spec, const struct build_opts *opts,
-		       const struct argv_buf *common, const char *src, const char *obj,
-		       const char *dep, struct argv_buf *headers, struct gadget_err *err)
-{
-	struct argv_buf args = {};
-	size_t len;
-	void *text;
-	int ret = 0;
-
-	for (unsigned int i = 0; i < common->n; i++)
-		ret |= argv_push(&args, common->v[i]);
-	ret |= argv_push(&args, "-MD");
-	ret |= argv_push(&args, "-MF");
-	ret |= argv_push(&args, dep);
-	ret |= argv_push(&args, "-c");
-	ret |= argv_push(&args, src);
-	ret |= argv_push(&args, "-o");
-	ret |= argv_push(&args, obj);
-	if (ret) {
-		argv_free(&args);
-		return gadget_err_set(err, ENOMEM, "out of memory");
-	}
-	if (opts->verbose)
-		print_argv(args.v);
-	/* cwd = the gadget folder, so clang's diagnostics say "x.bpf.c:3:5". */
-	ret = clang_run(args.v, spec->dir, err);
-	argv_free(&args);
-	if (ret)
-		return gadget_err_set(err, EINVAL, "%s/%s: compilation failed", spec->dir, src);
-	ret = file_read_all(dep, &text, &len);
-	if (ret)
-		return gadget_err_set(err, -ret, "%s: cannot read clang's depfile", dep);
-	ret = depfile_parse(text, spec->dir, headers, err);
-	free(text);
-	return ret;
-}
-
 static int link_objects(char **objs, unsigned int n, const char *out, struct gadget_err *err)
 {
 	struct bpf_linker *l = bpf_linker__new(out, NULL);
@@ -237,126 +157,410 @@ static int link_objects(char **objs, unsigned int n, const char *out, struct gad
 	return ret;
 }
 
-/* clang and link in a private temp folder; headers gets what was included. */
-static int build_fresh(const struct build_spec *spec, const struct build_opts *opts,
-		       const struct argv_buf *common, struct argv_buf *headers,
-		       struct build_result *out, struct gadget_err *err)
+/* One architecture of a build on its way through the cache, clang and the linker. */
+struct arch_job {
+	const struct arch_def *a;
+	struct argv_buf pch_args, common, headers, objs;
+	char key[SHA256_HEX_LEN];
+	struct pch pch;
+	struct build_result *out;
+};
+
+/* What every architecture of one build shares. */
+struct build_ctx {
+	const struct build_spec *spec;
+	const struct build_opts *opts;
+	char hdrs[PATH_MAX], clang[PATH_MAX], cache[PATH_MAX];
+	char *clang_id;		/* clang_identity() */
+	bool use_cache, use_pch;
+	uint64_t max_size;
+	char tmp[PATH_MAX - 64];
+	bool *fits;			/* per source: may use the PCH */
+	struct arch_job *archs;
+	unsigned int nr_archs;
+	struct clang_job *jobs;		/* archs x sources, in that order */
+	unsigned int nr_jobs;
+	struct argv_buf tmpfiles;	/* in tmp, removed at the end */
+};
+
+#define NOTE(ctx, ...) do { if ((ctx)->opts->verbose) fprintf(stderr, "  " __VA_ARGS__); } while (0)
+
+/* Which sources may use a PCH at all; false when none may. */
+static bool pch_wanted(struct build_ctx *c)
 {
-	const char *tmpdir = getenv("TMPDIR");
-	char dir[PATH_MAX - 64], path[PATH_MAX];
-	struct argv_buf objs = {}, tmpfiles = {};
+	const struct build_spec *spec = c->spec;
+	char why[PATH_MAX + 256];
+	bool any = false;
+
+	if (!c->use_cache || c->opts->no_pch) {
+		NOTE(c, "pch: skipped: %s\n", c->opts->no_pch ? "--no-pch" : "no build cache");
+		return false;
+	}
+	if (!pch_cflags_fit(spec->cflags, spec->nr_cflags, why, sizeof(why))) {
+		NOTE(c, "pch: skipped: %s\n", why);
+		return false;
+	}
+	for (unsigned int i = 0; i < spec->nr_sources; i++) {
+		c->fits[i] = pch_source_fits(spec->dir, spec->sources[i], why, sizeof(why));
+		if (!c->fits[i])
+			NOTE(c, "pch: skipped for %s: %s\n", spec->sources[i], why);
+		any |= c->fits[i];
+	}
+	return any;
+}
+
+/* cflags with include paths may name folders relative to the gadget's: key the PCH on it. */
+static bool cflags_name_paths(const struct build_spec *spec)
+{
+	for (unsigned int i = 0; i < spec->nr_cflags; i++)
+		if (!strncmp(spec->cflags[i], "-I", 2) || !strncmp(spec->cflags[i], "-i", 2) ||
+		    !strncmp(spec->cflags[i], "--sysroot", 9))
+			return true;
+	return false;
+}
+
+static int arch_pch_prepare(struct build_ctx *c, struct arch_job *aj)
+{
+	int ret = pch_prepare(c->cache, c->clang_id, aj->a->oci, &aj->pch_args, c->spec->dir,
+			      cflags_name_paths(c->spec), &aj->pch);
+
+	if (ret)
+		return ret;
+	switch (aj->pch.state) {
+	case PCH_READY:
+		NOTE(c, "pch: used %s\n", aj->pch.path);
+		break;
+	case PCH_MAKING:
+		NOTE(c, "pch: making %s in the background (pid %d); this build compiles without it\n",
+		     aj->pch.path, (int)aj->pch.maker);
+		break;
+	default:
+		NOTE(c, "pch: skipped: %s\n", aj->pch.why);
+		break;
+	}
+	return 0;
+}
+
+/* The colours clang would use on a terminal, although its stderr is now a file. */
+static bool stderr_has_colors(void)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(STDERR_FILENO) && term && *term && strcmp(term, "dumb");
+}
+
+static int job_args(const struct arch_job *aj, const char *src, const char *obj, const char *dep,
+		    bool with_pch, struct argv_buf *a)
+{
 	int ret = 0;
 
-	snprintf(dir, sizeof(dir), "%s/gadget-build.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(dir))
-		return gadget_err_set(err, errno, "cannot create a temp folder in %s: %s",
-				      tmpdir && *tmpdir ? tmpdir : "/tmp", strerror(errno));
-	for (unsigned int i = 0; !ret && i < spec->nr_sources; i++) {
-		char obj[PATH_MAX], dep[PATH_MAX];
+	for (unsigned int i = 0; i < aj->common.n; i++)
+		ret |= argv_push(a, aj->common.v[i]);
+	if (with_pch)
+		ret |= pch_add_use_args(&aj->pch, a);
+	/* clang's stderr is a file now: keep the colours it would use on our terminal */
+	if (stderr_has_colors())
+		ret |= argv_push(a, "-fcolor-diagnostics");
+	ret |= argv_push(a, "-MD");
+	ret |= argv_push(a, "-MF");
+	ret |= argv_push(a, dep);
+	ret |= argv_push(a, "-c");
+	ret |= argv_push(a, src);
+	ret |= argv_push(a, "-o");
+	ret |= argv_push(a, obj);
+	return ret;
+}
 
-		snprintf(obj, sizeof(obj), "%s/%u.o", dir, i);
-		snprintf(dep, sizeof(dep), "%s/%u.d", dir, i);
-		if (argv_push(&tmpfiles, obj) || argv_push(&tmpfiles, dep) || argv_push(&objs, obj)) {
-			ret = gadget_err_set(err, ENOMEM, "out of memory");
+/* clang for source s of one architecture: with the PCH when it may, then without as the fallback. */
+static int job_init(struct build_ctx *c, struct arch_job *aj, unsigned int s, struct clang_job *j)
+{
+	const char *src = c->spec->sources[s];
+	bool with_pch = aj->pch.state == PCH_READY && c->fits[s];
+	char obj[PATH_MAX], dep[PATH_MAX];
+	int ret = 0;
+
+	snprintf(obj, sizeof(obj), "%s/%s-%u.o", c->tmp, aj->a->oci, s);
+	snprintf(dep, sizeof(dep), "%s/%s-%u.d", c->tmp, aj->a->oci, s);
+	snprintf(j->log, sizeof(j->log), "%s/%s-%u.log", c->tmp, aj->a->oci, s);
+	j->cwd = c->spec->dir;	/* so clang's diagnostics say "x.bpf.c:3:5" */
+	ret |= job_args(aj, src, obj, dep, with_pch, &j->argv);
+	if (with_pch)
+		ret |= job_args(aj, src, obj, dep, false, &j->fallback);
+	ret |= argv_push(&aj->objs, obj);
+	ret |= argv_push(&c->tmpfiles, obj);
+	ret |= argv_push(&c->tmpfiles, dep);
+	ret |= argv_push(&c->tmpfiles, j->log);
+	return ret ? -ENOMEM : 0;
+}
+
+/* What one compile read, less the PCH's own covering header. */
+static int job_headers(struct build_ctx *c, struct arch_job *aj, unsigned int s)
+{
+	struct argv_buf all = {};
+	char dep[PATH_MAX];
+	size_t len;
+	void *text;
+	int ret;
+
+	snprintf(dep, sizeof(dep), "%s/%s-%u.d", c->tmp, aj->a->oci, s);
+	ret = file_read_all(dep, &text, &len);
+	if (ret)
+		return ret;
+	ret = depfile_parse(text, c->spec->dir, c->spec->sources[s], &all, NULL);
+	free(text);
+	for (unsigned int i = 0; !ret && i < all.n; i++)
+		if (!pch_owns(&aj->pch, all.v[i]))
+			ret = argv_push(&aj->headers, all.v[i]);
+	argv_free(&all);
+	return ret;
+}
+
+/* Every source of every architecture that missed the cache, at once. */
+static int compile_all(struct build_ctx *c, struct gadget_err *err)
+{
+	unsigned int ns = c->spec->nr_sources;
+	int failed, ret = 0;
+
+	c->jobs = calloc((size_t)c->nr_archs * ns, sizeof(*c->jobs));
+	if (!c->jobs)
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	for (unsigned int a = 0; a < c->nr_archs; a++) {
+		if (c->archs[a].out->cache_hit)
+			continue;
+		for (unsigned int s = 0; !ret && s < ns; s++)
+			ret = job_init(c, &c->archs[a], s, &c->jobs[c->nr_jobs++]);
+	}
+	if (ret)
+		return gadget_err_set(err, -ret, "out of memory");
+	ret = clang_jobs_run(c->jobs, c->nr_jobs, c->opts->jobs, c->opts->verbose, &failed, err);
+	for (unsigned int i = 0; i < c->nr_jobs; i++)
+		if (c->jobs[i].fell_back)
+			NOTE(c, "pch: %s did not compile with the PCH; compiled again without it\n",
+			     c->spec->sources[i % ns]);
+	if (ret == -EINVAL && failed >= 0)
+		return gadget_err_set(err, EINVAL, "%s/%s: compilation failed", c->spec->dir,
+				      c->spec->sources[failed % ns]);
+	return ret;
+}
+
+/* Link one architecture's objects and keep the result in the cache. */
+static int arch_finish(struct build_ctx *c, struct arch_job *aj, const struct timespec *start,
+		       struct gadget_err *err)
+{
+	struct argv_buf inputs = {};
+	char path[PATH_MAX];
+	uint64_t written = 0;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s-linked.o", c->tmp, aj->a->oci);
+	if (argv_push(&c->tmpfiles, path))
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	ret = link_objects(aj->objs.v, aj->objs.n, path, err);
+	if (ret)
+		return ret;
+	ret = file_read_all(path, &aj->out->obj, &aj->out->len);
+	if (ret)
+		return gadget_err_set(err, -ret, "cannot read %s: %s", path, strerror(-ret));
+	if (!c->use_cache)
+		return 0;
+	for (unsigned int s = 0; s < c->spec->nr_sources; s++)
+		if (job_headers(c, aj, s))
+			return 0;	/* not cached: what it read is unknown */
+	headers_uniq(&aj->headers);
+	for (unsigned int s = 0; s < c->spec->nr_sources; s++)
+		ret |= argv_pushf(&inputs, "%s/%s", c->spec->dir, c->spec->sources[s]);
+	for (unsigned int i = 0; i < aj->headers.n; i++)
+		ret |= argv_push(&inputs, aj->headers.v[i]);
+	/* A cache that cannot be written only costs speed next time. */
+	if (ret || cache_inputs_changed(&inputs, start))
+		NOTE(c, "not cached: an input changed during the build\n");
+	else if (!cache_store(c->cache, aj->key, aj->out->obj, aj->out->len, &aj->headers,
+			      &written, NULL))
+		cache_account(c->cache, c->max_size, written);
+	argv_free(&inputs);
+	return 0;
+}
+
+/* The cache folder, absolute: clang runs in the gadget's folder. */
+static bool find_cache(struct build_ctx *c)
+{
+	char rel[PATH_MAX], cwd[PATH_MAX];
+
+	if (c->opts->no_cache || cache_dir_default(rel, sizeof(rel), NULL))
+		return false;
+	if (rel[0] == '/')
+		snprintf(c->cache, sizeof(c->cache), "%s", rel);
+	else if (!getcwd(cwd, sizeof(cwd)) ||
+		 snprintf(c->cache, sizeof(c->cache), "%s/%s", cwd, rel) >= (int)sizeof(c->cache))
+		return false;
+	return true;
+}
+
+static int ctx_init(struct build_ctx *c, const struct build_spec *spec, const struct build_opts *opts,
+		    const char *const *archs, unsigned int n, struct build_result *outs,
+		    struct gadget_err *err)
+{
+	char vmlinux[PATH_MAX + 32];
+	int ret;
+
+	c->spec = spec;
+	c->opts = opts;
+	c->nr_archs = n;
+	c->archs = calloc(n, sizeof(*c->archs));
+	c->fits = calloc(spec->nr_sources ?: 1, sizeof(*c->fits));
+	if (!c->archs || !c->fits)
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	ret = compiler_find_data("bpf-headers", c->hdrs, sizeof(c->hdrs), err);
+	ret = ret ?: clang_find(c->clang, sizeof(c->clang), err);
+	for (unsigned int i = 0; !ret && i < n; i++) {
+		const char *name = archs[i] ? archs[i] : arch_host();
+		const struct arch_def *a = buildable_arch(name);
+
+		if (!a)
+			return gadget_err_set(err, EINVAL, "unknown architecture '%s' (known: %s)",
+					      name, arch_buildable_names());
+		/*
+		 * CO-RE relocates field offsets, not the types themselves: an
+		 * x86 vmlinux.h on arm64 gets struct pt_regs, syscall wrappers
+		 * and arch-only types wrong.  Without the arch's own vmlinux.h,
+		 * refuse.
+		 */
+		snprintf(vmlinux, sizeof(vmlinux), "%s/%s/vmlinux.h", c->hdrs, a->bpf_target);
+		if (access(vmlinux, R_OK))
+			return gadget_err_set(err, ENOENT, "--arch %s needs %s, which is missing (generate "
+					      "it on an %s machine: bpftool btf dump file "
+					      "/sys/kernel/btf/vmlinux format c > vmlinux.h)",
+					      a->oci, vmlinux, a->oci);
+		c->archs[i].a = a;
+		c->archs[i].out = &outs[i];
+		ret = common_args(spec, a, c->clang, c->hdrs, &c->archs[i].pch_args,
+				  &c->archs[i].common, err);
+	}
+	if (ret)
+		return ret;
+	c->use_cache = find_cache(c);
+	if (c->use_cache) {
+		ret = cache_max_size(&c->max_size, err);
+		ret = ret ?: clang_identity(c->clang, &c->clang_id, err);
+	}
+	return ret;
+}
+
+static void ctx_free(struct build_ctx *c)
+{
+	for (unsigned int i = 0; i < c->nr_jobs; i++)
+		clang_job_free(&c->jobs[i]);
+	for (unsigned int i = 0; i < c->tmpfiles.n; i++)
+		unlink(c->tmpfiles.v[i]);
+	argv_free(&c->tmpfiles);
+	for (unsigned int i = 0; c->archs && i < c->nr_archs; i++) {
+		struct arch_job *aj = &c->archs[i];
+
+		argv_free(&aj->pch_args);
+		argv_free(&aj->common);
+		argv_free(&aj->headers);
+		argv_free(&aj->objs);
+	}
+	if (c->tmp[0])
+		rmdir(c->tmp);
+	free(c->jobs);
+	free(c->archs);
+	free(c->fits);
+	free(c->clang_id);
+}
+
+/* Answer what the cache can; true when nothing is left to compile. */
+static int lookup_all(struct build_ctx *c, bool *all_hit, struct gadget_err *err)
+{
+	int ret = 0;
+
+	*all_hit = true;
+	for (unsigned int i = 0; !ret && i < c->nr_archs; i++) {
+		struct arch_job *aj = &c->archs[i];
+
+		if (!c->use_cache) {
+			*all_hit = false;
+			continue;
+		}
+		ret = cache_key_compute(c->spec, aj->a, c->clang_id, &aj->common, aj->key, err);
+		if (ret)
 			break;
-		}
-		ret = compile_one(spec, opts, common, spec->sources[i], obj, dep, headers, err);
-	}
-	snprintf(path, sizeof(path), "%s/linked.o", dir);
-	if (!ret && !argv_push(&tmpfiles, path)) {
-		ret = link_objects(objs.v, objs.n, path, err);
-		if (!ret) {
-			ret = file_read_all(path, &out->obj, &out->len);
-			if (ret)
-				gadget_err_set(err, -ret, "cannot read %s: %s", path, strerror(-ret));
+		if (cache_lookup(c->cache, aj->key, &aj->out->obj, &aj->out->len)) {
+			aj->out->cache_hit = true;
+			NOTE(c, "cache hit %s/builds/%s.json (clang not run)\n", c->cache, aj->key);
+		} else {
+			*all_hit = false;
+			NOTE(c, "cache miss %s\n", aj->key);
 		}
 	}
-	for (unsigned int i = 0; i < tmpfiles.n; i++)
-		unlink(tmpfiles.v[i]);
-	rmdir(dir);
-	argv_free(&objs);
-	argv_free(&tmpfiles);
-	headers_uniq(headers);
+	return ret;
+}
+
+static int build_misses(struct build_ctx *c, struct gadget_err *err)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	struct timespec start = {};
+	int ret = 0;
+
+	if (c->use_cache) {
+		/* what clang reads is hashed after start: see cache_inputs_changed() */
+		cache_clock_start(&start);
+		for (unsigned int i = 0; !ret && i < c->nr_archs; i++)
+			if (!c->archs[i].out->cache_hit)
+				ret = cache_key_compute(c->spec, c->archs[i].a, c->clang_id,
+							&c->archs[i].common, c->archs[i].key, err);
+		if (ret)
+			return ret;
+	}
+	c->use_pch = pch_wanted(c);
+	for (unsigned int i = 0; !ret && c->use_pch && i < c->nr_archs; i++)
+		if (!c->archs[i].out->cache_hit)
+			ret = arch_pch_prepare(c, &c->archs[i]);
+	if (ret)
+		return gadget_err_set(err, -ret, "out of memory");
+	snprintf(c->tmp, sizeof(c->tmp), "%s/gadget-build.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(c->tmp)) {
+		ret = gadget_err_set(err, errno, "cannot create a temp folder in %s: %s",
+				     tmpdir && *tmpdir ? tmpdir : "/tmp", strerror(errno));
+		c->tmp[0] = 0;
+		return ret;
+	}
+	ret = compile_all(c, err);
+	for (unsigned int i = 0; !ret && i < c->nr_archs; i++)
+		if (!c->archs[i].out->cache_hit)
+			ret = arch_finish(c, &c->archs[i], &start, err);
+	return ret;
+}
+
+int compiler_build_archs(const struct build_spec *spec, const struct build_opts *opts,
+			 const char *const *archs, unsigned int n, struct build_result *outs,
+			 struct gadget_err *err)
+{
+	const struct build_opts defaults = {};
+	struct build_ctx c = {};
+	bool all_hit;
+	int ret;
+
+	memset(outs, 0, n * sizeof(*outs));
+	if (!opts)
+		opts = &defaults;
+	ret = ctx_init(&c, spec, opts, archs, n, outs, err);
+	ret = ret ?: lookup_all(&c, &all_hit, err);
+	if (!ret && !all_hit)
+		ret = build_misses(&c, err);
+	if (ret)
+		for (unsigned int i = 0; i < n; i++)
+			build_result_free(&outs[i]);
+	ctx_free(&c);
 	return ret;
 }
 
 int compiler_build(const struct build_spec *spec, const struct build_opts *opts,
 		   struct build_result *out, struct gadget_err *err)
 {
-	char hdrs[PATH_MAX], vmlinux[PATH_MAX + 32], clang[PATH_MAX], cache[PATH_MAX];
-	char key[SHA256_HEX_LEN];
-	struct argv_buf common = {}, headers = {};
-	const struct build_opts defaults = {};
-	const struct arch_def *a;
-	struct timespec start;
-	bool use_cache;
-	char *version = NULL;
-	int ret;
+	const char *arch = opts ? opts->arch : NULL;
 
-	memset(out, 0, sizeof(*out));
-	if (!opts)
-		opts = &defaults;
-	a = buildable_arch(opts->arch ? opts->arch : arch_host());
-	if (!a)
-		return gadget_err_set(err, EINVAL, "unknown architecture '%s' (known: %s)",
-				      opts->arch ? opts->arch : arch_host(), arch_buildable_names());
-	ret = compiler_find_data("bpf-headers", hdrs, sizeof(hdrs), err);
-	if (ret)
-		return ret;
-	/*
-	 * CO-RE relocates field offsets, not the types themselves: an x86
-	 * vmlinux.h on arm64 gets struct pt_regs, syscall wrappers and
-	 * arch-only types wrong.  Without the arch's own vmlinux.h, refuse.
-	 */
-	snprintf(vmlinux, sizeof(vmlinux), "%s/%s/vmlinux.h", hdrs, a->bpf_target);
-	if (access(vmlinux, R_OK))
-		return gadget_err_set(err, ENOENT, "--arch %s needs %s, which is missing (generate it on "
-				      "an %s machine: bpftool btf dump file /sys/kernel/btf/vmlinux "
-				      "format c > vmlinux.h)", a->oci, vmlinux, a->oci);
-	ret = clang_find(clang, sizeof(clang), err);
-	if (ret)
-		return ret;
-	ret = common_args(spec, a, clang, hdrs, &common, err);
-	if (ret)
-		goto out;
-
-	use_cache = !opts->no_cache && cache_dir_default(cache, sizeof(cache), NULL) == 0;
-	if (use_cache) {
-		ret = clang_version(clang, cache, &version, err);
-		ret = ret ?: cache_key_compute(spec, a, version, &common, key, err);
-		if (ret)
-			goto out;
-		if (cache_lookup(cache, key, &out->obj, &out->len)) {
-			out->cache_hit = true;
-			if (opts->verbose)
-				fprintf(stderr, "  cache hit %s/builds/%s.json (clang not run)\n", cache, key);
-			goto out;
-		}
-		if (opts->verbose)
-			fprintf(stderr, "  cache miss %s\n", key);
-		/* what clang reads is hashed after start: see changed_since() */
-		fresh_coarse_tick(&start);
-		ret = cache_key_compute(spec, a, version, &common, key, err);
-		if (ret)
-			goto out;
-	}
-	ret = build_fresh(spec, opts, &common, &headers, out, err);
-	if (ret)
-		goto out;
-	/* A cache that cannot be written only costs speed next time. */
-	if (use_cache && changed_since(spec, &headers, &start)) {
-		if (opts->verbose)
-			fprintf(stderr, "  not cached: an input changed during the build\n");
-	} else if (use_cache) {
-		cache_store(cache, key, out->obj, out->len, &headers, NULL);
-	}
-out:
-	if (ret)
-		build_result_free(out);
-	free(version);
-	argv_free(&common);
-	argv_free(&headers);
-	return ret;
+	return compiler_build_archs(spec, opts, &arch, 1, out, err);
 }
 
 void build_result_free(struct build_result *res)

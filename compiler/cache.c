@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The build cache (layout and key: see cache.h). */
+/* The build cache's entries (layout and key: see cache.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -8,30 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
-
-#include <jansson.h>
 
 #include "compiler/cache.h"
 
 int cache_key_init(struct cache_key *k)
 {
-	k->ctx = EVP_MD_CTX_new();
-	if (!k->ctx)
-		return -ENOMEM;
-	if (EVP_DigestInit_ex(k->ctx, EVP_sha256(), NULL) != 1) {
-		cache_key_abort(k);
-		return -EIO;
-	}
-	return 0;
+	return sha256_init(&k->h);
 }
 
 int cache_key_add(struct cache_key *k, const void *data, size_t len)
 {
 	uint64_t n = len;
 
-	if (EVP_DigestUpdate(k->ctx, &n, sizeof(n)) != 1 ||
-	    EVP_DigestUpdate(k->ctx, data, len) != 1)
+	if (sha256_update(&k->h, &n, sizeof(n)) || sha256_update(&k->h, data, len))
 		return -EIO;
 	return 0;
 }
@@ -58,78 +49,96 @@ int cache_key_add_file(struct cache_key *k, const char *name, const char *path,
 	return ret;
 }
 
-static void hex_encode(const unsigned char *md, unsigned int n, char *hex)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (unsigned int i = 0; i < n; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[2 * n] = 0;
-}
-
 int cache_key_final(struct cache_key *k, char hex[SHA256_HEX_LEN])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	int ret = EVP_DigestFinal_ex(k->ctx, md, &n) == 1 && n == 32 ? 0 : -EIO;
-
-	if (!ret)
-		hex_encode(md, n, hex);
-	cache_key_abort(k);
-	return ret;
+	return sha256_final_hex(&k->h, hex);
 }
 
 void cache_key_abort(struct cache_key *k)
 {
-	EVP_MD_CTX_free(k->ctx);
-	k->ctx = NULL;
+	sha256_abort(&k->h);
 }
 
-int sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_LEN])
+int manifest_headers_new(const struct argv_buf *paths, json_t **out)
 {
-	unsigned char md[32];
-
-	if (EVP_Digest(data, len, md, NULL, EVP_sha256(), NULL) != 1)
-		return -EIO;
-	hex_encode(md, 32, hex);
-	return 0;
-}
-
-int sha256_file_hex(const char *path, char hex[SHA256_HEX_LEN])
-{
-	size_t len;
-	void *buf;
+	char hex[SHA256_HEX_LEN];
+	json_t *hdrs = json_array();
 	int ret;
 
-	ret = file_read_all(path, &buf, &len);
-	if (ret)
-		return ret;
-	ret = sha256_hex(buf, len, hex);
-	free(buf);
-	return ret;
-}
-
-int cache_dir_default(char *buf, size_t len, struct gadget_err *err)
-{
-	const char *env = getenv("GADGET_CACHE_DIR");
-	int n;
-
-	if (env && *env)
-		n = snprintf(buf, len, "%s", env);
-	else if ((env = getenv("XDG_CACHE_HOME")) && *env)
-		n = snprintf(buf, len, "%s/gadget", env);
-	else if ((env = getenv("HOME")) && *env)
-		n = snprintf(buf, len, "%s/.cache/gadget", env);
-	else
-		return gadget_err_set(err, ENOENT, "no cache folder: set GADGET_CACHE_DIR or HOME");
-	if (n < 0 || (size_t)n >= len)
-		return gadget_err_set(err, ENAMETOOLONG, "cache folder path too long");
+	if (!hdrs)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < paths->n; i++) {
+		ret = sha256_file_hex(paths->v[i], hex);
+		if (ret) {
+			json_decref(hdrs);
+			return ret;
+		}
+		if (json_array_append_new(hdrs, json_pack("{s:s, s:s}", "path", paths->v[i],
+							  "sha256", hex))) {
+			json_decref(hdrs);
+			return -ENOMEM;
+		}
+	}
+	*out = hdrs;
 	return 0;
 }
 
-static int entry_paths(const char *dir, const char *key, char *manifest, size_t len)
+bool manifest_headers_match(json_t *manifest)
+{
+	json_t *hdrs = json_object_get(manifest, "headers"), *h;
+	char hex[SHA256_HEX_LEN];
+	size_t i;
+
+	if (!json_is_array(hdrs))
+		return false;
+	json_array_foreach(hdrs, i, h) {
+		const char *p = json_string_value(json_object_get(h, "path"));
+		const char *s = json_string_value(json_object_get(h, "sha256"));
+
+		if (!p || !s || sha256_file_hex(p, hex) || strcmp(hex, s))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The start of a build, on a tick of the coarse clock that has just begun:
+ * the kernel stamps files from that clock, so a file written before it then
+ * has an older stamp and one written during the build never does.  Without
+ * the wait, a source written a moment before the build (`gadget init x &&
+ * gadget build x`) shares start's tick and would look written during it,
+ * and the build would never be cached.  A tick is a few ms; only a cache
+ * miss, with clang to run, waits.
+ */
+void cache_clock_start(struct timespec *start)
+{
+	struct timespec t0, nap = { .tv_nsec = 500000 };
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &t0);
+	do {
+		nanosleep(&nap, NULL);
+		clock_gettime(CLOCK_REALTIME_COARSE, start);
+	} while (start->tv_sec == t0.tv_sec && start->tv_nsec == t0.tv_nsec);
+}
+
+bool cache_inputs_changed(const struct argv_buf *paths, const struct timespec *start)
+{
+	struct stat st;
+
+	for (unsigned int i = 0; i < paths->n; i++)
+		if (stat(paths->v[i], &st) || st.st_mtim.tv_sec > start->tv_sec ||
+		    (st.st_mtim.tv_sec == start->tv_sec && st.st_mtim.tv_nsec >= start->tv_nsec))
+			return true;
+	return false;
+}
+
+void cache_touch(const char *path)
+{
+	/* Only an ordering hint for cache_clean(): a read-only cache is fine. */
+	utimensat(AT_FDCWD, path, NULL, 0);
+}
+
+static int entry_path(const char *dir, const char *key, char *manifest, size_t len)
 {
 	int n = snprintf(manifest, len, "%s/builds/%s.json", dir, key);
 
@@ -138,37 +147,31 @@ static int entry_paths(const char *dir, const char *key, char *manifest, size_t 
 
 int cache_lookup(const char *dir, const char *key, void **obj, size_t *len)
 {
-	char path[PATH_MAX], hex[SHA256_HEX_LEN];
+	char path[PATH_MAX], opath[PATH_MAX], hex[SHA256_HEX_LEN];
 	const char *want;
-	json_t *m, *hdrs, *h;
-	size_t i, n;
+	json_t *m;
+	size_t n;
 	void *buf;
 	int hit = 0;
 
-	if (entry_paths(dir, key, path, sizeof(path)))
+	if (entry_path(dir, key, path, sizeof(path)))
 		return 0;
 	m = json_load_file(path, 0, NULL);
 	if (!m)
 		return 0;
-	hdrs = json_object_get(m, "headers");
 	want = json_string_value(json_object_get(m, "object"));
-	if (!json_is_array(hdrs) || !want)
+	if (!want || !manifest_headers_match(m))
 		goto out;
-	json_array_foreach(hdrs, i, h) {
-		const char *p = json_string_value(json_object_get(h, "path"));
-		const char *s = json_string_value(json_object_get(h, "sha256"));
-
-		if (!p || !s || sha256_file_hex(p, hex) || strcmp(hex, s))
-			goto out;
-	}
-	if (snprintf(path, sizeof(path), "%s/objects/%s.o", dir, want) >= (int)sizeof(path) ||
-	    file_read_all(path, &buf, &n))
+	if (snprintf(opath, sizeof(opath), "%s/objects/%s.o", dir, want) >= (int)sizeof(opath) ||
+	    file_read_all(opath, &buf, &n))
 		goto out;
 	/* A damaged object is a miss, not a wrong build. */
 	if (sha256_hex(buf, n, hex) || strcmp(hex, want)) {
 		free(buf);
 		goto out;
 	}
+	cache_touch(path);
+	cache_touch(opath);
 	*obj = buf;
 	*len = n;
 	hit = 1;
@@ -178,9 +181,9 @@ out:
 }
 
 int cache_store(const char *dir, const char *key, const void *obj, size_t len,
-		const struct argv_buf *headers, struct gadget_err *err)
+		const struct argv_buf *headers, uint64_t *written, struct gadget_err *err)
 {
-	char path[PATH_MAX], hex[SHA256_HEX_LEN], hhex[SHA256_HEX_LEN];
+	char path[PATH_MAX], hex[SHA256_HEX_LEN];
 	json_t *m, *hdrs;
 	char *text;
 	int ret;
@@ -202,27 +205,18 @@ int cache_store(const char *dir, const char *key, const void *obj, size_t len,
 	if (ret)
 		return ret;
 
-	m = json_object();
-	hdrs = json_array();
-	json_object_set_new(m, "object", json_string(hex));
-	json_object_set_new(m, "size", json_integer(len));
-	json_object_set_new(m, "headers", hdrs);
-	for (unsigned int i = 0; i < headers->n; i++) {
-		/* A header gone already: record nothing, this entry can never hit. */
-		ret = sha256_file_hex(headers->v[i], hhex);
-		if (ret) {
-			json_decref(m);
-			return 0;
-		}
-		json_array_append_new(hdrs, json_pack("{s:s, s:s}", "path", headers->v[i],
-						      "sha256", hhex));
-	}
-	text = json_dumps(m, JSON_INDENT(1));
+	/* A header gone already: record nothing, this entry could never hit. */
+	if (manifest_headers_new(headers, &hdrs))
+		return 0;
+	m = json_pack("{s:s, s:I, s:o}", "object", hex, "size", (json_int_t)len, "headers", hdrs);
+	text = m ? json_dumps(m, JSON_INDENT(1)) : NULL;
 	json_decref(m);
 	if (!text)
 		return gadget_err_set(err, ENOMEM, "out of memory");
-	entry_paths(dir, key, path, sizeof(path));
+	entry_path(dir, key, path, sizeof(path));
 	ret = file_write_atomic(path, text, strlen(text), err);
+	if (!ret && written)
+		*written = len + strlen(text);
 	free(text);
 	return ret;
 }

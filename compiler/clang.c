@@ -12,7 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "compiler/cache.h"
+#include "base/file.h"
+#include "base/sha256.h"
 #include "compiler/clang.h"
 
 int argv_push(struct argv_buf *a, const char *s)
@@ -89,84 +90,25 @@ int clang_find(char *buf, size_t len, struct gadget_err *err)
 			      "or run 'make deps')", name);
 }
 
-/* Run argv with stdout into a pipe; returns the first line. */
-static int run_capture_line(char *const argv[], char *line, size_t len)
+int clang_identity(const char *clang, char **out, struct gadget_err *err)
 {
-	int fds[2], status;
-	ssize_t n, got = 0;
-	pid_t pid;
-
-	if (pipe2(fds, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -errno;
-	}
-	if (pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	while ((size_t)got < len - 1 && (n = read(fds[0], line + got, len - 1 - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		got += n;
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	line[got] = 0;
-	line[strcspn(line, "\n")] = 0;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 && *line ? 0 : -EIO;
-}
-
-int clang_version(const char *clang, const char *cache_dir, char **out, struct gadget_err *err)
-{
-	char id[PATH_MAX + 128], hex[SHA256_HEX_LEN], path[PATH_MAX], line[512];
-	char *argv[] = { (char *)clang, (char *)"--version", NULL };
+	char real[PATH_MAX];
 	struct stat st;
-	size_t len;
-	void *buf;
-	int ret;
 
-	if (stat(clang, &st))
+	if (!realpath(clang, real) || stat(real, &st))
 		return gadget_err_set(err, errno, "%s: %s", clang, strerror(errno));
-	snprintf(id, sizeof(id), "%s\n%lld\n%lld.%09ld\n%llu", clang, (long long)st.st_size,
-		 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
-	sha256_hex(id, strlen(id), hex);
-	if (cache_dir && snprintf(path, sizeof(path), "%s/clang/%s", cache_dir, hex) < (int)sizeof(path) &&
-	    file_read_all(path, &buf, &len) == 0) {
-		*out = buf;
-		return 0;
-	}
-	ret = run_capture_line(argv, line, sizeof(line));
-	if (ret)
-		return gadget_err_set(err, -ret, "cannot run '%s --version'", clang);
-	*out = strdup(line);
-	if (!*out)
-		return -ENOMEM;
-	if (cache_dir) {
-		char d[PATH_MAX];
-
-		snprintf(d, sizeof(d), "%s/clang", cache_dir);
-		/* Only a speed-up: a read-only cache folder is not an error. */
-		if (!mkdir_parents(d, 0755))
-			file_write_atomic(path, line, strlen(line), NULL);
-	}
+	if (asprintf(out, "%s\n%lld\n%lld.%09ld", real, (long long)st.st_size,
+		     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec) < 0)
+		return gadget_err_set(err, ENOMEM, "out of memory");
 	return 0;
 }
 
-int clang_run(char *const argv[], const char *cwd, struct gadget_err *err)
+int clang_spawn(char *const argv[], const char *cwd, const char *log, pid_t *pid,
+		struct gadget_err *err)
 {
 	posix_spawn_file_actions_t fa;
 	extern char **environ;
-	int status, ret;
-	pid_t pid;
+	int ret;
 
 	/*
 	 * posix_spawn (vfork underneath) instead of fork: no copy of our page
@@ -174,21 +116,42 @@ int clang_run(char *const argv[], const char *cwd, struct gadget_err *err)
 	 */
 	fflush(stderr);
 	ret = posix_spawn_file_actions_init(&fa);
-	if (!ret && cwd)
+	if (ret)
+		return gadget_err_set(err, ret, "cannot run %s: %s", argv[0], strerror(ret));
+	if (cwd)
 		ret = posix_spawn_file_actions_addchdir_np(&fa, cwd);
+	if (!ret && log)
+		ret = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, log,
+						       O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (!ret)
-		ret = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+		ret = posix_spawn(pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (ret)
 		return gadget_err_set(err, ret, "cannot run %s: %s", argv[0], strerror(ret));
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return gadget_err_set(err, errno, "waitpid: %s", strerror(errno));
+	return 0;
+}
+
+int clang_status(const char *what, int status, struct gadget_err *err)
+{
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFSIGNALED(status))
-		return gadget_err_set(err, EINVAL, "%s killed by signal %d", argv[0], WTERMSIG(status));
-	return gadget_err_set(err, EINVAL, "%s exited with status %d", argv[0], WEXITSTATUS(status));
+		return gadget_err_set(err, EINVAL, "%s killed by signal %d", what, WTERMSIG(status));
+	return gadget_err_set(err, EINVAL, "%s exited with status %d", what, WEXITSTATUS(status));
+}
+
+int clang_run(char *const argv[], const char *cwd, const char *log, struct gadget_err *err)
+{
+	int status, ret;
+	pid_t pid;
+
+	ret = clang_spawn(argv, cwd, log, &pid, err);
+	if (ret)
+		return ret;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return gadget_err_set(err, errno, "waitpid: %s", strerror(errno));
+	return clang_status(argv[0], status, err);
 }
 
 /* Next whitespace-separated word of a depfile; "\ " is a space in a path. */
@@ -216,11 +179,12 @@ static const char *depfile_word(const char *p, char *w, size_t len)
 	return p;
 }
 
-int depfile_parse(const char *text, const char *cwd, struct argv_buf *out, struct gadget_err *err)
+int depfile_parse(const char *text, const char *cwd, const char *skip, struct argv_buf *out,
+		  struct gadget_err *err)
 {
 	char w[PATH_MAX];
 	const char *p = text;
-	bool target = true, first = true;
+	bool target = true;
 	int ret;
 
 	while ((p = depfile_word(p, w, sizeof(w)))) {
@@ -234,10 +198,8 @@ int depfile_parse(const char *text, const char *cwd, struct argv_buf *out, struc
 				target = false;
 			continue;
 		}
-		if (first) {	/* the source itself */
-			first = false;
+		if (skip && !strcmp(w, skip))
 			continue;
-		}
 		if (w[0] == '/')
 			ret = argv_push(out, w);
 		else

@@ -5,6 +5,7 @@
 /* Running clang (fork/exec, no shell) and reading what it tells us. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "base/err.h"
 
@@ -22,20 +23,31 @@ void argv_free(struct argv_buf *a);
 int clang_find(char *buf, size_t len, struct gadget_err *err);
 
 /*
- * "Debian clang version 14.0.6" for the binary at path.  Running
- * `clang --version` costs more than a cached build, so the answer is kept
- * in cache_dir under a name derived from the binary's identity (path,
- * size, mtime, inode); cache_dir may be NULL.
+ * What identifies the clang binary in the cache keys: its resolved path,
+ * size and mtime (ccache's default compiler check).  An upgrade changes
+ * them.  Running `clang --version` instead cost a first build ~15% of a
+ * compile (the process loads all of LLVM to print one line).
  */
-int clang_version(const char *clang, const char *cache_dir, char **out, struct gadget_err *err);
-
-/* Run argv in cwd with stdout/stderr inherited; -EINVAL if it exits non-zero. */
-int clang_run(char *const argv[], const char *cwd, struct gadget_err *err);
+int clang_identity(const char *clang, char **out, struct gadget_err *err);
 
 /*
- * The prerequisites of a Make-style depfile (clang -MD -MF), skipping the
- * first (the source itself); relative paths are made absolute against cwd.
+ * Start argv in cwd (NULL: ours) with stdout inherited and stderr into the
+ * file log (NULL: inherited); *pid to wait for.
  */
-int depfile_parse(const char *text, const char *cwd, struct argv_buf *out, struct gadget_err *err);
+int clang_spawn(char *const argv[], const char *cwd, const char *log, pid_t *pid,
+		struct gadget_err *err);
+/* A wait status as a result: 0 for exit 0, else -EINVAL and why in err. */
+int clang_status(const char *what, int status, struct gadget_err *err);
+/* Run argv in cwd, stderr into log (NULL: inherited); -EINVAL if it exits non-zero. */
+int clang_run(char *const argv[], const char *cwd, const char *log, struct gadget_err *err);
+
+/*
+ * The prerequisites of a Make-style depfile (clang -MD -MF), less the
+ * source itself (skip, as written on clang's command line); relative paths
+ * are made absolute against cwd.  The source is not always the first: the
+ * inputs of a precompiled header come before it.
+ */
+int depfile_parse(const char *text, const char *cwd, const char *skip, struct argv_buf *out,
+		  struct gadget_err *err);
 
 #endif

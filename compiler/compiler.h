@@ -33,9 +33,11 @@ int compiler_load_spec(const char *dir, struct build_spec **out, struct gadget_e
 void build_spec_free(struct build_spec *spec);
 
 struct build_opts {
-	const char *arch;	/* "amd64", "arm64"; NULL: this machine */
-	bool verbose;		/* print the clang command lines */
-	bool no_cache;
+	const char *arch;	/* compiler_build(): "amd64", "arm64"; NULL: this machine */
+	bool verbose;		/* print the clang command lines, cache and PCH decisions */
+	bool no_cache;		/* neither read nor write the build cache (no PCH either) */
+	bool no_pch;		/* neither use nor make a precompiled header */
+	unsigned int jobs;	/* clang runs at once; 0: one per CPU */
 };
 
 struct build_result {
@@ -51,6 +53,14 @@ struct build_result {
  */
 int compiler_build(const struct build_spec *spec, const struct build_opts *opts,
 		   struct build_result *out, struct gadget_err *err);
+/*
+ * The same for n architectures at once (archs[i] NULL: this machine's),
+ * outs[i] for archs[i]: every source of every architecture compiles in
+ * parallel, opts->jobs at a time.
+ */
+int compiler_build_archs(const struct build_spec *spec, const struct build_opts *opts,
+			 const char *const *archs, unsigned int n, struct build_result *outs,
+			 struct gadget_err *err);
 void build_result_free(struct build_result *res);
 
 /* "amd64" for x86_64, "arm64" for aarch64. */

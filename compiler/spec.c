@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "base/suggest.h"
-#include "compiler/cache.h"
 #include "compiler/compiler.h"
 
 static const char *const known_keys[] = {

@@ -4,15 +4,15 @@
 #   base <- info <- compiler, validator <- packager, runtime <- cli
 #
 # (packager/input.c builds a folder named on the command line through the
-# compiler before it is run like an image; runtime reads the kernel-feature probes and the .BTF.ext walker of the
-# validator, and the build cache folder of the compiler.)
+# compiler before it is run like an image; runtime reads the kernel-feature
+# probes and the .BTF.ext walker of the validator.)
 LAYER_DIRS      := base info compiler validator packager runtime cli
 LAYERS_base     :=
 LAYERS_info     := base
 LAYERS_compiler := base
 LAYERS_validator := base info
 LAYERS_packager := base info compiler
-LAYERS_runtime  := base info validator compiler
+LAYERS_runtime  := base info validator
 LAYERS_cli      := base info compiler validator packager runtime
 
 comma := ,

@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -32,7 +33,8 @@
 #include <bpf/libbpf.h>
 
 #include "base/file.h"
-#include "compiler/cache.h"
+#include "base/cache_dir.h"
+#include "base/err.h"
 #include "runtime/core_btf.h"
 #include "runtime/run.h"
 #include "validator/btf_ext.h"

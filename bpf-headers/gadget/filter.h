@@ -27,9 +27,31 @@ struct {
 	__type(value, __u32);
 } gadget_mntns_filter SEC(".maps") __weak;
 
+/*
+ * Just the members gadget_get_mntns_id() reads, as CO-RE flavors: libbpf
+ * matches task_struct___gadget to the kernel's task_struct by the name
+ * before "___", and each member by its name.  Reading through vmlinux.h's
+ * task_struct instead made clang build debug info for every type that
+ * task_struct reaches (most of the kernel's), in every gadget that
+ * includes this header: about half of an edit-rebuild with the
+ * precompiled header, for types the object's BTF does not keep.
+ */
+struct ns_common___gadget {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+struct mnt_namespace___gadget {
+	struct ns_common___gadget ns;
+} __attribute__((preserve_access_index));
+struct nsproxy___gadget {
+	struct mnt_namespace___gadget *mnt_ns;
+} __attribute__((preserve_access_index));
+struct task_struct___gadget {
+	struct nsproxy___gadget *nsproxy;
+} __attribute__((preserve_access_index));
+
 static __always_inline gadget_mntns_id gadget_get_mntns_id(void)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct___gadget *task = (void *)bpf_get_current_task();
 
 	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 }

@@ -78,11 +78,22 @@
 	} gadget_heap_##name SEC(".maps");					\
 	GADGET_LOST_COUNTER(name)
 
+/*
+ * Whether the kernel has BPF ring buffers.  Only the type's existence is
+ * asked, so a flavor with no members does (libbpf matches it to the
+ * kernel's struct bpf_ringbuf by name); vmlinux.h's bpf_ringbuf would make
+ * clang build debug info for all it reaches (irq_work, task_struct and
+ * most of the kernel's types) in every tracer.
+ */
+struct bpf_ringbuf___gadget {
+};
+#define gadget_has_ringbuf() bpf_core_type_exists(struct bpf_ringbuf___gadget)
+
 #define gadget_reserve_buf(name)						\
 	({									\
 		__u32 __zero = 0;						\
 		void *__buf;							\
-		if (bpf_core_type_exists(struct bpf_ringbuf))			\
+		if (gadget_has_ringbuf())					\
 			__buf = bpf_ringbuf_reserve(&print_##name,		\
 				sizeof(*gadget_heap_##name.value), 0); \
 		else								\
@@ -94,7 +105,7 @@
 
 #define gadget_submit_buf(ctx, name, buf)					\
 	({									\
-		if (bpf_core_type_exists(struct bpf_ringbuf))			\
+		if (gadget_has_ringbuf())					\
 			bpf_ringbuf_submit(buf, 0);				\
 		else								\
 			bpf_perf_event_output(ctx, &print_##name,		\
@@ -105,7 +116,7 @@
  * out not to be one to report). */
 #define gadget_discard_buf(name, buf)						\
 	({									\
-		if (bpf_core_type_exists(struct bpf_ringbuf))			\
+		if (gadget_has_ringbuf())					\
 			bpf_ringbuf_discard(buf, 0);				\
 	})
 

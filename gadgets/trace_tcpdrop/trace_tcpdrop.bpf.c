@@ -132,8 +132,7 @@ int tcpdrop(struct trace_event_raw_kfree_skb *ctx)
 	return 0;
 discard:
 	/* not TCP: a ring buffer record must still be given back */
-	if (bpf_core_type_exists(struct bpf_ringbuf))
-		bpf_ringbuf_discard(e, 0);
+	gadget_discard_buf(tcpdrop, e);
 	return 0;
 }
 
