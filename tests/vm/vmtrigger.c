@@ -9,7 +9,9 @@
  *   UDP over 127.0.0.1 and ::1, port 4242: bind, getsockname, an unconnected
  *   sendto of "gadget", recvfrom, connect, getpeername, SO_PRIORITY set and
  *   read, close                                        cgroup hooks, socket, tc, xdp, sk_lookup
- *   a TCP connection to 127.0.0.1:4243                 sockops, flow_dissector
+ *   a TCP connection to 127.0.0.1:4243                 sockops
+ *   a packet socket on lo with PACKET_FANOUT_HASH, so the kernel hashes
+ *   (dissects) each of those packets                   flow_dissector
  *   reading /proc/sys/kernel/ostype                    cgroup/sysctl
  *   opening /dev/null                                  cgroup/dev
  *
@@ -20,6 +22,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +117,22 @@ static void tcp(void)
 	close(l);
 }
 
+/*
+ * Fanout by hash makes the kernel compute each packet's flow hash, which
+ * runs the flow dissector (and a BPF one attached to the namespace).
+ */
+static int fanout_socket(void)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	int s = check(socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)), "packet socket");
+	int fanout = 4242 | PACKET_FANOUT_HASH << 16;
+
+	ll.sll_ifindex = if_nametoindex("lo");
+	check(bind(s, (struct sockaddr *)&ll, sizeof(ll)), "bind lo");
+	check(setsockopt(s, SOL_PACKET, PACKET_FANOUT, &fanout, sizeof(fanout)), "PACKET_FANOUT");
+	return s;
+}
+
 static void read_file(const char *path)
 {
 	char buf[64];
@@ -125,6 +146,7 @@ int main(int argc, char **argv)
 {
 	char path[4096];
 	long sum;
+	int fanout;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: vmtrigger DIR\n");
@@ -140,9 +162,11 @@ int main(int argc, char **argv)
 	if (sum != 4300)
 		return 1;
 
+	fanout = fanout_socket();
 	udp(AF_INET);
 	udp(AF_INET6);
 	tcp();
+	close(fanout);
 	read_file("/proc/sys/kernel/ostype");
 	read_file("/dev/null");
 	return 0;
