@@ -39,5 +39,7 @@ vmlinux-arm64:
 vmtest-table: $(GADGET) arm64
 	GADGET=$(abspath $(GADGET)) tests/vm/matrix --readme tests/README.md
 
-vmtest: vmtest-table
+vmtest: deps
+	$(MAKE) all
+	$(MAKE) vmtest-table
 	GADGET=$(abspath $(GADGET)) GADGET_SRC=$(CURDIR) tests/run-bats.sh tests/bats/vm.bats tests/vm
