@@ -9,8 +9,10 @@
 
 # qemu and busybox for the guests; the cross compiler and Debian's :arm64
 # -dev packages (multiarch) for make arm64; the lazily loaded libraries'
-# headers are needed to compile, not to run.
-DEB_PACKAGES += qemu-system-x86 qemu-system-arm busybox-static gcc-aarch64-linux-gnu \
+# headers are needed to compile, not to run.  <sys/sdt.h> for the USDT probe
+# of tests/vm/vmtrigger.c, built for both architectures.
+DEB_PACKAGES += qemu-system-x86 qemu-system-arm busybox-static gcc-aarch64-linux-gnu file \
+                systemtap-sdt-dev systemtap-sdt-dev:arm64 \
                 libc6-dev:arm64 linux-libc-dev:arm64 libbpf-dev:arm64 libelf-dev:arm64 \
                 zlib1g-dev:arm64 libjansson-dev:arm64 libssl-dev:arm64 \
                 libcurl4-openssl-dev:arm64 libarchive-dev:arm64 libmicrohttpd-dev:arm64
