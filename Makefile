@@ -9,6 +9,9 @@
 #   make bench      benchmarks (ratios against peers and limits)
 #   make gadgets    build the whole catalogue in gadgets/
 #   make fuzz       run every fuzz target for a bounded time
+#   make arm64      cross-build build-arm64/gadget
+#   make vmtest     every program type and the VM tests in qemu guests
+#                   (Debian's 6.1 kernels, amd64 and arm64; mk/vm.mk)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
@@ -18,6 +21,9 @@ DATADIR    ?= $(PREFIX)/share/gadget
 O          ?= build
 
 CC         ?= cc
+# The architecture $(CC) builds for (make arm64 cross-builds): which
+# bpf-headers/ folder the runtime's own BPF program is compiled against.
+BPF_ARCH   := $(if $(filter aarch64-%,$(shell $(CC) -dumpmachine)),arm64,x86)
 CLANG      ?= clang
 BPFTOOL    ?= bpftool
 OPTFLAGS   ?= -O2 -g
@@ -67,8 +73,13 @@ $(O)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka $(LDFLAGS)
 
-# Install what is missing, say nothing when everything is there.
+# Install what is missing, say nothing when everything is there.  The
+# :arm64 packages (make arm64, the arm64 guest) need dpkg to know arm64.
 deps:
+	@if ! dpkg --print-foreign-architectures | grep -qx arm64; then \
+		echo "make deps: dpkg --add-architecture arm64"; \
+		dpkg --add-architecture arm64 && apt-get update -qq >/dev/null || exit 1; \
+	fi
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
 	done); \

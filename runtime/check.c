@@ -4,8 +4,11 @@
  * program of the gadget?  A half-attached gadget helps nobody.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include "runtime/run.h"
 #include "validator/kernel_feature.h"
@@ -40,6 +43,27 @@ static void mount_tracefs_if_absent(const struct gadget_info *info, const struct
 		fprintf(opts->status, "gadget: tracefs was not mounted: mounted it on %s\n", dir);
 }
 
+/*
+ * A tracepoint newer than this kernel (capability:cap_capable came with
+ * 6.14) would fail in libbpf with a CO-RE relocation against a missing
+ * trace_event_raw_* type or a bare ENOENT: name the tracepoint instead.
+ */
+static bool tracepoint_exists(const char *section)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	const char *name = strchr(section, '/');
+	char path[PATH_MAX];
+
+	if (!name || !strchr(name + 1, '/'))
+		return true;	/* not a "tracepoint/CAT/NAME" libbpf can attach: its error says why */
+	for (unsigned int i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events%s", dirs[i], name);
+		if (!access(path, F_OK))
+			return true;
+	}
+	return false;
+}
+
 int runtime_check_programs(const struct gadget_info *info, const struct run_opts *opts,
 			   struct gadget_err *err)
 {
@@ -58,6 +82,11 @@ int runtime_check_programs(const struct gadget_info *info, const struct run_opts
 		if (kernel_feature_probe(p->def->feature, why, sizeof(why)) != 1)
 			return gadget_err_set(err, EOPNOTSUPP, "program '%s' (%s): %s", p->name,
 					      p->section, why[0] ? why : "a kernel feature it needs is missing");
+		if (p->def->feature == KFEAT_TRACEFS && !tracepoint_exists(p->section))
+			return gadget_err_set(err, ENOENT, "program '%s' (%s): this kernel has no tracepoint "
+					      "%s (not in tracefs' events/): it is newer than this kernel, "
+					      "or its subsystem is not built in", p->name, p->section,
+					      strchr(p->section, '/') + 1);
 		if (!option_given(opts, p->def->target))
 			return gadget_err_set(err, EINVAL, "program '%s' (%s) attaches to a network "
 					      "interface: give one with --iface NAME", p->name, p->section);

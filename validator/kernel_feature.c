@@ -14,6 +14,11 @@
 
 #include "validator/kernel_feature.h"
 
+/* the kernel's own "not supported" (include/linux/errno.h), which bpf(2) can return */
+#ifndef ENOTSUPP
+#define ENOTSUPP 524
+#endif
+
 static const char *const tracefs_dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 
 static bool path_exists(const char *p)
@@ -131,10 +136,46 @@ static int probe_lsm(char *why, unsigned int len)
 				why, len, "BPF LSM programs");
 }
 
+/*
+ * kprobe.multi links need CONFIG_FPROBE, which kprobes do not imply
+ * (Debian 12's 6.1 kernels have kprobes and no fprobe): ask for a link on
+ * address 0.  Without fprobe the kernel says EOPNOTSUPP before looking at
+ * the address; with it, the bad address is refused some other way.
+ */
 static int probe_kprobe_multi(char *why, unsigned int len)
 {
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
+	unsigned long addr = 0;
+	LIBBPF_OPTS(bpf_link_create_opts, lopts, .kprobe_multi.addrs = &addr, .kprobe_multi.cnt = 1);
+	int fd, link, e;
+
 	if (!probe_kprobe(why, len)) {
 		snprintf(why, len, "kprobe.multi links are not available on this kernel (no kprobe support)");
+		return 0;
+	}
+	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns, 2, &opts);
+	if (fd < 0) {
+		if (errno == EPERM && geteuid() != 0) {
+			snprintf(why, len, "cannot tell whether kprobe.multi links are available: loading "
+				 "a probe program needs root (CAP_BPF and CAP_PERFMON)");
+			return -EPERM;
+		}
+		snprintf(why, len, "kprobe.multi links are not available on this kernel (loading a "
+			 "probe program failed: %s)", strerror(errno));
+		return 0;
+	}
+	link = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &lopts);
+	e = errno;
+	if (link >= 0)
+		close(link);
+	close(fd);
+	if (link < 0 && (e == EOPNOTSUPP || e == ENOTSUPP)) {
+		snprintf(why, len, "kprobe.multi links are not available on this kernel "
+			 "(the kernel needs CONFIG_FPROBE)");
 		return 0;
 	}
 	return 1;

@@ -49,9 +49,20 @@ now_ms() { date +%s%3N; }
 @test "a gadget whose second program cannot attach fails and leaves nothing loaded" {
 	run gadget run "$OBJ/halfattach.o" -t 5
 	assert_failure 1
-	assert_output --partial "program 'relhalf_bad' (tracepoint/syscalls/sys_enter_no_such_syscall): attaching"
+	assert_output --partial "program 'relhalf_bad' (raw_tp/no_such_tracepoint): attaching"
 	refute_output --partial "attached"
 	# the first program was loaded and attached before the second failed
+	assert_equal "$(bpf_prog_ids_named relhalf)" ""
+}
+
+@test "a tracepoint this kernel lacks is named before anything is loaded" {
+	mkdir notp
+	sed 's|raw_tp/no_such_tracepoint|tracepoint/syscalls/sys_enter_no_such_syscall|' \
+		"$FIX/halfattach/halfattach.bpf.c" >notp/notp.bpf.c
+	gadget build notp 2>/dev/null
+	run gadget run notp/notp.o -t 5
+	assert_failure 1
+	assert_output "gadget: error: program 'relhalf_bad' (tracepoint/syscalls/sys_enter_no_such_syscall): this kernel has no tracepoint syscalls/sys_enter_no_such_syscall (not in tracefs' events/): it is newer than this kernel, or its subsystem is not built in"
 	assert_equal "$(bpf_prog_ids_named relhalf)" ""
 }
 
