@@ -7,9 +7,13 @@
 #include "base/array.h"
 #include "runtime/filter.h"
 
-/* Longest operators first, so ">=" is not read as ">". */
+/*
+ * ig's operators (pkg/operators/filter): "==", "!=", "<", ">", "<=", ">=",
+ * "~" (regex) and "!~" (not the regex); "=" is kept as "==".  Longest
+ * first, so ">=" is not read as ">" and "==" not as "=" with a value "=x".
+ */
 static const struct { const char *tok; enum filter_op op; } ops[] = {
-	{ "!=", FOP_NE }, { ">=", FOP_GE }, { "<=", FOP_LE },
+	{ "==", FOP_EQ }, { "!=", FOP_NE }, { "!~", FOP_NRE }, { ">=", FOP_GE }, { "<=", FOP_LE },
 	{ "=", FOP_EQ }, { ">", FOP_GT }, { "<", FOP_LT }, { "~", FOP_RE },
 };
 
@@ -108,6 +112,13 @@ static unsigned long long regex_cost(const char *p)
 	return sum[0];
 }
 
+static void filter_term_free(struct filter_term *t)
+{
+	free(t->text);
+	if (t->has_re)
+		regfree(&t->re);
+}
+
 static int parse_number(struct filter_term *t, const struct gadget_field *fld, const char *v)
 {
 	char *end;
@@ -135,7 +146,8 @@ static int parse_number(struct filter_term *t, const struct gadget_field *fld, c
 	return 0;
 }
 
-int filter_add(struct filter *f, const struct schema *s, const char *expr, struct gadget_err *err)
+static int filter_add_term(struct filter *f, const struct schema *s, const char *expr,
+			   struct gadget_err *err)
 {
 	struct filter_term t = { .col = -1 };
 	const char *p = expr, *value;
@@ -152,8 +164,9 @@ int filter_add(struct filter *f, const struct schema *s, const char *expr, struc
 			goto found;
 		}
 	}
-	return gadget_err_set(err, EINVAL, "-F '%s': expected FIELD=VALUE, FIELD!=VALUE, FIELD>VALUE, "
-			      "FIELD<VALUE, FIELD>=VALUE, FIELD<=VALUE or FIELD~REGEX", expr);
+	return gadget_err_set(err, EINVAL, "-F '%s': expected FIELD==VALUE, FIELD!=VALUE, FIELD>VALUE, "
+			      "FIELD<VALUE, FIELD>=VALUE, FIELD<=VALUE, FIELD~REGEX or FIELD!~REGEX",
+			      expr);
 found:
 	if (!n || n >= sizeof(name))
 		return gadget_err_set(err, EINVAL, "-F '%s': missing field name", expr);
@@ -164,7 +177,7 @@ found:
 		schema_names(s, names, sizeof(names));
 		return gadget_err_set(err, EINVAL, "-F '%s': unknown field '%s' (fields: %s)", expr, name, names);
 	}
-	if (t.op == FOP_RE) {
+	if (t.op == FOP_RE || t.op == FOP_NRE) {
 		char msg[256];
 		int rc;
 
@@ -208,6 +221,41 @@ found:
 	return 0;
 }
 
+/*
+ * "a==1,b~x": ig's comma is AND; "\," is a comma inside a value.  Each
+ * term is added on its own; a refused term leaves f as it was.
+ */
+int filter_add(struct filter *f, const struct schema *s, const char *expr, struct gadget_err *err)
+{
+	unsigned int nr0 = f->nr;
+	size_t n = strlen(expr);
+	char *term = malloc(n + 1);
+	const char *p = expr;
+	int ret = 0;
+
+	if (!term)
+		return gadget_err_set(err, ENOMEM, "-F: out of memory");
+	while (!ret) {
+		size_t k = 0;
+
+		for (; *p && *p != ','; p++) {
+			if (p[0] == '\\' && p[1] == ',')
+				p++;
+			term[k++] = *p;
+		}
+		term[k] = 0;
+		ret = k ? filter_add_term(f, s, term, err)
+			: gadget_err_set(err, EINVAL, "-F '%s': an empty condition (a comma too many?)",
+					 expr);
+		if (!*p++)
+			break;
+	}
+	free(term);
+	while (ret && f->nr > nr0)
+		filter_term_free(&f->terms[--f->nr]);
+	return ret;
+}
+
 static bool cmp_ok(enum filter_op op, int c)
 {
 	switch (op) {
@@ -248,7 +296,7 @@ bool filter_match(const struct filter *f, const struct schema *s, const struct r
 		}
 		column_format(s, c, r, FMT_TEXT, buf, sizeof(buf));
 		if (t->has_re) {
-			if (regexec(&t->re, buf, 0, NULL, 0))
+			if (!regexec(&t->re, buf, 0, NULL, 0) != (t->op == FOP_RE))
 				return false;
 			continue;
 		}
@@ -260,11 +308,8 @@ bool filter_match(const struct filter *f, const struct schema *s, const struct r
 
 void filter_free(struct filter *f)
 {
-	for (unsigned int i = 0; i < f->nr; i++) {
-		free(f->terms[i].text);
-		if (f->terms[i].has_re)
-			regfree(&f->terms[i].re);
-	}
+	for (unsigned int i = 0; i < f->nr; i++)
+		filter_term_free(&f->terms[i]);
 	free(f->terms);
 	f->terms = NULL;
 	f->nr = 0;

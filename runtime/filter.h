@@ -3,9 +3,10 @@
 #define GADGET_RUNTIME_FILTER_H
 
 /*
- * -F filters in user space: "field=value", "!=", ">", "<", ">=", "<=",
- * "~regex" (POSIX ERE).  Compiled once against the schema; several are
- * ANDed.  Numbers compare numerically on the raw value (enums accept their
+ * -F filters in user space, ig's syntax: "field==value" ("=" too), "!=",
+ * ">", "<", ">=", "<=", "~regex", "!~regex" (POSIX ERE); "a==1,b==2" ANDs
+ * its terms ("\," is a comma in a value), and so do several -F.  Compiled
+ * once against the schema: a field it does not have is an error.  Numbers compare numerically on the raw value (enums accept their
  * names), everything else compares the field's printed text.
  */
 #include <regex.h>
@@ -14,7 +15,7 @@
 
 #include "runtime/schema.h"
 
-enum filter_op { FOP_EQ, FOP_NE, FOP_GT, FOP_LT, FOP_GE, FOP_LE, FOP_RE };
+enum filter_op { FOP_EQ, FOP_NE, FOP_GT, FOP_LT, FOP_GE, FOP_LE, FOP_RE, FOP_NRE };
 
 struct filter_term {
 	int col;

@@ -227,7 +227,29 @@ print(json.dumps(e, separators=(",", ":")))'
 	name~^a"b yes
 	qname~example\.org no
 	err=ENOENT yes
+	u8v==255 yes
+	u8v==254 no
+	known!~^B no
+	known!~^R yes
+	sig~TERM,u8v==255 yes
+	sig~TERM,u8v==1 no
+	name!~x\,y yes
+	name~^a.*c$,qname==www.example.com,s32v<=0 yes
 	EOF
+}
+
+@test "filters: ig's syntax is never read as a value, a bad term is an error" {
+	# "==" once read as "=" with the value "=255": matched nothing, exit 0
+	run gadget run "$OBJ/allkinds.o" -F 'u8v==255,' -t 1
+	assert_failure 1
+	assert_output --partial "-F 'u8v==255,': an empty condition"
+	run gadget run "$OBJ/allkinds.o" -F 'u8v==255,nope!=1' -t 1
+	assert_failure 1
+	assert_output --partial "-F 'nope!=1': unknown field 'nope'"
+	run gadget run "$OBJ/allkinds.o" -F 'u8v==255,sig' -t 1
+	assert_failure 1
+	assert_output --partial "-F 'sig': expected FIELD==VALUE"
+	refute_output --partial attached
 }
 
 @test "several filters are ANDed" {
