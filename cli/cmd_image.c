@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* gadget images / tag / rmi / inspect / export / import / store: the local store. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,104 +10,61 @@
 #include "base/human.h"
 #include "base/text.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "info/gadget_info_text.h"
 #include "packager/input.h"
 #include "packager/layout_tar.h"
 #include "packager/packager.h"
 #include "packager/sign.h"
 #include "packager/store.h"
+#include "runtime/printer.h"
 
 #define ANNOT "org.opencontainers.image."
 /* An image's strings on the terminal: its names, sections and descriptions are anyone's bytes. */
 #define SAFE(s, buf) text_printable((s), false, (buf), sizeof(buf))
 
-struct img_opts {
-	bool json;
-	bool all;
-	bool repair;
+/* What the store commands take; each command's table picks its options. */
+struct img_args {
+	const char *output;
+	bool json, all, quiet, no_trunc, repair;
 	const char *arch;
 };
 
-struct img_usage {
-	const char *cmd, *args, *text;
-	int min, max;	/* positional arguments */
+#define IMG_OUTPUT OPT_CHOICE('o', "output", struct img_args, output, OUTPUT_NAMES, \
+			      "columns (default), json, jsonpretty or yaml")
+
+static const struct cli_option images_options[] = {
+	IMG_OUTPUT,
+	OPT_BOOL('a', "all", struct img_args, all,
+		 "also list signature images (sha256-<hex>.sig)"),
+	OPT_BOOL('q', "quiet", struct img_args, quiet, "print image ids only (short digests)"),
+	OPT_BOOL(0, "no-trunc", struct img_args, no_trunc, "print whole digests"),
+	OPT_END(),
 };
 
-static const struct img_usage img_usages[] = {
-	{ "images", "[-a] [-o json]", "List the images in the local store ($GADGET_STORE).\n"
-	  "  -a, --all         also list signature images (sha256-<hex>.sig)\n", 0, 0 },
-	{ "tag", "SOURCE TARGET", "Give the image SOURCE the additional name TARGET.\n", 2, 2 },
-	{ "rmi", "REF...", "Remove image names; blobs no name reaches any more are deleted,\n"
-	  "signatures of images that lose their last name too.\n", 1, 64 },
-	{ "inspect", "[-o json] [--arch ARCH] REF", "Show an image: manifest, config, the gadget's "
-	  "programs, maps, event fields and params.\n", 1, 1 },
-	{ "export", "REF FILE.tar", "Write REF (and its signature) as an OCI layout tar; the same "
-	  "image gives the same bytes.\n", 2, 2 },
-	{ "import", "FILE.tar", "Read an OCI layout tar into the store; every digest, size and "
-	  "path is checked before anything is written.\n", 1, 1 },
-	{ "store", "check [--repair] | gc | path", "check: verify every blob's digest, every name's "
-	  "blobs, report temporary files\n  (--repair removes corrupt blobs and leftovers); gc: "
-	  "delete unreferenced blobs; path: print the store's path.\n", 1, 1 },
+static const struct cli_option inspect_options[] = {
+	IMG_OUTPUT,
+	OPT_STRING(0, "arch", struct img_args, arch, "ARCH",
+		   "the manifest of this architecture in an index (default: this machine's)"),
+	OPT_END(),
 };
 
-static const struct option img_long_opts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "all",    no_argument,       NULL, 'a' },
-	{ "repair", no_argument,       NULL, 'r' },
-	{ "arch",   required_argument, NULL, 'A' },
-	{ "help",   no_argument,       NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_option store_options[] = {
+	IMG_OUTPUT,
+	OPT_BOOL(0, "json", struct img_args, json, "the same as -o jsonpretty"),
+	OPT_BOOL(0, "repair", struct img_args, repair,
+		 "check: remove corrupt blobs, leftovers and dangling\n"
+		 "signature tags, rebuild a damaged index.json"),
+	OPT_END(),
 };
 
-static const struct img_usage *usage_of(const char *cmd)
+static enum output_kind img_output(const struct img_args *a)
 {
-	size_t i;
+	enum output_kind k = a->json ? OUTPUT_JSONPRETTY : OUTPUT_COLUMNS;
 
-	for (i = 0; i < sizeof(img_usages) / sizeof(img_usages[0]); i++)
-		if (!strcmp(img_usages[i].cmd, cmd))
-			return &img_usages[i];
-	return NULL;
-}
-
-/* Returns the index of the first positional argument, or -(exit code). */
-static int img_parse(int argc, char **argv, struct img_opts *o)
-{
-	const struct img_usage *u = usage_of(argv[0]);
-	int c, n;
-
-	memset(o, 0, sizeof(*o));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:ah", img_long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			if (strcmp(optarg, "json") && strcmp(optarg, "table"))
-				return -cli_usage_error(argv[0], "unknown output format '%s' (json, table)",
-							optarg);
-			o->json = !strcmp(optarg, "json");
-			break;
-		case 'a':
-			o->all = true;
-			break;
-		case 'r':
-			o->repair = true;
-			break;
-		case 'A':
-			o->arch = optarg;
-			break;
-		case 'h':
-			printf("Usage: gadget %s %s\n\n%s", u->cmd, u->args, u->text);
-			return CLI_HELP_SHOWN;
-		default:
-			return -cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	n = argc - optind;
-	if (!strcmp(argv[0], "store") && n >= 1)
-		n = 1;	/* "store check --repair" parses its own tail */
-	if (n < u->min || n > u->max)
-		return -cli_usage_error(argv[0], "expected %s", u->args);
-	return optind;
+	if (a->output)
+		printer_kind_parse(a->output, &k);
+	return k;
 }
 
 static int open_store(struct store **st, struct gadget_err *err)
@@ -197,69 +153,123 @@ static void summarize(struct store *st, const char *ref, const struct oci_descri
 	json_decref(idx);
 }
 
-int cmd_images(int argc, char **argv)
+static json_t *image_row(const struct img_summary *s)
 {
-	struct gadget_err err = { 0 };
+	json_t *archs = json_array();
+	char buf[sizeof(s->archs)], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", s->archs);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		json_array_append_new(archs, json_string(t));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:o}", "name", s->name, "tag", s->tag,
+			 "digest", s->desc.digest, "mediaType", s->desc.media_type,
+			 "category", s->category, "size", (json_int_t)s->size, "created", s->created,
+			 "architectures", archs);
+}
+
+/* The rows of `images`: one per name (signatures with -a). */
+static int image_rows(const struct img_args *a, json_t **out, struct gadget_err *err)
+{
 	struct store_entry *v;
 	struct img_summary s;
-	struct img_opts o;
 	struct store *st;
-	json_t *out = NULL;
-	char size[32], cat[32], created[40];
-	size_t n, i;
-	int ret;
+	size_t n;
 
-	ret = img_parse(argc, argv, &o);
-	if (ret < 0)
-		return cli_parse_exit(ret);
-	if (open_store(&st, &err) || store_list(st, &v, &n, &err))
-		return cli_fail(&err);
-	if (o.json)
-		out = json_array();
-	else
-		printf("%-32s %-16s %-19s %-12s %-8s %s\n", "NAME", "TAG", "DIGEST", "CATEGORY",
-		       "SIZE", "CREATED");
-	for (i = 0; i < n; i++) {
+	if (open_store(&st, err) || store_list(st, &v, &n, err))
+		return -EIO;
+	*out = json_array();
+	for (size_t i = 0; i < n; i++) {
 		summarize(st, v[i].ref, &v[i].desc, &s);
-		if (!o.all && sign_is_sig_tag(s.tag))
-			continue;
-		if (o.json) {
-			json_array_append_new(out, json_pack(
-				"{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "name", s.name, "tag", s.tag,
-				"digest", s.desc.digest, "mediaType", s.desc.media_type,
-				"category", s.category, "size", (json_int_t)s.size, "created", s.created,
-				"architectures", s.archs));
-			continue;
-		}
-		human_size(s.size, "", size, sizeof(size));
-		printf("%-32s %-16s %-19.19s %-12s %-8s %s\n", s.name, s.tag, s.desc.digest,
-		       s.category[0] ? SAFE(s.category, cat) : "-", size,
-		       s.created[0] ? SAFE(s.created, created) : "-");
-	}
-	if (out) {
-		json_dumpf(out, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(out);
+		if (a->all || !sign_is_sig_tag(s.tag))
+			json_array_append_new(*out, image_row(&s));
 	}
 	store_entries_free(v, n);
 	store_close(st);
+	return 0;
+}
+
+static const char *image_id(const char *digest, bool whole)
+{
+	const char *hex = strchr(digest, ':');
+
+	if (whole || !hex)
+		return digest;
+	return hex + 1;
+}
+
+static void images_print_columns(const struct img_args *a, json_t *rows)
+{
+	char size[32], cat[32], created[40];
+	json_t *r;
+	size_t i;
+
+	if (a->quiet) {
+		/* ids once each, in listing order, as docker images -q */
+		json_array_foreach(rows, i, r) {
+			const char *d = json_string_value(json_object_get(r, "digest"));
+			bool seen = false;
+
+			for (size_t k = 0; k < i && !seen; k++)
+				seen = !strcmp(d, json_string_value(json_object_get(json_array_get(rows, k),
+										      "digest")));
+			if (!seen)
+				printf("%.*s\n", a->no_trunc ? 80 : 12, image_id(d, a->no_trunc));
+		}
+		return;
+	}
+	printf("%-32s %-16s %-*s %-12s %-8s %s\n", "NAME", "TAG", a->no_trunc ? 71 : 19, "DIGEST",
+	       "CATEGORY", "SIZE", "CREATED");
+	json_array_foreach(rows, i, r) {
+		const char *c = json_string_value(json_object_get(r, "category"));
+		const char *t = json_string_value(json_object_get(r, "created"));
+
+		human_size(json_integer_value(json_object_get(r, "size")), "", size, sizeof(size));
+		printf("%-32s %-16s %-*.*s %-12s %-8s %s\n", json_string_value(json_object_get(r, "name")),
+		       json_string_value(json_object_get(r, "tag")), a->no_trunc ? 71 : 19,
+		       a->no_trunc ? 71 : 19, json_string_value(json_object_get(r, "digest")),
+		       c[0] ? SAFE(c, cat) : "-", size, t[0] ? SAFE(t, created) : "-");
+	}
+}
+
+static int run_images(void *args, char **operands, int n)
+{
+	struct img_args *a = args;
+	struct gadget_err err = { 0 };
+	enum output_kind k = img_output(a);
+	json_t *rows;
+
+	(void)operands;
+	(void)n;
+	if (image_rows(a, &rows, &err))
+		return cli_fail(&err);
+	if (k == OUTPUT_COLUMNS)
+		images_print_columns(a, rows);
+	else if (a->quiet) {
+		json_t *ids = json_array(), *r;
+		size_t i;
+
+		json_array_foreach(rows, i, r)
+			json_array_append(ids, json_object_get(r, "digest"));
+		output_doc(k, ids, stdout);
+		json_decref(ids);
+	} else
+		output_doc(k, rows, stdout);
+	json_decref(rows);
 	return EXIT_OK;
 }
 
-int cmd_tag(int argc, char **argv)
+static int run_tag(void *args, char **operands, int n)
 {
 	struct gadget_err err = { 0 };
 	struct oci_descriptor d;
-	struct img_opts o;
 	struct store *st;
-	int i, ret;
+	int ret;
 
-	i = img_parse(argc, argv, &o);
-	if (i < 0)
-		return cli_parse_exit(i);
+	(void)args;
+	(void)n;
 	if (open_store(&st, &err))
 		return cli_fail(&err);
-	ret = store_resolve(st, argv[i], &d, &err) ?: store_tag(st, argv[i + 1], &d, &err);
+	ret = store_resolve(st, operands[0], &d, &err) ?: store_tag(st, operands[1], &d, &err);
 	store_close(st);
 	return ret ? cli_fail(&err) : EXIT_OK;
 }
@@ -268,43 +278,40 @@ int cmd_tag(int argc, char **argv)
 static void untag_orphan_sigs(struct store *st, const char *digest)
 {
 	struct store_entry *v;
-	char sigtag[80];
+	char sig[1024];
 	size_t n, i;
 	bool used = false;
 
 	if (store_list(st, &v, &n, NULL))
 		return;
-	snprintf(sigtag, sizeof(sigtag), ":sha256-%.64s.sig", digest + 7);
-	for (i = 0; i < n; i++)
-		if (!strcmp(v[i].desc.digest, digest) && !strstr(v[i].ref, ".sig"))
-			used = true;
-	for (i = 0; !used && i < n; i++) {
-		size_t rl = strlen(v[i].ref), tl = strlen(sigtag);
+	for (i = 0; i < n; i++) {
+		const char *colon = strrchr(v[i].ref, ':');
 
-		if (rl > tl && !strcmp(v[i].ref + rl - tl, sigtag))
-			store_untag(st, v[i].ref, NULL);
+		if (!strcmp(v[i].desc.digest, digest) && !(colon && sign_is_sig_tag(colon + 1)))
+			used = true;
 	}
+	/* a signature's name is the one sign_ref_name() gives its repository and digest */
+	for (i = 0; !used && i < n; i++)
+		if (!sign_ref_name(v[i].ref, digest, sig, sizeof(sig), NULL) && !strcmp(sig, v[i].ref))
+			store_untag(st, v[i].ref, NULL);
 	store_entries_free(v, n);
 }
 
-int cmd_rmi(int argc, char **argv)
+static int run_rmi(void *args, char **operands, int n)
 {
 	struct gadget_err err = { 0 };
 	struct oci_descriptor d;
-	struct img_opts o;
 	struct store *st;
 	int i, ret = 0;
 
-	i = img_parse(argc, argv, &o);
-	if (i < 0)
-		return cli_parse_exit(i);
+	(void)args;
 	if (open_store(&st, &err))
 		return cli_fail(&err);
-	for (; !ret && i < argc; i++) {
-		ret = store_resolve(st, argv[i], &d, &err) ?: store_untag(st, argv[i], &err);
+	for (i = 0; !ret && i < n; i++) {
+		ret = store_resolve(st, operands[i], &d, &err) ?: store_untag(st, operands[i], &err);
 		if (!ret) {
 			untag_orphan_sigs(st, d.digest);
-			printf("Untagged: %s\n", argv[i]);
+			printf("Untagged: %s\n", operands[i]);
 		}
 	}
 	if (!ret)
@@ -347,93 +354,88 @@ static json_t *inspect_json(struct store *st, const struct img_summary *s,
 	return j;
 }
 
-int cmd_inspect(int argc, char **argv)
+static void inspect_print_text(struct store *st, const char *ref, const struct img_summary *s,
+			       const struct gadget_image *img)
 {
-	struct gadget_input_opts io = { .kinds = GADGET_INPUT_IMAGE };
-	struct gadget_err err = { 0 };
-	struct gadget_input in = { 0 };
-	struct gadget_image *img;
-	struct img_summary s;
-	struct img_opts o;
-	struct store *st;
-	json_t *man = NULL, *a, *v;
-	const char *k;
 	char size[32], sig[1024], key[256], val[4096];
-	int i;
+	json_t *man = NULL, *v;
+	const char *k;
 
-	i = img_parse(argc, argv, &o);
-	if (i < 0)
-		return cli_parse_exit(i);
-	io.arch = o.arch;
-	if (gadget_input_open(argv[i], &io, &in, &err) || open_store(&st, &err)) {
-		gadget_input_close(&in);
-		return cli_fail(&err);
-	}
-	img = in.image;
-	summarize(st, argv[i], &in.top, &s);
-	if (o.json) {
-		json_t *j = inspect_json(st, &s, img);
-
-		json_dumpf(j, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(j);
-		goto out;
-	}
-	human_size(s.size, "", size, sizeof(size));
-	printf("Name:        %s:%s\nDigest:      %s\nMediaType:   %s\nSize:        %s\n", s.name,
-	       s.tag, s.desc.digest, s.desc.media_type, size);
-	if (s.archs[0])
-		printf("Platforms:   %s\n", SAFE(s.archs, val));
-	signature_of(st, argv[i], s.desc.digest, sig, sizeof(sig));
+	human_size(s->size, "", size, sizeof(size));
+	printf("Name:        %s:%s\nDigest:      %s\nMediaType:   %s\nSize:        %s\n", s->name,
+	       s->tag, s->desc.digest, s->desc.media_type, size);
+	if (s->archs[0])
+		printf("Platforms:   %s\n", SAFE(s->archs, val));
+	signature_of(st, ref, s->desc.digest, sig, sizeof(sig));
 	printf("Signature:   %s\n", sig[0] ? sig : "none");
 	printf("Manifest:    %s (%s)\n", img->manifest.digest,
 	       SAFE(json_string_value(json_object_get(img->config, "architecture")) ?: "?", key));
 	store_read_json(st, img->manifest.digest, &man, NULL);
-	a = json_object_get(man, "annotations");
-	json_object_foreach(a, k, v)
+	json_object_foreach(json_object_get(man, "annotations"), k, v)
 		printf("  %-40s %s\n", SAFE(k, key), SAFE(json_string_value(v), val));
 	json_decref(man);
 	if (img->info)
 		gadget_info_print(img->info, GADGET_INFO_VIEW_BRIEF, stdout);
-out:
+}
+
+static int run_inspect(void *args, char **operands, int n)
+{
+	struct img_args *a = args;
+	struct gadget_input_opts io = { .kinds = GADGET_INPUT_IMAGE, .arch = a->arch };
+	struct gadget_err err = { 0 };
+	struct gadget_input in = { 0 };
+	enum output_kind k = img_output(a);
+	struct img_summary s;
+	struct store *st;
+
+	(void)n;
+	if (gadget_input_open(operands[0], &io, &in, &err) || open_store(&st, &err)) {
+		gadget_input_close(&in);
+		return cli_fail(&err);
+	}
+	summarize(st, operands[0], &in.top, &s);
+	if (k == OUTPUT_COLUMNS) {
+		inspect_print_text(st, operands[0], &s, in.image);
+	} else {
+		json_t *j = inspect_json(st, &s, in.image);
+
+		output_doc(k, j, stdout);
+		json_decref(j);
+	}
 	gadget_input_close(&in);
 	store_close(st);
 	return EXIT_OK;
 }
 
-int cmd_export(int argc, char **argv)
+static int run_export(void *args, char **operands, int n)
 {
 	struct gadget_err err = { 0 };
-	struct img_opts o;
 	struct store *st;
-	int i, ret;
+	int ret;
 
-	i = img_parse(argc, argv, &o);
-	if (i < 0)
-		return cli_parse_exit(i);
+	(void)args;
+	(void)n;
 	if (open_store(&st, &err))
 		return cli_fail(&err);
-	ret = layout_tar_export(st, argv[i], argv[i + 1], &err);
+	ret = layout_tar_export(st, operands[0], operands[1], &err);
 	store_close(st);
 	return ret ? cli_fail(&err) : EXIT_OK;
 }
 
-int cmd_import(int argc, char **argv)
+static int run_import(void *args, char **operands, int n)
 {
 	struct gadget_err err = { 0 };
-	struct img_opts o;
 	struct store *st;
 	char **refs = NULL;
-	size_t n = 0, k;
-	int i, ret;
+	size_t nr = 0, k;
+	int ret;
 
-	i = img_parse(argc, argv, &o);
-	if (i < 0)
-		return cli_parse_exit(i);
+	(void)args;
+	(void)n;
 	if (open_store(&st, &err))
 		return cli_fail(&err);
-	ret = layout_tar_import(st, argv[i], &refs, &n, &err);
-	for (k = 0; k < n; k++) {
+	ret = layout_tar_import(st, operands[0], &refs, &nr, &err);
+	for (k = 0; k < nr; k++) {
 		if (!ret)
 			printf("Imported: %s\n", refs[k]);
 		free(refs[k]);
@@ -443,76 +445,144 @@ int cmd_import(int argc, char **argv)
 	return ret ? cli_fail(&err) : EXIT_OK;
 }
 
-static int store_check_cmd(struct store *st, bool repair, bool json)
+static json_t *check_json(struct store *st, const struct store_check_report *rep)
+{
+	json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:i, s:b, s:i, s:i, s:i, s:[]}",
+			      "store", store_path(st), "blobs", rep->blobs, "bad_blobs", rep->bad_blobs,
+			      "missing_blobs", rep->missing_blobs, "bad_tags", rep->bad_tags,
+			      "bad_index", rep->bad_index, "temp_files", rep->temp_files,
+			      "dangling_signatures", rep->dangling_sigs, "removed", rep->removed,
+			      "problems");
+
+	for (size_t i = 0; i < rep->nr_problems; i++)
+		json_array_append_new(json_object_get(j, "problems"), json_string(rep->problems[i]));
+	return j;
+}
+
+static void check_print_text(struct store *st, const struct store_check_report *rep, bool repair)
+{
+	/* --repair fixes all but missing blobs: those names need a pull or an import */
+	bool fixable = rep->bad_blobs || rep->temp_files || rep->bad_index || rep->dangling_sigs;
+	char dangling[64] = "";
+
+	for (size_t i = 0; i < rep->nr_problems; i++)
+		printf("%s\n", rep->problems[i]);
+	if (rep->dangling_sigs)
+		snprintf(dangling, sizeof(dangling), ", %u dangling signatures", rep->dangling_sigs);
+	printf("%s: %u blobs, %u corrupt, %u missing, %u broken names%s, %u temporary files%s%s%s\n",
+	       store_path(st), rep->blobs, rep->bad_blobs, rep->missing_blobs, rep->bad_tags, dangling,
+	       rep->temp_files, rep->bad_index ? ", index.json damaged" : "",
+	       !repair && fixable ? " (--repair to fix)" : "",
+	       rep->missing_blobs ? " (names with missing blobs: pull or import them again)" : "");
+}
+
+static int store_check_cmd(struct store *st, bool repair, enum output_kind kind)
 {
 	struct store_check_report rep;
 	struct gadget_err err = { 0 };
-	json_t *j;
-	size_t i;
 	int ret;
 
 	ret = store_check(st, repair, &rep, &err);
 	if (ret)
 		return cli_fail(&err);
-	if (json) {
-		j = json_pack("{s:s, s:i, s:i, s:i, s:i, s:b, s:i, s:i, s:[]}", "store", store_path(st),
-			      "blobs", rep.blobs, "bad_blobs", rep.bad_blobs, "missing_blobs",
-			      rep.missing_blobs, "bad_tags", rep.bad_tags, "bad_index", rep.bad_index,
-			      "temp_files", rep.temp_files, "removed", rep.removed, "problems");
-		for (i = 0; i < rep.nr_problems; i++)
-			json_array_append_new(json_object_get(j, "problems"),
-					      json_string(rep.problems[i]));
-		json_dumpf(j, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(j);
+	if (kind == OUTPUT_COLUMNS) {
+		check_print_text(st, &rep, repair);
 	} else {
-		for (i = 0; i < rep.nr_problems; i++)
-			printf("%s\n", rep.problems[i]);
-		printf("%s: %u blobs, %u corrupt, %u missing, %u broken names, %u temporary files%s%s\n",
-		       store_path(st), rep.blobs, rep.bad_blobs, rep.missing_blobs, rep.bad_tags,
-		       rep.temp_files, rep.bad_index ? ", index.json damaged" : "",
-		       repair ? "" : (rep.nr_problems ? " (--repair to fix)" : ""));
+		json_t *j = check_json(st, &rep);
+
+		output_doc(kind, j, stdout);
+		json_decref(j);
 	}
 	/* Leftover temp files alone are not an error; corruption is (until repaired). */
-	ret = rep.bad_index ||
-	      (rep.bad_blobs + rep.missing_blobs + rep.bad_tags && !(repair && !rep.missing_blobs));
+	ret = rep.bad_index || (rep.bad_blobs + rep.missing_blobs + rep.bad_tags + rep.dangling_sigs &&
+				!(repair && !rep.missing_blobs));
 	store_check_report_free(&rep);
 	return ret ? EXIT_ERROR : EXIT_OK;
 }
 
-int cmd_store(int argc, char **argv)
+static int run_store(void *args, char **operands, int n)
 {
+	struct img_args *a = args;
 	struct gadget_err err = { 0 };
-	struct img_opts o;
+	const char *sub = operands[0];
 	struct store *st;
-	const char *sub;
-	int i, ret, k;
+	int ret;
 
-	i = img_parse(argc, argv, &o);
-	if (i < 0)
-		return cli_parse_exit(i);
-	sub = argv[i];
-	/* Options after the subcommand ("store check --repair"). */
-	for (k = i + 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--repair"))
-			o.repair = true;
-		else if (!strcmp(argv[k], "-o") && k + 1 < argc)
-			o.json = !strcmp(argv[++k], "json");
-		else
-			return cli_usage_error("store", "unexpected argument '%s'", argv[k]);
-	}
+	(void)n;
+	if (strcmp(sub, "check") && (a->repair || a->output || a->json))
+		return cli_usage_error("store", "--repair, -o and --json go with 'store check'");
 	if (!strcmp(sub, "path")) {
 		printf("%s\n", store_default_path());
 		return EXIT_OK;
 	}
-	if (strcmp(sub, "check") && strcmp(sub, "gc"))
-		return cli_usage_error("store", "unknown subcommand '%s' (check, gc, path)", sub);
 	if (open_store(&st, &err))
 		return cli_fail(&err);
 	if (!strcmp(sub, "check"))
-		ret = store_check_cmd(st, o.repair, o.json);
+		ret = store_check_cmd(st, a->repair, img_output(a));
 	else
 		ret = store_gc(st, &err) ? cli_fail(&err) : EXIT_OK;
 	store_close(st);
 	return ret;
 }
+
+const struct cli_command cmd_images = {
+	.name = "images", .summary = "list the images in the local store",
+	.synopsis = "", .description = "List the images in the local store ($GADGET_STORE).\n",
+	.opts = images_options, .args_size = sizeof(struct img_args),
+	.min_operands = 0, .max_operands = 0, .run = run_images,
+};
+
+const struct cli_command cmd_tag = {
+	.name = "tag", .summary = "give an image another name",
+	.synopsis = "SOURCE TARGET", .description = "Give the image SOURCE the additional name TARGET.\n",
+	.args_size = sizeof(struct img_args), .min_operands = 2, .max_operands = 2,
+	.operand = CPL_IMAGE, .run = run_tag,
+};
+
+const struct cli_command cmd_rmi = {
+	.name = "rmi", .summary = "remove an image from the local store",
+	.synopsis = "REF...",
+	.description = "Remove image names; blobs no name reaches any more are deleted,\n"
+		       "signatures of images that lose their last name too.\n",
+	.args_size = sizeof(struct img_args), .min_operands = 1, .max_operands = -1,
+	.operand = CPL_IMAGE, .run = run_rmi,
+};
+
+const struct cli_command cmd_inspect = {
+	.name = "inspect", .summary = "show an image's manifest, config and metadata",
+	.synopsis = "REF",
+	.description = "Show an image: manifest, config, the gadget's programs, maps, event fields "
+		       "and params.\n",
+	.opts = inspect_options, .args_size = sizeof(struct img_args),
+	.min_operands = 1, .max_operands = 1, .operand = CPL_IMAGE, .run = run_inspect,
+};
+
+const struct cli_command cmd_export = {
+	.name = "export", .summary = "write an image to a tar file (OCI layout)",
+	.synopsis = "REF FILE.tar|-",
+	.description = "Write REF (and its signature) as an OCI layout tar, to standard output\n"
+		       "for '-'; the same image gives the same bytes.\n",
+	.args_size = sizeof(struct img_args), .min_operands = 2, .max_operands = 2,
+	.operand = CPL_IMAGE, .run = run_export,
+};
+
+const struct cli_command cmd_import = {
+	.name = "import", .summary = "load images from a tar file (OCI layout)",
+	.synopsis = "FILE.tar|-",
+	.description = "Read an OCI layout tar ('-': standard input) into the store; every digest,\n"
+		       "size and path is checked before anything is written.\n",
+	.args_size = sizeof(struct img_args), .min_operands = 1, .max_operands = 1,
+	.operand = CPL_FILE, .run = run_import,
+};
+
+const struct cli_command cmd_store = {
+	.name = "store", .summary = "check and repair the local store",
+	.synopsis = "check|gc|path",
+	.description = "check: verify every blob's digest, every name's blobs, signature tags whose\n"
+		       "image is gone, report temporary files (--repair removes corrupt blobs,\n"
+		       "leftovers and dangling signature tags; a name whose blobs are missing needs\n"
+		       "a pull or an import); gc: delete unreferenced blobs; path: print the\n"
+		       "store's path.\n",
+	.opts = store_options, .args_size = sizeof(struct img_args),
+	.min_operands = 1, .max_operands = 1, .subcommands = "check,gc,path", .run = run_store,
+};

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /* gadget login / logout / push / pull. */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
@@ -14,150 +14,101 @@
 #include "base/arch.h"
 #include "base/human.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "packager/docker_config.h"
 #include "packager/registry.h"
 #include "packager/store.h"
 
 #define PROGRESS_INTERVAL_NS	(100 * 1000000LL)
 
-struct reg_cli {
-	struct registry_opts o;
-	bool quiet;
-	bool password_stdin;
-	const char *password;
+struct reg_args {
+	bool insecure, quiet, password_stdin;
+	const char *tls_verify, *ca_file, *arch, *username, *password;
+	unsigned long long timeout, retries, chunk_size;
+	bool retries_set;
 };
 
-enum { OPT_INSECURE = 256, OPT_CA_FILE, OPT_TIMEOUT, OPT_RETRIES, OPT_CHUNK, OPT_ARCH,
-       OPT_PASSWORD_STDIN };
-
-static const struct option reg_long_opts[] = {
-	{ "insecure",       no_argument,       NULL, OPT_INSECURE },
-	{ "ca-file",        required_argument, NULL, OPT_CA_FILE },
-	{ "timeout",        required_argument, NULL, OPT_TIMEOUT },
-	{ "retries",        required_argument, NULL, OPT_RETRIES },
-	{ "chunk-size",     required_argument, NULL, OPT_CHUNK },
-	{ "arch",           required_argument, NULL, OPT_ARCH },
-	{ "quiet",          no_argument,       NULL, 'q' },
-	{ "username",       required_argument, NULL, 'u' },
-	{ "password",       required_argument, NULL, 'p' },
-	{ "password-stdin", no_argument,       NULL, OPT_PASSWORD_STDIN },
-	{ "help",           no_argument,       NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-struct reg_usage {
-	const char *cmd;
-	const char *text;
-	bool transport;		/* takes the registry connection options */
-};
-
-static const struct reg_usage reg_usages[] = {
-	{ "push", "Usage: gadget push [OPTIONS] REF [REMOTE-REF]\n\n"
-		  "Upload the store's image REF (REGISTRY/REPO:TAG) to its registry, or to\n"
-		  "REMOTE-REF when given; its signature (sha256-<hex>.sig) goes along.\n"
-		  "Blobs the registry has are not sent again; blobs in another repository\n"
-		  "of the same registry are mounted.\n\n"
-		  "Options:\n"
-		  "  --chunk-size N    upload blobs bigger than N bytes in chunks (64 MiB)\n", true },
-	{ "pull", "Usage: gadget pull [OPTIONS] REGISTRY/REPO[:TAG|@DIGEST]\n\n"
-		  "Download an image, verify every digest and size, and store it under its\n"
-		  "reference with its signature if the registry has one.  An index must have\n"
-		  "a manifest for this machine's architecture; the other platforms come too,\n"
-		  "so the stored index is whole.\n\n"
-		  "Options:\n"
-		  "  --arch ARCH       the architecture an index must have (this machine's)\n", true },
-	{ "login", "Usage: gadget login -u USER (--password-stdin | -p PASSWORD) [OPTIONS] REGISTRY\n\n"
-		   "Check the credentials against REGISTRY and store them in Docker's\n"
-		   "config.json ($DOCKER_CONFIG or ~/.docker), or its credential helper.\n\n"
-		   "Options:\n"
-		   "  -u, --username USER\n"
-		   "  --password-stdin  read the password from standard input\n"
-		   "  -p, --password P  the password on the command line (visible to ps)\n", true },
-	{ "logout", "Usage: gadget logout REGISTRY\n\nForget the credentials for REGISTRY.\n", false },
-};
-
-static const char reg_common_opts[] =
-	"  --insecure        allow plain HTTP and unverified TLS for this registry\n"
-	"                    (registries whose name resolves to 127.0.0.0/8 or ::1,\n"
-	"                    or \"localhost\", may use plain HTTP without it)\n"
-	"  --ca-file PATH    trust this CA bundle for the registry's certificate\n"
-	"  --timeout SEC     a request slower than 1 KiB/s for SEC seconds, or not done\n"
-	"                    in SEC seconds (plus 1 s per KiB of its blob), fails (30)\n"
-	"  --retries N       retries on 429/5xx/connection resets (4)\n"
-	"  -q, --quiet       no progress bars\n";
-
-static int reg_help(const char *cmd)
+static int parse_ca_file(const struct cli_option *o, const char *arg, void *dst)
 {
-	for (size_t i = 0; i < sizeof(reg_usages) / sizeof(reg_usages[0]); i++)
-		if (!strcmp(reg_usages[i].cmd, cmd))
-			printf("%s%s", reg_usages[i].text, reg_usages[i].transport ? reg_common_opts : "");
-	return EXIT_OK;
-}
-
-static int parse_num(const char *cmd, const char *opt, const char *s, long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (errno || *end || *out < 0)
-		return cli_usage_error(cmd, "%s: '%s' is not a number", opt, s);
+	(void)o;
+	if (access(arg, R_OK))
+		return cli_usage_error("registry", "--ca-file: cannot read '%s'", arg);
+	*(const char **)dst = arg;
 	return 0;
 }
+
+/* --retries 0 means none, so "given" is kept apart from the number. */
+static int parse_retries(const struct cli_option *o, const char *arg, void *dst)
+{
+	struct reg_args *a = (struct reg_args *)((char *)dst - offsetof(struct reg_args, retries));
+	char *end;
+
+	(void)o;
+	errno = 0;
+	a->retries = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || a->retries > 100)
+		return cli_usage_error("registry", "--retries: '%s' is not a number from 0 to 100", arg);
+	a->retries_set = true;
+	return 0;
+}
+
+/* The connection options of every command that talks to a registry. */
+#define REG_TRANSPORT_OPTIONS									\
+	OPT_GROUP("Connection:"),								\
+	OPT_BOOL(0, "insecure", struct reg_args, insecure,					\
+		 "allow plain HTTP and unverified TLS for this registry\n"			\
+		 "(registries whose name resolves to 127.0.0.0/8 or ::1,\n"			\
+		 "or \"localhost\", may use plain HTTP without it)"),				\
+	OPT_CHOICE(0, "tls-verify", struct reg_args, tls_verify, "true,false",			\
+		   "--tls-verify=false is --insecure (podman, skopeo)"),			\
+	OPT_CALLBACK(0, "ca-file", struct reg_args, ca_file, "PATH", parse_ca_file,		\
+		     "trust this CA bundle for the registry's certificate",			\
+		     .complete = CPL_FILE),							\
+	OPT_UINT(0, "timeout", struct reg_args, timeout, "SEC", 0, 86400,			\
+		 "a request slower than 1 KiB/s for SEC seconds, or not done\n"		\
+		 "in SEC seconds (plus 1 s per KiB of its blob), fails (30)"),			\
+	OPT_CALLBACK(0, "retries", struct reg_args, retries, "N", parse_retries,		\
+		     "retries on 429/5xx/connection resets (4)"),				\
+	OPT_BOOL('q', "quiet", struct reg_args, quiet, "no progress bars")
+
+static const struct cli_option push_options[] = {
+	OPT_UINT(0, "chunk-size", struct reg_args, chunk_size, "N", 1, 1ULL << 40,
+		 "upload blobs bigger than N bytes in chunks (64 MiB)"),
+	REG_TRANSPORT_OPTIONS,
+	OPT_END(),
+};
+
+static const struct cli_option pull_options[] = {
+	OPT_STRING(0, "arch", struct reg_args, arch, "ARCH",
+		   "the architecture an index must have (this machine's)"),
+	REG_TRANSPORT_OPTIONS,
+	OPT_END(),
+};
+
+static const struct cli_option login_options[] = {
+	OPT_STRING('u', "username", struct reg_args, username, "USER", "the user name"),
+	OPT_BOOL(0, "password-stdin", struct reg_args, password_stdin,
+		 "read the password from standard input"),
+	OPT_STRING('p', "password", struct reg_args, password, "P",
+		   "the password on the command line (visible to ps)"),
+	REG_TRANSPORT_OPTIONS,
+	OPT_END(),
+};
 
 static void reg_warn(const char *msg)
 {
 	fprintf(stderr, "gadget: warning: %s\n", msg);
 }
 
-/* Parse the shared options; returns optind or a negative exit code. */
-static int reg_parse(const char *cmd, int argc, char **argv, struct reg_cli *rc)
+static void reg_opts_from_args(const struct reg_args *a, struct registry_opts *o)
 {
-	long long n;
-	int c;
-
-	memset(rc, 0, sizeof(*rc));
-	rc->o.retries = -1;
-	rc->o.arch = arch_host();
-	rc->o.warn = reg_warn;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+qu:p:h", reg_long_opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_INSECURE: rc->o.insecure = true; break;
-		case OPT_CA_FILE:
-			if (access(optarg, R_OK))
-				return -cli_usage_error(cmd, "--ca-file: cannot read '%s'", optarg);
-			rc->o.ca_file = optarg;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_num(cmd, "--timeout", optarg, &n))
-				return -EXIT_USAGE;
-			rc->o.timeout = (long)n;
-			break;
-		case OPT_RETRIES:
-			if (parse_num(cmd, "--retries", optarg, &n))
-				return -EXIT_USAGE;
-			rc->o.retries = (int)n;
-			break;
-		case OPT_CHUNK:
-			if (parse_num(cmd, "--chunk-size", optarg, &n))
-				return -EXIT_USAGE;
-			if (!n)
-				return -cli_usage_error(cmd, "--chunk-size must be positive");
-			rc->o.chunk_size = n;
-			break;
-		case OPT_ARCH: rc->o.arch = optarg; break;
-		case 'q': rc->quiet = true; break;
-		case 'u': rc->o.username = optarg; break;
-		case 'p': rc->password = optarg; break;
-		case OPT_PASSWORD_STDIN: rc->password_stdin = true; break;
-		case 'h': reg_help(cmd); return CLI_HELP_SHOWN;
-		default:
-			return -cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	return optind;
+	*o = (struct registry_opts){
+		.insecure = a->insecure || (a->tls_verify && !strcmp(a->tls_verify, "false")),
+		.ca_file = a->ca_file, .timeout = (long)a->timeout,
+		.retries = a->retries_set ? (int)a->retries : -1,
+		.chunk_size = (int64_t)a->chunk_size, .arch = a->arch ? a->arch : arch_host(),
+		.username = a->username, .warn = reg_warn,
+	};
 }
 
 /* ---- progress ----------------------------------------------------------- */
@@ -233,13 +184,13 @@ static void bar_progress(void *ctx, const char *digest, int64_t done, int64_t to
 	pthread_mutex_unlock(&b->lock);
 }
 
-static void reg_progress_setup(struct reg_cli *rc, struct bar *b)
+static void reg_progress_setup(const struct reg_args *a, struct registry_opts *o, struct bar *b)
 {
 	memset(b, 0, sizeof(*b));
 	pthread_mutex_init(&b->lock, NULL);
-	if (!rc->quiet && isatty(STDERR_FILENO)) {
-		rc->o.progress = bar_progress;
-		rc->o.progress_ctx = b;
+	if (!a->quiet && isatty(STDERR_FILENO)) {
+		o->progress = bar_progress;
+		o->progress_ctx = b;
 	}
 }
 
@@ -269,72 +220,78 @@ static int open_store(struct store **st, struct gadget_err *err)
 	return store_open(store_default_path(), st, err);
 }
 
-int cmd_push(int argc, char **argv)
+static int run_push(void *args, char **operands, int n)
 {
 	struct gadget_err err = { 0 };
 	struct registry_stats stats;
+	struct registry_opts o;
 	struct timespec t0;
-	struct reg_cli rc;
 	struct store *st;
 	struct bar b;
-	int i, ret;
+	int ret;
 
-	i = reg_parse("push", argc, argv, &rc);
-	if (i < 0)
-		return cli_parse_exit(i);
-	if (argc - i < 1 || argc - i > 2)
-		return cli_usage_error("push", "expected REF [REMOTE-REF]");
-	reg_progress_setup(&rc, &b);
+	reg_opts_from_args(args, &o);
+	reg_progress_setup(args, &o, &b);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = open_store(&st, &err);
 	if (ret)
 		return cli_fail(&err);
-	ret = registry_push(st, argv[i], argc - i > 1 ? argv[i + 1] : NULL, &rc.o, &stats, &err);
+	ret = registry_push(st, operands[0], n > 1 ? operands[1] : NULL, &o, &stats, &err);
 	store_close(st);
 	if (ret)
 		return cli_fail(&err);
-	summary("pushed", argc - i > 1 ? argv[i + 1] : argv[i], &stats, &t0);
+	summary("pushed", n > 1 ? operands[1] : operands[0], &stats, &t0);
 	return EXIT_OK;
 }
 
-int cmd_pull(int argc, char **argv)
+static int run_pull(void *args, char **operands, int n)
 {
 	struct gadget_err err = { 0 };
 	struct registry_stats stats;
+	struct registry_opts o;
 	struct timespec t0;
-	struct reg_cli rc;
 	struct store *st;
 	struct bar b;
-	int i, ret;
+	int ret;
 
-	i = reg_parse("pull", argc, argv, &rc);
-	if (i < 0)
-		return cli_parse_exit(i);
-	if (argc - i != 1)
-		return cli_usage_error("pull", "expected one REF");
-	reg_progress_setup(&rc, &b);
+	(void)n;
+	reg_opts_from_args(args, &o);
+	reg_progress_setup(args, &o, &b);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = open_store(&st, &err);
 	if (ret)
 		return cli_fail(&err);
-	ret = registry_pull(st, argv[i], &rc.o, &stats, &err);
+	ret = registry_pull(st, operands[0], &o, &stats, &err);
 	store_close(st);
 	if (ret)
 		return cli_fail(&err);
-	summary("pulled", argv[i], &stats, &t0);
+	summary("pulled", operands[0], &stats, &t0);
 	return EXIT_OK;
 }
 
-/* The password from stdin, without its trailing newline. */
-static char *read_password(struct gadget_err *err)
+/* A line from stdin without its newline; on a terminal, read with echo off. */
+static char *read_password(bool prompt, struct gadget_err *err)
 {
+	struct termios old, quiet;
+	bool tty = prompt && isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &old);
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, stdin);
+	ssize_t n;
 
+	if (tty) {
+		fprintf(stderr, "Password: ");
+		quiet = old;
+		quiet.c_lflag &= ~ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	n = getline(&line, &cap, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
 	if (n <= 0) {
 		free(line);
-		gadget_err_set(err, EINVAL, "--password-stdin: no password on standard input");
+		gadget_err_set(err, EINVAL, "no password on standard input");
 		return NULL;
 	}
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -342,57 +299,121 @@ static char *read_password(struct gadget_err *err)
 	return line;
 }
 
-int cmd_login(int argc, char **argv)
+/* "https://reg.example:5000/" as docker takes it: the host (and port) only. */
+static int registry_host(const char *arg, char *buf, size_t len)
 {
-	struct gadget_err err = { 0 };
-	struct reg_cli rc;
-	char *pw = NULL;
-	int i, ret;
+	const char *p = strstr(arg, "://") ? strstr(arg, "://") + 3 : arg;
+	size_t n = strlen(p);
 
-	i = reg_parse("login", argc, argv, &rc);
-	if (i < 0)
-		return cli_parse_exit(i);
-	if (argc - i != 1)
-		return cli_usage_error("login", "expected one REGISTRY");
-	if (strchr(argv[i], '/'))
-		return cli_usage_error("login", "'%s': give the registry host only", argv[i]);
-	if (!rc.o.username)
+	while (n && p[n - 1] == '/')
+		n--;
+	if (!n || memchr(p, '/', n) || n >= len)
+		return cli_usage_error("login", "'%s': give the registry host only", arg);
+	memcpy(buf, p, n);
+	buf[n] = 0;
+	return 0;
+}
+
+static int run_login(void *args, char **operands, int n)
+{
+	struct reg_args *a = args;
+	struct gadget_err err = { 0 };
+	struct registry_opts o;
+	char host[512], *pw = NULL;
+	int ret;
+
+	(void)n;
+	if (registry_host(operands[0], host, sizeof(host)))
+		return EXIT_USAGE;
+	if (!a->username)
 		return cli_usage_error("login", "-u USER is required");
-	if (rc.password_stdin == !!rc.password)
-		return cli_usage_error("login", "give exactly one of --password-stdin or -p");
-	if (rc.password_stdin) {
-		pw = read_password(&err);
+	if (a->password_stdin && a->password)
+		return cli_usage_error("login", "give one of --password-stdin or -p, not both");
+	if (!a->password_stdin && !a->password && !isatty(STDIN_FILENO))
+		return cli_usage_error("login", "give --password-stdin or -p (no terminal to ask on)");
+	if (a->password) {
+		fprintf(stderr, "gadget: warning: -p puts the password in the process list; prefer --password-stdin\n");
+		pw = strdup(a->password);
+	} else {
+		pw = read_password(!a->password_stdin, &err);
 		if (!pw)
 			return cli_fail(&err);
-	} else {
-		fprintf(stderr, "gadget: warning: -p puts the password in the process list; prefer --password-stdin\n");
-		pw = strdup(rc.password);
 	}
-	rc.o.password = pw;
-	ret = registry_check_login(argv[i], &rc.o, &err);
+	reg_opts_from_args(a, &o);
+	o.password = pw;
+	ret = registry_check_login(host, &o, &err);
 	if (!ret)
-		ret = docker_config_store(argv[i], rc.o.username, pw, &err);
+		ret = docker_config_store(host, a->username, pw, &err);
 	OPENSSL_cleanse(pw, strlen(pw));
 	free(pw);
 	if (ret)
 		return cli_fail(&err);
-	printf("Login succeeded: %s\n", argv[i]);
+	printf("Login succeeded: %s\n", host);
 	return EXIT_OK;
 }
 
-int cmd_logout(int argc, char **argv)
+static int run_logout(void *args, char **operands, int n)
 {
 	struct gadget_err err = { 0 };
-	struct reg_cli rc;
-	int i;
+	char host[512];
+	int ret;
 
-	i = reg_parse("logout", argc, argv, &rc);
-	if (i < 0)
-		return cli_parse_exit(i);
-	if (argc - i != 1)
-		return cli_usage_error("logout", "expected one REGISTRY");
-	if (docker_config_erase(argv[i], &err))
+	(void)args;
+	(void)n;
+	if (registry_host(operands[0], host, sizeof(host)))
+		return EXIT_USAGE;
+	ret = docker_config_erase(host, &err);
+	if (ret == -ENOENT) {
+		/* docker logout too: the goal (no credentials kept) holds */
+		fprintf(stderr, "gadget: note: %s\n", err.msg);
+		return EXIT_OK;
+	}
+	if (ret)
 		return cli_fail(&err);
-	printf("Removed login credentials for %s\n", argv[i]);
+	printf("Removed login credentials for %s\n", host);
 	return EXIT_OK;
 }
+
+const struct cli_command cmd_push = {
+	.name = "push", .summary = "upload an image to a registry",
+	.synopsis = "REF [REMOTE-REF]",
+	.description =
+"Upload the store's image REF (REGISTRY/REPO:TAG) to its registry, or to\n"
+"REMOTE-REF when given; its signature (sha256-<hex>.sig) goes along.\n"
+"Blobs the registry has are not sent again; blobs in another repository\n"
+"of the same registry are mounted.\n",
+	.opts = push_options, .args_size = sizeof(struct reg_args),
+	.min_operands = 1, .max_operands = 2, .operand = CPL_IMAGE, .run = run_push,
+};
+
+const struct cli_command cmd_pull = {
+	.name = "pull", .summary = "download an image from a registry",
+	.synopsis = "REGISTRY/REPO[:TAG|@DIGEST]",
+	.description =
+"Download an image, verify every digest and size, and store it under its\n"
+"reference with its signature if the registry has one.  An index must have\n"
+"a manifest for this machine's architecture; the other platforms come too,\n"
+"so the stored index is whole.\n",
+	.opts = pull_options, .args_size = sizeof(struct reg_args),
+	.min_operands = 1, .max_operands = 1, .run = run_pull,
+};
+
+const struct cli_command cmd_login = {
+	.name = "login", .summary = "store credentials for a registry",
+	.synopsis = "REGISTRY",
+	.description =
+"Check the credentials against REGISTRY (a host[:port], or https://host/ as\n"
+"docker takes it) and store them in Docker's config.json ($DOCKER_CONFIG or\n"
+"~/.docker), or its credential helper.  Without --password-stdin or -p the\n"
+"password is asked for on the terminal.\n",
+	.opts = login_options, .args_size = sizeof(struct reg_args),
+	.min_operands = 1, .max_operands = 1, .run = run_login,
+};
+
+const struct cli_command cmd_logout = {
+	.name = "logout", .summary = "remove credentials for a registry",
+	.synopsis = "REGISTRY",
+	.description = "Forget the credentials for REGISTRY (not logged in: a note, exit 0).\n",
+	.args_size = sizeof(struct reg_args),
+	.min_operands = 1, .max_operands = 1, .run = run_logout,
+};

@@ -1,113 +1,135 @@
 // SPDX-License-Identifier: Apache-2.0
 /* gadget run REF|FILE.o|DIR: the gadget author's test loop. */
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/file.h"
+#include "base/array.h"
 #include "cli/cli.h"
-#include "compiler/compiler.h"
+#include "cli/options.h"
+#include "cli/run_input.h"
 #include "info/gadget_info_text.h"
 #include "packager/input.h"
 #include "packager/packager.h"
-#include "packager/sign.h"
 #include "runtime/enrich.h"
 #include "runtime/run.h"
 #include "validator/validator.h"
 
-static const char usage_text[] =
-"Usage: gadget run REF|FILE.o|DIR [OPTIONS]\n"
-"\n"
-"Load a gadget, attach every program and show what it produces: a tracer's\n"
-"events, a topper's table every interval, a snapshotter's rows. REF is an image\n"
-"in the local store (verified first when a key is configured, see 'gadget help\n"
-"verify'), FILE.o a built object, DIR a gadget folder (built on the fly). An\n"
-"argument that is a valid image reference names the store's image even where a\n"
-"folder of that name exists: write folders as paths (./demo). With a key\n"
-"configured, a folder or an object file runs only with --insecure-skip-verify.\n"
-"\n"
-"Output:\n"
-"  -o, --output FORMAT      columns (default) or json (one object per line)\n"
-"      --fields A,B         columns to show, in this order\n"
-"  -F, --filter EXPR        FIELD=V, FIELD!=V, FIELD>V, FIELD<V, FIELD>=V, FIELD<=V,\n"
-"                           FIELD~REGEX; repeat to AND them\n"
-"      --sort FIELD[:asc|:desc]  topper order (default: first value number, desc)\n"
-"      --max-rows N         topper rows per interval\n"
-"Gadget:\n"
-"  -p, --param NAME=VALUE   set a gadget parameter (list them: gadget run X --help)\n"
-"  -t, --timeout S          stop after S seconds (default: until Ctrl-C/SIGTERM)\n"
-"      --buffer-size N[K|M] a tracer's ring buffer (a power of 2; the gadget's\n"
-"                           by default, 1M): more rides out longer stalls\n"
-"  -i, --interval S         topper period (default 1), snapshot repeat\n"
-"Targets:\n"
-"      --iface NAME         interface for xdp and tc programs\n"
-"      --cgroup PATH        cgroup for cgroup programs (default: the cgroup2 root)\n"
-"      --netns PATH         network namespace for socket, sk_lookup, flow_dissector\n"
-"                           programs and snapshot iterators (iter/tcp, iter/udp)\n"
-"      --sample-freq HZ     perf_event programs: samples per second per CPU (49)\n"
-"Containers:\n"
-"      --mntns ID           only events of this mount namespace (in the kernel)\n"
-"      --pid PID            only events of PID's mount namespace\n"
-"      --container NAME     only events of this container (id prefix, name, pod uid)\n"
-"      --no-enrich          no enrichment columns (container, user and group names)\n"
-"      --metrics-addr ADDR  serve counter_/gauge_/hist_ maps as Prometheus metrics\n"
-"Other:\n"
-"      --insecure-skip-verify  run without checking a signature (an unsigned image,\n"
-"                           a folder or an object file while a key is configured)\n"
-"  -v, --verbose            show libbpf's messages\n"
-"  -h, --help               this help; with a gadget, also its parameters\n"
-"\n"
-"Exit status: 0 when stopped by the timeout, Ctrl-C or SIGTERM, 1 on error, 2 on bad usage.\n";
-
-enum {
-	OPT_FIELDS = 256, OPT_SORT, OPT_MAX_ROWS, OPT_IFACE, OPT_CGROUP, OPT_NETNS, OPT_SAMPLE_FREQ,
-	OPT_MNTNS, OPT_PID, OPT_CONTAINER, OPT_NO_ENRICH, OPT_METRICS, OPT_SKIP_VERIFY, OPT_BUFFER_SIZE,
+struct run_args {
+	const char *output, *fields, *sort;
+	struct cli_list filters, params, mntns, pids, mntns_of;
+	unsigned long long max_rows, sample_freq, buffer_size;
+	double timeout, interval;
+	const char *iface, *cgroup, *netns, *container, *metrics_addr;
+	bool no_enrich, skip_verify, verbose;
 };
 
-static const struct option long_opts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "fields", required_argument, NULL, OPT_FIELDS },
-	{ "filter", required_argument, NULL, 'F' },
-	{ "sort", required_argument, NULL, OPT_SORT },
-	{ "max-rows", required_argument, NULL, OPT_MAX_ROWS },
-	{ "param", required_argument, NULL, 'p' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "interval", required_argument, NULL, 'i' },
-	{ "iface", required_argument, NULL, OPT_IFACE },
-	{ "cgroup", required_argument, NULL, OPT_CGROUP },
-	{ "netns", required_argument, NULL, OPT_NETNS },
-	{ "sample-freq", required_argument, NULL, OPT_SAMPLE_FREQ },
-	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
-	{ "mntns", required_argument, NULL, OPT_MNTNS },
-	{ "pid", required_argument, NULL, OPT_PID },
-	{ "container", required_argument, NULL, OPT_CONTAINER },
-	{ "no-enrich", no_argument, NULL, OPT_NO_ENRICH },
-	{ "metrics-addr", required_argument, NULL, OPT_METRICS },
-	{ "insecure-skip-verify", no_argument, NULL, OPT_SKIP_VERIFY },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static int parse_interval(const struct cli_option *o, const char *arg, void *dst)
+{
+	char *end;
+	double d = strtod(arg, &end);
+
+	(void)o;
+	if (end == arg || *end || !(d > 0))
+		return cli_usage_error("run", "--interval: '%s' is not a number of seconds > 0", arg);
+	*(double *)dst = d;
+	return 0;
+}
+
+/* N, NK or NM bytes, a power of 2 from a page to 1 GB (the kernel's rule for rings). */
+static int parse_buffer_size(const struct cli_option *o, const char *v, void *dst)
+{
+	unsigned long long n;
+	char *end;
+
+	(void)o;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (*end == 'K' || *end == 'k') {
+		n <<= 10;
+		end++;
+	} else if (*end == 'M' || *end == 'm') {
+		n <<= 20;
+		end++;
+	}
+	if (errno || end == v || *end || v[0] == '-' || n < (unsigned long long)getpagesize() ||
+	    n > (1ULL << 30) || (n & (n - 1)))
+		return cli_usage_error("run", "--buffer-size: '%s' is not a power of 2 from %dK to 1024M "
+				       "(e.g. 4M)", v, getpagesize() / 1024);
+	*(unsigned long long *)dst = n;
+	return 0;
+}
+
+static const struct cli_option run_options[] = {
+	OPT_GROUP("Output:"),
+	OPT_CHOICE('o', "output", struct run_args, output, OUTPUT_NAMES,
+		   "columns (default), json (one object per line),\n"
+		   "jsonpretty or yaml (a sequence of records)"),
+	OPT_STRING(0, "fields", struct run_args, fields, "A,B", "columns to show, in this order",
+		   .complete = CPL_FIELD),
+	OPT_LIST('F', "filter", struct run_args, filters, "EXPR",
+		 "FIELD==V (or =), FIELD!=V, FIELD>V, FIELD<V, FIELD>=V,\n"
+		 "FIELD<=V, FIELD~REGEX, FIELD!~REGEX; a comma ANDs\n"
+		 "them (\\, is a comma in a value), as does repeating -F",
+		 .complete = CPL_FIELD),
+	OPT_STRING(0, "sort", struct run_args, sort, "FIELD[:asc|:desc]",
+		   "topper and snapshotter order (topper default: its\n"
+		   "first value number, biggest first)", .complete = CPL_FIELD),
+	OPT_UINT(0, "max-rows", struct run_args, max_rows, "N", 0, UINT32_MAX,
+		 "topper rows per interval, snapshotter rows per snapshot"),
+	OPT_GROUP("Gadget:"),
+	OPT_LIST('p', "param", struct run_args, params, "NAME=VALUE",
+		 "set a gadget parameter (list them: gadget run X --help)"),
+	OPT_SECONDS('t', "timeout", struct run_args, timeout,
+		    "stop after S seconds (default: until Ctrl-C/SIGTERM)"),
+	OPT_CALLBACK(0, "buffer-size", struct run_args, buffer_size, "N[K|M]", parse_buffer_size,
+		     "a tracer's ring buffer (a power of 2; the gadget's\n"
+		     "by default, 1M): more rides out longer stalls"),
+	OPT_CALLBACK('i', "interval", struct run_args, interval, "S", parse_interval,
+		     "topper period (default 1), snapshot repeat"),
+	OPT_GROUP("Targets:"),
+	OPT_STRING(0, "iface", struct run_args, iface, "NAME", "interface for xdp and tc programs"),
+	OPT_STRING(0, "cgroup", struct run_args, cgroup, "PATH",
+		   "cgroup for cgroup programs (default: the cgroup2 root)", .complete = CPL_DIR),
+	OPT_STRING(0, "netns", struct run_args, netns, "PATH",
+		   "network namespace for socket, sk_lookup, flow_dissector\n"
+		   "programs and snapshot iterators (iter/tcp, iter/udp)", .complete = CPL_FILE),
+	OPT_UINT(0, "sample-freq", struct run_args, sample_freq, "HZ", 1, 1000000,
+		 "perf_event programs: samples per second per CPU (49)"),
+	OPT_GROUP("Processes and containers:"),
+	OPT_LIST(0, "pid", struct run_args, pids, "PID",
+		 "only events of this process (repeatable): in the kernel\n"
+		 "with the gadget's targ_pid param when it has one, and\n"
+		 "on the record's gadget_pid field"),
+	OPT_LIST(0, "mntns-of", struct run_args, mntns_of, "PID",
+		 "only events of PID's mount namespace (in the kernel)"),
+	OPT_LIST(0, "mntns", struct run_args, mntns, "ID",
+		 "only events of this mount namespace (in the kernel)"),
+	OPT_STRING(0, "container", struct run_args, container, "NAME",
+		   "only events of this container (id prefix, name, pod uid)"),
+	OPT_BOOL(0, "no-enrich", struct run_args, no_enrich,
+		 "no enrichment columns (container, user and group names)"),
+	OPT_STRING(0, "metrics-addr", struct run_args, metrics_addr, "ADDR",
+		   "serve counter_/gauge_/hist_ maps as Prometheus metrics"),
+	OPT_GROUP("Other:"),
+	OPT_BOOL(0, "insecure-skip-verify", struct run_args, skip_verify,
+		 "run without checking a signature (an unsigned image,\n"
+		 "a folder or an object file while a key is configured)"),
+	OPT_BOOL('v', "verbose", struct run_args, verbose, "show libbpf's messages"),
+	OPT_END(),
 };
 
-/* A gadget argument opened (packager/input.h), and its analysis. */
-struct run_input {
-	struct gadget_input in;
-	struct gadget_info *info;	/* images carry theirs (in.image->info) */
-};
-
-static void run_input_free(struct run_input *ri)
+void run_input_free(struct run_input *ri)
 {
 	if (!ri->in.image)
 		gadget_info_free(ri->info);
 	gadget_input_close(&ri->in);
 }
 
-static int load_input(const char *arg, bool skip_verify, struct run_input *ri, struct gadget_err *err)
+int run_input_load(const char *arg, bool skip_verify, struct run_input *ri, struct gadget_err *err)
 {
 	struct gadget_input_opts io = { .kinds = GADGET_INPUT_FOLDER | GADGET_INPUT_OBJECT |
 						 GADGET_INPUT_IMAGE,
@@ -142,177 +164,137 @@ static int load_input(const char *arg, bool skip_verify, struct run_input *ri, s
 	return ret;
 }
 
-static int parse_seconds(const char *opt, const char *v, double *out)
+/* A process id: a positive number. */
+static int parse_pid(const char *opt, const char *s, uint32_t *out)
 {
-	char *end;
-
-	*out = strtod(v, &end);
-	if (end == v || *end || *out < 0)
-		return cli_usage_error("run", "%s: '%s' is not a number of seconds", opt, v);
-	return 0;
-}
-
-static int parse_uint(const char *opt, const char *v, unsigned long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(v, &end, 0);
-	if (errno || end == v || *end || v[0] == '-')
-		return cli_usage_error("run", "%s: '%s' is not a positive number", opt, v);
-	return 0;
-}
-
-/* N, NK or NM bytes, a power of 2 from a page to 1 GB (the kernel's rule for rings). */
-static int parse_buffer_size(const char *v, unsigned long long *out)
-{
-	char *end;
 	unsigned long long n;
+	char *end;
 
 	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (*end == 'K' || *end == 'k') {
-		n <<= 10;
-		end++;
-	} else if (*end == 'M' || *end == 'm') {
-		n <<= 20;
-		end++;
+	n = strtoull(s, &end, 10);
+	if (errno || end == s || *end || n == 0 || n > INT32_MAX)
+		return cli_usage_error("run", "%s %s: not a process id", opt, s);
+	*out = (uint32_t)n;
+	return 0;
+}
+
+/* --pid, --mntns and --mntns-of into arrays as long as the lists (no fixed limit). */
+static int run_filters(const struct run_args *a, struct run_opts *o, uint32_t **pids,
+		       uint64_t **mntns)
+{
+	struct gadget_err err = {};
+	unsigned long long u;
+	uint32_t pid;
+	char *end;
+
+	*pids = calloc(a->pids.n + 1, sizeof(**pids));
+	*mntns = calloc(a->mntns.n + a->mntns_of.n + 1, sizeof(**mntns));
+	if (!*pids || !*mntns)
+		return cli_usage_error("run", "out of memory");
+	for (unsigned int i = 0; i < a->pids.n; i++)
+		if (parse_pid("--pid", a->pids.v[i], &(*pids)[o->nr_pids++]))
+			return EXIT_USAGE;
+	for (unsigned int i = 0; i < a->mntns.n; i++) {
+		errno = 0;
+		u = strtoull(a->mntns.v[i], &end, 0);
+		if (errno || end == a->mntns.v[i] || *end || a->mntns.v[i][0] == '-')
+			return cli_usage_error("run", "--mntns: '%s' is not a mount namespace id",
+					       a->mntns.v[i]);
+		(*mntns)[o->nr_mntns++] = u;
 	}
-	if (errno || end == v || *end || v[0] == '-' || n < (unsigned long long)getpagesize() ||
-	    n > (1ULL << 30) || (n & (n - 1)))
-		return cli_usage_error("run", "--buffer-size: '%s' is not a power of 2 from %dK to 1024M "
-				       "(e.g. 4M)", v, getpagesize() / 1024);
-	*out = n;
+	for (unsigned int i = 0; i < a->mntns_of.n; i++) {
+		int ret;
+
+		if (parse_pid("--mntns-of", a->mntns_of.v[i], &pid))
+			return EXIT_USAGE;
+		ret = enrich_proc_mntns(NULL, (pid_t)pid, &(*mntns)[o->nr_mntns++]);
+		if (ret) {
+			gadget_err_set(&err, -ret, "--mntns-of %u: %s", pid, strerror(-ret));
+			return cli_fail(&err);
+		}
+	}
+	o->pids = *pids;
+	o->mntns = *mntns;
+	o->filter_mntns = o->nr_mntns > 0;
 	return 0;
 }
 
-static int push_arg(char ***v, unsigned int *n, char *s)
+static void run_opts_from_args(const struct run_args *a, struct run_opts *o)
 {
-	char **p = realloc(*v, (*n + 1) * sizeof(*p));
-
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	p[(*n)++] = s;
-	return 0;
+	*o = (struct run_opts){
+		.status = stderr, .fields = a->fields, .sort = a->sort, .max_rows = a->max_rows,
+		.filters = a->filters.v, .nr_filters = a->filters.n,
+		.params = a->params.v, .nr_params = a->params.n,
+		.timeout = a->timeout, .interval = a->interval, .interval_set = a->interval > 0,
+		.iface = a->iface, .cgroup = a->cgroup, .netns = a->netns,
+		.sample_freq = a->sample_freq, .buffer_size = a->buffer_size,
+		.container = a->container, .no_enrich = a->no_enrich,
+		.metrics_addr = a->metrics_addr, .verbose = a->verbose,
+	};
+	printer_kind_parse(a->output ? a->output : "columns", &o->output);
 }
 
-static int mntns_of_pid(const char *pid, uint64_t *out, struct gadget_err *err)
+static int run_run(void *args, char **operands, int n)
 {
-	unsigned long long n;
-	char *end;
+	const struct run_args *a = args;
+	struct gadget_err err = {};
+	uint32_t *pids = NULL;
+	uint64_t *mntns = NULL;
+	struct run_opts opts;
+	struct run_input in;
 	int ret;
 
-	errno = 0;
-	n = strtoull(pid, &end, 10);
-	if (errno || end == pid || *end || n == 0 || n > INT32_MAX)
-		return gadget_err_set(err, EINVAL, "--pid %s: not a process id", pid);
-	ret = enrich_proc_mntns(NULL, (pid_t)n, out);
-	if (ret)
-		return gadget_err_set(err, -ret, "--pid %s: %s", pid, strerror(-ret));
-	return 0;
-}
-
-int cmd_run(int argc, char **argv)
-{
-	struct run_opts opts = { .output = OUTPUT_COLUMNS, .status = stderr };
-	struct gadget_err err = {};
-	struct run_input in;
-	bool help = false, skip_verify = false;
-	unsigned long long u;
-	int c, ret;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:F:p:t:i:vh", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			if (printer_kind_parse(optarg, &opts.output))
-				return cli_usage_error("run", "-o %s: use columns or json", optarg);
-			break;
-		case OPT_FIELDS: opts.fields = optarg; break;
-		case 'F': push_arg(&opts.filters, &opts.nr_filters, optarg); break;
-		case 'p': push_arg(&opts.params, &opts.nr_params, optarg); break;
-		case OPT_SORT: opts.sort = optarg; break;
-		case OPT_MAX_ROWS:
-			if (parse_uint("--max-rows", optarg, &u))
-				return EXIT_USAGE;
-			opts.max_rows = u;
-			break;
-		case 't':
-			if (parse_seconds("--timeout", optarg, &opts.timeout))
-				return EXIT_USAGE;
-			break;
-		case 'i':
-			if (parse_seconds("--interval", optarg, &opts.interval) || opts.interval <= 0)
-				return opts.interval <= 0 ? cli_usage_error("run", "--interval must be > 0") : EXIT_USAGE;
-			opts.interval_set = true;
-			break;
-		case OPT_IFACE: opts.iface = optarg; break;
-		case OPT_CGROUP: opts.cgroup = optarg; break;
-		case OPT_NETNS: opts.netns = optarg; break;
-		case OPT_SAMPLE_FREQ:
-			if (parse_uint("--sample-freq", optarg, &u) || !u)
-				return cli_usage_error("run", "--sample-freq must be a positive number");
-			opts.sample_freq = u;
-			break;
-		case OPT_BUFFER_SIZE:
-			if (parse_buffer_size(optarg, &u))
-				return EXIT_USAGE;
-			opts.buffer_size = u;
-			break;
-		case OPT_MNTNS:
-			if (parse_uint("--mntns", optarg, &u))
-				return EXIT_USAGE;
-			if (opts.nr_mntns < RUN_MAX_MNTNS)
-				opts.mntns[opts.nr_mntns++] = u;
-			opts.filter_mntns = true;
-			break;
-		case OPT_PID:
-			if (opts.nr_mntns < RUN_MAX_MNTNS &&
-			    mntns_of_pid(optarg, &opts.mntns[opts.nr_mntns], &err))
-				return cli_fail(&err);
-			opts.nr_mntns++;
-			opts.filter_mntns = true;
-			break;
-		case OPT_CONTAINER: opts.container = optarg; break;
-		case OPT_NO_ENRICH: opts.no_enrich = true; break;
-		case OPT_METRICS: opts.metrics_addr = optarg; break;
-		case OPT_SKIP_VERIFY: skip_verify = true; break;
-		case 'v': opts.verbose = true; break;
-		case 'h': help = true; break;
-		default:
-			return cli_usage_error("run", "unknown option");
-		}
-	}
-	if (help) {
-		fputs(usage_text, stdout);
-		if (optind < argc) {
-			if (load_input(argv[optind], skip_verify, &in, &err)) {
-				free(opts.filters);
-				free(opts.params);
-				return cli_fail(&err);
-			}
-			printf("\n");
-			gadget_info_print(in.info, GADGET_INFO_VIEW_PARAMS, stdout);
+	(void)n;
+	run_opts_from_args(a, &opts);
+	ret = run_filters(a, &opts, &pids, &mntns);
+	if (!ret) {
+		ret = run_input_load(operands[0], a->skip_verify, &in, &err);
+		if (!ret) {
+			opts.source = in.in.what;
+			ret = runtime_run(in.in.obj, in.in.len, in.info, &opts, &err);
 			run_input_free(&in);
 		}
-		free(opts.filters);
-		free(opts.params);
-		return EXIT_OK;
+		ret = ret ? cli_fail(&err) : EXIT_OK;
 	}
-	if (optind + 1 != argc) {
-		free(opts.filters);
-		free(opts.params);
-		return cli_usage_error("run", optind == argc ? "missing the gadget (REF, FILE.o or DIR)"
-							     : "one gadget at a time");
-	}
-	ret = load_input(argv[optind], skip_verify, &in, &err);
-	if (!ret) {
-		opts.source = in.in.what;
-		ret = runtime_run(in.in.obj, in.in.len, in.info, &opts, &err);
-		run_input_free(&in);
-	}
-	free(opts.filters);
-	free(opts.params);
-	return ret ? cli_fail(&err) : EXIT_OK;
+	free(pids);
+	free(mntns);
+	return ret;
 }
+
+/* `gadget run X --help`: X's params after the options. */
+static int run_help_params(void *args, char **operands, int n)
+{
+	const struct run_args *a = args;
+	struct gadget_err err = {};
+	struct run_input in;
+
+	(void)n;
+	if (run_input_load(operands[0], a->skip_verify, &in, &err))
+		return cli_fail(&err);
+	printf("\n");
+	gadget_info_print(in.info, GADGET_INFO_VIEW_PARAMS, stdout);
+	run_input_free(&in);
+	return EXIT_OK;
+}
+
+const struct cli_command cmd_run = {
+	.name = "run",
+	.summary = "load a gadget and show its events, tables or snapshots",
+	.synopsis = "REF|FILE.o|DIR",
+	.description =
+"Load a gadget, attach every program and show what it produces: a tracer's\n"
+"events, a topper's table every interval, a snapshotter's rows. REF is an image\n"
+"in the local store (verified first when a key is configured, see 'gadget help\n"
+"verify'), FILE.o a built object, DIR a gadget folder (built on the fly). An\n"
+"argument that is a valid image reference names the store's image even where a\n"
+"folder of that name exists: write folders as paths (./demo). With a key\n"
+"configured, a folder or an object file runs only with --insecure-skip-verify.\n",
+	.footer = "Exit status: 0 when stopped by the timeout, Ctrl-C or SIGTERM, 1 on error, "
+		  "2 on bad usage.\n",
+	.opts = run_options,
+	.args_size = sizeof(struct run_args),
+	.min_operands = 1, .max_operands = 1,
+	.operand = CPL_GADGET,
+	.run = run_run,
+	.help_extra = run_help_params,
+};

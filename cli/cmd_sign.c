@@ -1,75 +1,40 @@
 // SPDX-License-Identifier: Apache-2.0
 /* gadget key generate / sign / verify: cosign key-based signatures. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "packager/sign.h"
 #include "packager/store.h"
 
-
-struct sign_usage {
-	const char *cmd, *text;
-};
-
-static const struct sign_usage sign_usages[] = {
-	{ "key", "Usage: gadget key generate [--output-key-prefix PREFIX]\n\n"
-		 "Create an ECDSA P-256 key pair: PREFIX.key (PEM PKCS#8, mode 0600, encrypted\n"
-		 "with $GADGET_KEY_PASSWORD when set) and PREFIX.pub (PEM). PREFIX: cosign.\n" },
-	{ "sign", "Usage: gadget sign --key KEY REF\n\n"
-		  "Sign the image REF (its manifest or index digest) in cosign's format; the\n"
-		  "signature is stored as REPO:sha256-<hex>.sig and travels with push/export.\n"
-		  "An encrypted key's passphrase comes from $GADGET_KEY_PASSWORD.\n" },
-	{ "verify", "Usage: gadget verify --key PUB REF\n\n"
-		    "Check that REF carries a signature by the key PUB over its current digest.\n" },
-};
-
-static const struct option sign_long_opts[] = {
-	{ "key",               required_argument, NULL, 'k' },
-	{ "output-key-prefix", required_argument, NULL, 'p' },
-	{ "help",              no_argument,       NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-struct sign_opts {
+struct sign_args {
 	const char *key;
 	const char *prefix;
 };
 
-static int sign_parse(int argc, char **argv, int nargs, struct sign_opts *o)
-{
-	size_t i;
-	int c;
+static const struct cli_option key_options[] = {
+	OPT_STRING(0, "output-key-prefix", struct sign_args, prefix, "PREFIX",
+		   "write PREFIX.key and PREFIX.pub (default: cosign)", .complete = CPL_FILE),
+	OPT_END(),
+};
 
-	memset(o, 0, sizeof(*o));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "k:h", sign_long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			o->key = optarg;
-			break;
-		case 'p':
-			o->prefix = optarg;
-			break;
-		case 'h':
-			for (i = 0; i < sizeof(sign_usages) / sizeof(sign_usages[0]); i++)
-				if (!strcmp(sign_usages[i].cmd, argv[0]))
-					fputs(sign_usages[i].text, stdout);
-			return CLI_HELP_SHOWN;
-		default:
-			return -cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != nargs)
-		return -cli_usage_error(argv[0], "expected %d argument%s", nargs, nargs == 1 ? "" : "s");
-	if (strcmp(argv[0], "key") && !o->key)
-		return -cli_usage_error(argv[0], "--key is required");
-	return optind;
-}
+static const struct cli_option sign_options[] = {
+	OPT_STRING('k', "key", struct sign_args, key, "KEY", "the private key (PEM PKCS#8)",
+		   .complete = CPL_FILE),
+	OPT_END(),
+};
+
+static const struct cli_option verify_options[] = {
+	OPT_STRING('k', "key", struct sign_args, key, "PUB", "the public key (PEM)",
+		   .complete = CPL_FILE),
+	OPT_END(),
+};
 
 static const char *passphrase(void)
 {
@@ -78,64 +43,139 @@ static const char *passphrase(void)
 	return p ? p : getenv("COSIGN_PASSWORD");
 }
 
-int cmd_key(int argc, char **argv)
+/* On a terminal with no $GADGET_KEY_PASSWORD: ask twice, echo off; empty: no encryption. */
+static char *ask_passphrase(void)
 {
-	struct gadget_err err = { 0 };
-	char priv[4096], pub[4096];
-	struct sign_opts o;
-	int i;
+	struct termios old, quiet;
+	char a[1024] = "", b[1024] = "";
+	bool ok;
 
-	i = sign_parse(argc, argv, 1, &o);
-	if (i < 0)
-		return cli_parse_exit(i);
-	if (strcmp(argv[i], "generate"))
-		return cli_usage_error("key", "unknown subcommand '%s' (generate)", argv[i]);
-	if (!o.prefix)
-		o.prefix = "cosign";
-	snprintf(priv, sizeof(priv), "%s.key", o.prefix);
-	snprintf(pub, sizeof(pub), "%s.pub", o.prefix);
-	if (sign_key_generate(priv, pub, passphrase(), &err))
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &old))
+		return NULL;
+	quiet = old;
+	quiet.c_lflag &= ~ECHO;
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	fprintf(stderr, "Passphrase for the private key (empty: not encrypted): ");
+	ok = fgets(a, sizeof(a), stdin) != NULL;
+	fprintf(stderr, "\nAgain: ");
+	ok = ok && fgets(b, sizeof(b), stdin) != NULL;
+	fputc('\n', stderr);
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	a[strcspn(a, "\n")] = 0;
+	b[strcspn(b, "\n")] = 0;
+	ok = ok && !strcmp(a, b);
+	OPENSSL_cleanse(b, sizeof(b));
+	if (!ok) {
+		OPENSSL_cleanse(a, sizeof(a));
+		fprintf(stderr, "gadget: the passphrases differ\n");
+		return strdup("\n");	/* never a passphrase: the caller refuses it */
+	}
+	if (!a[0])
+		fprintf(stderr, "gadget: note: no passphrase: the private key is written unencrypted\n");
+	return strdup(a);
+}
+
+static int run_key(void *args, char **operands, int n)
+{
+	struct sign_args *a = args;
+	struct gadget_err err = { 0 };
+	char priv[4096], pub[4096], *asked = NULL;
+	const char *pass = passphrase();
+	int ret;
+
+	(void)operands;
+	(void)n;
+	if (!a->prefix)
+		a->prefix = "cosign";
+	if (!pass)
+		pass = asked = ask_passphrase();
+	if (asked && !strcmp(asked, "\n")) {
+		free(asked);
+		return EXIT_ERROR;
+	}
+	snprintf(priv, sizeof(priv), "%s.key", a->prefix);
+	snprintf(pub, sizeof(pub), "%s.pub", a->prefix);
+	ret = sign_key_generate(priv, pub, pass && *pass ? pass : NULL, &err);
+	if (asked) {
+		OPENSSL_cleanse(asked, strlen(asked));
+		free(asked);
+	}
+	if (ret)
 		return cli_fail(&err);
 	printf("Private key written to %s\nPublic key written to %s\n", priv, pub);
 	return EXIT_OK;
 }
 
-int cmd_sign(int argc, char **argv)
+static int run_sign(void *args, char **operands, int n)
 {
+	struct sign_args *a = args;
 	struct gadget_err err = { 0 };
-	struct sign_opts o;
 	struct store *st;
-	int i, ret;
+	int ret;
 
-	i = sign_parse(argc, argv, 1, &o);
-	if (i < 0)
-		return cli_parse_exit(i);
+	(void)n;
+	if (!a->key)
+		return cli_usage_error("sign", "--key is required");
 	if (store_open(store_default_path(), &st, &err))
 		return cli_fail(&err);
-	ret = packager_sign(st, argv[i], o.key, passphrase(), &err);
+	ret = packager_sign(st, operands[0], a->key, passphrase(), &err);
 	store_close(st);
 	if (ret)
 		return cli_fail(&err);
-	printf("Signed %s\n", argv[i]);
+	printf("Signed %s\n", operands[0]);
 	return EXIT_OK;
 }
 
-int cmd_verify(int argc, char **argv)
+static int run_verify(void *args, char **operands, int n)
 {
+	struct sign_args *a = args;
 	struct gadget_err err = { 0 };
-	struct sign_opts o;
 	struct store *st;
-	int i, ret;
+	int ret;
 
-	i = sign_parse(argc, argv, 1, &o);
-	if (i < 0)
-		return cli_parse_exit(i);
+	(void)n;
+	if (!a->key)
+		return cli_usage_error("verify", "--key is required");
 	if (store_open(store_default_path(), &st, &err))
 		return cli_fail(&err);
-	ret = packager_verify_ref(st, argv[i], o.key, &err);
+	ret = packager_verify_ref(st, operands[0], a->key, &err);
 	store_close(st);
 	if (ret)
 		return cli_fail(&err);
-	printf("Verified OK: %s is signed by %s\n", argv[i], o.key);
+	printf("Verified OK: %s is signed by %s\n", operands[0], a->key);
 	return EXIT_OK;
 }
+
+const struct cli_command cmd_key = {
+	.name = "key", .summary = "generate a signing key pair",
+	.synopsis = "generate",
+	.description =
+"Create an ECDSA P-256 key pair: PREFIX.key (PEM PKCS#8, mode 0600, encrypted\n"
+"with $GADGET_KEY_PASSWORD when set, else with a passphrase asked for on a\n"
+"terminal; empty: not encrypted) and PREFIX.pub (PEM).\n",
+	.opts = key_options, .args_size = sizeof(struct sign_args),
+	.min_operands = 1, .max_operands = 1, .subcommands = "generate", .run = run_key,
+};
+
+const struct cli_command cmd_sign = {
+	.name = "sign", .summary = "sign an image (cosign format)",
+	.synopsis = "REF",
+	.description =
+"Sign the image REF (its manifest or index digest) in cosign's format; the\n"
+"signature is stored as REPO:sha256-<hex>.sig and travels with push/export.\n"
+"An encrypted key's passphrase comes from $GADGET_KEY_PASSWORD.\n",
+	.opts = sign_options, .args_size = sizeof(struct sign_args),
+	.min_operands = 1, .max_operands = 1, .operand = CPL_IMAGE, .run = run_sign,
+};
+
+const struct cli_command cmd_verify = {
+	.name = "verify", .summary = "verify an image's signature",
+	.synopsis = "REF",
+	.description =
+"Check that REF carries a signature by the key PUB over its current digest.\n"
+"'gadget run' verifies images itself when a key is configured:\n"
+"$GADGET_VERIFY_KEY, else ~/.config/gadget/verify.pub, else\n"
+"/etc/gadget/verify.pub (--insecure-skip-verify to run without).\n",
+	.opts = verify_options, .args_size = sizeof(struct sign_args),
+	.min_operands = 1, .max_operands = 1, .operand = CPL_IMAGE, .run = run_verify,
+};

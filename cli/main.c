@@ -2,88 +2,144 @@
 /* gadget: build, package, sign, ship and run eBPF gadgets. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <bpf/libbpf.h>
 
 #include "base/text.h"
 #include "cli/cli.h"
+#include "cli/options.h"
+#include "compiler/clang.h"
 
 #ifndef GADGET_VERSION
 #define GADGET_VERSION "0.0.0-dev"
 #endif
 
-static int cmd_help(int argc, char **argv);
-static int cmd_version(int argc, char **argv);
-
-const struct cmd cli_cmds[] = {
-	{ "init",	cmd_init,	"scaffold a new gadget from a template" },
-	{ "build",	cmd_build,	"compile, validate and (with -t) package a gadget" },
-	{ "validate",	cmd_validate,	"analyse a gadget object or folder" },
-	{ "run",	cmd_run,	"load a gadget and show its events, tables or snapshots" },
-	{ "images",	cmd_images,	"list the images in the local store" },
-	{ "tag",	cmd_tag,	"give an image another name" },
-	{ "rmi",	cmd_rmi,	"remove an image from the local store" },
-	{ "inspect",	cmd_inspect,	"show an image's manifest, config and metadata" },
-	{ "export",	cmd_export,	"write an image to a tar file (OCI layout)" },
-	{ "import",	cmd_import,	"load images from a tar file (OCI layout)" },
-	{ "store",	cmd_store,	"check and repair the local store" },
-	{ "key",	cmd_key,	"generate a signing key pair" },
-	{ "sign",	cmd_sign,	"sign an image (cosign format)" },
-	{ "verify",	cmd_verify,	"verify an image's signature" },
-	{ "login",	cmd_login,	"store credentials for a registry" },
-	{ "logout",	cmd_logout,	"remove credentials for a registry" },
-	{ "push",	cmd_push,	"upload an image to a registry" },
-	{ "pull",	cmd_pull,	"download an image from a registry" },
-	{ "help",	cmd_help,	"show help for a command" },
-	{ "version",	cmd_version,	"print the version" },
-	{ NULL, NULL, NULL },
+/* One row per command, in the order `gadget --help` lists them. */
+const struct cli_command *const cli_commands[] = {
+	&cmd_init, &cmd_build, &cmd_validate, &cmd_run, &cmd_images, &cmd_tag, &cmd_rmi,
+	&cmd_inspect, &cmd_export, &cmd_import, &cmd_store, &cmd_key, &cmd_sign, &cmd_verify,
+	&cmd_login, &cmd_logout, &cmd_push, &cmd_pull, &cmd_completion, &cmd_help, &cmd_version,
+	&cmd_complete,
+	NULL,
 };
-
-static const struct cmd *cmd_find(const char *name)
-{
-	const struct cmd *c;
-
-	for (c = cli_cmds; c->name; c++)
-		if (!strcmp(c->name, name))
-			return c;
-	return NULL;
-}
 
 static void usage(FILE *f)
 {
-	const struct cmd *c;
-
 	fprintf(f, "Usage: gadget [--version] [--help] COMMAND [ARGS]\n\n"
 		   "Build, package, sign, ship and run eBPF gadgets.\n\nCommands:\n");
-	for (c = cli_cmds; c->name; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	for (const struct cli_command *const *c = cli_commands; *c; c++)
+		if (!(*c)->hidden)
+			fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
 	fprintf(f, "\nRun 'gadget help COMMAND' or 'gadget COMMAND --help' for a command's options.\n");
 }
 
-static int cmd_help(int argc, char **argv)
+/* Every command's name, comma-separated, for did-you-mean. */
+static void command_names(char *buf, size_t len)
 {
-	const struct cmd *c;
-	char help[] = "--help";
-	char *args[] = { NULL, help, NULL };
+	size_t n = 0;
 
-	if (argc < 2) {
-		usage(stdout);
-		return EXIT_OK;
-	}
-	c = cmd_find(argv[1]);
-	if (!c || c->fn == cmd_help || c->fn == cmd_version)
-		return c ? (usage(stdout), EXIT_OK)
-			 : cli_usage_error("help", "unknown command '%s'", argv[1]);
-	args[0] = argv[1];
-	return c->fn(2, args);
+	buf[0] = 0;
+	for (const struct cli_command *const *c = cli_commands; *c && n < len; c++)
+		n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", (*c)->name);
 }
 
-static int cmd_version(int argc, char **argv)
+static int unknown_command(const char *name)
 {
-	(void)argc;
-	(void)argv;
-	printf("gadget %s\n", GADGET_VERSION);
+	char names[512], near[64];
+
+	command_names(names, sizeof(names));
+	if (cli_suggest(name, names, near, sizeof(near)))
+		fprintf(stderr, "gadget: '%s' is not a gadget command; did you mean '%s'? "
+			"See 'gadget --help'.\n", name, near);
+	else
+		fprintf(stderr, "gadget: '%s' is not a gadget command. See 'gadget --help'.\n", name);
+	return EXIT_USAGE;
+}
+
+struct help_args {
+	bool man;
+};
+
+static const struct cli_option help_options[] = {
+	OPT_BOOL(0, "man", struct help_args, man, "print the man page (roff) instead"),
+	OPT_END(),
+};
+
+static int run_help(void *args, char **operands, int n)
+{
+	struct help_args *a = args;
+	const struct cli_command *c = n ? cli_command_find(operands[0]) : NULL;
+
+	if (n && !c)
+		return unknown_command(operands[0]);
+	if (a->man)
+		return cli_man_print(c, stdout) ? EXIT_ERROR : EXIT_OK;
+	if (c)
+		cli_usage_print(c, stdout);
+	else
+		usage(stdout);
 	return EXIT_OK;
 }
+
+const struct cli_command cmd_help = {
+	.name = "help",
+	.summary = "show help for a command",
+	.synopsis = "[COMMAND]",
+	.description = "Show a command's options (as 'gadget COMMAND --help' does), or the list\n"
+		       "of commands.  --man prints the man page: gadget(1) without COMMAND,\n"
+		       "gadget-COMMAND(1) with it.\n",
+	.opts = help_options,
+	.args_size = sizeof(struct help_args),
+	.min_operands = 0, .max_operands = 1,
+	.run = run_help,
+};
+
+/* The first line of `clang --version` for the clang builds run ($GADGET_CLANG or PATH's). */
+static int clang_version(char *buf, size_t len)
+{
+	char path[4096], cmd[4200];
+	struct gadget_err e = {};
+	FILE *p;
+	int ok;
+
+	if (clang_find(path, sizeof(path), &e) || strchr(path, '\''))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "'%s' --version 2>/dev/null", path);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	ok = fgets(buf, len, p) != NULL;
+	pclose(p);
+	buf[strcspn(buf, "\n")] = 0;
+	return ok ? 0 : -1;
+}
+
+static int run_version(void *args, char **operands, int n)
+{
+	struct utsname u;
+	char clang[128];
+
+	(void)args;
+	(void)operands;
+	(void)n;
+	printf("gadget %s\n", GADGET_VERSION);
+	printf("libbpf %s\n", libbpf_version_string());
+	printf("%s\n", clang_version(clang, sizeof(clang)) ? "clang: not found" : clang);
+	if (!uname(&u))
+		printf("kernel %s %s\n", u.release, u.machine);
+	return EXIT_OK;
+}
+
+const struct cli_command cmd_version = {
+	.name = "version",
+	.summary = "print the version, and the libbpf, clang and kernel it runs with",
+	.synopsis = "",
+	.args_size = 0,
+	.min_operands = 0, .max_operands = 0,
+	.run = run_version,
+};
 
 int cli_fail(const struct gadget_err *err)
 {
@@ -103,28 +159,41 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "gadget %s: ", cmd);
+	fprintf(stderr, "gadget %s: error: ", cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'gadget help %s'.\n", cmd);
+	fprintf(stderr, " (see 'gadget help %s')\n", cmd);
 	return EXIT_USAGE;
 }
 
-int cli_wants_help(int argc, char **argv)
+/* Parse argv for c, then run it (or print its help). */
+static int dispatch(const struct cli_command *c, int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			return 0;
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return 1;
+	void *args = calloc(1, c->args_size ? c->args_size : 1);
+	char **ops = NULL;
+	bool help;
+	int n = 0, ret;
+
+	if (!args)
+		return cli_usage_error(c->name, "out of memory");
+	ret = cli_parse(c, argc, argv, args, &ops, &n, &help);
+	if (!ret && help) {
+		cli_usage_print(c, stdout);
+		if (c->help_extra && n)
+			ret = c->help_extra(args, ops, n);
+	} else if (!ret) {
+		ret = c->run(args, ops, n);
 	}
-	return 0;
+	cli_args_free(c, args);
+	free(args);
+	free(ops);
+	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	const struct cmd *c;
+	const struct cli_command *c;
 
 	if (argc < 2) {
 		usage(stderr);
@@ -134,12 +203,10 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--version"))
-		return cmd_version(argc - 1, argv + 1);
-	c = cmd_find(argv[1]);
-	if (!c) {
-		fprintf(stderr, "gadget: '%s' is not a gadget command. See 'gadget --help'.\n", argv[1]);
-		return EXIT_USAGE;
-	}
-	return c->fn(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+		return dispatch(&cmd_version, 1, argv + 1);
+	c = cli_command_find(argv[1]);
+	if (!c)
+		return unknown_command(argv[1]);
+	return dispatch(c, argc - 1, argv + 1);
 }

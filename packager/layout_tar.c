@@ -121,7 +121,12 @@ int layout_tar_export(struct store *st, const char *ref, const char *path,
 	void *data;
 	size_t len, k;
 	int ret, fd = -1;
+	/* "-": standard output, as docker save and tar do */
+	bool to_stdout = !strcmp(path, "-");
 
+	if (to_stdout && isatty(STDOUT_FILENO))
+		return gadget_err_set(err, EINVAL, "refusing to write a tar archive to a terminal: "
+				      "redirect the output or give FILE.tar");
 	ret = export_roots(st, ref, names, roots, &nr, err);
 	for (i = 0; !ret && i < nr; i++) {
 		ret = store_walk(st, &roots[i], collect, &l, err);
@@ -148,7 +153,7 @@ int layout_tar_export(struct store *st, const char *ref, const char *path,
 	 * export leaves no half tar, and a symlink planted at a guessable
 	 * temp name in a shared folder is never followed.
 	 */
-	fd = file_temp_create(path, NULL, 0644, tmp, sizeof(tmp));
+	fd = to_stdout ? STDOUT_FILENO : file_temp_create(path, NULL, 0644, tmp, sizeof(tmp));
 	if (fd < 0) {
 		ret = gadget_err_set(err, -fd, "%s: %s", path, strerror(-fd));
 		goto out;
@@ -173,7 +178,7 @@ int layout_tar_export(struct store *st, const char *ref, const char *path,
 	}
 	if (!ret && archive_write_close(a) != ARCHIVE_OK)
 		ret = gadget_err_set(err, EIO, "%s: %s", path, archive_error_string(a));
-	if (!ret) {
+	if (!ret && !to_stdout) {
 		int e = file_temp_commit(fd, tmp, path, false);
 
 		fd = -1;
@@ -183,7 +188,7 @@ int layout_tar_export(struct store *st, const char *ref, const char *path,
 out:
 	if (a)
 		archive_write_free(a);
-	if (fd >= 0) {
+	if (fd >= 0 && !to_stdout) {
 		close(fd);
 		unlink(tmp);
 	}
@@ -330,7 +335,8 @@ static int read_all(const char *path, struct tar_files *f, struct gadget_err *er
 
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
-	if (archive_read_open_filename(a, path, 64 << 10) != ARCHIVE_OK) {
+	/* "-": standard input (libarchive reads stdin for a NULL name) */
+	if (archive_read_open_filename(a, strcmp(path, "-") ? path : NULL, 64 << 10) != ARCHIVE_OK) {
 		ret = gadget_err_set(err, EIO, "%s", archive_error_string(a));
 		goto out;
 	}

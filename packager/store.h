@@ -142,11 +142,14 @@ int store_walk(struct store *st, const struct oci_descriptor *top,
 
 /*
  * fsck: every blob's digest, index.json readable, every tag resolvable,
- * leftover temp files.  repair removes corrupt blobs and leftovers and
- * rebuilds a damaged index.json from the blobs (see store_repair.c).
+ * signature tags whose image is gone, leftover temp files.  repair removes
+ * corrupt blobs, leftovers and dangling signature tags, and rebuilds a
+ * damaged index.json from the blobs (see store_repair.c).  A name whose
+ * blobs are missing cannot be repaired: pull or import it again.
  */
 struct store_check_report {
 	unsigned int blobs, bad_blobs, missing_blobs, bad_tags, temp_files, removed;
+	unsigned int dangling_sigs;	/* REPO:sha256-<hex>.sig with no name on that digest */
 	unsigned int bad_index;	/* index.json unreadable: every name is lost (--repair rebuilds) */
 	char **problems;	/* one line each */
 	size_t nr_problems;

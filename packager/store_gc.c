@@ -15,8 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "packager/digest_set.h"
 #include "packager/packager.h"
+#include "packager/sign.h"
 #include "packager/store_int.h"
 
 #define WALK_DEPTH_MAX 8
@@ -292,6 +294,70 @@ static int check_names(struct store *st, json_t *idx, struct store_check_report 
 	return ret;
 }
 
+/* Does any name that is not a signature point at digest? */
+static bool digest_named(json_t *idx, const char *digest)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
+		const char *name = json_string_value(json_object_get(
+			json_object_get(e, "annotations"), "org.opencontainers.image.ref.name"));
+		const char *d = json_string_value(json_object_get(e, "digest"));
+		const char *colon = name ? strrchr(name, ':') : NULL;
+
+		if (d && !strcmp(d, digest) && !(colon && sign_is_sig_tag(colon + 1)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A signature tag REPO:sha256-<hex>.sig whose image (sha256:<hex>) no
+ * name has any more (rmi of the image alone, an interrupted pull): it
+ * verifies nothing.  repair removes the tag.
+ */
+static int check_dangling_sigs(struct store *st, json_t *idx, bool repair,
+			       struct store_check_report *rep)
+{
+	char **names = NULL;
+	size_t n = 0, i;
+	json_t *e;
+	int ret = 0;
+
+	/* collected first: untagging rewrites index.json, and idx with it */
+	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
+		const char *name = json_string_value(json_object_get(
+			json_object_get(e, "annotations"), "org.opencontainers.image.ref.name"));
+		const char *colon = name ? strrchr(name, ':') : NULL;
+		char digest[80];
+
+		if (!colon || !sign_is_sig_tag(colon + 1))
+			continue;
+		/* "sha256-<64 hex>.sig" -> "sha256:<64 hex>" */
+		snprintf(digest, sizeof(digest), "sha256:%.64s", colon + 8);
+		if (digest_named(idx, digest))
+			continue;
+		if (array_grow(names, n) || !(names[n] = strdup(name))) {
+			ret = -ENOMEM;
+			break;
+		}
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		bool removed = !ret && repair && !store_untag(st, names[i], NULL);
+
+		rep->dangling_sigs++;
+		rep->removed += removed;
+		if (!ret)
+			ret = problem(rep, "%s: a signature of an image no name in the store has%s",
+				      names[i], removed ? " (removed)" : " (--repair removes it)");
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
 int store_check(struct store *st, bool repair, struct store_check_report *rep,
 		struct gadget_err *err)
 {
@@ -315,6 +381,8 @@ int store_check(struct store *st, bool repair, struct store_check_report *rep,
 	ret = ret ?: check_index(st, repair, rep, &idx);
 	if (!ret && idx)
 		ret = check_names(st, idx, rep);
+	if (!ret && idx)
+		ret = check_dangling_sigs(st, idx, repair, rep);
 	json_decref(idx);
 	/* Leftovers of interrupted writes: only safe to remove when nobody else writes. */
 	snprintf(dir, sizeof(dir), "%s/tmp", store_path(st));

@@ -269,10 +269,42 @@ static bool cmp_ok(enum filter_op op, int c)
 	}
 }
 
+int filter_add_pids(struct filter *f, const struct schema *s, const uint32_t *pids, unsigned int n,
+		    bool in_kernel, struct gadget_err *err)
+{
+	for (unsigned int i = 0; i < s->nr_cols; i++) {
+		const struct column *c = &s->cols[i];
+
+		if (c->field && c->field->special == SPECIAL_PID) {
+			f->pid_col = c;
+			f->pids = pids;
+			f->nr_pids = n;
+			return 0;
+		}
+	}
+	if (in_kernel)
+		return 0;
+	return gadget_err_set(err, EINVAL, "--pid: this gadget has no process id field (gadget_pid)%s; "
+			      "--mntns-of PID keeps the events of PID's mount namespace",
+			      n == 1 ? " nor a targ_pid param" : "");
+}
+
+static bool pid_match(const struct filter *f, const struct row *r)
+{
+	uint64_t pid = field_raw_u64(f->pid_col->field, r->rec[f->pid_col->src]);
+
+	for (unsigned int i = 0; i < f->nr_pids; i++)
+		if (pid == f->pids[i])
+			return true;
+	return false;
+}
+
 bool filter_match(const struct filter *f, const struct schema *s, const struct row *r)
 {
 	char buf[1024];
 
+	if (f->pid_col && !pid_match(f, r))
+		return false;
 	for (unsigned int i = 0; i < f->nr; i++) {
 		const struct filter_term *t = &f->terms[i];
 		const struct column *c = &s->cols[t->col];
@@ -313,4 +345,6 @@ void filter_free(struct filter *f)
 	free(f->terms);
 	f->terms = NULL;
 	f->nr = 0;
+	f->pid_col = NULL;
+	f->nr_pids = 0;
 }

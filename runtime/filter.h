@@ -32,9 +32,25 @@ struct filter_term {
 struct filter {
 	struct filter_term *terms;
 	unsigned int nr;
+	/* --pid: a record passes when its gadget_pid is one of these */
+	const struct column *pid_col;
+	const uint32_t *pids;
+	unsigned int nr_pids;
 };
 
 int filter_add(struct filter *f, const struct schema *s, const char *expr, struct gadget_err *err);
+/*
+ * Keep only records of these processes, by the schema's first gadget_pid
+ * field.  in_kernel: the gadget filters them itself (targ_pid), so a
+ * schema with no pid field is no error.
+ */
+int filter_add_pids(struct filter *f, const struct schema *s, const uint32_t *pids, unsigned int n,
+		    bool in_kernel, struct gadget_err *err);
+static inline bool filter_active(const struct filter *f)
+{
+	return f->nr || f->pid_col;
+}
+
 bool filter_match(const struct filter *f, const struct schema *s, const struct row *r);
 void filter_free(struct filter *f);
 

@@ -43,6 +43,19 @@ static int set_netns_var(struct bpf_object *obj, const struct run_opts *opts, st
 	return 0;
 }
 
+/* --pid P in the kernel, where the gadget has a targ_pid param. */
+static int set_pid_param(struct bpf_object *o, const struct gadget_info *info,
+			 const struct run_opts *opts, struct gadget_err *err)
+{
+	const char *name = runtime_pid_param(info, opts);
+	char assign[64];
+
+	if (!name)
+		return 0;
+	snprintf(assign, sizeof(assign), "%s=%u", name, opts->pids[0]);
+	return param_set(o, info, assign, err);
+}
+
 int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 		 const struct run_opts *opts, struct bpf_object **out, struct gadget_err *err)
 {
@@ -71,7 +84,9 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 		if (ret)
 			goto fail;
 	}
-	ret = opts->filter_mntns ? mntns_filter_enable(o, err) : 0;
+	ret = set_pid_param(o, info, opts, err);
+	if (!ret && opts->filter_mntns)
+		ret = mntns_filter_enable(o, err);
 	if (!ret)
 		ret = set_netns_var(o, opts, err);
 	if (ret)
@@ -81,6 +96,22 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 fail:
 	bpf_object__close(o);
 	return ret;
+}
+
+const char *runtime_pid_param(const struct gadget_info *info, const struct run_opts *opts)
+{
+	static const char name[] = "targ_pid";	/* libbpf-tools' and ig's name */
+	size_t n = strlen(name);
+
+	if (opts->nr_pids != 1)
+		return NULL;
+	for (unsigned int i = 0; i < opts->nr_params; i++)
+		if (!strncmp(opts->params[i], name, n) && opts->params[i][n] == '=')
+			return NULL;	/* --param targ_pid= wins */
+	for (unsigned int i = 0; i < info->nr_params; i++)
+		if (!strcmp(info->params[i].name, name))
+			return name;
+	return NULL;
 }
 
 int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gadget_err *err)

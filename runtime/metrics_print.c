@@ -220,7 +220,7 @@ static json_t *hist_json(const struct metric_map *mm, const struct gadget_hist *
 
 static int print_map(struct printer *p, const struct metrics *m, const struct metric_map *mm)
 {
-	bool json = p->kind == OUTPUT_JSON;
+	bool json = p->kind != OUTPUT_COLUMNS;
 	const struct schema *saved = p->schema;
 	struct sample *smp = NULL;
 	struct schema *s = NULL;

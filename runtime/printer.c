@@ -14,20 +14,14 @@
 #define PRINTER_HIGH (PRINTER_BUF - 8192)	/* flush before a row can overflow */
 #define FIELD_MAX 4096
 
-static const struct { const char *name; enum output_kind kind; } kinds[] = {
-	{ "columns", OUTPUT_COLUMNS },
-	{ "json", OUTPUT_JSON },
-};
-
 int printer_kind_parse(const char *s, enum output_kind *out)
 {
-	for (unsigned int i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		if (!strcmp(s, kinds[i].name)) {
-			*out = kinds[i].kind;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	const struct output_format *f = output_format_find(s);
+
+	if (!f)
+		return -EINVAL;
+	*out = f->kind;
+	return 0;
 }
 
 int printer_init(struct printer *p, enum output_kind kind, const struct schema *s, int fd)
@@ -81,6 +75,7 @@ int printer_flush(struct printer *p)
 			off += n;
 	}
 	p->len = 0;
+	p->flushes++;
 	return p->error;
 }
 
@@ -139,7 +134,7 @@ static bool reserve(struct printer *p, size_t n)
  */
 static void value(struct printer *p, const struct column *c, const struct row *r, bool last)
 {
-	enum fmt_mode mode = p->kind == OUTPUT_JSON ? FMT_JSON : FMT_TEXT;
+	enum fmt_mode mode = p->kind != OUTPUT_COLUMNS ? FMT_JSON : FMT_TEXT;
 	bool op = c->field && !c->fmt;	/* a column's own formatter wins (stacks) */
 	size_t max = op ? c->op.max[mode] : FIELD_MAX - 1;
 	size_t w = mode == FMT_TEXT ? c->width + 1 : 0;
@@ -195,13 +190,48 @@ void printer_header(struct printer *p)
 	put(p, "\n", 1);
 }
 
+/*
+ * jsonpretty and yaml: the record just written as one JSON line (from
+ * start) is written again by the output table.  A record that did not
+ * fit the buffer whole (flushed meanwhile) stays a JSON line.
+ */
+static void reformat(struct printer *p, size_t start, unsigned long long flushes)
+{
+	const struct output_format *fmt = output_format_of(p->kind);
+	json_t *j;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (p->flushes != flushes || p->len <= start)
+		return;
+	j = json_loadb(p->buf + start, p->len - start, JSON_DECODE_ANY, NULL);
+	mem = j ? open_memstream(&text, &len) : NULL;
+	if (mem) {
+		fmt->record(j, mem);
+		if (!fclose(mem) && len && len <= p->cap - start) {
+			memcpy(p->buf + start, text, len);
+			p->len = start + len;
+		}
+	}
+	free(text);
+	json_decref(j);
+}
+
 int printer_row(struct printer *p, const struct row *r)
 {
 	const struct schema *s = p->schema;
-	bool json = p->kind == OUTPUT_JSON;
+	bool json = p->kind != OUTPUT_COLUMNS;
+	bool again = p->kind == OUTPUT_JSONPRETTY || p->kind == OUTPUT_YAML;
+	unsigned long long flushes;
+	size_t start;
 
 	if (p->error)
 		return p->error;
+	if (again && p->len > p->cap / 2)
+		printer_flush(p);
+	start = p->len;
+	flushes = p->flushes;
 	if (json)
 		put(p, "{", 1);
 	for (unsigned int i = 0; i < s->nr_shown; i++) {
@@ -213,6 +243,8 @@ int printer_row(struct printer *p, const struct row *r)
 		value(p, c, r, i + 1 == s->nr_shown);
 	}
 	put(p, json ? "}\n" : "\n", json ? 2 : 1);
+	if (again)
+		reformat(p, start, flushes);
 	p->rows++;
 	if (p->len > PRINTER_HIGH)
 		printer_flush(p);

@@ -3,16 +3,17 @@
 #define GADGET_RUNTIME_PRINTER_H
 
 /*
- * Printers: -o columns (aligned, header from the field names) and -o json
- * (one object per line), two views over the same schema.  Output collects
+ * Printers: -o columns (aligned, header from the field names), -o json
+ * (one object per line), jsonpretty and yaml (each record reformatted
+ * from its JSON by the output table, runtime/output.h): views over the
+ * same schema.  Output collects
  * in a large buffer written with write(2); a closed pipe is -EPIPE.
  */
 #include <signal.h>
 #include <stddef.h>
 
+#include "runtime/output.h"
 #include "runtime/schema.h"
-
-enum output_kind { OUTPUT_COLUMNS, OUTPUT_JSON };
 
 struct printer {
 	enum output_kind kind;
@@ -26,6 +27,7 @@ struct printer {
 	char *buf;
 	size_t len, cap;
 	unsigned long long rows;
+	unsigned long long flushes;
 };
 
 int printer_kind_parse(const char *s, enum output_kind *out);

@@ -80,7 +80,7 @@ void run_nap(struct gadget_run *r, double s)
 
 int run_emit(struct gadget_run *r, const struct row *row)
 {
-	if (r->filter.nr && !filter_match(&r->filter, r->schema, row))
+	if (filter_active(&r->filter) && !filter_match(&r->filter, r->schema, row))
 		return 0;
 	return printer_row(&r->out, row);
 }
@@ -159,14 +159,21 @@ static int build_schema(struct gadget_run *r, struct gadget_err *err)
 		ret = enrichers[i](r, err);
 	if (ret < 0)
 		return ret == -ENOMEM ? gadget_err_set(err, ENOMEM, "out of memory") : ret;
-	ret = schema_select(r->schema, r->opts.fields, r->opts.output == OUTPUT_JSON, err);
+	ret = schema_select(r->schema, r->opts.fields, r->opts.output != OUTPUT_COLUMNS, err);
 	for (unsigned int i = 0; !ret && i < r->opts.nr_filters; i++)
 		ret = filter_add(&r->filter, r->schema, r->opts.filters[i], err);
+	if (!ret && r->opts.nr_pids)
+		ret = filter_add_pids(&r->filter, r->schema, r->opts.pids, r->opts.nr_pids,
+				      runtime_pid_param(info, &r->opts) != NULL, err);
 	return ret;
 }
 
+/* --container: its mount namespaces join the ones asked for (the array is ours). */
 static int resolve_container(struct gadget_run *r, struct gadget_err *err)
 {
+	/* a container has a few mount namespaces; a pod, one per container */
+	const size_t room = 1024;
+	uint64_t *all;
 	int n;
 
 	if (!r->opts.container)
@@ -177,11 +184,17 @@ static int resolve_container(struct gadget_run *r, struct gadget_err *err)
 		if (ret)
 			return ret;
 	}
-	n = enrich_container_mntns(r->enrich, r->opts.container, r->opts.mntns + r->opts.nr_mntns,
-				   RUN_MAX_MNTNS - r->opts.nr_mntns);
+	all = calloc(r->opts.nr_mntns + room, sizeof(*all));
+	if (!all)
+		return gadget_err_set(err, ENOMEM, "out of memory");
+	if (r->opts.nr_mntns)
+		memcpy(all, r->opts.mntns, r->opts.nr_mntns * sizeof(*all));
+	r->own_mntns = all;
+	n = enrich_container_mntns(r->enrich, r->opts.container, all + r->opts.nr_mntns, room);
 	if (n <= 0)
 		return gadget_err_set(err, ENOENT, "--container %s: no running container matches "
 				      "(an id prefix of 4+ characters, a short id or a pod uid)", r->opts.container);
+	r->opts.mntns = all;
 	r->opts.nr_mntns += n;
 	r->opts.filter_mntns = true;
 	return 0;
@@ -225,7 +238,7 @@ static void report_losses(const struct gadget_run *r)
 		return;
 	fprintf(r->opts.status, "gadget: lost %llu events, %llu short records\n", r->lost,
 		r->short_records);
-	if (r->opts.output != OUTPUT_JSON)
+	if (r->opts.output == OUTPUT_COLUMNS)
 		return;
 	j = json_pack("{s:s, s:s, s:I, s:I, s:I}", "status", "lost events",
 		      "gadget", r->info->name ? r->info->name : "", "events", (json_int_t)r->out.rows,
@@ -346,6 +359,7 @@ static void run_free(struct gadget_run *r)
 	bpf_object__close(r->obj);
 	printer_fini(&r->out);
 	filter_free(&r->filter);
+	free(r->own_mntns);
 	schema_free(r->schema);
 	stacks_free(r->stacks);
 	enrich_free(r->enrich);

@@ -16,8 +16,6 @@
 #include "runtime/printer.h"
 #include "info/gadget_info.h"
 
-#define RUN_MAX_MNTNS 1024
-
 struct run_opts {
 	enum output_kind output;
 	const char *fields;		/* --fields a,b */
@@ -31,9 +29,16 @@ struct run_opts {
 	const char *iface;		/* xdp, tc */
 	const char *cgroup;		/* cgroup programs (default: cgroup2 root) */
 	const char *netns;		/* socket, sk_lookup, flow_dissector */
-	uint64_t mntns[RUN_MAX_MNTNS];	/* in-kernel mount-namespace filter */
+	const uint64_t *mntns;		/* in-kernel mount-namespace filter (--mntns, --mntns-of) */
 	unsigned int nr_mntns;
 	bool filter_mntns;
+	/*
+	 * --pid: only these processes.  In the kernel through the gadget's
+	 * targ_pid param when it has one and one pid is given, and always in
+	 * user space on the record's gadget_pid field.
+	 */
+	const uint32_t *pids;
+	unsigned int nr_pids;
 	unsigned int sample_freq;	/* perf_event programs */
 	uint64_t buffer_size;		/* tracer ring (perf: per CPU) bytes, 0: the gadget's */
 	const char *sort;		/* topper: FIELD[:asc|:desc] */
@@ -56,6 +61,8 @@ int runtime_check_programs(const struct gadget_info *info, const struct run_opts
 int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 		 const struct run_opts *opts, struct bpf_object **out, struct gadget_err *err);
 int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gadget_err *err);
+/* The param --pid sets in the kernel ("targ_pid"), or NULL when it filters in user space only. */
+const char *runtime_pid_param(const struct gadget_info *info, const struct run_opts *opts);
 /* GADGET_BPF_STATS: BPF run-time statistics on while *stats_fd is open (-1: not asked). */
 int runtime_enable_stats(struct bpf_object *obj, int *stats_fd, struct gadget_err *err);
 

@@ -23,6 +23,7 @@ struct gadget_run {
 	struct filter filter;
 	struct printer out;
 	struct enrich *enrich;
+	uint64_t *own_mntns;		/* --container's and the asked ones, NULL: none */
 	struct users *users;
 	struct metrics *metrics;
 	struct metrics_server *metrics_srv;

@@ -20,7 +20,7 @@ static int text_row(void *ctx, struct schema *s, const struct row *row)
 	int ret;
 
 	if (!s->shown) {
-		ret = schema_select(s, r->opts.fields, r->opts.output == OUTPUT_JSON, t->err);
+		ret = schema_select(s, r->opts.fields, r->opts.output != OUTPUT_COLUMNS, t->err);
 		if (ret)
 			return ret;
 		r->out.schema = s;

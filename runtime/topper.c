@@ -116,7 +116,7 @@ static void top_print(struct gadget_run *r, struct top_table *t, struct top_sort
 	for (size_t i = 0, shown = 0; i < t->n && !r->out.error; i++) {
 		struct row row = { .rec = { t->ents[i].value, t->ents[i].key } };
 
-		if (r->filter.nr && !filter_match(&r->filter, r->schema, &row))
+		if (filter_active(&r->filter) && !filter_match(&r->filter, r->schema, &row))
 			continue;
 		if (r->opts.max_rows && shown++ >= r->opts.max_rows)
 			break;
