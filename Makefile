@@ -52,9 +52,9 @@ DEB_PACKAGES := clang llvm libbpf-dev libelf-dev libarchive-dev libjansson-dev \
                 libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config \
                 bats bats-support bats-assert bpftool libbpf-tools skopeo docker-registry \
                 prometheus openssl python3 iproute2 util-linux procps curl hyperfine jq bc valgrind \
-                strace
+                strace man-db groff-base python3-yaml
 
-.PHONY: all deps test unit bats sanitize bench gadgets fuzz install clean vmlinux check-root
+.PHONY: all deps test unit bats sanitize bench gadgets fuzz install man completion clean vmlinux check-root
 
 all: $(GADGET)
 
@@ -110,10 +110,34 @@ sanitize: deps
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/run-bats.sh --filter-tags sanitize tests/bats
 
-install: $(GADGET)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+# Man pages and completion scripts come from the binary's option tables
+# (gadget help --man, gadget completion): $(O)/man/*.1, $(O)/completion/.
+MANDIR     ?= $(PREFIX)/share/man
+man: $(GADGET)
+	@mkdir -p $(O)/man
+	$(GADGET) help --man > $(O)/man/gadget.1
+	for c in $$($(GADGET) __complete commands); do \
+		$(GADGET) help --man $$c > $(O)/man/gadget-$$c.1 || exit 1; done
+
+completion: $(GADGET)
+	@mkdir -p $(O)/completion
+	$(GADGET) completion bash > $(O)/completion/gadget.bash
+	$(GADGET) completion zsh > $(O)/completion/_gadget
+	$(GADGET) completion fish > $(O)/completion/gadget.fish
+
+install: $(GADGET) man completion
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 0755 $(GADGET) $(DESTDIR)$(BINDIR)/gadget
 	cp -r bpf-headers templates $(DESTDIR)$(DATADIR)/
+	install -m 0644 $(O)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(O)/completion/gadget.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/gadget
+	install -m 0644 $(O)/completion/_gadget $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_gadget
+	install -m 0644 $(O)/completion/gadget.fish \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/gadget.fish
 
 # Regenerate the committed vmlinux.h from this machine's kernel BTF.
 vmlinux:

@@ -230,6 +230,8 @@ LAZY(LAZY_ARCHIVE, struct archive *, archive_write_new, (void), (), NULL)
 LAZY(LAZY_ARCHIVE, int, archive_write_free, (struct archive *a), (a), ARCHIVE_FATAL)
 LAZY(LAZY_ARCHIVE, int, archive_write_close, (struct archive *a), (a), ARCHIVE_FATAL)
 LAZY(LAZY_ARCHIVE, int, archive_write_set_format_ustar, (struct archive *a), (a), ARCHIVE_FATAL)
+LAZY(LAZY_ARCHIVE, int, archive_write_set_bytes_in_last_block, (struct archive *a, int n), (a, n),
+     ARCHIVE_FATAL)
 LAZY(LAZY_ARCHIVE, int, archive_write_open_fd, (struct archive *a, int fd), (a, fd), ARCHIVE_FATAL)
 LAZY(LAZY_ARCHIVE, int, archive_write_header, (struct archive *a, struct archive_entry *e),
      (a, e), ARCHIVE_FATAL)

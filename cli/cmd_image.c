@@ -79,7 +79,8 @@ struct img_summary {
 	struct oci_descriptor desc;
 	char category[32];
 	char created[40];
-	char archs[128];
+	char archs[128];		/* an index's platforms */
+	char config_arch[32];		/* a single manifest's config */
 	int64_t size;
 };
 
@@ -100,6 +101,9 @@ static void summarize_manifest(struct store *st, const struct oci_descriptor *d,
 			cat = json_string_value(json_object_get(json_object_get(cfg, "gadget"), "category"));
 			if (cat && !s->category[0])
 				snprintf(s->category, sizeof(s->category), "%s", cat);
+			cat = json_string_value(json_object_get(cfg, "architecture"));
+			if (cat && !s->config_arch[0])
+				snprintf(s->config_arch, sizeof(s->config_arch), "%s", cat);
 			json_decref(cfg);
 		}
 	}
@@ -158,7 +162,7 @@ static json_t *image_row(const struct img_summary *s)
 	json_t *archs = json_array();
 	char buf[sizeof(s->archs)], *save = NULL;
 
-	snprintf(buf, sizeof(buf), "%s", s->archs);
+	snprintf(buf, sizeof(buf), "%s", s->archs[0] ? s->archs : s->config_arch);
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
 		json_array_append_new(archs, json_string(t));
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:o}", "name", s->name, "tag", s->tag,

@@ -260,6 +260,12 @@ static int complete_fields(const char *gadget)
 static int run_complete(void *args, char **operands, int n)
 {
 	(void)args;
+	if (!strcmp(operands[0], "commands") && n == 1) {
+		for (const struct cli_command *const *c = cli_commands; *c; c++)
+			if (!(*c)->hidden)
+				printf("%s\n", (*c)->name);
+		return EXIT_OK;
+	}
 	if (!strcmp(operands[0], "images") && n == 1)
 		return complete_images();
 	if (!strcmp(operands[0], "fields") && n == 2)
@@ -270,8 +276,8 @@ static int run_complete(void *args, char **operands, int n)
 const struct cli_command cmd_complete = {
 	.name = "__complete",
 	.summary = "what the completion scripts ask",
-	.synopsis = "images | fields GADGET",
-	.min_operands = 1, .max_operands = 2, .subcommands = "images,fields",
+	.synopsis = "commands | images | fields GADGET",
+	.min_operands = 1, .max_operands = 2, .subcommands = "commands,images,fields",
 	.hidden = true,
 	.run = run_complete,
 };

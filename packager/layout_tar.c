@@ -160,6 +160,8 @@ int layout_tar_export(struct store *st, const char *ref, const char *path,
 	}
 	a = archive_write_new();
 	archive_write_set_format_ustar(a);
+	/* unpadded as libarchive writes a regular file, so "-" gives the same bytes */
+	archive_write_set_bytes_in_last_block(a, 1);
 	if (archive_write_open_fd(a, fd) != ARCHIVE_OK) {
 		ret = gadget_err_set(err, EIO, "%s: %s", path, archive_error_string(a));
 		goto out;

@@ -85,6 +85,16 @@ int run_emit(struct gadget_run *r, const struct row *row)
 	return printer_row(&r->out, row);
 }
 
+int run_emit_limited(struct gadget_run *r, const struct row *row, unsigned long long *shown)
+{
+	if (filter_active(&r->filter) && !filter_match(&r->filter, r->schema, row))
+		return 0;
+	if (r->opts.max_rows && *shown >= r->opts.max_rows)
+		return 0;
+	++*shown;
+	return printer_row(&r->out, row);
+}
+
 /* ---- metrics: printed when the run ends, and every --interval ---- */
 
 static int run_metrics(struct gadget_run *r, struct gadget_err *err)

@@ -45,6 +45,8 @@ void run_nap(struct gadget_run *r, double s);
 double run_now(void);
 /* One row through the -F filters to the printer (0 or the printer's error). */
 int run_emit(struct gadget_run *r, const struct row *row);
+/* The same, up to --max-rows rows (*shown counts them: a table's interval or snapshot). */
+int run_emit_limited(struct gadget_run *r, const struct row *row, unsigned long long *shown);
 
 /* The loop of each category, until a stop. */
 int tracer_run(struct gadget_run *r, struct gadget_err *err);

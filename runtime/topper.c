@@ -7,58 +7,21 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "runtime/rowsort.h"
 #include "runtime/run_int.h"
 
-struct top_entry {
-	uint8_t *key, *value;
-};
-
-/* The order of a topper's rows (--sort). */
-struct top_sort {
-	const struct schema *schema;
-	const struct column *col;	/* NULL: as the map gives them */
-	bool desc;
-};
-
-static int cmp_entries(const void *a, const void *b, void *ctx)
+/* The topper's order: --sort, else the first number of the value, biggest first. */
+static int parse_sort(struct gadget_run *r, struct row_order *o, struct gadget_err *err)
 {
-	const struct top_sort *o = ctx;
-	const struct top_entry *x = a, *y = b;
-	struct row rx = { .rec = { x->value, x->key } }, ry = { .rec = { y->value, y->key } };
-	int c = column_compare(o->schema, o->col, &rx, &ry);
+	int ret = row_order_parse(r->schema, r->opts.sort, o, err);
 
-	return o->desc ? -c : c;
-}
+	for (unsigned int i = 0; !ret && !r->opts.sort && !o->col && i < r->schema->nr_cols; i++) {
+		const struct column *c = &r->schema->cols[i];
 
-static int parse_sort(struct gadget_run *r, struct top_sort *o, struct gadget_err *err)
-{
-	char name[256], names[2048];
-	const char *colon;
-	int col;
-
-	*o = (struct top_sort){ .schema = r->schema, .desc = true };
-	if (!r->opts.sort) {
-		/* default: the first number of the value, biggest first */
-		for (unsigned int i = 0; !o->col && i < r->schema->nr_cols; i++) {
-			const struct column *c = &r->schema->cols[i];
-
-			if (c->field && c->src == ROW_EVENT && field_is_numeric(c->field))
-				o->col = c;
-		}
-		return 0;
+		if (c->field && c->src == ROW_EVENT && field_is_numeric(c->field))
+			o->col = c;
 	}
-	colon = strchr(r->opts.sort, ':');
-	snprintf(name, sizeof(name), "%.*s", colon ? (int)(colon - r->opts.sort) : 255, r->opts.sort);
-	if (colon && strcmp(colon, ":asc") && strcmp(colon, ":desc"))
-		return gadget_err_set(err, EINVAL, "--sort %s: use FIELD, FIELD:asc or FIELD:desc", r->opts.sort);
-	o->desc = !colon || !strcmp(colon, ":desc");
-	col = schema_find(r->schema, name);
-	if (col < 0) {
-		schema_names(r->schema, names, sizeof(names));
-		return gadget_err_set(err, EINVAL, "--sort: unknown field '%s' (fields: %s)", name, names);
-	}
-	o->col = &r->schema->cols[col];
-	return 0;
+	return ret;
 }
 
 /* A topper's iter/ programs fill its table: run each once, output unused. */
@@ -82,7 +45,7 @@ struct top_table {
 	int fd;
 	size_t ksz, vsz, cap, n;
 	uint8_t *keys, *vals;
-	struct top_entry *ents;
+	struct row *ents;	/* rec: { value, key } */
 };
 
 /*
@@ -101,27 +64,25 @@ static void top_read_and_clear(struct top_table *t)
 		prev = key;
 		if (bpf_map_lookup_elem(t->fd, key, val))
 			continue;
-		t->ents[t->n++] = (struct top_entry){ key, val };
+		t->ents[t->n] = (struct row){ .rec = { val, key } };
+		t->n++;
 	}
 	for (size_t i = 0; i < t->n; i++)
-		(void)bpf_map_delete_elem(t->fd, t->ents[i].key);
+		(void)bpf_map_delete_elem(t->fd, t->ents[i].rec[ROW_KEY]);
 }
 
-static void top_print(struct gadget_run *r, struct top_table *t, struct top_sort *o)
+static void top_print(struct gadget_run *r, struct top_table *t, struct row_order *o)
 {
-	if (o->col)
-		qsort_r(t->ents, t->n, sizeof(*t->ents), cmp_entries, o);
+	unsigned long long shown = 0;
+
+	/* a row's seq: what enrichment caches by, and the tie-break of the sort */
+	for (size_t i = 0; i < t->n; i++)
+		t->ents[i].seq = ++r->rows;
+	rows_sort(t->ents, t->n, o);
 	if (r->opts.output == OUTPUT_COLUMNS)
 		printer_header(&r->out);
-	for (size_t i = 0, shown = 0; i < t->n && !r->out.error; i++) {
-		struct row row = { .rec = { t->ents[i].value, t->ents[i].key } };
-
-		if (filter_active(&r->filter) && !filter_match(&r->filter, r->schema, &row))
-			continue;
-		if (r->opts.max_rows && shown++ >= r->opts.max_rows)
-			break;
-		printer_row(&r->out, &row);
-	}
+	for (size_t i = 0; i < t->n && !r->out.error; i++)
+		run_emit_limited(r, &t->ents[i], &shown);
 	if (r->opts.output == OUTPUT_COLUMNS)
 		printer_text(&r->out, "\n");
 	printer_flush(&r->out);
@@ -156,7 +117,7 @@ int topper_run(struct gadget_run *r, struct gadget_err *err)
 	struct bpf_map *m = bpf_object__find_map_by_name(r->obj, r->info->print_map->name);
 	double interval = r->opts.interval_set ? r->opts.interval : 1.0;
 	struct top_table t = { 0 };
-	struct top_sort order;
+	struct row_order order;
 	int ret;
 
 	if (!m)

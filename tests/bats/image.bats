@@ -129,7 +129,7 @@ assert j["config"]["architecture"] == "amd64"
 	assert_line "Platforms:   amd64,arm64"
 	run gadget inspect --arch arm64 -o json multi:v1
 	assert_success
-	[[ $output == *'"architecture": "arm64"'* ]]
+	assert_equal "$(python3 -c 'import json, sys; print(json.load(sys.stdin)["config"]["architecture"])' <<<"$output")" arm64
 	run gadget inspect --arch riscv64 multi:v1
 	assert_failure
 	assert_output --partial "multi:v1 has no image for architecture riscv64"

@@ -60,7 +60,10 @@ setup() {
 	assert_output --partial "invalid name 'Bad/Name'"
 	run gadget init ok --type kprober
 	assert_failure 2
-	assert_output --partial "unknown type 'kprober' (tracer, topper, snapshotter)"
+	assert_output "gadget init: error: --type: unknown value 'kprober' (one of tracer,topper,snapshotter) (see 'gadget help init')"
+	run gadget init ok --type toper
+	assert_failure 2
+	assert_output --partial "--type: unknown value 'toper'; did you mean 'topper'?"
 	assert [ ! -e ok ]
 }
 

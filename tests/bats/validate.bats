@@ -209,8 +209,8 @@ EOF
 	assert_failure 2
 	run gadget validate --help
 	assert_success
-	assert_output --partial "Usage: gadget validate [--json] [--werror] FILE.o|DIR"
-	for opt in "  --json" "  --werror" "  --program-types" "-h, --help"; do
+	assert_output --partial "Usage: gadget validate [OPTIONS] FILE.o|DIR"
+	for opt in "-o, --output columns,json,jsonpretty,yaml" "  --json" "  --werror" "  --program-types" "-h, --help"; do
 		assert_output --partial "$opt"
 	done
 }
