@@ -16,7 +16,7 @@ teardown() {
 	FIFO="$BATS_TEST_TMPDIR/go"
 	FILE="$BATS_TEST_TMPDIR/traceloop-file-$RANDOM"
 	mkfifo "$FIFO"
-	# in its own mount namespace: --pid filters on the namespace of that pid
+	# in its own mount namespace: --mntns-of filters on the namespace of that pid
 	unshare -m python3 "$GADGET_SRC/tests/tools/syscall_marker.py" "$FIFO" "$FILE" &
 	MARKER_PID=$!
 	host_ns=$(stat -Lc %i /proc/self/ns/mnt)
@@ -25,7 +25,7 @@ teardown() {
 			[ "$(cat /proc/$MARKER_PID/comm)" = python3 ] && break
 		sleep 0.1
 	done
-	gadget_start traceloop -o json -t 4 --pid "$MARKER_PID"
+	gadget_start traceloop -o json -t 4 --mntns-of "$MARKER_PID"
 	echo go >"$FIFO"
 	wait "$MARKER_PID"
 	pid=$MARKER_PID

@@ -365,3 +365,100 @@ unshare_without_tracefs() {
 	assert_line --partial "Usage: gadget run"
 	assert_line --regexp '^  targ_pid +__u32 +default 0 +the process whose getppid\(2\) fills an event$'
 }
+
+# snap_json ARGS...: the snapshotter template's rows as "pid comm" lines (stdout of -o json)
+snap_rows() {
+	"$GADGET" run "$OBJ/snapshotter.o" -o json "$@" 2>/dev/null |
+		python3 -c 'import json, sys; [print(e["pid"], e["tid"]) for e in map(json.loads, sys.stdin)]'
+}
+
+@test "--pid keeps that process only: in the kernel (targ_pid) or on its gadget_pid field" {
+	# the tracer has targ_pid: the kernel filters
+	mkfifo fifo
+	sh -c 'read x < fifo; exec cat "$0" > /dev/null' "$PWD/mine.txt" &
+	local pid=$!
+	BG_PIDS+=("$pid")
+	touch mine.txt other.txt
+	start_gadget "$OBJ/tracer.o" -o json --pid "$pid"
+	cat other.txt > /dev/null
+	echo go > fifo
+	wait "$pid"
+	sleep 0.5
+	stop_gadget INT
+	assert_equal "$GRC" 0
+	run python3 -c '
+import json, sys
+pids = {json.loads(l)["pid"] for l in open("out")}
+print(sorted(pids))'
+	assert_output "[$pid]"
+	# the snapshotter has no targ_pid: rows are kept by their pid (the old --pid
+	# kept every process of the host's mount namespace)
+	run snap_rows --pid $$
+	assert_success
+	assert_output "$$ $$"
+	sleep 30 &
+	local other=$!
+	BG_PIDS+=("$other")
+	run snap_rows --pid $$ --pid "$other"
+	assert_output "$(printf '%s %s\n%s %s' $$ $$ "$other" "$other" | sort -n)"
+}
+
+@test "--mntns-of keeps the mount namespace of a process" {
+	sleep 30 &
+	BG_PIDS+=($!)
+	run snap_rows --mntns-of $$
+	assert_success
+	# more processes than this one, all in this mount namespace (the kernel filtered)
+	assert_line "$! $!"
+	[ "${#lines[@]}" -gt 2 ]
+	run python3 -c '
+import os, sys
+mine = os.stat("/proc/self/ns/mnt").st_ino
+other = [p for p in (l.split()[0] for l in sys.stdin)
+         if os.path.exists("/proc/%s/ns/mnt" % p) and os.stat("/proc/%s/ns/mnt" % p).st_ino != mine]
+print(other)' <<<"$output"
+	assert_output "[]"
+	run snap_rows --pid $$
+	assert_output "$$ $$"
+}
+
+@test "--pid with thousands of pids, and on a gadget with neither targ_pid nor a pid field" {
+	local args=() i
+	for ((i = 100000; i < 101500; i++)); do args+=(--pid "$i"); done
+	run snap_rows "${args[@]}" --pid $$
+	assert_success
+	assert_output "$$ $$"
+	run --separate-stderr gadget run "$OBJ/allkinds.o" --pid 1 --pid 2 -t 1
+	assert_failure 1
+	assert_equal "$stderr" "gadget: error: --pid: this gadget has no process id field (gadget_pid); --mntns-of PID keeps the events of PID's mount namespace"
+}
+
+@test "a snapshotter honours --sort and --max-rows" {
+	all=$(snap_rows)
+	run snap_rows --sort pid:asc --max-rows 3
+	assert_success
+	assert_equal "${#lines[@]}" 3
+	assert_line --index 0 "$(sort -n <<<"$all" | head -1)"
+	run python3 -c 'import sys; p = [int(l.split()[0]) for l in sys.stdin]; print(p == sorted(p))' <<<"$output"
+	assert_output True
+	# descending by tid: the 2 biggest thread ids of the whole listing
+	run snap_rows --sort tid:desc --max-rows 2
+	assert_equal "$output" "$(sort -k2,2n <<<"$all" | tail -2 | sort -k2,2nr)"
+	run --separate-stderr gadget run "$OBJ/snapshotter.o" --sort nope
+	assert_failure 1
+	[[ "$stderr" == *"--sort: unknown field 'nope'"* ]]
+}
+
+@test "run -o yaml and -o jsonpretty: every record parses back" {
+	run_allkinds -o yaml --fields u8v,name,known
+	assert_equal "$GRC" 0
+	run python3 -c 'import yaml; print(yaml.safe_load(open("out")))'
+	assert_output "[{'u8v': 255, 'name': 'a\"b\\\\c', 'known': 'BLUE'}]"
+	run_allkinds -o jsonpretty --fields u8v,sig
+	assert_equal "$GRC" 0
+	run python3 -c '
+import json
+s = open("out").read()
+print(json.loads(s), s.count("\n"))'
+	assert_output "{'u8v': 255, 'sig': 'SIGTERM'} 4"
+}
