@@ -117,8 +117,13 @@ const char *runtime_pid_param(const struct gadget_info *info, const struct run_o
 int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gadget_err *err)
 {
 	int ret = bpf_object__load(obj);
-	char why[128];
+	char why[128], prog[128];
 
+	/* the headline says who said no: the verifier, not "Permission denied" */
+	if (ret && !loadlog_rejected_prog(prog, sizeof(prog)))
+		return gadget_err_set(err, -ret, "the kernel verifier rejected program '%s' (%s); its "
+				      "log:\n%s", prog, gadget_strerror(-ret, why, sizeof(why)),
+				      loadlog_tail());
 	if (ret)
 		return gadget_err_set(err, -ret, "loading the gadget into the kernel failed: %s\n%s",
 				      gadget_strerror(-ret, why, sizeof(why)), loadlog_tail());

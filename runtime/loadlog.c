@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,4 +67,23 @@ void loadlog_start(bool verbose)
 	libbpf_log_len = 0;
 	libbpf_log[0] = 0;
 	libbpf_set_print(capture_print);
+}
+
+int loadlog_rejected_prog(char *buf, size_t len)
+{
+	/* libbpf 1.x ends a rejected program with "prog 'NAME': failed to load: -13" */
+	static const char tail[] = "': failed to load";
+	const char *end = NULL, *p = libbpf_log, *start;
+
+	while ((p = strstr(p, tail)))
+		end = p++;
+	if (!end || !strstr(libbpf_log, "PROG LOAD LOG"))
+		return -ENOENT;
+	for (start = end; start > libbpf_log && strncmp(start, "prog '", 6); start--)
+		;
+	if (strncmp(start, "prog '", 6))
+		return -ENOENT;
+	start += 6;
+	snprintf(buf, len, "%.*s", (int)(end - start), start);
+	return 0;
 }

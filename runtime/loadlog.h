@@ -14,4 +14,7 @@ void loadlog_start(bool verbose);
 /* What fits in an error message, from a line start: the verifier's verdict is last. */
 const char *loadlog_tail(void);
 
+/* The program the verifier rejected in the last load (its log is in the tail), or -ENOENT. */
+int loadlog_rejected_prog(char *buf, size_t len);
+
 #endif

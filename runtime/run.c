@@ -283,7 +283,9 @@ static int run_prepare(struct gadget_run *r, const void *obj, size_t len, struct
 	int ret;
 
 	format_init();
-	ret = runtime_check_programs(r->info, &r->opts, err);
+	ret = runtime_check_privileges(err);
+	if (!ret)
+		ret = runtime_check_programs(r->info, &r->opts, err);
 	if (!ret)
 		ret = resolve_container(r, err);
 	if (!ret)

@@ -55,6 +55,8 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		const struct run_opts *opts, struct gadget_err *err);
 
 /* ---- internal to runtime/: load.c, attach.c ---- */
+/* Root, or CAP_BPF and CAP_PERFMON: else one clear error before anything is tried. */
+int runtime_check_privileges(struct gadget_err *err);
 struct bpf_object;
 int runtime_check_programs(const struct gadget_info *info, const struct run_opts *opts,
 			   struct gadget_err *err);

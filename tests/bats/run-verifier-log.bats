@@ -11,7 +11,7 @@ setup() { common_setup; }
 	"$GADGET" build "$GADGET_SRC/tests/fixtures/verifier_log" -o "$BATS_TEST_TMPDIR/v.o" >/dev/null
 	run "$GADGET" run "$BATS_TEST_TMPDIR/v.o" -t 1
 	assert_failure 1
-	assert_output --partial "gadget: error: loading the gadget into the kernel failed: Permission denied"
+	assert_line --index 0 "gadget: error: the kernel verifier rejected program 'vlog_enter' (Permission denied); its log:"
 	assert_output --partial "invalid access to memory"
 	assert_output --partial "R1 max value is outside of the allowed memory range"
 	assert_output --regexp "processed [0-9]+ insns"

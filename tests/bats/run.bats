@@ -462,3 +462,15 @@ s = open("out").read()
 print(json.loads(s), s.count("\n"))'
 	assert_output "{'u8v': 255, 'sig': 'SIGTERM'} 4"
 }
+
+@test "without CAP_BPF+CAP_PERFMON (nor CAP_SYS_ADMIN) run says so before trying anything" {
+	run --separate-stderr setpriv --bounding-set -sys_admin,-bpf,-perfmon --inh-caps -all \
+		"$GADGET" run "$OBJ/tracer.o" -t 1
+	assert_failure 1
+	assert_equal "$stderr" "gadget: error: gadget run needs root or CAP_BPF+CAP_PERFMON (this process has neither CAP_SYS_ADMIN nor both): run it with sudo"
+	# CAP_BPF and CAP_PERFMON without CAP_SYS_ADMIN pass this check
+	run --separate-stderr setpriv --bounding-set -sys_admin --inh-caps -all \
+		"$GADGET" run "$OBJ/tracer.o" -t 1
+	refute_output --partial "needs root"
+	[[ "$stderr" != *"needs root"* ]]
+}
