@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 
 #include "base/array.h"
 #include "cli/cli.h"
@@ -24,8 +25,21 @@ struct run_args {
 	unsigned long long max_rows, sample_freq, buffer_size;
 	double timeout, interval;
 	const char *iface, *cgroup, *netns, *container, *metrics_addr;
-	bool no_enrich, skip_verify, verbose;
+	bool no_enrich, skip_verify, verbose, no_trunc;
 };
+
+/* The line's width: $COLUMNS, else the terminal's, else 0 (a pipe: the columns' own widths). */
+static unsigned int term_cols(void)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+
+	if (env && atoi(env) > 0)
+		return atoi(env);
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	return 0;
+}
 
 static int parse_interval(const struct cli_option *o, const char *arg, void *dst)
 {
@@ -70,6 +84,10 @@ static const struct cli_option run_options[] = {
 		   "jsonpretty or yaml (a sequence of records)"),
 	OPT_STRING(0, "fields", struct run_args, fields, "A,B", "columns to show, in this order",
 		   .complete = CPL_FIELD),
+	OPT_BOOL(0, "no-trunc", struct run_args, no_trunc,
+		 "columns: never cut a value (on a terminal, or with\n"
+		 "$COLUMNS, text columns share the line's width; a cut\n"
+		 "value ends with \"\u2026\")"),
 	OPT_LIST('F', "filter", struct run_args, filters, "EXPR",
 		 "FIELD==V (or =), FIELD!=V, FIELD>V, FIELD<V, FIELD>=V,\n"
 		 "FIELD<=V, FIELD~REGEX, FIELD!~REGEX; a comma ANDs\n"
@@ -230,6 +248,7 @@ static void run_opts_from_args(const struct run_args *a, struct run_opts *o)
 		.sample_freq = a->sample_freq, .buffer_size = a->buffer_size,
 		.container = a->container, .no_enrich = a->no_enrich,
 		.metrics_addr = a->metrics_addr, .verbose = a->verbose,
+		.no_trunc = a->no_trunc, .term_cols = term_cols(),
 	};
 	printer_kind_parse(a->output ? a->output : "columns", &o->output);
 }

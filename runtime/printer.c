@@ -39,7 +39,16 @@ void printer_fini(struct printer *p)
 {
 	printer_flush(p);
 	free(p->buf);
+	free(p->widths);
 	p->buf = NULL;
+	p->widths = NULL;
+}
+
+void printer_layout(struct printer *p, unsigned int term_cols, bool no_trunc)
+{
+	p->term_cols = term_cols;
+	p->no_trunc = no_trunc;
+	p->widths_for = NULL;
 }
 
 int printer_flush(struct printer *p)
@@ -101,20 +110,47 @@ static void pad(struct printer *p, size_t n)
 	}
 }
 
-/*
- * Column cell: text is cut to its width except in the last column, padded
- * to align.  Numbers are never cut (a cut number is a wrong number): one
- * wider than its column pushes the rest of the line instead.
- */
-static void cell(struct printer *p, const struct column *c, const char *txt, size_t len, bool last)
+#define ELLIPSIS "\xe2\x80\xa6"	/* U+2026: one column on the terminal, three bytes */
+
+/* A cut text ends with an ellipsis: a value cut silently reads as another value. */
+static size_t cut(char *txt, size_t len, size_t width)
 {
-	if (len > c->width && !last && !c->right)
-		len = c->width;
-	if (c->right && !last && len < c->width)
-		pad(p, c->width - len);
+	size_t keep = width > 1 ? width - 1 : 0;
+
+	/* never split a UTF-8 sequence */
+	while (keep && ((unsigned char)txt[keep] & 0xc0) == 0x80)
+		keep--;
+	memcpy(txt + keep, ELLIPSIS, 3);
+	(void)len;
+	return keep + 3;
+}
+
+/* Bytes a cell of display width w takes once padded: an ellipsis is 3 bytes wide 1. */
+static size_t cell_pad(const char *txt, size_t n, size_t w)
+{
+	size_t shown = n;
+
+	if (n >= 3 && !memcmp(txt + n - 3, ELLIPSIS, 3))
+		shown = n - 2;
+	return shown < w ? w - shown : 0;
+}
+
+/*
+ * Column cell: text is cut to its width (ending with "…") except in the
+ * last column or with --no-trunc, padded to align.  Numbers are never cut
+ * (a cut number is a wrong number): one wider than its column pushes the
+ * rest of the line instead.
+ */
+static void cell(struct printer *p, const struct column *c, unsigned int width, char *txt,
+		 size_t len, bool last)
+{
+	if (len > width && !last && !c->right && !p->no_trunc)
+		len = cut(txt, len, width);
+	if (c->right && !last)
+		pad(p, cell_pad(txt, len, width));
 	put(p, txt, len);
-	if (!c->right && !last && len < c->width)
-		pad(p, c->width - len);
+	if (!c->right && !last)
+		pad(p, cell_pad(txt, len, width));
 	if (!last)
 		put(p, " ", 1);
 }
@@ -132,41 +168,78 @@ static bool reserve(struct printer *p, size_t n)
  * computed and text columns) formats straight into the buffer, then the
  * cell is aligned there.  A value too big for that goes through cell().
  */
-static void value(struct printer *p, const struct column *c, const struct row *r, bool last)
+static void value(struct printer *p, const struct column *c, unsigned int width,
+		  const struct row *r, bool last)
 {
 	enum fmt_mode mode = p->kind != OUTPUT_COLUMNS ? FMT_JSON : FMT_TEXT;
 	bool op = c->field && !c->fmt;	/* a column's own formatter wins (stacks) */
 	size_t max = op ? c->op.max[mode] : FIELD_MAX - 1;
-	size_t w = mode == FMT_TEXT ? c->width + 1 : 0;
+	size_t w = mode == FMT_TEXT ? width + 3 : 0;
 	char *dst, val[FIELD_MAX];
-	size_t n;
+	size_t n, padn;
 
 	if (!reserve(p, max + w + 2)) {
-		n = column_format(p->schema, c, r, mode, val, sizeof(val));
+		n = column_format(p->schema, c, r, mode, val, sizeof(val) - 3);
 		if (mode == FMT_JSON)
 			put(p, val, n);
 		else
-			cell(p, c, val, n, last);
+			cell(p, c, width, val, n, last);
 		return;
 	}
 	dst = p->buf + p->len;
 	n = op ? c->op.fn[mode](&c->op, r->rec[c->src], dst) :
 		 column_format(p->schema, c, r, mode, dst, FIELD_MAX);
 	if (mode == FMT_TEXT && !last) {
-		if (n > c->width && !c->right)
-			n = c->width;
-		if (n < c->width) {
+		if (n > width && !c->right && !p->no_trunc)
+			n = cut(dst, n, width);
+		padn = cell_pad(dst, n, width);
+		if (padn) {
 			if (c->right) {
-				memmove(dst + c->width - n, dst, n);
-				memset(dst, ' ', c->width - n);
+				memmove(dst + padn, dst, n);
+				memset(dst, ' ', padn);
 			} else {
-				memset(dst + n, ' ', c->width - n);
+				memset(dst + n, ' ', padn);
 			}
-			n = c->width;
+			n += padn;
 		}
 		dst[n++] = ' ';
 	}
 	p->len += n;
+}
+
+/*
+ * The columns' widths for this schema: the schema's, and on a terminal
+ * (or with $COLUMNS) the room left on the line shared by the text
+ * columns, so a path is not cut at 32 characters on a 250-column screen.
+ */
+static void fit_widths(struct printer *p)
+{
+	const struct schema *s = p->schema;
+	unsigned int total = 0, nr_text = 0;
+
+	if (p->widths_for == s && p->nr_widths == s->nr_shown)
+		return;
+	free(p->widths);
+	p->widths = calloc(s->nr_shown ? s->nr_shown : 1, sizeof(*p->widths));
+	p->widths_for = s;
+	p->nr_widths = p->widths ? s->nr_shown : 0;
+	for (unsigned int i = 0; i < p->nr_widths; i++) {
+		const struct column *c = &s->cols[s->shown[i]];
+
+		p->widths[i] = c->width;
+		total += c->width + 1;
+		nr_text += !c->right && i + 1 < p->nr_widths;
+	}
+	if (!p->term_cols || total >= p->term_cols || !nr_text)
+		return;
+	for (unsigned int i = 0, extra = p->term_cols - total; i + 1 < p->nr_widths; i++)
+		if (!s->cols[s->shown[i]].right)
+			p->widths[i] += extra / nr_text;
+}
+
+static unsigned int width_of(struct printer *p, unsigned int i)
+{
+	return i < p->nr_widths ? p->widths[i] : p->schema->cols[p->schema->shown[i]].width;
 }
 
 void printer_header(struct printer *p)
@@ -176,6 +249,7 @@ void printer_header(struct printer *p)
 
 	if (p->kind != OUTPUT_COLUMNS)
 		return;
+	fit_widths(p);
 	for (unsigned int i = 0; i < s->nr_shown; i++) {
 		const struct column *c = &s->cols[s->shown[i]];
 		size_t n = strlen(c->name);
@@ -185,7 +259,7 @@ void printer_header(struct printer *p)
 		for (size_t k = 0; k < n; k++)
 			up[k] = toupper((unsigned char)c->name[k]);
 		up[n] = 0;
-		cell(p, c, up, n, i + 1 == s->nr_shown);
+		cell(p, c, width_of(p, i), up, n, i + 1 == s->nr_shown);
 	}
 	put(p, "\n", 1);
 }
@@ -228,6 +302,8 @@ int printer_row(struct printer *p, const struct row *r)
 
 	if (p->error)
 		return p->error;
+	if (!json)
+		fit_widths(p);
 	if (again && p->len > p->cap / 2)
 		printer_flush(p);
 	start = p->len;
@@ -240,7 +316,7 @@ int printer_row(struct printer *p, const struct row *r)
 		/* the key is stored as ,"name": */
 		if (json)
 			put(p, c->json_key + !i, c->json_key_len - !i);
-		value(p, c, r, i + 1 == s->nr_shown);
+		value(p, c, width_of(p, i), r, i + 1 == s->nr_shown);
 	}
 	put(p, json ? "}\n" : "\n", json ? 2 : 1);
 	if (again)

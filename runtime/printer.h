@@ -10,6 +10,7 @@
  * in a large buffer written with write(2); a closed pipe is -EPIPE.
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "runtime/output.h"
@@ -28,11 +29,18 @@ struct printer {
 	size_t len, cap;
 	unsigned long long rows;
 	unsigned long long flushes;
+	/* columns: the widths used, fitted to term_cols (0: the schema's) */
+	unsigned int term_cols;
+	bool no_trunc;			/* never cut a value (it pushes the line) */
+	unsigned int *widths, nr_widths;
+	const struct schema *widths_for;
 };
 
 int printer_kind_parse(const char *s, enum output_kind *out);
 int printer_init(struct printer *p, enum output_kind kind, const struct schema *s, int fd);
 void printer_fini(struct printer *p);
+/* Fit columns to a line of term_cols (0: no fitting); no_trunc: never cut a value. */
+void printer_layout(struct printer *p, unsigned int term_cols, bool no_trunc);
 void printer_header(struct printer *p);
 /* Append one row; flushes when the buffer fills.  Returns 0 or p->error. */
 int printer_row(struct printer *p, const struct row *r);

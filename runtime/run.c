@@ -292,6 +292,8 @@ static int run_prepare(struct gadget_run *r, const void *obj, size_t len, struct
 		ret = build_schema(r, err);
 	if (!ret)
 		ret = printer_init(&r->out, r->opts.output, r->schema, STDOUT_FILENO);
+	if (!ret)
+		printer_layout(&r->out, r->opts.term_cols, r->opts.no_trunc);
 	r->out.stop = &stop_signal;
 	if (!ret)
 		ret = runtime_open(obj, len, r->info, &r->opts, &r->obj, err);

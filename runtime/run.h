@@ -46,6 +46,8 @@ struct run_opts {
 	const char *metrics_addr;	/* serve Prometheus metrics */
 	const char *container;		/* --container NAME */
 	bool no_enrich;
+	unsigned int term_cols;		/* columns: fit the line to this width (0: no fitting) */
+	bool no_trunc;			/* columns: never cut a value */
 	bool verbose;			/* libbpf's log on stderr */
 	FILE *status;			/* progress lines ("attached 2 programs"), may be NULL */
 	const char *source;		/* what is run, for the status line ("folder /x/demo"), or NULL */

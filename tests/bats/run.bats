@@ -474,3 +474,31 @@ print(json.loads(s), s.count("\n"))'
 	refute_output --partial "needs root"
 	[[ "$stderr" != *"needs root"* ]]
 }
+
+# open_long COLS [ARGS...]: the tracer's columns for one open of a 120-character path
+open_long() {
+	local cols=$1; shift
+	local comm="rtlong$RANDOM" path
+	path="$PWD/$(printf 'd%.0s' {1..100})-$comm.txt"
+	cp /bin/cat "./$comm"
+	echo x > "$path"
+	COLUMNS=$cols start_gadget "$OBJ/tracer.o" --fields fname,comm -F "comm==$comm" "$@"
+	"./$comm" "$path" > /dev/null
+	sleep 0.5
+	stop_gadget INT
+	LONG_PATH=$path
+}
+
+@test "columns fit the line: a wide line shows a long path whole, a cut one ends with …" {
+	open_long 300
+	run cat out
+	assert_line --regexp "^$LONG_PATH +rtlong[0-9]+$"
+	open_long 0
+	run cat out
+	# the column's own width, and the cut is marked
+	assert_line --regexp "^${LONG_PATH:0:20}[^ ]*… rtlong[0-9]+$"
+	refute_output --partial "$LONG_PATH"
+	open_long 0 --no-trunc
+	run cat out
+	assert_line --regexp "^$LONG_PATH rtlong[0-9]+$"
+}
