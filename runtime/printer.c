@@ -308,14 +308,17 @@ int printer_row(struct printer *p, const struct row *r)
 		printer_flush(p);
 	start = p->len;
 	flushes = p->flushes;
-	if (json)
+	if (json) {
 		put(p, "{", 1);
+		put(p, p->json_prefix, strlen(p->json_prefix));
+	}
 	for (unsigned int i = 0; i < s->nr_shown; i++) {
 		const struct column *c = &s->cols[s->shown[i]];
 
 		/* the key is stored as ,"name": */
 		if (json)
-			put(p, c->json_key + !i, c->json_key_len - !i);
+			put(p, c->json_key + (!i && !p->json_prefix[0]),
+			    c->json_key_len - (!i && !p->json_prefix[0]));
 		value(p, c, width_of(p, i), r, i + 1 == s->nr_shown);
 	}
 	put(p, json ? "}\n" : "\n", json ? 2 : 1);

@@ -34,6 +34,8 @@ struct printer {
 	bool no_trunc;			/* never cut a value (it pushes the line) */
 	unsigned int *widths, nr_widths;
 	const struct schema *widths_for;
+	/* json: members written first in every record ("\"time\":\"...\"", no comma) */
+	char json_prefix[64];
 };
 
 int printer_kind_parse(const char *s, enum output_kind *out);

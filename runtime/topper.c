@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -71,10 +73,33 @@ static void top_read_and_clear(struct top_table *t)
 		(void)bpf_map_delete_elem(t->fd, t->ents[i].rec[ROW_KEY]);
 }
 
+/*
+ * Each interval is stamped: a "time" member in every JSON record, a
+ * timestamp line above the columns; on a terminal the table is redrawn
+ * in place (ig's clear-screen-before), in a pipe appended.
+ */
+static void top_stamp(struct gadget_run *r)
+{
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	if (r->opts.output != OUTPUT_COLUMNS) {
+		snprintf(r->out.json_prefix, sizeof(r->out.json_prefix), "\"time\":\"%s\"", when);
+		return;
+	}
+	if (isatty(r->out.fd))
+		printer_text(&r->out, "\033[H\033[2J");
+	printer_text(&r->out, when);
+	printer_text(&r->out, "\n");
+}
+
 static void top_print(struct gadget_run *r, struct top_table *t, struct row_order *o)
 {
 	unsigned long long shown = 0;
 
+	top_stamp(r);
 	/* a row's seq: what enrichment caches by, and the tie-break of the sort */
 	for (size_t i = 0; i < t->n; i++)
 		t->ents[i].seq = ++r->rows;

@@ -502,3 +502,25 @@ open_long() {
 	run cat out
 	assert_line --regexp "^$LONG_PATH rtlong[0-9]+$"
 }
+
+@test "a topper stamps each interval: a time member in JSON, a time line above the columns" {
+	rm -f go
+	start_getppid pidf 50
+	start_gadget "$OBJ/ppidtop.o" -o json --interval 0.3
+	touch go
+	wait "$TRIGGER"
+	sleep 0.8
+	stop_gadget INT
+	run python3 -c '
+import json, re
+recs = [json.loads(l) for l in open("out")]
+print(len(recs) > 0, all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", e["time"]) for e in recs),
+      list(recs[0])[0])'
+	assert_output "True True time"
+	start_gadget "$OBJ/ppidtop.o" --interval 0.3
+	sleep 1
+	stop_gadget INT
+	run cat out
+	assert_line --index 0 --regexp '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$'
+	assert_line --index 1 --regexp '^ *PID'
+}
