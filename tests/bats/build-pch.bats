@@ -324,5 +324,5 @@ C
 	assert_output --partial "par/b.bpf.c: compilation failed"
 	run gadget build par -j 0
 	assert_failure 2
-	assert_output --partial "-j needs a number of jobs from 1 to 1024, not '0'"
+	assert_output "gadget build: error: --jobs: '0' is not a number from 1 to 1024 (see 'gadget help build')"
 }
