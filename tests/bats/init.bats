@@ -77,6 +77,12 @@ setup() {
 	assert [ -f "$dest/opt/gd/share/gadget/bpf-headers/gadget/gadget.h" ]
 	assert [ -f "$dest/opt/gd/share/gadget/bpf-headers/x86/vmlinux.h" ]
 	assert [ -f "$dest/opt/gd/share/gadget/templates/tracer/gadget.json" ]
+	# man pages and completions, from the binary's option tables
+	assert [ -s "$dest/opt/gd/share/man/man1/gadget.1" ]
+	assert [ -s "$dest/opt/gd/share/man/man1/gadget-run.1" ]
+	assert [ -s "$dest/opt/gd/share/bash-completion/completions/gadget" ]
+	assert [ -s "$dest/opt/gd/share/zsh/vendor-completions/_gadget" ]
+	assert [ -s "$dest/opt/gd/share/fish/vendor_completions.d/gadget.fish" ]
 	mkdir -p away && cd away
 	run "$dest/opt/gd/bin/gadget" init far --type topper
 	assert_success
