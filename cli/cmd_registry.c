@@ -282,11 +282,11 @@ static char *read_password(bool prompt, struct gadget_err *err)
 		fprintf(stderr, "Password: ");
 		quiet = old;
 		quiet.c_lflag &= ~ECHO;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
 	}
 	n = getline(&line, &cap, stdin);
 	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
 		fputc('\n', stderr);
 	}
 	if (n <= 0) {

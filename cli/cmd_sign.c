@@ -54,13 +54,13 @@ static char *ask_passphrase(void)
 		return NULL;
 	quiet = old;
 	quiet.c_lflag &= ~ECHO;
-	tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
 	fprintf(stderr, "Passphrase for the private key (empty: not encrypted): ");
 	ok = fgets(a, sizeof(a), stdin) != NULL;
 	fprintf(stderr, "\nAgain: ");
 	ok = ok && fgets(b, sizeof(b), stdin) != NULL;
 	fputc('\n', stderr);
-	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	tcsetattr(STDIN_FILENO, TCSANOW, &old);
 	a[strcspn(a, "\n")] = 0;
 	b[strcspn(b, "\n")] = 0;
 	ok = ok && !strcmp(a, b);

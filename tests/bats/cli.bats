@@ -280,3 +280,24 @@ PY
 	assert_equal "$status" 1
 	[[ "$stderr" == *"127.0.0.1:1"* ]]
 }
+
+@test "key generate asks for a passphrase on a terminal; empty means unencrypted, and says so" {
+	unset GADGET_KEY_PASSWORD COSIGN_PASSWORD
+	(printf 'sesame\n'; sleep 0.5; printf 'sesame\n'; sleep 1) |
+		script -qec "$GADGET key generate --output-key-prefix enc" /dev/null > tty.out
+	run head -1 enc.key
+	assert_output "-----BEGIN ENCRYPTED PRIVATE KEY-----"
+	run env PW=sesame openssl pkey -in enc.key -passin env:PW -noout
+	assert_success
+	(printf '\n'; sleep 0.5; printf '\n'; sleep 1) |
+		script -qec "$GADGET key generate --output-key-prefix plain" /dev/null > tty.out
+	run cat tty.out
+	assert_output --partial "no passphrase: the private key is written unencrypted"
+	run head -1 plain.key
+	assert_output "-----BEGIN PRIVATE KEY-----"
+	# no terminal, no variable: unencrypted, as before
+	run gadget key generate --output-key-prefix quiet < /dev/null
+	assert_success
+	run head -1 quiet.key
+	assert_output "-----BEGIN PRIVATE KEY-----"
+}
