@@ -106,44 +106,39 @@ static int run_key(void *args, char **operands, int n)
 	return EXIT_OK;
 }
 
-static int run_sign(void *args, char **operands, int n)
+/* sign and verify: the key, the store, one packager call, one line of output. */
+static int sign_or_verify(const char *cmd, const struct sign_args *a, const char *ref, bool sign)
 {
-	struct sign_args *a = args;
 	struct gadget_err err = { 0 };
 	struct store *st;
 	int ret;
 
-	(void)n;
 	if (!a->key)
-		return cli_usage_error("sign", "--key is required");
+		return cli_usage_error(cmd, "--key is required");
 	if (store_open(store_default_path(), &st, &err))
 		return cli_fail(&err);
-	ret = packager_sign(st, operands[0], a->key, passphrase(), &err);
+	ret = sign ? packager_sign(st, ref, a->key, passphrase(), &err)
+		   : packager_verify_ref(st, ref, a->key, &err);
 	store_close(st);
 	if (ret)
 		return cli_fail(&err);
-	printf("Signed %s\n", operands[0]);
+	if (sign)
+		printf("Signed %s\n", ref);
+	else
+		printf("Verified OK: %s is signed by %s\n", ref, a->key);
 	return EXIT_OK;
+}
+
+static int run_sign(void *args, char **operands, int n)
+{
+	(void)n;
+	return sign_or_verify("sign", args, operands[0], true);
 }
 
 static int run_verify(void *args, char **operands, int n)
 {
-	struct sign_args *a = args;
-	struct gadget_err err = { 0 };
-	struct store *st;
-	int ret;
-
 	(void)n;
-	if (!a->key)
-		return cli_usage_error("verify", "--key is required");
-	if (store_open(store_default_path(), &st, &err))
-		return cli_fail(&err);
-	ret = packager_verify_ref(st, operands[0], a->key, &err);
-	store_close(st);
-	if (ret)
-		return cli_fail(&err);
-	printf("Verified OK: %s is signed by %s\n", operands[0], a->key);
-	return EXIT_OK;
+	return sign_or_verify("verify", args, operands[0], false);
 }
 
 const struct cli_command cmd_key = {
