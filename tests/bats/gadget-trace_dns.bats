@@ -111,7 +111,7 @@ teardown() {
 	python3 -c "import sys; sys.exit(not (0 < $latency_ns <= $ghl_ms * 1e6 + 1e5))"
 }
 
-@test "trace_dns --pid keeps the packets of that process's container (the socket owner's mount namespace)" {
+@test "trace_dns --pid keeps the packets of that process (the socket owner, on its pid field)" {
 	gadget_start trace_dns --netns "/run/netns/$NETNS" -o json -t 4 --pid "$SERVER_PID"
 	run ip netns exec "$NETNS" python3 "$GADGET_SRC/tests/tools/dns_query.py" 127.0.0.1 53 filtered.marker.example
 	assert_success
