@@ -86,6 +86,7 @@ void gadget_info_free(struct gadget_info *info)
 	free(info->name);
 	free(info->description);
 	free(info->license);
+	free(info->datasource);
 	free(info);
 }
 

@@ -119,6 +119,7 @@ struct gadget_info {
 	char *name;
 	char *description;
 	char *license;
+	char *datasource;	/* IG's data source name (GADGET_TRACER(name, ...)), may be NULL */
 	enum gadget_category category;
 	struct gadget_prog *progs;
 	unsigned int nr_progs;

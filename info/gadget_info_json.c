@@ -142,6 +142,8 @@ json_t *gadget_info_to_json(const struct gadget_info *info)
 		      "programs", progs, "maps", maps, "params", params);
 	if (info->print_map)
 		json_object_set_new(j, "print_map", json_string(info->print_map->name));
+	if (info->datasource)
+		json_object_set_new(j, "datasource", json_string(info->datasource));
 	return j;
 }
 
@@ -381,6 +383,7 @@ int gadget_info_from_json(const json_t *j, struct gadget_info **out, struct gadg
 	info->name = get_str(&r, j, "name", true);
 	info->description = get_str(&r, j, "description", false);
 	info->license = get_str(&r, j, "license", false);
+	info->datasource = get_str(&r, j, "datasource", false);
 	cat = get_str(&r, j, "category", true);
 	c = cat ? gadget_category_from_name(cat) : -EINVAL;
 	if (c < 0 && !r.ret)

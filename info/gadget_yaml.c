@@ -257,16 +257,15 @@ static void on_top(struct yreader *r, const char *key, yaml_node_t *v, void *ctx
 		each_pair(r, v, key, on_param_group, y);
 }
 
-int gadget_yaml_parse(const char *text, size_t len, const char *path, struct gadget_yaml **out,
-		      struct gadget_err *err)
+/* Load text as one document and walk its top-level mapping with on_top. */
+static int parse_doc(const char *text, size_t len, const char *path, pair_fn on_top, void *ctx,
+		     struct gadget_err *err)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	struct yreader r = { .doc = &doc, .path = path, .err = err };
-	struct gadget_yaml *y;
 	yaml_node_t *root;
 
-	*out = NULL;
 	if (!yaml_parser_initialize(&parser))
 		return gadget_err_set(err, ENOMEM, "%s: out of memory", path);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -281,18 +280,26 @@ int gadget_yaml_parse(const char *text, size_t len, const char *path, struct gad
 		return ret;
 	}
 	yaml_parser_delete(&parser);
-	y = calloc(1, sizeof(*y));
-	if (!y) {
-		yaml_document_delete(&doc);
-		return gadget_err_set(err, ENOMEM, "%s: out of memory", path);
-	}
 	root = yaml_document_get_root_node(&doc);
 	if (root && !(root->type == YAML_SCALAR_NODE && !root->data.scalar.length))
-		each_pair(&r, root, "the document", on_top, y);
+		each_pair(&r, root, "the document", on_top, ctx);
 	yaml_document_delete(&doc);
-	if (r.ret) {
+	return r.ret;
+}
+
+int gadget_yaml_parse(const char *text, size_t len, const char *path, struct gadget_yaml **out,
+		      struct gadget_err *err)
+{
+	struct gadget_yaml *y = calloc(1, sizeof(*y));
+	int ret;
+
+	*out = NULL;
+	if (!y)
+		return gadget_err_set(err, ENOMEM, "%s: out of memory", path);
+	ret = parse_doc(text, len, path, on_top, y, err);
+	if (ret) {
 		gadget_yaml_free(y);
-		return r.ret;
+		return ret;
 	}
 	*out = y;
 	return 0;
@@ -409,8 +416,9 @@ static int apply_params(const struct gadget_yaml *y, struct gadget_info *info)
 
 			if (strcmp(p->name, yp->name))
 				continue;
+			/* defaultValue is not taken: the object's initial value is what
+			 * runs, and the default shown must be that one */
 			if (dup_into(&p->description, yp->description) ||
-			    dup_into(&p->default_value, yp->default_value) ||
 			    (yp->key && strcmp(yp->key, p->name) && dup_into(&p->key, yp->key)))
 				return -ENOMEM;
 		}
@@ -433,4 +441,57 @@ int gadget_yaml_apply(const struct gadget_yaml *y, const char *ds_name, struct g
 	if (!ret && ds && info->key != info->event)
 		ret = apply_fields(ds, info->key);
 	return ret ? gadget_err_set(err, ENOMEM, "gadget.yaml: out of memory") : 0;
+}
+
+/* ---- build.yaml ---- */
+
+static const struct {
+	const char *key;
+	size_t off;
+} build_strings[] = {
+	{ "ebpfsource", offsetof(struct gadget_build_yaml, ebpfsource) },
+	{ "metadata", offsetof(struct gadget_build_yaml, metadata) },
+	{ "wasm", offsetof(struct gadget_build_yaml, wasm) },
+	{ "cflags", offsetof(struct gadget_build_yaml, cflags) },
+};
+
+static void on_build_key(struct yreader *r, const char *key, yaml_node_t *v, void *ctx)
+{
+	for (size_t i = 0; i < sizeof(build_strings) / sizeof(build_strings[0]); i++)
+		if (!strcmp(key, build_strings[i].key))
+			return get_string(r, v, key, (char **)((char *)ctx + build_strings[i].off));
+}
+
+int gadget_build_yaml_load(const char *path, struct gadget_build_yaml **out, struct gadget_err *err)
+{
+	struct gadget_build_yaml *b;
+	void *buf;
+	size_t len;
+	int ret;
+
+	*out = NULL;
+	ret = file_read(path, &buf, &len, err);
+	if (ret)
+		return ret;
+	b = calloc(1, sizeof(*b));
+	ret = b ? parse_doc(buf, len, path, on_build_key, b, err)
+		: gadget_err_set(err, ENOMEM, "%s: out of memory", path);
+	free(buf);
+	if (ret) {
+		gadget_build_yaml_free(b);
+		return ret;
+	}
+	*out = b;
+	return 0;
+}
+
+void gadget_build_yaml_free(struct gadget_build_yaml *b)
+{
+	if (!b)
+		return;
+	free(b->ebpfsource);
+	free(b->metadata);
+	free(b->wasm);
+	free(b->cflags);
+	free(b);
 }

@@ -19,7 +19,8 @@
  * the file ("gadget.yaml:12:21: error: columns.width must be a number").
  *
  * gadget_yaml_apply() folds it into a gadget's analysis: the description,
- * each param's description/default/key and each field's annotations (a
+ * each param's description and key (not defaultValue: the object's initial
+ * value is what runs) and each field's annotations (a
  * field "error_raw" is also named "error" there: IG's raw/decoded
  * convention).  The writer (info/gadget_yaml_write.c) reads the same struct.
  */
@@ -78,5 +79,20 @@ const struct gadget_yaml_datasource *gadget_yaml_datasource(const struct gadget_
  */
 int gadget_yaml_apply(const struct gadget_yaml *y, const char *ds_name, struct gadget_info *info,
 		      struct gadget_err *err);
+
+/*
+ * build.yaml, IG's build file beside gadget.yaml: which source is the
+ * eBPF program, which file is the metadata, the wasm module (which we do
+ * not build: there is no wasm toolchain or runtime here) and extra cflags.
+ */
+struct gadget_build_yaml {
+	char *ebpfsource;	/* default: program.bpf.c */
+	char *metadata;		/* default: gadget.yaml */
+	char *wasm;		/* NULL: none */
+	char *cflags;		/* one string, split on blanks; NULL: none */
+};
+
+int gadget_build_yaml_load(const char *path, struct gadget_build_yaml **out, struct gadget_err *err);
+void gadget_build_yaml_free(struct gadget_build_yaml *b);
 
 #endif

@@ -167,7 +167,7 @@ static void test_apply_and_json_round_trip(void **state)
 	assert_int_equal(t->fields[1].ann.visibility, FIELD_VIS_HIDDEN);	/* "error" names error_raw */
 	assert_int_equal(t->fields[2].ann.visibility, FIELD_VIS_DEFAULT);	/* proc.pid is not pid */
 	assert_string_equal(info->params[0].key, "uid");
-	assert_string_equal(info->params[0].default_value, "7");
+	assert_string_equal(info->params[0].default_value, "0");	/* the object's, not yaml's */
 	assert_string_equal(info->params[0].description, "Only this user");
 
 	j = gadget_info_to_json(info);
