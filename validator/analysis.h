@@ -57,5 +57,6 @@ bool validator_license_is_gpl(const char *lic);
 void validator_check_gpl_helpers(struct analysis *a, struct bpf_program *p, const char *file,
 				 unsigned int line, unsigned int col);
 void validator_check_outputs(struct analysis *a);
+void validator_check_binary_rows(struct analysis *a);
 
 #endif

@@ -484,6 +484,7 @@ static void analyze_category(struct analysis *a)
 	info->category = validator_category(info, why, sizeof(why));
 	if (info->category == GADGET_CAT_UNKNOWN)
 		diag_add(a, DIAG_ERROR, NULL, 0, 0, "%s", why);
+	validator_check_binary_rows(a);
 	for (unsigned int i = 0; !print && i < info->nr_maps; i++)
 		if (info->maps[i].role == MAP_ROLE_PRINT)
 			print = &info->maps[i];

@@ -159,3 +159,41 @@ void validator_check_outputs(struct analysis *a)
 			     "which references it", name, (int)(strlen(name) - 7), name);
 	}
 }
+
+static bool calls_helper(struct bpf_program *p, int helper)
+{
+	const struct bpf_insn *insn = bpf_program__insns(p);
+	size_t n = bpf_program__insn_cnt(p);
+
+	for (size_t i = 0; i < n; i++)
+		if (insn[i].code == (BPF_JMP | BPF_CALL) && insn[i].src_reg == 0 &&
+		    insn[i].imm == helper)
+			return true;
+	return false;
+}
+
+/*
+ * A snapshotter's iterator writing binary rows (bpf_seq_write()) with no
+ * struct to decode them: the runtime would read them as the text protocol,
+ * find no "[event]" and print nothing, exit 0.  Say what to declare.
+ */
+void validator_check_binary_rows(struct analysis *a)
+{
+	for (unsigned int i = 0; a->info->category == GADGET_CAT_SNAPSHOTTER &&
+	     i < a->info->nr_progs; i++) {
+		const struct gadget_prog *gp = &a->info->progs[i];
+		struct bpf_program *p;
+
+		if (!gp->def || gp->def->target != TARGET_ITER || gp->output_type)
+			continue;
+		p = bpf_object__find_program_by_name(a->obj, gp->name);
+		if (!p || !calls_helper(p, BPF_FUNC_seq_write))
+			continue;
+		diag_add(a, DIAG_ERROR, gp->src_file, gp->src_line, gp->src_col,
+			 "iterator '%s' writes binary rows with bpf_seq_write(), but no struct "
+			 "describes them, so nothing could be printed: declare "
+			 "GADGET_SNAPSHOTTER(%s, struct row) and write with gadget_snapshot_write(), "
+			 "or Inspektor Gadget's GADGET_SNAPSHOTTER(name, row, %s)",
+			 gp->name, gp->name, gp->name);
+	}
+}
