@@ -50,6 +50,8 @@ int validator_walk_decoded(struct analysis *a, __u32 type_id, struct gadget_type
 int validator_read_markers(struct analysis *a);
 enum map_role validator_marker_role(const struct analysis *a, const char *map);
 void validator_apply_markers(struct analysis *a);
+/* A ring buffer / perf array with no metadata: one error naming the line to add. */
+bool validator_suggest_tracer(struct analysis *a);
 
 /* checks.c */
 void validator_check_name_len(struct analysis *a, const char *what, const char *name);

@@ -482,7 +482,7 @@ static void analyze_category(struct analysis *a)
 
 	validator_check_outputs(a);
 	info->category = validator_category(info, why, sizeof(why));
-	if (info->category == GADGET_CAT_UNKNOWN)
+	if (info->category == GADGET_CAT_UNKNOWN && !validator_suggest_tracer(a))
 		diag_add(a, DIAG_ERROR, NULL, 0, 0, "%s", why);
 	validator_check_binary_rows(a);
 	for (unsigned int i = 0; !print && i < info->nr_maps; i++)

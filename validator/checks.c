@@ -177,8 +177,24 @@ static bool calls_helper(struct bpf_program *p, int helper)
  * struct to decode them: the runtime would read them as the text protocol,
  * find no "[event]" and print nothing, exit 0.  Say what to declare.
  */
+/* Any "<x>_output" variable: a misnamed one already has its warning. */
+static bool has_output_var(const struct analysis *a)
+{
+	for (__u32 id = 1; id < btf__type_cnt(a->btf); id++) {
+		const struct btf_type *t = btf__type_by_id(a->btf, id);
+		const char *name = btf_is_var(t) ? btf__name_by_offset(a->btf, t->name_off) : NULL;
+		size_t n = name ? strlen(name) : 0;
+
+		if (n > 7 && !strcmp(name + n - 7, "_output"))
+			return true;
+	}
+	return false;
+}
+
 void validator_check_binary_rows(struct analysis *a)
 {
+	if (has_output_var(a))
+		return;
 	for (unsigned int i = 0; a->info->category == GADGET_CAT_SNAPSHOTTER &&
 	     i < a->info->nr_progs; i++) {
 		const struct gadget_prog *gp = &a->info->progs[i];

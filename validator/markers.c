@@ -7,6 +7,7 @@
  * gets a role), applied once maps and programs are known.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <linux/bpf.h>
 
 #include "base/array.h"
+#include "base/file.h"
 #include "validator/analysis.h"
 
 int validator_read_markers(struct analysis *a)
@@ -178,4 +180,139 @@ void validator_apply_markers(struct analysis *a)
 			break;
 		}
 	}
+}
+
+/* ---- a plain libbpf program: a ring buffer or perf array and no metadata ---- */
+
+/* The size a program passes to the helper in size_reg, if a constant. */
+static void output_sizes(struct bpf_program *p, __u32 *sizes, unsigned int *n, unsigned int max)
+{
+	static const struct { int helper, size_reg; } outputs[] = {
+		{ BPF_FUNC_ringbuf_reserve, BPF_REG_2 },
+		{ BPF_FUNC_ringbuf_output, BPF_REG_3 },
+		{ BPF_FUNC_perf_event_output, BPF_REG_5 },
+	};
+	const struct bpf_insn *insn = bpf_program__insns(p);
+	size_t cnt = bpf_program__insn_cnt(p);
+
+	for (size_t i = 0; i < cnt && *n < max; i++) {
+		if (insn[i].code != (BPF_JMP | BPF_CALL) || insn[i].src_reg)
+			continue;
+		for (size_t h = 0; h < ARRAY_SIZE(outputs); h++) {
+			if (insn[i].imm != outputs[h].helper)
+				continue;
+			/* the last constant moved into the register before the call */
+			for (size_t j = i; j-- > 0 && i - j < 16;) {
+				if (insn[j].dst_reg != outputs[h].size_reg)
+					continue;
+				if ((insn[j].code == (BPF_ALU64 | BPF_MOV | BPF_K) ||
+				     insn[j].code == (BPF_ALU | BPF_MOV | BPF_K)) && insn[j].imm > 0)
+					sizes[(*n)++] = insn[j].imm;
+				break;
+			}
+		}
+	}
+}
+
+static bool event_like(const char *name)
+{
+	return strstr(name, "event") || strstr(name, "data") || strstr(name, "record");
+}
+
+/*
+ * Structs the program's own sources define ("struct event {"): BTF keeps
+ * only the types of globals and signatures, not those of locals, so a
+ * libbpf program's event struct is often only in the source.
+ */
+static unsigned int source_structs(struct analysis *a, char names[][64], unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < a->elf.nr_progs && n < max; i++) {
+		char path[PATH_MAX];
+		size_t len;
+		char *text, *p;
+
+		if (!a->elf.progs[i].file || (i && a->elf.progs[i - 1].file &&
+					       !strcmp(a->elf.progs[i - 1].file, a->elf.progs[i].file)))
+			continue;
+		diag_src_path(a, a->elf.progs[i].file, path, sizeof(path));
+		if (file_read_all(path, (void **)&text, &len))
+			continue;
+		for (p = text; (p = strstr(p, "struct ")) && n < max; p += 7) {
+			size_t w = strspn(p + 7, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+			const char *after = p + 7 + w;
+
+			if (!w || w >= sizeof(names[0]) || (p > text && p[-1] != '\n'))
+				continue;
+			after += strspn(after, " \t\n");
+			if (*after != '{')
+				continue;
+			memcpy(names[n], p + 7, w);
+			names[n++][w] = 0;
+		}
+		free(text);
+	}
+	return n;
+}
+
+/* The struct the map most likely carries: one of a size the programs output, event-like first. */
+static const char *likely_struct(struct analysis *a, __u32 *size, char names[][64], unsigned int max)
+{
+	__u32 sizes[32];
+	unsigned int n = 0, nr_src = source_structs(a, names, max);
+	const char *best = NULL;
+	int best_score = 0;
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, a->obj)
+		output_sizes(p, sizes, &n, ARRAY_SIZE(sizes));
+	for (unsigned int s = 0; s < nr_src; s++) {
+		int id = btf__find_by_name_kind(a->btf, names[s], BTF_KIND_STRUCT);
+		const struct btf_type *t = id > 0 ? btf__type_by_id(a->btf, id) : NULL;
+		int score = event_like(names[s]) ? 2 : 1;
+
+		for (unsigned int i = 0; t && i < n; i++)
+			score |= sizes[i] == t->size ? 4 : 0;
+		if (score > best_score) {
+			best = names[s];
+			best_score = score;
+			*size = score & 4 ? t->size : 0;
+		}
+	}
+	return best;
+}
+
+bool validator_suggest_tracer(struct analysis *a)
+{
+	const struct gadget_map *m = NULL;
+	char needle[300];
+	const char *needles[] = { needle, NULL };
+	const char *sname;
+	char names[64][64];
+	__u32 size = 0;
+
+	for (unsigned int i = 0; !m && i < a->info->nr_maps; i++)
+		if (a->info->maps[i].role == MAP_ROLE_NONE &&
+		    (a->info->maps[i].type == BPF_MAP_TYPE_RINGBUF ||
+		     a->info->maps[i].type == BPF_MAP_TYPE_PERF_EVENT_ARRAY))
+			m = &a->info->maps[i];
+	if (!m)
+		return false;
+	snprintf(needle, sizeof(needle), "} %s SEC(", m->name);
+	sname = likely_struct(a, &size, names, ARRAY_SIZE(names));
+	if (!sname) {
+		diag_at_decl(a, DIAG_ERROR, needles, "%s '%s' sends events, but nothing says how to "
+			     "decode them: name their struct after the map with "
+			     "'GADGET_TRACER(%s, %s, <struct name>);' (#include <gadget/macros.h>)",
+			     m->type == BPF_MAP_TYPE_RINGBUF ? "ring buffer" : "perf event array",
+			     m->name, m->name, m->name);
+		return true;
+	}
+	diag_at_decl(a, DIAG_ERROR, needles, "%s '%s' sends events, but nothing says how to decode "
+		     "them: it most likely carries struct %s%s; add after the map: "
+		     "'GADGET_TRACER(%s, %s, %s);' (#include <gadget/macros.h>)",
+		     m->type == BPF_MAP_TYPE_RINGBUF ? "ring buffer" : "perf event array", m->name,
+		     sname, size ? " (the size the programs output)" : "", m->name, m->name, sname);
+	return true;
 }

@@ -136,3 +136,42 @@ for i in range(int(sys.argv[3])):
 	assert_failure 1
 	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/binrows/binrows.bpf.c:15:12: error: iterator 'binrows' writes binary rows with bpf_seq_write(), but no struct describes them, so nothing could be printed: declare GADGET_SNAPSHOTTER(binrows, struct row) and write with gadget_snapshot_write(), or Inspektor Gadget's GADGET_SNAPSHOTTER(name, row, binrows)" ]
 }
+
+@test "a libbpf-bootstrap style ring buffer with no metadata: one error naming the map, its struct and the line to add" {
+	run --separate-stderr "$GADGET" build "$FIX/libbpf_ringbuf"
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/libbpf_ringbuf/bootstrap.bpf.c:24:1: error: ring buffer 'rb' sends events, but nothing says how to decode them: it most likely carries struct event; add after the map: 'GADGET_TRACER(rb, rb, event);' (#include <gadget/macros.h>)" ]
+
+	# with that one line the same program runs and decodes
+	cp -r "$FIX/libbpf_ringbuf" "$BATS_TEST_TMPDIR/lb"
+	sed -i 's/^} rb SEC(".maps");/&\n#include <gadget\/macros.h>\nGADGET_TRACER(rb, rb, event);/' \
+		"$BATS_TEST_TMPDIR/lb/bootstrap.bpf.c"
+	victim="$BATS_TEST_TMPDIR/rw-unlink-$RANDOM"
+	rw_start "$BATS_TEST_TMPDIR/lb" -o json -t 4 -F filename="$victim"
+	touch "$victim"
+	read -r pid ppid < <(python3 -c '
+import ctypes, os, sys
+ctypes.CDLL(None).prctl(15, b"rwunlinker", 0, 0, 0)
+print(os.getpid(), os.getppid(), flush=True)
+os.unlink(sys.argv[1], dir_fd=os.open("/", os.O_RDONLY))  # unlinkat(2)' "$victim")
+	gadget_wait
+	run cat "$GOUT"
+	assert_output "{\"pid\":$pid,\"ppid\":$ppid,\"exit_code\":0,\"comm\":\"rwunlinker\",\"filename\":\"$victim\"}"
+}
+
+@test "newer libbpf macros, kfunc declarations and the multiarch asm/ headers come from our headers" {
+	run "$GADGET" build "$FIX/libbpf_compat" -o "$BATS_TEST_TMPDIR/c.o"
+	assert_success
+	assert_output --partial "built libbpf_compat (tracer, 4 programs)"
+	run "$GADGET" validate "$BATS_TEST_TMPDIR/c.o"
+	assert_success
+	assert_line --regexp '^  uprobe_add +uprobe '
+	assert_line --regexp '^  uretprobe_add +uretprobe '
+	assert_line --regexp '^  fork_seen +tp_btf/sched_process_fork '
+	assert_line --regexp '^  events +ringbuf +print '
+	# this kernel has no kprobes: the ksyscall program is refused before anything loads
+	run "$GADGET" run "$BATS_TEST_TMPDIR/c.o" -t 1
+	assert_failure 1
+	assert_output "gadget: error: program 'mmap_enter' (ksyscall/mmap): kprobes are not available on this kernel (no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events in tracefs; the kernel needs CONFIG_KPROBES and CONFIG_KPROBE_EVENTS)"
+}
