@@ -213,3 +213,37 @@ void validator_check_binary_rows(struct analysis *a)
 			 gp->name, gp->name, gp->name);
 	}
 }
+
+/*
+ * counter_/gauge_/hist_ maps are tables the program updates (hash or
+ * array) holding the value of their row in map_roles.c.  bumblebee also
+ * names ring buffers so (it counts their events per distinct fields) and
+ * lays out histograms its own way: refuse those here, with the reason,
+ * rather than a run that prints nothing.
+ */
+void validator_check_metric_maps(struct analysis *a)
+{
+	for (unsigned int i = 0; i < a->info->nr_maps; i++) {
+		const struct gadget_map *m = &a->info->maps[i];
+		const struct map_role_def *def = map_role_def(m->role);
+		char needle[300];
+		const char *needles[] = { needle, NULL };
+
+		if (!map_role_is_metric(m->role))
+			continue;
+		snprintf(needle, sizeof(needle), "} %s SEC(", m->name);
+		if (m->type == BPF_MAP_TYPE_RINGBUF || m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			diag_at_decl(a, DIAG_ERROR, needles, "map '%s' is a %s: bumblebee counts the "
+				     "events of such a map per distinct field values, gadget does not; "
+				     "declare %s(%s, struct key, max) and update it where the event "
+				     "is sent (gadget/macros.h)", m->name,
+				     m->type == BPF_MAP_TYPE_RINGBUF ? "ring buffer" : "perf event array",
+				     def->macros[0], map_role_short_name(m->role, m->name));
+		else if (m->value_size != def->value_size)
+			diag_at_decl(a, DIAG_ERROR, needles, "map '%s': its value is %u bytes, but a "
+				     "%s map's value is %s (%u bytes); bumblebee's layout is not read "
+				     "here: declare it with %s(%s, struct key, max)", m->name,
+				     m->value_size, def->prefix, def->value_type, def->value_size,
+				     def->macros[0], map_role_short_name(m->role, m->name));
+	}
+}

@@ -175,3 +175,50 @@ os.unlink(sys.argv[1], dir_fd=os.open("/", os.O_RDONLY))  # unlinkat(2)' "$victi
 	assert_failure 1
 	assert_output "gadget: error: program 'mmap_enter' (ksyscall/mmap): kprobes are not available on this kernel (no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events in tracefs; the kernel needs CONFIG_KPROBES and CONFIG_KPROBE_EVENTS)"
 }
+
+# A process named $1 calling getcwd(2) once.
+named_getcwd() {
+	python3 -c '
+import ctypes, os, sys
+ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)
+print(os.getpid(), flush=True)
+os.getcwd()' "$1"
+}
+
+@test "bumblebee style: probe.c builds with no *.bpf.c, solo_types.h members print as addresses and durations" {
+	cp -r "$FIX/bee_solo" "$BATS_TEST_TMPDIR/bee"
+	run "$GADGET" build "$BATS_TEST_TMPDIR/bee"
+	assert_success
+	assert_output --partial "built bee (tracer, 1 program)"
+
+	rw_start "$BATS_TEST_TMPDIR/bee" -t 4 -F comm=rwbee
+	pid=$(named_getcwd rwbee)
+	gadget_wait
+	run cat "$GOUT"
+	assert_line --index 0 --regexp '^DADDR +SADDR6 +TOOK +PID COMM$'
+	assert_line --index 1 --regexp "^10\.0\.1\.2 +fe80::7 +1\.234ms +$pid rwbee\$"
+
+	rw_start "$BATS_TEST_TMPDIR/bee" -o json -t 4 -F comm=rwbee
+	pid=$(named_getcwd rwbee)
+	gadget_wait
+	run cat "$GOUT"
+	assert_output "{\"daddr\":\"10.0.1.2\",\"saddr6\":\"fe80::7\",\"took\":1234567,\"pid\":$pid,\"comm\":\"rwbee\"}"
+}
+
+@test "bumblebee's .maps.print sections and counter_ ring buffers are refused at build time with the reason" {
+	run --separate-stderr "$GADGET" build "$FIX/bee_sections"
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *"/tests/fixtures/realworld/bee_sections/probe.c:16:10: error: map section \".maps.print\" is bumblebee's (its loader reads the map's role from the section; libbpf, which gadget loads with, takes only \".maps\"): declare the map in SEC(\".maps\") and name it print_<name> (a ring buffer: a tracer of its value type)" ]]
+
+	run --separate-stderr "$GADGET" build "$FIX/bee_counter"
+	assert_failure 1
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/bee_counter/probe.c:14:1: error: map 'counter_getcwd' is a ring buffer: bumblebee counts the events of such a map per distinct field values, gadget does not; declare GADGET_COUNTER(getcwd, struct key, max) and update it where the event is sent (gadget/macros.h)" ]
+}
+
+@test "a folder with no source names the build file's \"sources\"" {
+	mkdir "$BATS_TEST_TMPDIR/empty"
+	run "$GADGET" build "$BATS_TEST_TMPDIR/empty"
+	assert_failure 1
+	assert_output "gadget: error: $BATS_TEST_TMPDIR/empty: no *.bpf.c or *.c source in this folder: name the sources in gadget.json's \"sources\", or create a gadget with 'gadget init NAME'"
+}
