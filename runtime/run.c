@@ -221,15 +221,14 @@ static void report_losses(const struct gadget_run *r)
 {
 	json_t *j;
 
-	if (!r->opts.status || (!r->lost && !r->short_records))
+	if (!r->opts.status || !r->lost)
 		return;
-	fprintf(r->opts.status, "gadget: lost %llu events, %llu short records\n", r->lost,
-		r->short_records);
+	fprintf(r->opts.status, "gadget: lost %llu events\n", r->lost);
 	if (r->opts.output != OUTPUT_JSON)
 		return;
-	j = json_pack("{s:s, s:s, s:I, s:I, s:I}", "status", "lost events",
+	j = json_pack("{s:s, s:s, s:I, s:I}", "status", "lost events",
 		      "gadget", r->info->name ? r->info->name : "", "events", (json_int_t)r->out.rows,
-		      "lost", (json_int_t)r->lost, "short_records", (json_int_t)r->short_records);
+		      "lost", (json_int_t)r->lost);
 	if (j) {
 		json_dumpf(j, r->opts.status, JSON_COMPACT);
 		fputc('\n', r->opts.status);

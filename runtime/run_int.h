@@ -28,7 +28,8 @@ struct gadget_run {
 	struct metrics_server *metrics_srv;
 	struct stacks *stacks;
 	int stats_fd;
-	unsigned long long lost, short_records;
+	unsigned long long lost;
+	uint8_t *pad;			/* tracer: a record shorter than the event, zero-padded */
 	uint64_t rows;			/* struct row seq */
 	unsigned long long drain_budget;	/* records still shown after a stop */
 	bool draining;

@@ -222,3 +222,13 @@ os.getcwd()' "$1"
 	assert_failure 1
 	assert_output "gadget: error: $BATS_TEST_TMPDIR/empty: no *.bpf.c or *.c source in this folder: name the sources in gadget.json's \"sources\", or create a gadget with 'gadget init NAME'"
 }
+
+@test "variable-length records (shorter than the struct) decode zero-padded, and no 'lost' status" {
+	rw_start "$FIX/varlen" -o json -t 4 -F comm=rwvarlen
+	pid=$(named_getcwd rwvarlen)
+	gadget_wait
+	run cat "$GOUT"
+	assert_output "{\"pid\":$pid,\"comm\":\"rwvarlen\",\"args_size\":5,\"args\":\"hello\",\"container\":\"\",\"container_id\":\"\",\"runtime\":\"\",\"pod_uid\":\"\",\"container_comm\":\"\"}"
+	run cat "$GERR"
+	refute_output --partial "lost"
+}
