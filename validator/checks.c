@@ -247,3 +247,30 @@ void validator_check_metric_maps(struct analysis *a)
 				     def->macros[0], map_role_short_name(m->role, m->name));
 	}
 }
+
+static void warn_wide_enums(struct analysis *a, const struct gadget_type *t)
+{
+	for (unsigned int i = 0; t && i < t->nr_fields; i++) {
+		const struct gadget_field *f = &t->fields[i];
+
+		if ((f->kind == FIELD_INT || f->kind == FIELD_UINT) && f->size == 8 &&
+		    f->type_name && !strncmp(f->type_name, "enum ", 5))
+			diag_add(a, DIAG_WARNING, NULL, 0, 0, "%s member '%s': %s is 64 bits wide and "
+				 "clang 14 writes its values cut to 32 bits in BTF, so they cannot be "
+				 "named: printed as a number (clang 15 or later writes them whole)",
+				 t->name, f->name, f->type_name);
+	}
+}
+
+/* 64-bit enums in what the runtime decodes (see fill_enum() in btf_walk.c). */
+void validator_check_wide_enums(struct analysis *a)
+{
+	for (unsigned int i = 0; i < a->info->nr_maps; i++) {
+		if (a->info->maps[i].role == MAP_ROLE_NONE || a->info->maps[i].role == MAP_ROLE_INTERNAL)
+			continue;
+		warn_wide_enums(a, a->info->maps[i].key);
+		warn_wide_enums(a, a->info->maps[i].value);
+	}
+	for (unsigned int i = 0; i < a->info->nr_progs; i++)
+		warn_wide_enums(a, a->info->progs[i].output_type);
+}

@@ -232,3 +232,16 @@ os.getcwd()' "$1"
 	run cat "$GERR"
 	refute_output --partial "lost"
 }
+
+@test "a 64-bit enum (values cut to 32 bits by clang 14) is a warning and prints as a number, never a wrong name" {
+	run --separate-stderr "$GADGET" build "$FIX/enum64" -o "$BATS_TEST_TMPDIR/e.o"
+	assert_success
+	[ "${stderr_lines[0]}" = "$BATS_TEST_TMPDIR/e.o: warning: struct event member 'state': enum big_state is 64 bits wide and clang 14 writes its values cut to 32 bits in BTF, so they cannot be named: printed as a number (clang 15 or later writes them whole)" ]
+	"$GADGET" run "$BATS_TEST_TMPDIR/e.o" -o json -t 4 -F comm=rwenum >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	GPID=$!
+	wait_for_line "$BATS_TEST_TMPDIR/err" attached 30
+	named_getcwd rwenum >/dev/null
+	gadget_wait
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output '{"comm":"rwenum","state":0}'
+}
