@@ -83,11 +83,33 @@ fail:
 	return ret;
 }
 
+/*
+ * "extern (func ksym) 'bpf_x': not found in kernel or module BTFs": a kfunc
+ * (or kernel variable) the object declares with __ksym and this kernel
+ * lacks.  Name it; libbpf's words follow.
+ */
+static int missing_ksym(int ret, const char *log, struct gadget_err *err)
+{
+	const char *p = strstr(log, "ksym) '");
+	int n;
+
+	if (!p || !strstr(p, "not found in kernel"))
+		return 0;
+	p += strlen("ksym) '");
+	n = strcspn(p, "'");
+	return gadget_err_set(err, -ret, "loading the gadget failed: it uses '%.*s' (declared "
+			      "__ksym), which this kernel does not have: guard the call with "
+			      "bpf_ksym_exists(%.*s) and declare it __weak, or run on a kernel that "
+			      "has it\n%s", n, p, n, p, log);
+}
+
 int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gadget_err *err)
 {
-	int ret = bpf_object__load(obj);
+	int ret = bpf_object__load(obj), named;
 	char why[128];
 
+	if (ret && (named = missing_ksym(ret, loadlog_tail(), err)))
+		return named;
 	if (ret)
 		return gadget_err_set(err, -ret, "loading the gadget into the kernel failed: %s\n%s",
 				      gadget_strerror(-ret, why, sizeof(why)), loadlog_tail());

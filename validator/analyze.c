@@ -409,12 +409,60 @@ static int check_btf(struct analysis *a, struct gadget_err *err)
 	return 0;
 }
 
+/*
+ * libbpf's own words while it opens the object, kept (not printed) so a
+ * failure can say what libbpf said.  libbpf's print callback takes no
+ * context: this buffer lives only for one bpf_object__open_mem() call.
+ */
+static char open_log[2048];
+
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	(void)level;
-	(void)fmt;
-	(void)ap;
+	size_t n = strlen(open_log);
+
+	if (level != LIBBPF_DEBUG && n < sizeof(open_log) - 1)
+		vsnprintf(open_log + n, sizeof(open_log) - n, fmt, ap);
 	return 0;
+}
+
+/* libc functions programs call by habit, and what to write instead. */
+static const struct {
+	const char *name, *instead;
+} libc_funcs[] = {
+	{ "memcmp", "__builtin_memcmp() with a constant size, or a loop" },
+	{ "memcpy", "__builtin_memcpy() with a constant size, or bpf_probe_read_kernel()" },
+	{ "memset", "__builtin_memset() with a constant size" },
+	{ "strlen", "a bounded loop, or the length bpf_probe_read_*_str() returns" },
+	{ "strcmp", "a bounded loop (bpf_strncmp() compares with a constant string)" },
+	{ "strncmp", "bpf_strncmp()" },
+};
+
+/*
+ * "failed to find BTF for extern 'memcmp'": a function the object calls and
+ * nothing defines.  Say which, and the fix; libbpf's own message follows.
+ */
+static int unresolved_extern(struct analysis *a, struct gadget_err *err)
+{
+	const char *p = strstr(open_log, "extern '");
+	char sym[128];
+	size_t n;
+
+	if (!p)
+		return 0;
+	p += strlen("extern '");
+	n = strcspn(p, "'");
+	snprintf(sym, sizeof(sym), "%.*s", (int)(n < sizeof(sym) ? n : sizeof(sym) - 1), p);
+	open_log[strcspn(open_log, "\n")] = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(libc_funcs); i++)
+		if (!strcmp(sym, libc_funcs[i].name))
+			return gadget_err_set(err, ENOEXEC, "%s: the programs call '%s', which nothing "
+					      "defines: BPF programs cannot call libc; use %s "
+					      "(%s)", obj_path(a), sym, libc_funcs[i].instead,
+					      open_log);
+	return gadget_err_set(err, ENOEXEC, "%s: the programs use '%s', which nothing defines: "
+			      "define it in a source of the gadget, or declare the kernel function "
+			      "it is with __ksym ('extern ... %s(...) __ksym;', the kernel must have "
+			      "it) (%s)", obj_path(a), sym, sym, open_log);
 }
 
 /*
@@ -465,6 +513,7 @@ static int analysis_open(struct analysis *a, const void *obj, size_t len, struct
 		return ret == -EINVAL ? -ENOEXEC : ret;
 	if (a->elf.maps_subsection)
 		return refuse_maps_subsection(a, err);
+	open_log[0] = 0;
 	old_print = libbpf_set_print(quiet_print);
 	ret = check_btf(a, err);
 	if (!ret)
@@ -475,6 +524,8 @@ static int analysis_open(struct analysis *a, const void *obj, size_t len, struct
 	if (!a->obj) {
 		char why[128];
 
+		if (unresolved_extern(a, err))
+			return -ENOEXEC;
 		ret = errno == EINVAL || !errno ? -ENOEXEC : -errno;
 		return gadget_err_set(err, ret, "%s: libbpf cannot open the object: %s", obj_path(a),
 				      gadget_strerror(-ret, why, sizeof(why)));

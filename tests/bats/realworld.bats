@@ -245,3 +245,18 @@ os.getcwd()' "$1"
 	run cat "$BATS_TEST_TMPDIR/out"
 	assert_output '{"comm":"rwenum","state":0}'
 }
+
+@test "an unresolved extern names the symbol and the fix, with libbpf's own words, never 'No such file or directory'" {
+	run --separate-stderr "$GADGET" build "$FIX/extern_libc" -o "$BATS_TEST_TMPDIR/l.o"
+	assert_failure 1
+	# libbpf's words name the BTF id of the declaration
+	[[ "$stderr" =~ ^"gadget: error: $BATS_TEST_TMPDIR/l.o: the programs call 'memcmp', which nothing defines: BPF programs cannot call libc; use __builtin_memcmp() with a constant size, or a loop (libbpf: failed to find BTF for extern 'memcmp' ["[0-9]+"] section: -2)"$ ]]
+
+	run "$GADGET" build "$FIX/extern_kfunc" -o "$BATS_TEST_TMPDIR/k.o"
+	assert_success
+	run "$GADGET" run "$BATS_TEST_TMPDIR/k.o" -t 1
+	assert_failure 1
+	assert_line --index 0 "gadget: error: loading the gadget failed: it uses 'bpf_gadget_no_such_kfunc' (declared __ksym), which this kernel does not have: guard the call with bpf_ksym_exists(bpf_gadget_no_such_kfunc) and declare it __weak, or run on a kernel that has it"
+	assert_line "libbpf: extern (func ksym) 'bpf_gadget_no_such_kfunc': not found in kernel or module BTFs"
+	refute_output --partial "No such file or directory"
+}
