@@ -260,3 +260,11 @@ os.getcwd()' "$1"
 	assert_line "libbpf: extern (func ksym) 'bpf_gadget_no_such_kfunc': not found in kernel or module BTFs"
 	refute_output --partial "No such file or directory"
 }
+
+@test "--buffer-size sizes the ring buffer an IG marker names" {
+	rw_start "$FIX/ig_tracer" -t 4 --buffer-size 4M
+	run bpftool -j map show name events
+	assert_success
+	[[ "$output" == *'"max_entries":4194304'* ]]
+	gadget_wait
+}
