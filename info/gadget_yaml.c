@@ -129,6 +129,42 @@ static void *append(struct yreader *r, void **arr, unsigned int *nr, size_t size
 	return (char *)a + (*nr)++ * size;
 }
 
+/*
+ * A new element named key (structs whose first member is "char *name"),
+ * then its mapping walked with fn; NULL when out of memory.
+ */
+static void *append_named(struct yreader *r, void **arr, unsigned int *nr, size_t size,
+			  const char *key, yaml_node_t *v, pair_fn fn)
+{
+	char **name = append(r, arr, nr, size);
+
+	if (!name || !(*name = strdup(key))) {
+		r->ret = r->ret ? r->ret : gadget_err_set(r->err, ENOMEM, "%s: out of memory", r->path);
+		return NULL;
+	}
+	if (fn && v && v->type == YAML_MAPPING_NODE)
+		each_pair(r, v, key, fn, name);
+	return name;
+}
+
+/* A string member of a struct by its key, from a table of (key, offset). */
+struct string_key {
+	const char *key;
+	size_t off;
+};
+
+static bool set_string_key(struct yreader *r, const struct string_key *t, size_t n,
+			   const char *key, yaml_node_t *v, void *obj)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(key, t[i].key)) {
+			get_string(r, v, key, (char **)((char *)obj + t[i].off));
+			return true;
+		}
+	}
+	return false;
+}
+
 /* ---- datasources.<ds>.fields.<field>.annotations ---- */
 
 static void on_annotation(struct yreader *r, const char *key, yaml_node_t *v, void *ctx)
@@ -159,22 +195,18 @@ static void on_annotation(struct yreader *r, const char *key, yaml_node_t *v, vo
 
 static void on_field_key(struct yreader *r, const char *key, yaml_node_t *v, void *ctx)
 {
+	struct gadget_yaml_field *f = ctx;
+
 	if (!strcmp(key, "annotations"))
-		each_pair(r, v, key, on_annotation, ctx);
+		each_pair(r, v, key, on_annotation, &f->ann);
 }
 
 static void on_field(struct yreader *r, const char *key, yaml_node_t *v, void *ctx)
 {
 	struct gadget_yaml_datasource *ds = ctx;
-	struct gadget_yaml_field *f;
 
-	f = append(r, (void **)&ds->fields, &ds->nr_fields, sizeof(*f));
-	if (!f || !(f->name = strdup(key))) {
-		r->ret = r->ret ? r->ret : gadget_err_set(r->err, ENOMEM, "%s: out of memory", r->path);
-		return;
-	}
-	if (v && v->type == YAML_MAPPING_NODE)
-		each_pair(r, v, key, on_field_key, &f->ann);
+	append_named(r, (void **)&ds->fields, &ds->nr_fields, sizeof(*ds->fields), key, v,
+		     on_field_key);
 }
 
 static void on_datasource_key(struct yreader *r, const char *key, yaml_node_t *v, void *ctx)
@@ -186,42 +218,34 @@ static void on_datasource_key(struct yreader *r, const char *key, yaml_node_t *v
 static void on_datasource(struct yreader *r, const char *key, yaml_node_t *v, void *ctx)
 {
 	struct gadget_yaml *y = ctx;
-	struct gadget_yaml_datasource *ds;
 
-	ds = append(r, (void **)&y->datasources, &y->nr_datasources, sizeof(*ds));
-	if (!ds || !(ds->name = strdup(key))) {
-		r->ret = r->ret ? r->ret : gadget_err_set(r->err, ENOMEM, "%s: out of memory", r->path);
-		return;
-	}
-	if (v && v->type == YAML_MAPPING_NODE)
-		each_pair(r, v, key, on_datasource_key, ds);
+	append_named(r, (void **)&y->datasources, &y->nr_datasources, sizeof(*y->datasources),
+		     key, v, on_datasource_key);
 }
 
 /* ---- params.ebpf.<var> ---- */
 
+static const struct string_key param_strings[] = {
+	{ "key", offsetof(struct gadget_yaml_param, key) },
+	{ "defaultValue", offsetof(struct gadget_yaml_param, default_value) },
+	{ "description", offsetof(struct gadget_yaml_param, description) },
+};
+
 static void on_param_key(struct yreader *r, const char *key, yaml_node_t *v, void *ctx)
 {
-	struct gadget_yaml_param *p = ctx;
-
-	if (!strcmp(key, "key"))
-		get_string(r, v, key, &p->key);
-	else if (!strcmp(key, "defaultValue"))
-		get_string(r, v, key, &p->default_value);
-	else if (!strcmp(key, "description"))
-		get_string(r, v, key, &p->description);
+	set_string_key(r, param_strings, sizeof(param_strings) / sizeof(param_strings[0]), key, v, ctx);
 }
 
 static void on_param(struct yreader *r, const char *key, yaml_node_t *v, void *ctx)
 {
 	struct gadget_yaml *y = ctx;
-	struct gadget_yaml_param *p;
 
-	p = append(r, (void **)&y->params, &y->nr_params, sizeof(*p));
-	if (!p || !(p->name = strdup(key))) {
-		r->ret = r->ret ? r->ret : gadget_err_set(r->err, ENOMEM, "%s: out of memory", r->path);
+	if (v && v->type != YAML_MAPPING_NODE) {
+		yfail(r, v, "\"%s\" must be a mapping", key);
 		return;
 	}
-	each_pair(r, v, key, on_param_key, p);
+	append_named(r, (void **)&y->params, &y->nr_params, sizeof(*y->params), key, v,
+		     on_param_key);
 }
 
 /* Only the eBPF operator's params are the object's variables. */
@@ -233,10 +257,7 @@ static void on_param_group(struct yreader *r, const char *key, yaml_node_t *v, v
 
 /* ---- top level ---- */
 
-static const struct {
-	const char *key;
-	size_t off;
-} top_strings[] = {
+static const struct string_key top_strings[] = {
 	{ "name", offsetof(struct gadget_yaml, name) },
 	{ "description", offsetof(struct gadget_yaml, description) },
 	{ "homepageURL", offsetof(struct gadget_yaml, homepage_url) },
@@ -248,9 +269,8 @@ static void on_top(struct yreader *r, const char *key, yaml_node_t *v, void *ctx
 {
 	struct gadget_yaml *y = ctx;
 
-	for (size_t i = 0; i < sizeof(top_strings) / sizeof(top_strings[0]); i++)
-		if (!strcmp(key, top_strings[i].key))
-			return get_string(r, v, key, (char **)((char *)y + top_strings[i].off));
+	if (set_string_key(r, top_strings, sizeof(top_strings) / sizeof(top_strings[0]), key, v, y))
+		return;
 	if (!strcmp(key, "datasources"))
 		each_pair(r, v, key, on_datasource, y);
 	else if (!strcmp(key, "params"))
@@ -445,10 +465,7 @@ int gadget_yaml_apply(const struct gadget_yaml *y, const char *ds_name, struct g
 
 /* ---- build.yaml ---- */
 
-static const struct {
-	const char *key;
-	size_t off;
-} build_strings[] = {
+static const struct string_key build_strings[] = {
 	{ "ebpfsource", offsetof(struct gadget_build_yaml, ebpfsource) },
 	{ "metadata", offsetof(struct gadget_build_yaml, metadata) },
 	{ "wasm", offsetof(struct gadget_build_yaml, wasm) },
@@ -457,9 +474,7 @@ static const struct {
 
 static void on_build_key(struct yreader *r, const char *key, yaml_node_t *v, void *ctx)
 {
-	for (size_t i = 0; i < sizeof(build_strings) / sizeof(build_strings[0]); i++)
-		if (!strcmp(key, build_strings[i].key))
-			return get_string(r, v, key, (char **)((char *)ctx + build_strings[i].off));
+	set_string_key(r, build_strings, sizeof(build_strings) / sizeof(build_strings[0]), key, v, ctx);
 }
 
 int gadget_build_yaml_load(const char *path, struct gadget_build_yaml **out, struct gadget_err *err)
