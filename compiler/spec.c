@@ -141,7 +141,7 @@ static int find_sources(struct build_spec *spec, struct gadget_err *err)
 	if (!ret && !spec->nr_sources)
 		ret = find_sources_ending(spec, ".c", err);
 	if (!ret && !spec->nr_sources)
-		return gadget_err_set(err, ENOENT, "%s: no *.bpf.c or *.c source in this folder: name "
+		return gadget_err_set(err, ENOENT, "%s: no *.bpf.c source (nor *.c) in this folder: name "
 				      "the sources in %s's \"sources\", or create a gadget with "
 				      "'gadget init NAME'", spec->dir, BUILD_FILE_NAME);
 	return ret;

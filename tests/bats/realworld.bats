@@ -220,7 +220,7 @@ os.getcwd()' "$1"
 	mkdir "$BATS_TEST_TMPDIR/empty"
 	run "$GADGET" build "$BATS_TEST_TMPDIR/empty"
 	assert_failure 1
-	assert_output "gadget: error: $BATS_TEST_TMPDIR/empty: no *.bpf.c or *.c source in this folder: name the sources in gadget.json's \"sources\", or create a gadget with 'gadget init NAME'"
+	assert_output "gadget: error: $BATS_TEST_TMPDIR/empty: no *.bpf.c source (nor *.c) in this folder: name the sources in gadget.json's \"sources\", or create a gadget with 'gadget init NAME'"
 }
 
 @test "variable-length records (shorter than the struct) decode zero-padded, and no 'lost' status" {
