@@ -275,8 +275,6 @@ static int run_prepare(struct gadget_run *r, const void *obj, size_t len, struct
 		ret = stacks_attach(r->schema, r->obj, &r->stacks, err);
 	if (!ret)
 		ret = runtime_enable_stats(r->obj, &r->stats_fd, err);
-	if (!ret)
-		core_btf_learn(obj, len, r->obj);
 	return ret;
 }
 
@@ -329,6 +327,12 @@ static int run_attached(struct gadget_run *r, struct gadget_err *err)
 		arm_timer(r->opts.timeout, 0.2);
 	}
 	say_attached(r);
+	/*
+	 * The first run of an object on a kernel learns its small CO-RE BTF
+	 * (loads it again, ~1 s with many relocations): after attaching, so the
+	 * programs run from the start and their events wait in the ring buffer.
+	 */
+	core_btf_learn(r->obj_bytes, r->obj_len, r->obj);
 	if ((unsigned int)cat >= ARRAY_SIZE(run_by_category) || !run_by_category[cat])
 		return gadget_err_set(err, EINVAL, "gadget %s: no run loop for its category", r->info->name);
 	ret = run_by_category[cat](r, err);
@@ -354,7 +358,8 @@ static void run_free(struct gadget_run *r)
 int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		const struct run_opts *opts, struct gadget_err *err)
 {
-	struct gadget_run r = { .info = info, .opts = *opts, .stats_fd = -1 };
+	struct gadget_run r = { .info = info, .opts = *opts, .stats_fd = -1,
+				.obj_bytes = obj, .obj_len = len };
 	struct sigaction old[ARRAY_SIZE(run_signals)];
 	int ret;
 

@@ -29,6 +29,8 @@ struct gadget_run {
 	struct stacks *stacks;
 	int stats_fd;
 	unsigned long long lost;
+	const void *obj_bytes;		/* the object as given, for core_btf_learn() */
+	size_t obj_len;
 	uint8_t *pad;			/* tracer: a record shorter than the event, zero-padded */
 	uint64_t rows;			/* struct row seq */
 	unsigned long long drain_budget;	/* records still shown after a stop */
