@@ -321,18 +321,19 @@ static int run_attached(struct gadget_run *r, struct gadget_err *err)
 		ret = start_metrics(r, err);
 	if (ret)
 		return ret;
+	say_attached(r);
+	/*
+	 * The first run of an object on a kernel learns its small CO-RE BTF
+	 * (loads it again, ~1 s with many relocations): after attaching, so the
+	 * programs run from the start and their events wait in the ring buffer;
+	 * --timeout counts from after it, as it did when this came first.
+	 */
+	core_btf_learn(r->obj_bytes, r->obj_len, r->obj);
 	if (r->opts.timeout > 0) {
 		r->deadline = run_now() + r->opts.timeout;
 		/* --timeout as a timer too: it interrupts a write blocked on a full pipe */
 		arm_timer(r->opts.timeout, 0.2);
 	}
-	say_attached(r);
-	/*
-	 * The first run of an object on a kernel learns its small CO-RE BTF
-	 * (loads it again, ~1 s with many relocations): after attaching, so the
-	 * programs run from the start and their events wait in the ring buffer.
-	 */
-	core_btf_learn(r->obj_bytes, r->obj_len, r->obj);
 	if ((unsigned int)cat >= ARRAY_SIZE(run_by_category) || !run_by_category[cat])
 		return gadget_err_set(err, EINVAL, "gadget %s: no run loop for its category", r->info->name);
 	ret = run_by_category[cat](r, err);
