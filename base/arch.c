@@ -6,8 +6,8 @@
 #include "base/arch.h"
 
 static const struct arch_def arch_defs[] = {
-	{ "amd64",	"x86_64",	"x86" },
-	{ "arm64",	"aarch64",	"arm64" },
+	{ "amd64",	"x86_64",	"x86",		"x86_64-linux-gnu" },
+	{ "arm64",	"aarch64",	"arm64",	"aarch64-linux-gnu" },
 	{ "arm",	"armv7l",	NULL },
 	{ "ppc64le",	"ppc64le",	NULL },
 	{ "s390x",	"s390x",	NULL },

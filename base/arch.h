@@ -12,6 +12,7 @@ struct arch_def {
 	const char *oci;		/* "amd64" */
 	const char *machine;		/* utsname.machine: "x86_64" */
 	const char *bpf_target;		/* "x86"; NULL: gadgets are not built for it */
+	const char *multiarch;		/* Debian's /usr/include/<triplet>: asm/types.h */
 };
 
 /* The row of an OCI name, NULL if none. */

@@ -169,6 +169,7 @@ int run_input_load(const char *arg, bool skip_verify, struct run_input *ri, stru
 		vo.description = in->spec->description;
 		vo.params_doc = in->spec->params;
 		vo.src_dir = arg;
+		vo.yaml = in->spec->yaml;
 	}
 	ret = validator_analyze(in->obj, in->len, &vo, &ri->info, &diags, err);
 	/* warnings were shown at build time; a run only needs the errors */

@@ -90,6 +90,8 @@ static int analyse(const struct validate_args *a, struct gadget_input *in,
 		vo.src_dir = in->spec->dir;
 		vo.description = in->spec->description;
 		vo.params_doc = in->spec->params;
+		vo.yaml = in->spec->yaml;
+		vo.wasm = in->spec->wasm;
 	}
 	return validator_analyze(in->obj, in->len, &vo, info, diags, err);
 }

@@ -42,6 +42,12 @@ const char *compiler_host_arch(void)
 	return arch_host();
 }
 
+/* Is cflags[i] "-Idir", or "-I" or the "dir" after it? */
+static bool is_include_dir(const struct build_spec *spec, unsigned int i)
+{
+	return !strncmp(spec->cflags[i], "-I", 2) || (i && !strcmp(spec->cflags[i - 1], "-I"));
+}
+
 /*
  * The argument lists shared by every source of one architecture.  They go
  * into the cache keys as they are, so nothing in them may vary from run to
@@ -61,8 +67,20 @@ static int common_args(const struct build_spec *spec, const struct arch_def *a,
 	ret |= argv_push(pch, "-O2");
 	ret |= argv_push(pch, "-g");
 	ret |= argv_pushf(pch, "-D__TARGET_ARCH_%s", a->bpf_target);
+	/* the gadget's own -I come first: its include folder overrides ours (IG's) */
+	for (unsigned int i = 0; i < spec->nr_cflags; i++)
+		if (is_include_dir(spec, i))
+			ret |= argv_push(pch, spec->cflags[i]);
 	ret |= argv_pushf(pch, "-I%s/%s", hdrs, a->bpf_target);
 	ret |= argv_pushf(pch, "-I%s", hdrs);
+	/*
+	 * libbpf-bootstrap/libbpf-tools programs include <linux/bpf.h> ->
+	 * <asm/types.h>, which Debian keeps in the multiarch folder that a
+	 * -target bpf clang does not search.  After everything else: it only
+	 * fills what is missing.
+	 */
+	if (a->multiarch)
+		ret |= argv_pushf(pch, "-idirafter/usr/include/%s", a->multiarch);
 	/*
 	 * libbpf's <bpf/...h> come from /usr/include, which clang searches for
 	 * -target bpf already; an explicit -I/usr/include would put it ahead
@@ -72,7 +90,8 @@ static int common_args(const struct build_spec *spec, const struct arch_def *a,
 	 */
 	ret |= argv_pushf(pch, "-ffile-prefix-map=%s=/gadget/bpf-headers", hdrs);
 	for (unsigned int i = 0; i < spec->nr_cflags; i++)
-		ret |= argv_push(pch, spec->cflags[i]);
+		if (!is_include_dir(spec, i))
+			ret |= argv_push(pch, spec->cflags[i]);
 	for (unsigned int i = 0; i < pch->n; i++)
 		ret |= argv_push(common, pch->v[i]);
 	ret |= argv_pushf(common, "-ffile-prefix-map=%s=.", spec->dir);

@@ -63,7 +63,11 @@
 	X(KERNEL_STACK,	"gadget_kernel_stack",	TYPEDEF, FIELD_INT,	"kernel_stack",	40,	0,	0,					fmt_kind)	\
 	X(USER_STACK,	"gadget_user_stack",	TYPEDEF, FIELD_INT,	"user_stack",	40,	0,	0,					fmt_kind)	\
 	X(UID,		"gadget_uid",		TYPEDEF, FIELD_UINT,	"uid",		0,	0,	SPECIAL_F_VALUE | SPECIAL_F_UID,	fmt_kind)	\
-	X(GID,		"gadget_gid",		TYPEDEF, FIELD_UINT,	"gid",		0,	0,	SPECIAL_F_VALUE | SPECIAL_F_GID,	fmt_kind)
+	X(GID,		"gadget_gid",		TYPEDEF, FIELD_UINT,	"gid",		0,	0,	SPECIAL_F_VALUE | SPECIAL_F_GID,	fmt_kind)	\
+	/* bumblebee's solo_types.h (bpf-headers/solo_types.h) */										\
+	X(IPV4_ADDR,	"ipv4_addr",		TYPEDEF, FIELD_UINT,	"ipv4_addr",	15,	4,	0,					fmt_ipv4_addr)	\
+	X(IPV6_ADDR,	"ipv6_addr",		TYPEDEF, FIELD_BYTES,	"ipv6_addr",	39,	16,	0,					fmt_ipv6_addr)	\
+	X(SOLO_DURATION, "duration",		TYPEDEF, FIELD_UINT,	"solo_duration", 10,	0,	SPECIAL_F_VALUE,			fmt_duration)
 
 #define SPECIAL_ENUM_ID(id, btf, bkind, kind, json, width, min, flags, text) SPECIAL_##id,
 enum field_special {

@@ -169,6 +169,21 @@ static void fmt_ip(struct sbuf *b, const uint8_t *addr, uint8_t version)
 	sb_str(b, ip);
 }
 
+/* solo_types.h's ipv4_addr: 4 bytes in network order, as the kernel keeps them */
+static void fmt_ipv4_addr(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			  enum fmt_mode mode)
+{
+	(void)mode;
+	fmt_ip(b, rec + f->offset, GADGET_IP_V4);
+}
+
+static void fmt_ipv6_addr(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			  enum fmt_mode mode)
+{
+	(void)mode;
+	fmt_ip(b, rec + f->offset, GADGET_IP_V6);
+}
+
 static void fmt_l3endpoint(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
 			   enum fmt_mode mode)
 {

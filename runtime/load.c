@@ -78,7 +78,7 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 	if (!o)
 		return gadget_err_set(err, errno, "cannot open the gadget object: %s\n%s",
 				      gadget_strerror(errno, why, sizeof(why)), loadlog_tail());
-	print_map_fixup(o, opts->buffer_size);
+	print_map_fixup(o, info->print_map ? info->print_map->name : NULL, opts->buffer_size);
 	for (unsigned int i = 0; i < opts->nr_params; i++) {
 		ret = param_set(o, info, opts->params[i], err);
 		if (ret)
@@ -114,11 +114,33 @@ const char *runtime_pid_param(const struct gadget_info *info, const struct run_o
 	return NULL;
 }
 
+/*
+ * "extern (func ksym) 'bpf_x': not found in kernel or module BTFs": a kfunc
+ * (or kernel variable) the object declares with __ksym and this kernel
+ * lacks.  Name it; libbpf's words follow.
+ */
+static int missing_ksym(int ret, const char *log, struct gadget_err *err)
+{
+	const char *p = strstr(log, "ksym) '");
+	int n;
+
+	if (!p || !strstr(p, "not found in kernel"))
+		return 0;
+	p += strlen("ksym) '");
+	n = strcspn(p, "'");
+	return gadget_err_set(err, -ret, "loading the gadget failed: it uses '%.*s' (declared "
+			      "__ksym), which this kernel does not have: guard the call with "
+			      "bpf_ksym_exists(%.*s) and declare it __weak, or run on a kernel that "
+			      "has it\n%s", n, p, n, p, log);
+}
+
 int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gadget_err *err)
 {
-	int ret = bpf_object__load(obj);
+	int ret = bpf_object__load(obj), named;
 	char why[128], prog[128];
 
+	if (ret && (named = missing_ksym(ret, loadlog_tail(), err)))
+		return named;
 	/* the headline says who said no: the verifier, not "Permission denied" */
 	if (ret && !loadlog_rejected_prog(prog, sizeof(prog)))
 		return gadget_err_set(err, -ret, "the kernel verifier rejected program '%s' (%s); its "

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <string.h>
 #include <stdbool.h>
 #include <bpf/libbpf.h>
 
@@ -12,7 +13,7 @@
  * buffers (kernels before 5.8) the same map becomes a perf event array,
  * which gadget_submit_buf() in the gadget headers writes to instead.
  */
-void print_map_fixup(struct bpf_object *obj, uint64_t ring_size)
+void print_map_fixup(struct bpf_object *obj, const char *print_map, uint64_t ring_size)
 {
 	bool have_ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	struct bpf_map *m;
@@ -28,7 +29,9 @@ void print_map_fixup(struct bpf_object *obj, uint64_t ring_size)
 		if (t == BPF_MAP_TYPE_RINGBUF) {
 			bpf_map__set_key_size(m, 0);
 			bpf_map__set_value_size(m, 0);
-			if (ring_size && map_role_of_name(bpf_map__name(m)) == MAP_ROLE_PRINT)
+			/* the output map: print_<name>, or the one an IG marker names */
+			if (ring_size && (map_role_of_name(bpf_map__name(m)) == MAP_ROLE_PRINT ||
+					  (print_map && !strcmp(bpf_map__name(m), print_map))))
 				bpf_map__set_max_entries(m, ring_size);
 		} else if (t == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
 			bpf_map__set_key_size(m, 4);

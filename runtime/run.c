@@ -244,15 +244,14 @@ static void report_losses(const struct gadget_run *r)
 {
 	json_t *j;
 
-	if (!r->opts.status || (!r->lost && !r->short_records))
+	if (!r->opts.status || !r->lost)
 		return;
-	fprintf(r->opts.status, "gadget: lost %llu events, %llu short records\n", r->lost,
-		r->short_records);
+	fprintf(r->opts.status, "gadget: lost %llu events\n", r->lost);
 	if (r->opts.output == OUTPUT_COLUMNS)
 		return;
-	j = json_pack("{s:s, s:s, s:I, s:I, s:I}", "status", "lost events",
+	j = json_pack("{s:s, s:s, s:I, s:I}", "status", "lost events",
 		      "gadget", r->info->name ? r->info->name : "", "events", (json_int_t)r->out.rows,
-		      "lost", (json_int_t)r->lost, "short_records", (json_int_t)r->short_records);
+		      "lost", (json_int_t)r->lost);
 	if (j) {
 		json_dumpf(j, r->opts.status, JSON_COMPACT);
 		fputc('\n', r->opts.status);
@@ -303,8 +302,6 @@ static int run_prepare(struct gadget_run *r, const void *obj, size_t len, struct
 		ret = stacks_attach(r->schema, r->obj, &r->stacks, err);
 	if (!ret)
 		ret = runtime_enable_stats(r->obj, &r->stats_fd, err);
-	if (!ret)
-		core_btf_learn(obj, len, r->obj);
 	return ret;
 }
 
@@ -351,12 +348,19 @@ static int run_attached(struct gadget_run *r, struct gadget_err *err)
 		ret = start_metrics(r, err);
 	if (ret)
 		return ret;
+	say_attached(r);
+	/*
+	 * The first run of an object on a kernel learns its small CO-RE BTF
+	 * (loads it again, ~1 s with many relocations): after attaching, so the
+	 * programs run from the start and their events wait in the ring buffer;
+	 * --timeout counts from after it, as it did when this came first.
+	 */
+	core_btf_learn(r->obj_bytes, r->obj_len, r->obj);
 	if (r->opts.timeout > 0) {
 		r->deadline = run_now() + r->opts.timeout;
 		/* --timeout as a timer too: it interrupts a write blocked on a full pipe */
 		arm_timer(r->opts.timeout, 0.2);
 	}
-	say_attached(r);
 	if ((unsigned int)cat >= ARRAY_SIZE(run_by_category) || !run_by_category[cat])
 		return gadget_err_set(err, EINVAL, "gadget %s: no run loop for its category", r->info->name);
 	ret = run_by_category[cat](r, err);
@@ -383,7 +387,8 @@ static void run_free(struct gadget_run *r)
 int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 		const struct run_opts *opts, struct gadget_err *err)
 {
-	struct gadget_run r = { .info = info, .opts = *opts, .stats_fd = -1 };
+	struct gadget_run r = { .info = info, .opts = *opts, .stats_fd = -1,
+				.obj_bytes = obj, .obj_len = len };
 	struct sigaction old[ARRAY_SIZE(run_signals)];
 	int ret;
 

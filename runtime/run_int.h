@@ -29,7 +29,10 @@ struct gadget_run {
 	struct metrics_server *metrics_srv;
 	struct stacks *stacks;
 	int stats_fd;
-	unsigned long long lost, short_records;
+	unsigned long long lost;
+	const void *obj_bytes;		/* the object as given, for core_btf_learn() */
+	size_t obj_len;
+	uint8_t *pad;			/* tracer: a record shorter than the event, zero-padded */
 	uint64_t rows;			/* struct row seq */
 	unsigned long long drain_budget;	/* records still shown after a stop */
 	bool draining;

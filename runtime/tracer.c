@@ -26,9 +26,15 @@ static int on_ringbuf(void *ctx, void *data, size_t size)
 	 */
 	if (r->draining ? !r->drain_budget-- : run_should_stop(r))
 		return -EINTR;
+	/*
+	 * Variable-length records (execsnoop's EVENT_SIZE, IG's trace_exec:
+	 * the args array cut to what was read) are shorter than the struct:
+	 * decoded zero-padded, as if the rest were empty.
+	 */
 	if (size < r->info->event->size) {
-		r->short_records++;
-		return 0;
+		memcpy(r->pad, data, size);
+		memset(r->pad + size, 0, r->info->event->size - size);
+		row.rec[ROW_EVENT] = r->pad;
 	}
 	return run_emit(r, &row);
 }
@@ -78,6 +84,9 @@ int tracer_run(struct gadget_run *r, struct gadget_err *err)
 
 	if (!m)
 		return gadget_err_set(err, ENOENT, "map %s not found", r->info->print_map->name);
+	r->pad = calloc(1, r->info->event->size ? r->info->event->size : 1);
+	if (!r->pad)
+		return gadget_err_set(err, ENOMEM, "out of memory");
 	if (bpf_map__type(m) == BPF_MAP_TYPE_RINGBUF)
 		rb = ring_buffer__new(bpf_map__fd(m), on_ringbuf, r, NULL);
 	else
@@ -116,6 +125,8 @@ int tracer_run(struct gadget_run *r, struct gadget_err *err)
 	}
 	ring_buffer__free(rb);
 	perf_buffer__free(pb);
+	free(r->pad);
+	r->pad = NULL;
 	r->lost += kernel_lost(r);
 	/* output errors are reported by runtime_run() */
 	if (ret < 0 && ret != r->out.error)

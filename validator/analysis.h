@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "base/str.h"
+#include "info/markers.h"
 #include "validator/elf_scan.h"
 #include "validator/validator.h"
 
@@ -23,6 +24,8 @@ struct analysis {
 	struct bpf_object *obj;
 	const struct btf *btf;
 	struct elf_scan elf;
+	struct marker *markers;		/* IG's marker variables (validator/markers.c) */
+	unsigned int nr_markers;
 };
 
 /* A diagnostic at file:line:col (file NULL: the object; line 0: no location). */
@@ -40,11 +43,24 @@ bool diag_find_decl(struct analysis *a, const char *const *needles, const char *
 void diag_src_path(struct analysis *a, const char *src, char *buf, size_t len);
 
 
+/* Walk a type the runtime decodes; a located error diagnostic if it cannot be. */
+int validator_walk_decoded(struct analysis *a, __u32 type_id, struct gadget_type **out);
+
+/* markers.c */
+int validator_read_markers(struct analysis *a);
+enum map_role validator_marker_role(const struct analysis *a, const char *map);
+void validator_apply_markers(struct analysis *a);
+/* A ring buffer / perf array with no metadata: one error naming the line to add. */
+bool validator_suggest_tracer(struct analysis *a);
+
 /* checks.c */
 void validator_check_name_len(struct analysis *a, const char *what, const char *name);
 bool validator_license_is_gpl(const char *lic);
 void validator_check_gpl_helpers(struct analysis *a, struct bpf_program *p, const char *file,
 				 unsigned int line, unsigned int col);
 void validator_check_outputs(struct analysis *a);
+void validator_check_binary_rows(struct analysis *a);
+void validator_check_metric_maps(struct analysis *a);
+void validator_check_wide_enums(struct analysis *a);
 
 #endif

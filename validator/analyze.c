@@ -22,7 +22,7 @@
  * Walk a type the runtime must decode; on failure point at the member
  * line inside the type's declaration when the source is at hand.
  */
-static int walk_or_diag(struct analysis *a, __u32 type_id, struct gadget_type **out)
+int validator_walk_decoded(struct analysis *a, __u32 type_id, struct gadget_type **out)
 {
 	struct gadget_err err = {};
 	char needle[200], tname[160], member[512];
@@ -52,9 +52,37 @@ static int walk_or_diag(struct analysis *a, __u32 type_id, struct gadget_type **
 	return -EINVAL;
 }
 
-static enum map_role map_role_of(struct bpf_map *m)
+static enum map_role map_role_of(struct analysis *a, struct bpf_map *m)
 {
-	return bpf_map__is_internal(m) ? MAP_ROLE_INTERNAL : map_role_of_name(bpf_map__name(m));
+	enum map_role role;
+
+	if (bpf_map__is_internal(m))
+		return MAP_ROLE_INTERNAL;
+	role = map_role_of_name(bpf_map__name(m));
+	return role != MAP_ROLE_NONE ? role : validator_marker_role(a, bpf_map__name(m));
+}
+
+/*
+ * A map's key and value types.  Only what the runtime decodes must be
+ * decodable: a private map (a "start" map keyed by struct sock *, values
+ * holding a user pointer) keeps whatever types can be walked, silently.
+ */
+static void map_types(struct analysis *a, struct bpf_map *m, struct gadget_map *gm)
+{
+	struct gadget_err quiet;
+	char member[512];
+
+	if (gm->role != MAP_ROLE_NONE) {
+		validator_walk_decoded(a, bpf_map__btf_key_type_id(m), &gm->key);
+		validator_walk_decoded(a, bpf_map__btf_value_type_id(m), &gm->value);
+		return;
+	}
+	if (bpf_map__btf_key_type_id(m))
+		btf_walk_type_member(a->btf, bpf_map__btf_key_type_id(m), &gm->key, member,
+				     sizeof(member), &quiet);
+	if (bpf_map__btf_value_type_id(m))
+		btf_walk_type_member(a->btf, bpf_map__btf_value_type_id(m), &gm->value, member,
+				     sizeof(member), &quiet);
 }
 
 static int analyze_maps(struct analysis *a)
@@ -74,7 +102,7 @@ static int analyze_maps(struct analysis *a)
 		if (!gm->name)
 			return -ENOMEM;
 		gm->type = bpf_map__type(m);
-		gm->role = map_role_of(m);
+		gm->role = map_role_of(a, m);
 		gm->key_size = bpf_map__key_size(m);
 		gm->value_size = bpf_map__value_size(m);
 		gm->max_entries = bpf_map__max_entries(m);
@@ -82,8 +110,7 @@ static int analyze_maps(struct analysis *a)
 			continue;
 		if (!map_role_def(gm->role)->ours)
 			validator_check_name_len(a, "map", gm->name);
-		walk_or_diag(a, bpf_map__btf_key_type_id(m), &gm->key);
-		walk_or_diag(a, bpf_map__btf_value_type_id(m), &gm->value);
+		map_types(a, m, gm);
 	}
 	return 0;
 }
@@ -184,7 +211,7 @@ static int prog_output(struct analysis *a, struct gadget_prog *gp)
 	gp->output = strdup(out_name);
 	if (!gp->output)
 		return -ENOMEM;
-	walk_or_diag(a, out_type, &gp->output_type);
+	validator_walk_decoded(a, out_type, &gp->output_type);
 	return 0;
 }
 
@@ -382,12 +409,60 @@ static int check_btf(struct analysis *a, struct gadget_err *err)
 	return 0;
 }
 
+/*
+ * libbpf's own words while it opens the object, kept (not printed) so a
+ * failure can say what libbpf said.  libbpf's print callback takes no
+ * context: this buffer lives only for one bpf_object__open_mem() call.
+ */
+static char open_log[2048];
+
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	(void)level;
-	(void)fmt;
-	(void)ap;
+	size_t n = strlen(open_log);
+
+	if (level != LIBBPF_DEBUG && n < sizeof(open_log) - 1)
+		vsnprintf(open_log + n, sizeof(open_log) - n, fmt, ap);
 	return 0;
+}
+
+/* libc functions programs call by habit, and what to write instead. */
+static const struct {
+	const char *name, *instead;
+} libc_funcs[] = {
+	{ "memcmp", "__builtin_memcmp() with a constant size, or a loop" },
+	{ "memcpy", "__builtin_memcpy() with a constant size, or bpf_probe_read_kernel()" },
+	{ "memset", "__builtin_memset() with a constant size" },
+	{ "strlen", "a bounded loop, or the length bpf_probe_read_*_str() returns" },
+	{ "strcmp", "a bounded loop (bpf_strncmp() compares with a constant string)" },
+	{ "strncmp", "bpf_strncmp()" },
+};
+
+/*
+ * "failed to find BTF for extern 'memcmp'": a function the object calls and
+ * nothing defines.  Say which, and the fix; libbpf's own message follows.
+ */
+static int unresolved_extern(struct analysis *a, struct gadget_err *err)
+{
+	const char *p = strstr(open_log, "extern '");
+	char sym[128];
+	size_t n;
+
+	if (!p)
+		return 0;
+	p += strlen("extern '");
+	n = strcspn(p, "'");
+	snprintf(sym, sizeof(sym), "%.*s", (int)(n < sizeof(sym) ? n : sizeof(sym) - 1), p);
+	open_log[strcspn(open_log, "\n")] = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(libc_funcs); i++)
+		if (!strcmp(sym, libc_funcs[i].name))
+			return gadget_err_set(err, ENOEXEC, "%s: the programs call '%s', which nothing "
+					      "defines: BPF programs cannot call libc; use %s "
+					      "(%s)", obj_path(a), sym, libc_funcs[i].instead,
+					      open_log);
+	return gadget_err_set(err, ENOEXEC, "%s: the programs use '%s', which nothing defines: "
+			      "define it in a source of the gadget, or declare the kernel function "
+			      "it is with __ksym ('extern ... %s(...) __ksym;', the kernel must have "
+			      "it) (%s)", obj_path(a), sym, sym, open_log);
 }
 
 /*
@@ -395,6 +470,37 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
  * object that cannot be read at all (-EINVAL is kept for "analysed, with
  * errors").
  */
+/*
+ * bumblebee's map sections (SEC(".maps.print"), ".maps.counter", ...): its
+ * loader (cilium/ebpf) reads the role from the section; libbpf takes only
+ * ".maps" and fails to open the object ("Relocation failed").  Say what to
+ * write instead, at the section's line.
+ */
+static int refuse_maps_subsection(struct analysis *a, struct gadget_err *err)
+{
+	const char *sec = a->elf.maps_subsection, *role = sec + strlen(".maps.");
+	char needle[300], path[PATH_MAX], where[PATH_MAX + 32] = "";
+	const char *needles[] = { needle, NULL }, *file;
+	unsigned int line, col;
+	int ret;
+
+	snprintf(needle, sizeof(needle), "SEC(\"%s\")", sec);
+	if (diag_find_decl(a, needles, &file, &line, &col)) {
+		diag_src_path(a, str_has_prefix(file, "./") ? file + 2 : file, path, sizeof(path));
+		snprintf(where, sizeof(where), "%s:%u:%u: error: ", path, line, col);
+	}
+	ret = gadget_err_set(err, ENOEXEC, "%smap section \"%s\" is bumblebee's (its loader reads "
+			     "the map's role from the section; libbpf, which gadget loads with, "
+			     "takes only \".maps\"): declare the map in SEC(\".maps\") and name it "
+			     "%s_<name>%s", where, sec, role,
+			     !strcmp(role, "print") ? " (a ring buffer: a tracer of its value type)" :
+			     " with GADGET_COUNTER/GADGET_GAUGE (a hash map the program updates; "
+			     "bee's counting of ring-buffer events by their fields is not done here)");
+	if (err)
+		err->located = where[0];
+	return ret;
+}
+
 static int analysis_open(struct analysis *a, const void *obj, size_t len, struct gadget_err *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts, .object_name = a->opts->name);
@@ -405,6 +511,9 @@ static int analysis_open(struct analysis *a, const void *obj, size_t len, struct
 		err->errnum = ENOEXEC;
 	if (ret)
 		return ret == -EINVAL ? -ENOEXEC : ret;
+	if (a->elf.maps_subsection)
+		return refuse_maps_subsection(a, err);
+	open_log[0] = 0;
 	old_print = libbpf_set_print(quiet_print);
 	ret = check_btf(a, err);
 	if (!ret)
@@ -415,6 +524,8 @@ static int analysis_open(struct analysis *a, const void *obj, size_t len, struct
 	if (!a->obj) {
 		char why[128];
 
+		if (unresolved_extern(a, err))
+			return -ENOEXEC;
 		ret = errno == EINVAL || !errno ? -ENOEXEC : -errno;
 		return gadget_err_set(err, ret, "%s: libbpf cannot open the object: %s", obj_path(a),
 				      gadget_strerror(-ret, why, sizeof(why)));
@@ -455,8 +566,11 @@ static void analyze_category(struct analysis *a)
 
 	validator_check_outputs(a);
 	info->category = validator_category(info, why, sizeof(why));
-	if (info->category == GADGET_CAT_UNKNOWN)
+	if (info->category == GADGET_CAT_UNKNOWN && !validator_suggest_tracer(a))
 		diag_add(a, DIAG_ERROR, NULL, 0, 0, "%s", why);
+	validator_check_binary_rows(a);
+	validator_check_metric_maps(a);
+	validator_check_wide_enums(a);
 	for (unsigned int i = 0; !print && i < info->nr_maps; i++)
 		if (info->maps[i].role == MAP_ROLE_PRINT)
 			print = &info->maps[i];
@@ -468,6 +582,24 @@ static void analyze_category(struct analysis *a)
 		diag_add(a, DIAG_ERROR, NULL, 0, 0, "map '%s' declares no value type: add "
 			 "__type(value, struct event) so the runtime can decode its records",
 			 print ? print->name : "print_");
+}
+
+/*
+ * IG's metadata: gadget.yaml over what the object says (descriptions, param
+ * keys, field annotations), and what a wasm module would have done.
+ */
+static int analyze_ig_metadata(struct analysis *a)
+{
+	struct gadget_err err;
+
+	if (a->opts->wasm)
+		diag_add(a, DIAG_NOTE, NULL, 0, 0, "build.yaml names the wasm module '%s': not built "
+			 "and not run (gadget has no wasm toolchain or runtime); the eBPF part runs "
+			 "alone, without what the module adds (fields it computes or rewrites, its "
+			 "params, events it drops)", a->opts->wasm);
+	if (a->opts->yaml && gadget_yaml_apply(a->opts->yaml, a->info->datasource, a->info, &err))
+		return -ENOMEM;
+	return 0;
 }
 
 int validator_analyze(const void *obj, size_t len, const struct validate_opts *opts,
@@ -485,19 +617,26 @@ int validator_analyze(const void *obj, size_t len, const struct validate_opts *o
 	if (!ret)
 		ret = analyze_about(&a);
 	if (!ret)
+		ret = validator_read_markers(&a);
+	if (!ret)
 		ret = analyze_maps(&a);
 	if (!ret)
 		ret = analyze_progs(&a);
 	if (!ret)
 		ret = analyze_params(&a);
 	if (!ret) {
+		validator_apply_markers(&a);
 		analyze_category(&a);
+		ret = analyze_ig_metadata(&a);
+	}
+	if (!ret) {
 		ret = diag_list_count(diags, DIAG_ERROR) ? -EINVAL : 0;
 	} else if (ret == -ENOMEM) {
 		gadget_err_set(err, ENOMEM, "%s: out of memory", obj_path(&a));
 	}
 	bpf_object__close(a.obj);
 	elf_scan_free(&a.elf);
+	free(a.markers);
 	if (ret && ret != -EINVAL) {
 		gadget_info_free(a.info);
 		return ret;

@@ -180,13 +180,13 @@ static enum field_special special_of(const struct btf *btf, const struct btf_typ
 }
 
 /*
- * "char name[16]" is a string, "__u8 addr[6]" is bytes: look at the element
- * type as written (through const/volatile, not through typedefs), because
- * __u8 and char resolve to the same 1-byte int.
+ * "char name[16]" is a string, "__u8 addr[6]" is bytes.  Typedefs are
+ * followed (IG's "gadget_comm comm[16]" is an array of a char typedef): BTF
+ * keeps the int's own name, and __u8 ends at "unsigned char", char at "char".
  */
 static bool is_char(const struct btf *btf, __u32 elem)
 {
-	const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, elem));
+	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, elem));
 	const char *name;
 
 	if (!t || !btf_is_int(t) || t->size != 1)
@@ -237,6 +237,16 @@ static int fill_enum(const struct btf *btf, const struct btf_type *t, struct gad
 	size_t el = strlen(ename);
 	bool is_signed = btf_kflag(t);
 
+	/*
+	 * clang 14 writes a 64-bit enum as a 32-bit BTF_KIND_ENUM of size 8
+	 * with every value cut to 32 bits (BTF_KIND_ENUM64 came with LLVM
+	 * 15): names by those values would be wrong, so it is a number (the
+	 * validator warns, validator_check_wide_enums()).
+	 */
+	if (btf_is_enum(t) && t->size > 4) {
+		f->kind = is_signed ? FIELD_INT : FIELD_UINT;
+		return 0;
+	}
 	f->kind = el > 6 && !strcmp(ename + el - 6, "_flags") ? FIELD_FLAGS : FIELD_ENUM;
 	f->enum_vals = calloc(n ? n : 1, sizeof(*f->enum_vals));
 	if (!f->enum_vals)

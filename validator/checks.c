@@ -159,3 +159,118 @@ void validator_check_outputs(struct analysis *a)
 			     "which references it", name, (int)(strlen(name) - 7), name);
 	}
 }
+
+static bool calls_helper(struct bpf_program *p, int helper)
+{
+	const struct bpf_insn *insn = bpf_program__insns(p);
+	size_t n = bpf_program__insn_cnt(p);
+
+	for (size_t i = 0; i < n; i++)
+		if (insn[i].code == (BPF_JMP | BPF_CALL) && insn[i].src_reg == 0 &&
+		    insn[i].imm == helper)
+			return true;
+	return false;
+}
+
+/*
+ * A snapshotter's iterator writing binary rows (bpf_seq_write()) with no
+ * struct to decode them: the runtime would read them as the text protocol,
+ * find no "[event]" and print nothing, exit 0.  Say what to declare.
+ */
+/* Any "<x>_output" variable: a misnamed one already has its warning. */
+static bool has_output_var(const struct analysis *a)
+{
+	for (__u32 id = 1; id < btf__type_cnt(a->btf); id++) {
+		const struct btf_type *t = btf__type_by_id(a->btf, id);
+		const char *name = btf_is_var(t) ? btf__name_by_offset(a->btf, t->name_off) : NULL;
+		size_t n = name ? strlen(name) : 0;
+
+		if (n > 7 && !strcmp(name + n - 7, "_output"))
+			return true;
+	}
+	return false;
+}
+
+void validator_check_binary_rows(struct analysis *a)
+{
+	if (has_output_var(a))
+		return;
+	for (unsigned int i = 0; a->info->category == GADGET_CAT_SNAPSHOTTER &&
+	     i < a->info->nr_progs; i++) {
+		const struct gadget_prog *gp = &a->info->progs[i];
+		struct bpf_program *p;
+
+		if (!gp->def || gp->def->target != TARGET_ITER || gp->output_type)
+			continue;
+		p = bpf_object__find_program_by_name(a->obj, gp->name);
+		if (!p || !calls_helper(p, BPF_FUNC_seq_write))
+			continue;
+		diag_add(a, DIAG_ERROR, gp->src_file, gp->src_line, gp->src_col,
+			 "iterator '%s' writes binary rows with bpf_seq_write(), but no struct "
+			 "describes them, so nothing could be printed: declare "
+			 "GADGET_SNAPSHOTTER(%s, struct row) and write with gadget_snapshot_write(), "
+			 "or Inspektor Gadget's GADGET_SNAPSHOTTER(name, row, %s)",
+			 gp->name, gp->name, gp->name);
+	}
+}
+
+/*
+ * counter_/gauge_/hist_ maps are tables the program updates (hash or
+ * array) holding the value of their row in map_roles.c.  bumblebee also
+ * names ring buffers so (it counts their events per distinct fields) and
+ * lays out histograms its own way: refuse those here, with the reason,
+ * rather than a run that prints nothing.
+ */
+void validator_check_metric_maps(struct analysis *a)
+{
+	for (unsigned int i = 0; i < a->info->nr_maps; i++) {
+		const struct gadget_map *m = &a->info->maps[i];
+		const struct map_role_def *def = map_role_def(m->role);
+		char needle[300];
+		const char *needles[] = { needle, NULL };
+
+		if (!map_role_is_metric(m->role))
+			continue;
+		snprintf(needle, sizeof(needle), "} %s SEC(", m->name);
+		if (m->type == BPF_MAP_TYPE_RINGBUF || m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			diag_at_decl(a, DIAG_ERROR, needles, "map '%s' is a %s: bumblebee counts the "
+				     "events of such a map per distinct field values, gadget does not; "
+				     "declare %s(%s, struct key, max) and update it where the event "
+				     "is sent (gadget/macros.h)", m->name,
+				     m->type == BPF_MAP_TYPE_RINGBUF ? "ring buffer" : "perf event array",
+				     def->macros[0], map_role_short_name(m->role, m->name));
+		else if (m->value_size != def->value_size)
+			diag_at_decl(a, DIAG_ERROR, needles, "map '%s': its value is %u bytes, but a "
+				     "%s map's value is %s (%u bytes); bumblebee's layout is not read "
+				     "here: declare it with %s(%s, struct key, max)", m->name,
+				     m->value_size, def->prefix, def->value_type, def->value_size,
+				     def->macros[0], map_role_short_name(m->role, m->name));
+	}
+}
+
+static void warn_wide_enums(struct analysis *a, const struct gadget_type *t)
+{
+	for (unsigned int i = 0; t && i < t->nr_fields; i++) {
+		const struct gadget_field *f = &t->fields[i];
+
+		if ((f->kind == FIELD_INT || f->kind == FIELD_UINT) && f->size == 8 &&
+		    f->type_name && !strncmp(f->type_name, "enum ", 5))
+			diag_add(a, DIAG_WARNING, NULL, 0, 0, "%s member '%s': %s is 64 bits wide and "
+				 "clang 14 writes its values cut to 32 bits in BTF, so they cannot be "
+				 "named: printed as a number (clang 15 or later writes them whole)",
+				 t->name, f->name, f->type_name);
+	}
+}
+
+/* 64-bit enums in what the runtime decodes (see fill_enum() in btf_walk.c). */
+void validator_check_wide_enums(struct analysis *a)
+{
+	for (unsigned int i = 0; i < a->info->nr_maps; i++) {
+		if (a->info->maps[i].role == MAP_ROLE_NONE || a->info->maps[i].role == MAP_ROLE_INTERNAL)
+			continue;
+		warn_wide_enums(a, a->info->maps[i].key);
+		warn_wide_enums(a, a->info->maps[i].value);
+	}
+	for (unsigned int i = 0; i < a->info->nr_progs; i++)
+		warn_wide_enums(a, a->info->progs[i].output_type);
+}

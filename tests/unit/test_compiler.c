@@ -151,6 +151,7 @@ static void test_spec_no_sources(void **state)
 	(void)state;
 	assert_int_equal(compiler_load_spec(tmp, &spec, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "no *.bpf.c source"));
+	assert_non_null(strstr(err.msg, "gadget.json's \"sources\""));
 }
 
 static void test_depfile(void **state)

@@ -1,0 +1,270 @@
+#!/usr/bin/env bats
+# Programs written in other projects' styles build and run unchanged:
+# Inspektor Gadget's API and folder layout (tests/fixtures/realworld/ig_*),
+# and the defects found on the way.  Every fixture is ours, written in
+# their style.
+
+bats_require_minimum_version 1.5.0
+load helpers
+load ../tools/gadgets
+
+FIX="$GADGET_SRC/tests/fixtures/realworld"
+
+setup() { common_setup; }
+teardown() { gadget_stop; bg_stop_all; }
+
+# rw_start DIR [run options...]: run fixture folder DIR (built on the fly,
+# with its gadget.yaml) in the background (GOUT, GERR, GPID as gadget_start).
+rw_start() {
+	local dir=$1
+	shift
+	GOUT="$BATS_TEST_TMPDIR/run.out"
+	GERR="$BATS_TEST_TMPDIR/run.err"
+	"$GADGET" run "$dir" "$@" >"$GOUT" 2>"$GERR" &
+	GPID=$!
+	wait_for_line "$GERR" "attached" 30
+}
+
+# A process named $1 that opens $2 $3 times (each fails: ENOENT); prints its pid.
+named_opener() {
+	python3 -c '
+import ctypes, os, sys
+ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)
+print(os.getpid(), flush=True)
+for i in range(int(sys.argv[3])):
+    try: os.open(sys.argv[2], os.O_RDONLY)
+    except OSError: pass' "$@"
+}
+
+# bats test_tags=sanitize
+@test "an IG-style tracer (build.yaml, gadget.yaml, GADGET_TRACER(name, map, struct)) decodes its events map" {
+	run "$GADGET" build "$FIX/ig_tracer" -o "$BATS_TEST_TMPDIR/ig.o"
+	assert_success
+	assert_output --partial "built ig_tracer (tracer, 2 programs)"
+	run "$GADGET" validate "$BATS_TEST_TMPDIR/ig.o"
+	assert_success
+	assert_line --regexp '^  events +ringbuf +print '
+	assert_line --regexp '^  start +hash +none '
+
+	rw_start "$FIX/ig_tracer" -o json -t 5 --param comm=rwigopen
+	marker="/nonexistent/rw-ig-$RANDOM"
+	pid=$(named_opener rwigopen "$marker" 1)
+	gadget_wait
+
+	run json_events "e['fname'] == '$marker'"
+	assert_success
+	[ "${#lines[@]}" -eq 1 ]
+	# x_raw members print decoded as x; nested structs flatten to proc.*
+	assert_output --partial '"error": "ENOENT"'
+	assert_output --partial '"fd": -1'
+	assert_output --partial '"syscall": "openat"'
+	assert_output --partial '"proc.comm": "rwigopen"'
+	assert_output --partial "\"proc.pid\": $pid,"
+	assert_output --partial "\"proc.tid\": $pid,"
+	assert_output --partial "\"proc.parent.comm\": \"bash\""
+	assert_output --partial '"proc.creds.uid": 0'
+	assert_output --regexp '"timestamp": "[0-9]{4}-[0-9]{2}-[0-9]{2}T'
+	refute_output --partial 'error_raw'
+	# targ_comm (gadget.yaml key "comm") filtered in the kernel: only rwigopen's events
+	run json_events "e['proc.comm'] != 'rwigopen'"
+	assert_output ""
+}
+
+@test "gadget.yaml: descriptions, param keys and columns annotations are honoured" {
+	run "$GADGET" validate "$FIX/ig_tracer"
+	assert_success
+	assert_line "Description: Files opened, an IG-style tracer written for gadget's tests"
+	assert_line --regexp '^  targ_comm +gadget_comm\[16\] +.*Only processes of this name$'
+
+	rw_start "$FIX/ig_tracer" -t 4 --param comm=rwigcols
+	marker="/nonexistent/rw-igcols-$RANDOM"
+	named_opener rwigcols "$marker" 1 >/dev/null
+	gadget_wait
+	header=$(grep -m1 FNAME "$GOUT")
+	# columns.hidden: flags and proc.tid are not shown by default
+	[[ "$header" != *FLAGS* ]]
+	[[ "$header" != *PROC.TID* ]]
+	# columns.width 4, alignment right: fd is "  -1" before ERROR's 40-wide neighbour
+	run grep -- "$marker" "$GOUT"
+	assert_output --regexp ' ENOENT +  -1 +openat +/nonexistent/rw-igcols-[0-9]+'
+	# hidden columns are still there when asked for
+	rw_start "$FIX/ig_tracer" -t 4 --param comm=rwigcols --fields fname,flags,proc.tid
+	pid=$(named_opener rwigcols "$marker" 1)
+	gadget_wait
+	# python's os.open: O_RDONLY|O_CLOEXEC
+	run grep -- "$marker" "$GOUT"
+	assert_output --regexp "^$marker +524288 +$pid\$"
+}
+
+@test "build.yaml naming a wasm module: the eBPF part builds and a note says what is missing" {
+	cp -r "$FIX/ig_tracer" "$BATS_TEST_TMPDIR/w"
+	echo "wasm: go/program.go" >>"$BATS_TEST_TMPDIR/w/build.yaml"
+	run "$GADGET" build "$BATS_TEST_TMPDIR/w"
+	assert_success
+	assert_output --partial "note: build.yaml names the wasm module 'go/program.go': not built and not run"
+	assert_output --partial "the eBPF part runs alone"
+	[ -s "$BATS_TEST_TMPDIR/w/w.o" ]
+}
+
+@test "an IG-style snapshotter: GADGET_SNAPSHOTTER(name, struct, prog) decodes binary rows" {
+	bash -c 'exec -a rwsnapsleep sleep 30' &
+	BG_PIDS+=($!)
+	sleeper=$!
+	sleep 0.3
+	run "$GADGET" build "$FIX/ig_snapshot" -o "$BATS_TEST_TMPDIR/s.o"
+	assert_success
+	assert_output --partial "(snapshotter, 1 program)"
+	run "$GADGET" run "$BATS_TEST_TMPDIR/s.o" -o json
+	assert_success
+	line=$(grep "\"pid\":$sleeper," <<<"$output")
+	[[ "$line" == *"\"comm\":\"sleep\""* ]]
+	[[ "$line" == *"\"ppid\":$$,"* ]]
+	# mntns_id_raw is decoded (a gadget_mntns_id) and shown as mntns_id
+	[[ "$line" == *"\"mntns_id\":$(stat -Lc %i /proc/self/ns/mnt),"* ]]
+}
+
+@test "an IG-style map iterator: GADGET_MAPITER(name, map) is a table read every interval" {
+	rw_start "$FIX/ig_mapiter" --interval 2 -t 3 -F comm=rwmapiter
+	named_opener rwmapiter /nonexistent/rw-mapiter 7 >/dev/null
+	gadget_wait
+	run grep rwmapiter "$GOUT"
+	assert_output --regexp '^rwmapiter +[0-9]+ +7 *$'
+}
+
+@test "a snapshotter writing binary rows with no struct for them is a validation error" {
+	run --separate-stderr "$GADGET" build "$FIX/binrows"
+	assert_failure 1
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/binrows/binrows.bpf.c:15:12: error: iterator 'binrows' writes binary rows with bpf_seq_write(), but no struct describes them, so nothing could be printed: declare GADGET_SNAPSHOTTER(binrows, struct row) and write with gadget_snapshot_write(), or Inspektor Gadget's GADGET_SNAPSHOTTER(name, row, binrows)" ]
+}
+
+@test "a libbpf-bootstrap style ring buffer with no metadata: one error naming the map, its struct and the line to add" {
+	run --separate-stderr "$GADGET" build "$FIX/libbpf_ringbuf"
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/libbpf_ringbuf/bootstrap.bpf.c:24:1: error: ring buffer 'rb' sends events, but nothing says how to decode them: it most likely carries struct event; add after the map: 'GADGET_TRACER(rb, rb, event);' (#include <gadget/macros.h>)" ]
+
+	# with that one line the same program runs and decodes
+	cp -r "$FIX/libbpf_ringbuf" "$BATS_TEST_TMPDIR/lb"
+	sed -i 's/^} rb SEC(".maps");/&\n#include <gadget\/macros.h>\nGADGET_TRACER(rb, rb, event);/' \
+		"$BATS_TEST_TMPDIR/lb/bootstrap.bpf.c"
+	victim="$BATS_TEST_TMPDIR/rw-unlink-$RANDOM"
+	rw_start "$BATS_TEST_TMPDIR/lb" -o json -t 4 -F filename="$victim"
+	touch "$victim"
+	read -r pid ppid < <(python3 -c '
+import ctypes, os, sys
+ctypes.CDLL(None).prctl(15, b"rwunlinker", 0, 0, 0)
+print(os.getpid(), os.getppid(), flush=True)
+os.unlink(sys.argv[1], dir_fd=os.open("/", os.O_RDONLY))  # unlinkat(2)' "$victim")
+	gadget_wait
+	run cat "$GOUT"
+	assert_output "{\"pid\":$pid,\"ppid\":$ppid,\"exit_code\":0,\"comm\":\"rwunlinker\",\"filename\":\"$victim\"}"
+}
+
+@test "newer libbpf macros, kfunc declarations and the multiarch asm/ headers come from our headers" {
+	run "$GADGET" build "$FIX/libbpf_compat" -o "$BATS_TEST_TMPDIR/c.o"
+	assert_success
+	assert_output --partial "built libbpf_compat (tracer, 4 programs)"
+	run "$GADGET" validate "$BATS_TEST_TMPDIR/c.o"
+	assert_success
+	assert_line --regexp '^  uprobe_add +uprobe '
+	assert_line --regexp '^  uretprobe_add +uretprobe '
+	assert_line --regexp '^  fork_seen +tp_btf/sched_process_fork '
+	assert_line --regexp '^  events +ringbuf +print '
+	# this kernel has no kprobes: the ksyscall program is refused before anything loads
+	run "$GADGET" run "$BATS_TEST_TMPDIR/c.o" -t 1
+	assert_failure 1
+	assert_output "gadget: error: program 'mmap_enter' (ksyscall/mmap): kprobes are not available on this kernel (no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events in tracefs; the kernel needs CONFIG_KPROBES and CONFIG_KPROBE_EVENTS)"
+}
+
+# A process named $1 calling getcwd(2) once.
+named_getcwd() {
+	python3 -c '
+import ctypes, os, sys
+ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)
+print(os.getpid(), flush=True)
+os.getcwd()' "$1"
+}
+
+@test "bumblebee style: probe.c builds with no *.bpf.c, solo_types.h members print as addresses and durations" {
+	cp -r "$FIX/bee_solo" "$BATS_TEST_TMPDIR/bee"
+	run "$GADGET" build "$BATS_TEST_TMPDIR/bee"
+	assert_success
+	assert_output --partial "built bee (tracer, 1 program)"
+
+	rw_start "$BATS_TEST_TMPDIR/bee" -t 4 -F comm=rwbee
+	pid=$(named_getcwd rwbee)
+	gadget_wait
+	run cat "$GOUT"
+	assert_line --index 0 --regexp '^DADDR +SADDR6 +TOOK +PID COMM$'
+	assert_line --index 1 --regexp "^10\.0\.1\.2 +fe80::7 +1\.234ms +$pid rwbee\$"
+
+	rw_start "$BATS_TEST_TMPDIR/bee" -o json -t 4 -F comm=rwbee
+	pid=$(named_getcwd rwbee)
+	gadget_wait
+	run cat "$GOUT"
+	assert_output "{\"daddr\":\"10.0.1.2\",\"saddr6\":\"fe80::7\",\"took\":1234567,\"pid\":$pid,\"comm\":\"rwbee\"}"
+}
+
+@test "bumblebee's .maps.print sections and counter_ ring buffers are refused at build time with the reason" {
+	run --separate-stderr "$GADGET" build "$FIX/bee_sections"
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *"/tests/fixtures/realworld/bee_sections/probe.c:16:10: error: map section \".maps.print\" is bumblebee's (its loader reads the map's role from the section; libbpf, which gadget loads with, takes only \".maps\"): declare the map in SEC(\".maps\") and name it print_<name> (a ring buffer: a tracer of its value type)" ]]
+
+	run --separate-stderr "$GADGET" build "$FIX/bee_counter"
+	assert_failure 1
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/bee_counter/probe.c:14:1: error: map 'counter_getcwd' is a ring buffer: bumblebee counts the events of such a map per distinct field values, gadget does not; declare GADGET_COUNTER(getcwd, struct key, max) and update it where the event is sent (gadget/macros.h)" ]
+}
+
+@test "a folder with no source names the build file's \"sources\"" {
+	mkdir "$BATS_TEST_TMPDIR/empty"
+	run "$GADGET" build "$BATS_TEST_TMPDIR/empty"
+	assert_failure 1
+	assert_output "gadget: error: $BATS_TEST_TMPDIR/empty: no *.bpf.c source (nor *.c) in this folder: name the sources in gadget.json's \"sources\", or create a gadget with 'gadget init NAME'"
+}
+
+@test "variable-length records (shorter than the struct) decode zero-padded, and no 'lost' status" {
+	rw_start "$FIX/varlen" -o json -t 4 -F comm=rwvarlen
+	pid=$(named_getcwd rwvarlen)
+	gadget_wait
+	run cat "$GOUT"
+	assert_output "{\"pid\":$pid,\"comm\":\"rwvarlen\",\"args_size\":5,\"args\":\"hello\",\"container\":\"\",\"container_id\":\"\",\"runtime\":\"\",\"pod_uid\":\"\",\"container_comm\":\"\"}"
+	run cat "$GERR"
+	refute_output --partial "lost"
+}
+
+@test "a 64-bit enum (values cut to 32 bits by clang 14) is a warning and prints as a number, never a wrong name" {
+	run --separate-stderr "$GADGET" build "$FIX/enum64" -o "$BATS_TEST_TMPDIR/e.o"
+	assert_success
+	[ "${stderr_lines[0]}" = "$BATS_TEST_TMPDIR/e.o: warning: struct event member 'state': enum big_state is 64 bits wide and clang 14 writes its values cut to 32 bits in BTF, so they cannot be named: printed as a number (clang 15 or later writes them whole)" ]
+	"$GADGET" run "$BATS_TEST_TMPDIR/e.o" -o json -t 4 -F comm=rwenum >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	GPID=$!
+	wait_for_line "$BATS_TEST_TMPDIR/err" attached 30
+	named_getcwd rwenum >/dev/null
+	gadget_wait
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output '{"comm":"rwenum","state":0}'
+}
+
+@test "an unresolved extern names the symbol and the fix, with libbpf's own words, never 'No such file or directory'" {
+	run --separate-stderr "$GADGET" build "$FIX/extern_libc" -o "$BATS_TEST_TMPDIR/l.o"
+	assert_failure 1
+	# libbpf's words name the BTF id of the declaration
+	[[ "$stderr" =~ ^"gadget: error: $BATS_TEST_TMPDIR/l.o: the programs call 'memcmp', which nothing defines: BPF programs cannot call libc; use __builtin_memcmp() with a constant size, or a loop (libbpf: failed to find BTF for extern 'memcmp' ["[0-9]+"] section: -2)"$ ]]
+
+	run "$GADGET" build "$FIX/extern_kfunc" -o "$BATS_TEST_TMPDIR/k.o"
+	assert_success
+	run "$GADGET" run "$BATS_TEST_TMPDIR/k.o" -t 1
+	assert_failure 1
+	assert_line --index 0 "gadget: error: loading the gadget failed: it uses 'bpf_gadget_no_such_kfunc' (declared __ksym), which this kernel does not have: guard the call with bpf_ksym_exists(bpf_gadget_no_such_kfunc) and declare it __weak, or run on a kernel that has it"
+	assert_line "libbpf: extern (func ksym) 'bpf_gadget_no_such_kfunc': not found in kernel or module BTFs"
+	refute_output --partial "No such file or directory"
+}
+
+@test "--buffer-size sizes the ring buffer an IG marker names" {
+	rw_start "$FIX/ig_tracer" -t 4 --buffer-size 4M
+	run bpftool -j map show name events
+	assert_success
+	[[ "$output" == *'"max_entries":4194304'* ]]
+	gadget_wait
+}
