@@ -341,7 +341,12 @@ static json_t *inspect_json(struct store *st, const struct img_summary *s,
 		json_object_set_new(j, "index", doc);
 	if (!store_read_json(st, img->manifest.digest, &doc, NULL))
 		json_object_set_new(j, "manifest", doc);
-	json_object_set(j, "config", img->config);
+	json_object_set_new(j, "format", json_string(img->format == IMAGE_FORMAT_IG ? "ig" : "gadget"));
+	if (img->config)
+		json_object_set(j, "config", img->config);
+	else	/* IG: the gadget.yaml text, or null for the empty config */
+		json_object_set_new(j, "config", img->gadget_yaml ? json_string(img->gadget_yaml)
+								   : json_null());
 	signature_of(st, s->name[0] ? s->name : "", s->desc.digest, sig, sizeof(sig));
 	json_object_set_new(j, "signature", sig[0] ? json_string(sig) : json_null());
 	return j;
@@ -386,8 +391,15 @@ int cmd_inspect(int argc, char **argv)
 		printf("Platforms:   %s\n", SAFE(s.archs, val));
 	signature_of(st, argv[i], s.desc.digest, sig, sizeof(sig));
 	printf("Signature:   %s\n", sig[0] ? sig : "none");
+	printf("Format:      %s\n", image_format_name(img->format));
 	printf("Manifest:    %s (%s)\n", img->manifest.digest,
-	       SAFE(json_string_value(json_object_get(img->config, "architecture")) ?: "?", key));
+	       SAFE(json_string_value(json_object_get(img->config, "architecture")) ?:
+		    (img->manifest.platform_arch[0] ? img->manifest.platform_arch : "?"), key));
+	if (img->format == IMAGE_FORMAT_IG)
+		printf("IG layers:   ebpf%s%s; gadget.yaml: %s\n", img->has_wasm ? ", wasm" : "",
+		       img->has_btfgen ? ", btfgen" : "", img->gadget_yaml ? "yes" : "none (empty config)");
+	if (img->invalid[0])
+		printf("Cannot run:  %s\n", SAFE(img->invalid, val));
 	store_read_json(st, img->manifest.digest, &man, NULL);
 	a = json_object_get(man, "annotations");
 	json_object_foreach(a, k, v)

@@ -191,14 +191,21 @@ static int ig_analyze(const char *ref, struct gadget_image *img, struct gadget_e
 	vo.name = name && *name ? name : fallback;
 	vo.description = desc;
 	ret = validator_analyze(img->obj, img->len, &vo, &img->info, &diags, err);
-	if (ret == -EINVAL) {
+	/*
+	 * An IG gadget may lean on its wasm module or on IG's operators for
+	 * what our validator requires (an output map): keep what was found
+	 * so inspect and export work, and say why it cannot run.
+	 */
+	if (ret == -EINVAL && img->info) {
 		unsigned int i;
 
 		for (i = 0; i < diags.n && diags.v[i].level != DIAG_ERROR; i++)
 			;
-		gadget_err_set(err, EINVAL, "%s: its eBPF program does not validate: %s%s", ref,
-			       i < diags.n ? diags.v[i].msg : "errors",
-			       diag_list_count(&diags, DIAG_ERROR) > 1 ? " (and more errors)" : "");
+		snprintf(img->invalid, sizeof(img->invalid), "its eBPF program does not validate: %s%s",
+			 i < diags.n ? diags.v[i].msg : "errors",
+			 diag_list_count(&diags, DIAG_ERROR) > 1 ? " (and more errors)" : "");
+		gadget_err_clear(err);
+		ret = 0;
 	}
 	diag_list_free(&diags);
 	free(name);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "base/file.h"
+#include "packager/image_ig.h"
 #include "packager/input.h"
 #include "packager/sign.h"
 
@@ -79,6 +80,23 @@ static int open_object(const char *arg, struct gadget_input *in, struct gadget_e
 	return ret;
 }
 
+/*
+ * An Inspektor Gadget image's wasm module runs in IG's userspace (it may add
+ * fields, rename or drop events); there is no wasm runtime here.  The eBPF
+ * part runs alone when it has output of its own to show (a print_ map, an
+ * iterator, metrics maps): the status line says the module did not run.
+ * Otherwise nothing would be shown at all: refuse.
+ */
+static int wasm_policy(const char *arg, const struct gadget_image *img, struct gadget_err *err)
+{
+	if (img->info && img->info->category != GADGET_CAT_UNKNOWN)
+		return 0;
+	return gadget_err_set(err, ENOTSUP, "%s: this Inspektor Gadget image has a wasm module "
+			      "(layer " MEDIA_TYPE_IG_WASM ") and its eBPF program has no output of its own (no print_ "
+			      "map, iterator or metrics map): it needs the module, and gadget has no "
+			      "wasm runtime; run it with ig", arg);
+}
+
 static int open_image(const char *arg, const struct gadget_input_opts *o, struct gadget_input *in,
 		      struct gadget_err *err)
 {
@@ -98,13 +116,22 @@ static int open_image(const char *arg, const struct gadget_input_opts *o, struct
 					 "write ./%s", arg, S_ISDIR(sb.st_mode) ? "folder" : "file", arg);
 	if (ret)
 		return ret;
+	if (o->verify && in->image->has_wasm) {
+		ret = wasm_policy(arg, in->image, err);
+		if (ret)
+			return ret;
+	}
+	if (o->verify && in->image->invalid[0])
+		return gadget_err_set(err, EINVAL, "%s: %s", arg, in->image->invalid);
 	in->obj = in->image->obj;
 	in->len = in->image->len;
 	in->top = in->image->top;
 	snprintf(in->name, sizeof(in->name), "%s", in->image->info && in->image->info->name ?
 		 in->image->info->name : arg);
-	snprintf(in->what, sizeof(in->what), "image %s %s%s%s", arg, in->top.digest,
-		 in->key ? ", signature verified with " : "", in->key ? in->key : "");
+	snprintf(in->what, sizeof(in->what), "%simage %s %s%s%s%s",
+		 in->image->format == IMAGE_FORMAT_IG ? "Inspektor Gadget " : "", arg, in->top.digest,
+		 in->key ? ", signature verified with " : "", in->key ? in->key : "",
+		 in->image->has_wasm ? ", its wasm module not run (no wasm runtime here)" : "");
 	return 0;
 }
 

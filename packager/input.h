@@ -19,7 +19,7 @@
  * .verify set, an image is loaded by the digest its signature verified, and
  * a folder or an object file, which carries no signature, is refused unless
  * skip_verify (--insecure-skip-verify).  in->what says what was run, for the
- * status line.
+ * status line.  Images are ours or Inspektor Gadget's (packager/image_ig.h).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,7 +36,8 @@ enum gadget_input_kind {
 
 struct gadget_input_opts {
 	unsigned int kinds;	/* the kinds the command takes (bits) */
-	bool verify;		/* apply the verification-key policy (run) */
+	bool verify;		/* run: apply the verification-key policy, refuse an IG image
+				 * that needs its wasm module (input.c wasm_policy) */
 	bool skip_verify;	/* --insecure-skip-verify */
 	const char *arch;	/* an image's platform; NULL: this machine */
 };

@@ -63,6 +63,8 @@ struct gadget_image {
 	char *gadget_yaml;		/* IG: the config's gadget.yaml, NUL-terminated; NULL: none */
 	size_t gadget_yaml_len;
 	bool has_wasm, has_btfgen;	/* IG: layers the runtime does not use */
+	char invalid[512];		/* IG: why its ELF does not validate ("": it does); it can
+					 * still be inspected and exported, not run */
 };
 
 /* Resolve ref (following an index to arch, NULL: this machine) and read it. */
