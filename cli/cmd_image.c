@@ -12,6 +12,7 @@
 #include "base/text.h"
 #include "cli/cli.h"
 #include "info/gadget_info_text.h"
+#include "packager/config.h"
 #include "packager/input.h"
 #include "packager/layout_tar.h"
 #include "packager/packager.h"
@@ -40,7 +41,7 @@ static const struct img_usage img_usages[] = {
 	{ "tag", "SOURCE TARGET", "Give the image SOURCE the additional name TARGET.\n", 2, 2 },
 	{ "rmi", "REF...", "Remove image names; blobs no name reaches any more are deleted,\n"
 	  "signatures of images that lose their last name too.\n", 1, 64 },
-	{ "inspect", "[-o json] [--arch ARCH] REF", "Show an image: manifest, config, the gadget's "
+	{ "inspect", "[-o json] [--arch ARCH|--platform linux/ARCH] REF", "Show an image: manifest, config, the gadget's "
 	  "programs, maps, event fields and params.\n", 1, 1 },
 	{ "export", "REF FILE.tar", "Write REF (and its signature) as an OCI layout tar; the same "
 	  "image gives the same bytes.\n", 2, 2 },
@@ -56,6 +57,7 @@ static const struct option img_long_opts[] = {
 	{ "all",    no_argument,       NULL, 'a' },
 	{ "repair", no_argument,       NULL, 'r' },
 	{ "arch",   required_argument, NULL, 'A' },
+	{ "platform", required_argument, NULL, 'P' },
 	{ "help",   no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -96,6 +98,13 @@ static int img_parse(int argc, char **argv, struct img_opts *o)
 		case 'A':
 			o->arch = optarg;
 			break;
+		case 'P': {
+			struct gadget_err perr = { 0 };
+
+			if (oci_platform_parse(optarg, &o->arch, &perr))
+				return -cli_usage_error(argv[0], "%s", perr.msg);
+			break;
+		}
 		case 'h':
 			printf("Usage: gadget %s %s\n\n%s", u->cmd, u->args, u->text);
 			return CLI_HELP_SHOWN;
