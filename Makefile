@@ -48,7 +48,7 @@ GADGET     := $(O)/gadget
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:%.c=$(O)/%)
 
-DEB_PACKAGES := clang llvm libbpf-dev libelf-dev libarchive-dev libjansson-dev \
+DEB_PACKAGES := clang llvm libbpf-dev libelf-dev libarchive-dev libjansson-dev libyaml-dev \
                 libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config \
                 bats bats-support bats-assert bpftool libbpf-tools skopeo docker-registry libyaml-dev \
                 prometheus openssl python3 iproute2 util-linux procps curl hyperfine jq bc valgrind \

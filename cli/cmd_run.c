@@ -140,6 +140,7 @@ static int load_input(const char *arg, const struct gadget_input_opts *io, struc
 		vo.description = in->spec->description;
 		vo.params_doc = in->spec->params;
 		vo.src_dir = arg;
+		vo.yaml = in->spec->yaml;
 	}
 	ret = validator_analyze(in->obj, in->len, &vo, &ri->info, &diags, err);
 	/* warnings were shown at build time; a run only needs the errors */
