@@ -50,7 +50,7 @@ UNIT_BINS  := $(UNIT_SRCS:%.c=$(O)/%)
 
 DEB_PACKAGES := clang llvm libbpf-dev libelf-dev libarchive-dev libjansson-dev libyaml-dev \
                 libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config \
-                bats bats-support bats-assert bpftool libbpf-tools skopeo docker-registry libyaml-dev \
+                bats bats-support bats-assert bpftool libbpf-tools skopeo docker-registry \
                 prometheus openssl python3 iproute2 util-linux procps curl hyperfine jq bc valgrind \
                 strace
 

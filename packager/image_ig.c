@@ -2,16 +2,15 @@
 /*
  * Reading Inspektor Gadget images (see image_ig.h).  IG keeps the gadget's
  * analysis nowhere in the image: its runtime reads the ELF at load time.
- * So do we, with the validator, and take the gadget's name and description
- * from its gadget.yaml.
+ * So do we, with the validator, and fold its gadget.yaml in (name,
+ * description, params, field annotations: info/gadget_yaml.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
-
+#include "info/gadget_yaml.h"
 #include "packager/image_ig.h"
 #include "packager/packager.h"
 #include "validator/validator.h"
@@ -50,54 +49,6 @@ bool ig_manifest_is(const json_t *man)
 			return true;
 	}
 	return false;
-}
-
-/* One pass of libyaml's event parser over the top-level mapping only. */
-char *ig_yaml_scalar(const char *yaml, size_t len, const char *key)
-{
-	yaml_parser_t p;
-	yaml_event_t ev;
-	int depth = 0;
-	bool is_key = true, want = false, done = false;
-	char *val = NULL;
-
-	if (!yaml_parser_initialize(&p))
-		return NULL;
-	yaml_parser_set_input_string(&p, (const unsigned char *)yaml, len);
-	while (!done && yaml_parser_parse(&p, &ev)) {
-		switch (ev.type) {
-		case YAML_MAPPING_START_EVENT:
-		case YAML_SEQUENCE_START_EVENT:
-			if (depth == 1)
-				is_key = true;	/* the value of a top-level key is a collection */
-			depth++;
-			want = false;
-			break;
-		case YAML_MAPPING_END_EVENT:
-		case YAML_SEQUENCE_END_EVENT:
-			depth--;
-			break;
-		case YAML_SCALAR_EVENT:
-			if (depth != 1)
-				break;
-			if (is_key) {
-				want = !strcmp((const char *)ev.data.scalar.value, key);
-			} else if (want) {
-				val = strdup((const char *)ev.data.scalar.value);
-				done = true;
-			}
-			is_key = !is_key;
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&p);
-	return val;
 }
 
 /* The layers of an IG manifest: their descriptors by kind, each kind once. */
@@ -178,18 +129,22 @@ static void name_from_ref(const char *ref, char *buf, size_t len)
 
 static int ig_analyze(const char *ref, struct gadget_image *img, struct gadget_err *err)
 {
-	char *name = NULL, *desc = NULL, fallback[256];
 	struct validate_opts vo = { .obj_path = ref };
+	struct gadget_yaml *y = NULL;
 	struct diag_list diags = {};
-	int ret;
+	char fallback[256], where[900];
+	int ret = 0;
 
 	if (img->gadget_yaml) {
-		name = ig_yaml_scalar(img->gadget_yaml, img->gadget_yaml_len, "name");
-		desc = ig_yaml_scalar(img->gadget_yaml, img->gadget_yaml_len, "description");
+		snprintf(where, sizeof(where), "%s:gadget.yaml", ref);
+		ret = gadget_yaml_parse(img->gadget_yaml, img->gadget_yaml_len, where, &y, err);
+		if (ret)
+			return ret;
 	}
 	name_from_ref(ref, fallback, sizeof(fallback));
-	vo.name = name && *name ? name : fallback;
-	vo.description = desc;
+	vo.name = y && y->name && *y->name ? y->name : fallback;
+	vo.description = y ? y->description : NULL;
+	vo.yaml = y;
 	ret = validator_analyze(img->obj, img->len, &vo, &img->info, &diags, err);
 	/*
 	 * An IG gadget may lean on its wasm module or on IG's operators for
@@ -208,8 +163,7 @@ static int ig_analyze(const char *ref, struct gadget_image *img, struct gadget_e
 		ret = 0;
 	}
 	diag_list_free(&diags);
-	free(name);
-	free(desc);
+	gadget_yaml_free(y);
 	return ret;
 }
 

@@ -36,13 +36,10 @@ bool ig_manifest_is(const json_t *man);
 
 /*
  * Read an IG manifest into img (obj, gadget_yaml, has_wasm/has_btfgen) and
- * analyse its ELF with the validator: name and description come from the
- * gadget.yaml, else from the reference.
+ * analyse its ELF with the validator, its gadget.yaml folded in; with no
+ * gadget.yaml the name is the repository's last part.
  */
 int ig_image_read(struct store *st, const char *ref, const json_t *man, struct gadget_image *img,
 		  struct gadget_err *err);
-
-/* The top-level scalar key of a gadget.yaml ("name", "description"); NULL if absent. */
-char *ig_yaml_scalar(const char *yaml, size_t len, const char *key);
 
 #endif
