@@ -51,7 +51,7 @@ UNIT_BINS  := $(UNIT_SRCS:%.c=$(O)/%)
 DEB_PACKAGES := clang llvm libbpf-dev libelf-dev libarchive-dev libjansson-dev libyaml-dev \
                 libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config \
                 bats bats-support bats-assert bpftool libbpf-tools skopeo docker-registry \
-                prometheus openssl python3 iproute2 util-linux procps curl hyperfine jq bc valgrind \
+                prometheus openssl python3 python3-yaml iproute2 util-linux procps curl hyperfine jq bc valgrind \
                 strace
 
 .PHONY: all deps test unit bats sanitize bench gadgets fuzz install clean vmlinux check-root

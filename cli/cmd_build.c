@@ -33,6 +33,9 @@ static const char build_usage[] =
 "                      gadget.json or the folder name); with several\n"
 "                      architectures, FILE.<arch>.o each\n"
 "  -t, --tag REF       also pack the objects into the local store as REF\n"
+"  --image-format F    the image's layout: gadget (default) or ig (Inspektor\n"
+"                      Gadget's: gadget.yaml config; the build file's \"imageFormat\")\n"
+"  --platform LIST     --arch written linux/amd64,linux/arm64\n"
 "  --arch LIST         comma-separated architectures (default: this machine's,\n"
 "                      or the build file's \"arch\")\n"
 "  --werror            treat validator warnings as errors\n"
@@ -59,13 +62,14 @@ struct build_args {
 	const char *dir;
 	const char *output;
 	const char *tag;
+	const char *image_format;	/* --image-format; NULL: the build file's, else ours */
 	char *archs[MAX_ARCHS];
 	unsigned int nr_archs;
 	bool werror, verbose, no_cache, no_pch;
 	unsigned int jobs;
 };
 
-enum { OPT_ARCH = 256, OPT_WERROR, OPT_NO_CACHE, OPT_NO_PCH };
+enum { OPT_ARCH = 256, OPT_WERROR, OPT_NO_CACHE, OPT_NO_PCH, OPT_IMAGE_FORMAT, OPT_PLATFORM };
 
 static const struct option build_long[] = {
 	{ "output",   required_argument, NULL, 'o' },
@@ -76,6 +80,8 @@ static const struct option build_long[] = {
 	{ "jobs",     required_argument, NULL, 'j' },
 	{ "no-cache", no_argument,       NULL, OPT_NO_CACHE },
 	{ "no-pch",   no_argument,       NULL, OPT_NO_PCH },
+	{ "image-format", required_argument, NULL, OPT_IMAGE_FORMAT },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "help",     no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -128,6 +134,20 @@ static int build_parse(int argc, char **argv, struct build_args *a)
 		}
 		case OPT_NO_CACHE: a->no_cache = true; break;
 		case OPT_NO_PCH: a->no_pch = true; break;
+		case OPT_IMAGE_FORMAT: a->image_format = optarg; break;
+		case OPT_PLATFORM:	/* linux/amd64,linux/arm64: --arch as docker writes it */
+			for (char *r = optarg, *w = optarg; *r || (*w = '\0'); ) {
+				if (strncmp(r, "linux/", 6))
+					return cli_usage_error("build", "--platform: expected linux/ARCH[,linux/ARCH]");
+				for (r += 6; *r && *r != ','; )
+					*w++ = *r++;
+				if (*r)
+					*w++ = *r++;
+			}
+			ret = parse_archs(a, optarg);
+			if (ret >= 0)
+				return ret;
+			break;
 		case 'h': fputs(build_usage, stdout); return EXIT_OK;
 		case ':':
 			return cli_usage_error("build", "option '%s' needs a value", argv[optind - 1]);
@@ -199,18 +219,23 @@ static void output_path(const struct build_spec *spec, const struct build_args *
 		snprintf(buf, len, "%s/%s.o", spec->dir, spec->name);
 }
 
-static int build_pack(const struct build_spec *spec, const char *ref, struct arch_build *abs,
-		      unsigned int n, struct gadget_err *err)
+static int build_pack(const struct build_spec *spec, const char *ref, const char *format,
+		      struct arch_build *abs, unsigned int n, struct gadget_err *err)
 {
 	struct pack_object objs[MAX_ARCHS];
 	struct pack_meta meta = {
 		.title = spec->name,
 		.description = spec->description,
 		.annotations = spec->annotations,
+		.yaml = spec->yaml,
 	};
 	struct oci_descriptor d;
 	struct store *st;
 	int ret;
+
+	format = format ? format : spec->image_format;
+	if (format && image_format_parse(format, &meta.format, err))
+		return -EINVAL;
 
 	for (unsigned int i = 0; i < n; i++)
 		objs[i] = (struct pack_object){ abs[i].arch, abs[i].res.obj, abs[i].res.len, abs[i].info };
@@ -276,7 +301,7 @@ int cmd_build(int argc, char **argv)
 			goto fail;
 	}
 	if (a.tag) {
-		ret = build_pack(spec, a.tag, abs, n, &err);
+		ret = build_pack(spec, a.tag, a.image_format, abs, n, &err);
 		if (ret)
 			goto fail;
 	}

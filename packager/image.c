@@ -155,6 +155,15 @@ int packager_pack(struct store *st, const char *ref, const struct pack_object *o
 	annotations = image_annotations(meta, err);
 	if (!annotations)
 		return -EINVAL;
+	if (meta->format == IMAGE_FORMAT_IG) {
+		ret = ig_pack(st, objs, nr_objs, meta, annotations, &d, err);
+		json_decref(annotations);
+		if (!ret && ref)
+			ret = store_tag(st, ref, &d, err);
+		if (!ret && out)
+			*out = d;
+		return ret;
+	}
 	if (nr_objs > 1)
 		idx = json_pack("{s:i, s:s, s:[], s:O}", "schemaVersion", 2, "mediaType",
 				MEDIA_TYPE_OCI_INDEX, "manifests", "annotations", annotations);
@@ -207,9 +216,26 @@ static int pick_arch(struct store *st, const char *ref, struct oci_descriptor *d
 	return ret;
 }
 
+static const struct {
+	const char *name, *shown;
+} image_formats[] = {
+	[IMAGE_FORMAT_GADGET] = { "gadget", "gadget (bumblebee layout)" },
+	[IMAGE_FORMAT_IG] = { "ig", "ig (Inspektor Gadget)" },
+};
+
 const char *image_format_name(enum image_format f)
 {
-	return f == IMAGE_FORMAT_IG ? "ig (Inspektor Gadget)" : "gadget (bumblebee layout)";
+	return image_formats[f].shown;
+}
+
+int image_format_parse(const char *s, enum image_format *out, struct gadget_err *err)
+{
+	for (size_t i = 0; i < sizeof(image_formats) / sizeof(image_formats[0]); i++)
+		if (!strcmp(s, image_formats[i].name)) {
+			*out = i;
+			return 0;
+		}
+	return gadget_err_set(err, EINVAL, "image format '%s': use gadget or ig", s);
 }
 
 /* Ours: config.json (with the analysis under "gadget") and the program layer. */

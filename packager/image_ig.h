@@ -42,4 +42,18 @@ bool ig_manifest_is(const json_t *man);
 int ig_image_read(struct store *st, const char *ref, const json_t *man, struct gadget_image *img,
 		  struct gadget_err *err);
 
+/*
+ * Write objs in IG's layout (always an index, as IG's builder does): the
+ * config is the gadget.yaml written from objs[0]'s analysis with
+ * meta->yaml merged in (info/gadget_yaml_write.h), annotated like the
+ * manifests and the index with annotations (title, description, source,
+ * created ...) plus url and documentation from the author's gadget.yaml.
+ * out gets the index's descriptor.
+ */
+struct pack_object;
+struct pack_meta;
+int ig_pack(struct store *st, const struct pack_object *objs, unsigned int nr_objs,
+	    const struct pack_meta *meta, const json_t *annotations, struct oci_descriptor *out,
+	    struct gadget_err *err);
+
 #endif
