@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "base/arch.h"
 #include "base/human.h"
 #include "base/text.h"
 #include "cli/cli.h"
@@ -16,6 +17,7 @@
 #include "packager/input.h"
 #include "packager/layout_tar.h"
 #include "packager/packager.h"
+#include "packager/remote.h"
 #include "packager/sign.h"
 #include "packager/store.h"
 
@@ -25,6 +27,7 @@
 
 struct img_opts {
 	bool json;
+	bool remote;
 	bool all;
 	bool repair;
 	const char *arch;
@@ -41,8 +44,10 @@ static const struct img_usage img_usages[] = {
 	{ "tag", "SOURCE TARGET", "Give the image SOURCE the additional name TARGET.\n", 2, 2 },
 	{ "rmi", "REF...", "Remove image names; blobs no name reaches any more are deleted,\n"
 	  "signatures of images that lose their last name too.\n", 1, 64 },
-	{ "inspect", "[-o json] [--arch ARCH|--platform linux/ARCH] REF", "Show an image: manifest, config, the gadget's "
-	  "programs, maps, event fields and params.\n", 1, 1 },
+	{ "inspect", "[-o json] [--arch ARCH|--platform linux/ARCH] [--remote] REF", "Show an image: "
+	  "manifest, config, the gadget's programs, maps, event fields and params.\n"
+	  "  --remote          read it from its registry without storing it (the default\n"
+	  "                    for a REGISTRY/REPO:TAG the store does not have)\n", 1, 1 },
 	{ "export", "REF FILE.tar", "Write REF (and its signature) as an OCI layout tar; the same "
 	  "image gives the same bytes.\n", 2, 2 },
 	{ "import", "FILE.tar", "Read an OCI layout tar into the store; every digest, size and "
@@ -58,6 +63,7 @@ static const struct option img_long_opts[] = {
 	{ "repair", no_argument,       NULL, 'r' },
 	{ "arch",   required_argument, NULL, 'A' },
 	{ "platform", required_argument, NULL, 'P' },
+	{ "remote", no_argument,       NULL, 'R' },
 	{ "help",   no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -97,6 +103,9 @@ static int img_parse(int argc, char **argv, struct img_opts *o)
 			break;
 		case 'A':
 			o->arch = optarg;
+			break;
+		case 'R':
+			o->remote = true;
 			break;
 		case 'P': {
 			struct gadget_err perr = { 0 };
@@ -369,9 +378,10 @@ int cmd_inspect(int argc, char **argv)
 	struct gadget_image *img;
 	struct img_summary s;
 	struct img_opts o;
+	struct remote_image ri = { 0 };
 	struct store *st;
 	json_t *man = NULL, *a, *v;
-	const char *k;
+	const char *k, *name;
 	char size[32], sig[1024], key[256], val[4096];
 	int i;
 
@@ -379,12 +389,26 @@ int cmd_inspect(int argc, char **argv)
 	if (i < 0)
 		return cli_parse_exit(i);
 	io.arch = o.arch;
-	if (gadget_input_open(argv[i], &io, &in, &err) || open_store(&st, &err)) {
+	name = argv[i];
+	if (open_store(&st, &err))
+		return cli_fail(&err);
+	if ((o.remote || remote_wanted(st, name)) && remote_image_fetch(name, o.arch, &ri, &err)) {
+		store_close(st);
+		return cli_fail(&err);
+	}
+	if (ri.st) {	/* the registry's image, in a private store */
+		store_close(st);
+		st = ri.st;
+		name = ri.ref;
+		io.store = ri.dir;
+	}
+	if (gadget_input_open(name, &io, &in, &err)) {
 		gadget_input_close(&in);
+		ri.st ? remote_image_release(&ri) : store_close(st);
 		return cli_fail(&err);
 	}
 	img = in.image;
-	summarize(st, argv[i], &in.top, &s);
+	summarize(st, name, &in.top, &s);
 	if (o.json) {
 		json_t *j = inspect_json(st, &s, img);
 
@@ -398,7 +422,9 @@ int cmd_inspect(int argc, char **argv)
 	       s.tag, s.desc.digest, s.desc.media_type, size);
 	if (s.archs[0])
 		printf("Platforms:   %s\n", SAFE(s.archs, val));
-	signature_of(st, argv[i], s.desc.digest, sig, sizeof(sig));
+	if (ri.st)
+		printf("Remote:      read from the registry, not stored\n");
+	signature_of(st, name, s.desc.digest, sig, sizeof(sig));
 	printf("Signature:   %s\n", sig[0] ? sig : "none");
 	printf("Format:      %s\n", image_format_name(img->format));
 	printf("Manifest:    %s (%s)\n", img->manifest.digest,
@@ -418,7 +444,10 @@ int cmd_inspect(int argc, char **argv)
 		gadget_info_print(img->info, GADGET_INFO_VIEW_BRIEF, stdout);
 out:
 	gadget_input_close(&in);
-	store_close(st);
+	if (ri.st)
+		remote_image_release(&ri);
+	else
+		store_close(st);
 	return EXIT_OK;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "packager/remote.h"
 #include "packager/sign.h"
 #include "packager/store.h"
 
@@ -23,13 +24,16 @@ static const struct sign_usage sign_usages[] = {
 		  "Sign the image REF (its manifest or index digest) in cosign's format; the\n"
 		  "signature is stored as REPO:sha256-<hex>.sig and travels with push/export.\n"
 		  "An encrypted key's passphrase comes from $GADGET_KEY_PASSWORD.\n" },
-	{ "verify", "Usage: gadget verify --key PUB REF\n\n"
-		    "Check that REF carries a signature by the key PUB over its current digest.\n" },
+	{ "verify", "Usage: gadget verify --key PUB [--remote] REF\n\n"
+		    "Check that REF carries a signature by the key PUB over its current digest.\n"
+		    "  --remote   check the registry's image and signatures without storing them\n"
+		    "             (the default for a REGISTRY/REPO:TAG the store does not have)\n" },
 };
 
 static const struct option sign_long_opts[] = {
 	{ "key",               required_argument, NULL, 'k' },
 	{ "output-key-prefix", required_argument, NULL, 'p' },
+	{ "remote",            no_argument,       NULL, 'R' },
 	{ "help",              no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -37,6 +41,7 @@ static const struct option sign_long_opts[] = {
 struct sign_opts {
 	const char *key;
 	const char *prefix;
+	bool remote;
 };
 
 static int sign_parse(int argc, char **argv, int nargs, struct sign_opts *o)
@@ -54,6 +59,9 @@ static int sign_parse(int argc, char **argv, int nargs, struct sign_opts *o)
 			break;
 		case 'p':
 			o->prefix = optarg;
+			break;
+		case 'R':
+			o->remote = true;
 			break;
 		case 'h':
 			for (i = 0; i < sizeof(sign_usages) / sizeof(sign_usages[0]); i++)
@@ -123,19 +131,33 @@ int cmd_sign(int argc, char **argv)
 int cmd_verify(int argc, char **argv)
 {
 	struct gadget_err err = { 0 };
+	struct remote_image ri = { 0 };
 	struct sign_opts o;
 	struct store *st;
+	const char *name;
 	int i, ret;
 
 	i = sign_parse(argc, argv, 1, &o);
 	if (i < 0)
 		return cli_parse_exit(i);
+	name = argv[i];
 	if (store_open(store_default_path(), &st, &err))
 		return cli_fail(&err);
-	ret = packager_verify_ref(st, argv[i], o.key, &err);
-	store_close(st);
+	if (o.remote || remote_wanted(st, name)) {
+		store_close(st);
+		if (remote_image_fetch(name, NULL, &ri, &err))
+			return cli_fail(&err);
+		st = ri.st;
+		name = ri.ref;
+	}
+	ret = packager_verify_ref(st, name, o.key, &err);
+	if (ri.st)
+		remote_image_release(&ri);
+	else
+		store_close(st);
 	if (ret)
 		return cli_fail(&err);
-	printf("Verified OK: %s is signed by %s\n", argv[i], o.key);
+	printf("Verified OK: %s is signed by %s%s\n", name, o.key,
+	       ri.ref[0] ? " (checked in the registry, not stored)" : "");
 	return EXIT_OK;
 }

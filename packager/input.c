@@ -164,7 +164,7 @@ static int open_image(const char *arg, const struct gadget_input_opts *o,
 	int ret;
 
 	snprintf(in->ref, sizeof(in->ref), "%s", arg);
-	ret = store_open(NULL, &st, err);
+	ret = store_open(o->store, &st, err);
 	if (ret)
 		return ret;
 	in->key = o->verify && !o->skip_verify ? packager_verify_key_path() : NULL;

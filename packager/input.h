@@ -55,6 +55,7 @@ struct gadget_input_opts {
 	enum pull_policy pull;
 	const struct registry_opts *reg;	/* for pulls; NULL: defaults */
 	const char *allowed;	/* --allowed A,B: replaces the configured allow list (run) */
+	const char *store;	/* the store to look in; NULL: the default (store_default_path) */
 	bool verify;		/* run: apply the verification-key policy, refuse an IG image
 				 * that needs its wasm module (input.c wasm_policy) */
 	bool skip_verify;	/* --insecure-skip-verify */

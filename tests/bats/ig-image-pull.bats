@@ -146,3 +146,53 @@ teardown() {
 	assert_failure 2
 	assert_output --partial "--platform windows/amd64: expected linux/ARCH (linux/amd64, linux/arm64)"
 }
+
+@test "remote inspect and verify read the registry, store nothing; a tampered signature fails" {
+	export TMPDIR=$BATS_TEST_TMPDIR/tmp
+	mkdir -p "$TMPDIR"
+	sigtag=$(make_cosign_signature lay "$digest" "$REGISTRY/ig/trace_open" keys)
+	skopeo_push_fixture lay "$sigtag" "$REGISTRY/ig/trace_open:$sigtag"
+
+	run gadget inspect "$REGISTRY/ig/trace_open:v1"
+	assert_success
+	assert_line "Digest:      $digest"
+	assert_line "Remote:      read from the registry, not stored"
+	assert_line "Format:      ig (Inspektor Gadget)"
+	assert_line "Signature:   $REGISTRY/ig/trace_open:$sigtag"
+	run gadget verify --key keys/pub.pem "$REGISTRY/ig/trace_open:v1"
+	assert_success
+	assert_output "Verified OK: $REGISTRY/ig/trace_open:v1 is signed by keys/pub.pem (checked in the registry, not stored)"
+	# nothing reached the store, nothing is left in TMPDIR
+	[ ! -e "$GADGET_STORE/blobs/sha256" ] || [ -z "$(ls "$GADGET_STORE/blobs/sha256")" ]
+	run ls "$TMPDIR"
+	assert_output ""
+
+	# --remote even when the store has a copy: a re-pushed signature is what counts
+	gadget pull -q "$REGISTRY/ig/trace_open:v1"
+	printf '{"critical":{"identity":{"docker-reference":"%s"},"image":{"docker-manifest-digest":"%s"},"type":"cosign container image signature"},"optional":null}' \
+		"$REGISTRY/ig/trace_open" "sha256:$(printf '1%.0s' {1..64})" >other.payload
+	openssl dgst -sha256 -sign keys/key.pem -out other.der other.payload
+	python3 - lay "$sigtag" other.der <<-'PY'
+	import base64, hashlib, json, sys
+	d, tag, der = sys.argv[1:]
+	blob = lambda h: open(f"{d}/blobs/sha256/{h[7:]}", "rb").read()
+	idx = json.load(open(f"{d}/index.json"))
+	e = [m for m in idx["manifests"] if m["annotations"]["org.opencontainers.image.ref.name"] == tag][0]
+	man = json.loads(blob(e["digest"]))
+	# the key's signature over another payload, put on this one
+	man["layers"][0]["annotations"]["dev.cosignproject.cosign/signature"] = base64.b64encode(open(der, "rb").read()).decode()
+	b = json.dumps(man).encode()
+	h = hashlib.sha256(b).hexdigest()
+	open(f"{d}/blobs/sha256/{h}", "wb").write(b)
+	e.update(digest="sha256:" + h, size=len(b))
+	json.dump(idx, open(f"{d}/index.json", "w"))
+	PY
+	skopeo_push_fixture lay "$sigtag" "$REGISTRY/ig/trace_open:$sigtag"
+	run gadget verify --remote --key keys/pub.pem "$REGISTRY/ig/trace_open:v1"
+	assert_failure 1
+	assert_output "gadget: error: $REGISTRY/ig/trace_open:v1 ($digest): no signature valid for key keys/pub.pem"
+	# the store's copy still has the good signature
+	run gadget verify --key keys/pub.pem "$REGISTRY/ig/trace_open:v1"
+	assert_success
+	assert_output "Verified OK: $REGISTRY/ig/trace_open:v1 is signed by keys/pub.pem"
+}
