@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "packager/registry_client.h"
+#include "packager/referrers.h"
 #include "packager/registry_image.h"
 
 struct pull {
@@ -306,6 +307,37 @@ struct tree_job {
 	bool has_sig;
 };
 
+/*
+ * No .sig tag: a signature pushed as an OCI 1.1 referrer (cosign's
+ * artifactType) is as good; the first one found is kept under the .sig name,
+ * which verify reads (its layers are the same payloads and annotations).
+ */
+static int pull_sig_referrer(struct tree_job *job, struct registry_client *c,
+			     struct gadget_err *err)
+{
+	struct pull *p = job->p;
+	struct referrer *v;
+	struct regimg_desc want = { 0 };
+	char repo_ref[600];
+	size_t n;
+	int ret;
+
+	gadget_err_clear(err);
+	snprintf(repo_ref, sizeof(repo_ref), "%s/%s", p->o->endpoint ? p->o->endpoint
+		 : p->ref.registry, p->ref.repo);
+	ret = referrers_list(repo_ref, job->top.digest, ARTIFACT_TYPE_COSIGN_SIG, p->o, &v, &n, err);
+	if (ret)
+		return ret;
+	if (!n) {
+		free(v);
+		return -ENOENT;
+	}
+	snprintf(want.digest, sizeof(want.digest), "%s", v[0].digest);
+	want.size = v[0].size;
+	free(v);
+	return pull_tree(p, c, want.digest, &want, true, job->sl, err);
+}
+
 /* Item 0: the image's tree from its fetched top; item 1: the signature. */
 static int tree_job(struct registry_client *c, size_t i, void *ctx, struct gadget_err *err)
 {
@@ -317,6 +349,8 @@ static int tree_job(struct registry_client *c, size_t i, void *ctx, struct gadge
 		return pull_from(job->p, c, job->top, job->reference, true, job->l, err);
 	}
 	ret = pull_tree(job->p, c, job->sigtag, NULL, true, job->sl, err);
+	if (ret == -ENOENT)
+		ret = pull_sig_referrer(job, c, err);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret)

@@ -196,3 +196,59 @@ teardown() {
 	assert_success
 	assert_output "Verified OK: $REGISTRY/ig/trace_open:v1 is signed by keys/pub.pem"
 }
+
+@test "push writes the signature as an OCI 1.1 referrer too (tag fallback); pull and verify find it there" {
+	gadget pull -q "$REGISTRY/ig/trace_open:v1"
+	gadget key generate --output-key-prefix k >/dev/null
+	gadget sign --key k.key "$REGISTRY/ig/trace_open:v1"
+	run gadget push "$REGISTRY/ig/trace_open:v1"
+	assert_success
+	assert_output --partial ", signature,"
+
+	# distribution 2.8 has no referrers API: the sha256-<hex> tag indexes the referrer
+	run curl -s -o /dev/null -w '%{http_code}' "http://$REGISTRY/v2/ig/trace_open/referrers/$digest"
+	assert_output 404
+	curl -sf -H 'Accept: application/vnd.oci.image.index.v1+json' \
+		"http://$REGISTRY/v2/ig/trace_open/manifests/sha256-${digest#sha256:}" >fallback.json
+	ref=$(jq -r '.manifests[0].digest' fallback.json)
+	run jq -r '.mediaType, (.manifests | length), .manifests[0].artifactType, .manifests[0].mediaType' fallback.json
+	assert_output "application/vnd.oci.image.index.v1+json
+1
+application/vnd.dev.cosign.artifact.sig.v1+json
+application/vnd.oci.image.manifest.v1+json"
+	curl -sf -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+		"http://$REGISTRY/v2/ig/trace_open/manifests/$ref" >referrer.json
+	curl -sf -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+		"http://$REGISTRY/v2/ig/trace_open/manifests/sha256-${digest#sha256:}.sig" >sig.json
+	run jq -r '.artifactType, .subject.digest, .subject.mediaType, .config.mediaType, .config.digest, .layers[0].mediaType' referrer.json
+	assert_output "application/vnd.dev.cosign.artifact.sig.v1+json
+$digest
+application/vnd.oci.image.index.v1+json
+application/vnd.oci.empty.v1+json
+sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a
+application/vnd.dev.cosign.simplesigning.v1+json"
+	# the same payload and signature as the .sig tag's
+	assert_equal "$(jq -c '.layers' referrer.json)" "$(jq -c '.layers' sig.json)"
+	# pushing again adds nothing to the index
+	gadget push -q "$REGISTRY/ig/trace_open:v1" >/dev/null
+	run curl -sf -H 'Accept: application/vnd.oci.image.index.v1+json' \
+		"http://$REGISTRY/v2/ig/trace_open/manifests/sha256-${digest#sha256:}"
+	assert_equal "$(jq '.manifests | length' <<<"$output")" 1
+
+	# without the .sig tag, the referrer is what pull and verify find
+	sigdigest=$(curl -sfI -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+		"http://$REGISTRY/v2/ig/trace_open/manifests/sha256-${digest#sha256:}.sig" |
+		tr -d '\r' | awk -F': ' 'tolower($1) == "docker-content-digest" { print $2 }')
+	run curl -s -X DELETE -o /dev/null -w '%{http_code}' "http://$REGISTRY/v2/ig/trace_open/manifests/$sigdigest"
+	assert_output 202
+	export GADGET_STORE=$BATS_TEST_TMPDIR/store2
+	run gadget verify --key k.pub "$REGISTRY/ig/trace_open:v1"
+	assert_success
+	assert_output "Verified OK: $REGISTRY/ig/trace_open:v1 is signed by k.pub (checked in the registry, not stored)"
+	run gadget pull "$REGISTRY/ig/trace_open:v1"
+	assert_success
+	assert_output --partial ", signature,"
+	GADGET_VERIFY_KEY=k.pub run gadget run "$REGISTRY/ig/trace_open:v1" -t 0.5
+	assert_success
+	assert_line --regexp "from Inspektor Gadget image $REGISTRY/ig/trace_open:v1 $digest, signature verified with k.pub: attached"
+}
