@@ -110,10 +110,7 @@ static int pack_one(struct store *st, const struct pack_object *o, const struct 
 	json_decref(cfg);
 	if (ret)
 		return ret;
-	memset(&layer, 0, sizeof(layer));
-	snprintf(layer.media_type, sizeof(layer.media_type), "%s", MEDIA_TYPE_GADGET_PROGRAM);
-	layer.size = o->len;
-	ret = store_put_blob(st, o->obj, o->len, layer.digest, err);
+	ret = store_put_blob_desc(st, o->obj, o->len, MEDIA_TYPE_GADGET_PROGRAM, &layer, err);
 	if (ret)
 		return ret;
 	ldesc = oci_descriptor_to_json(&layer);

@@ -49,10 +49,7 @@ static int ig_config(struct store *st, const struct pack_object *o, const struct
 	ret = gadget_yaml_write(o->info, meta->yaml, &yaml, &len, err);
 	if (ret)
 		return ret;
-	memset(&d, 0, sizeof(d));
-	snprintf(d.media_type, sizeof(d.media_type), "%s", MEDIA_TYPE_IG_CONFIG);
-	d.size = len;
-	ret = store_put_blob(st, yaml, len, d.digest, err);
+	ret = store_put_blob_desc(st, yaml, len, MEDIA_TYPE_IG_CONFIG, &d, err);
 	free(yaml);
 	if (ret)
 		return ret;
@@ -68,10 +65,7 @@ static int ig_manifest(struct store *st, const struct pack_object *o, const json
 	json_t *man;
 	int ret;
 
-	memset(&layer, 0, sizeof(layer));
-	snprintf(layer.media_type, sizeof(layer.media_type), "%s", MEDIA_TYPE_IG_EBPF);
-	layer.size = o->len;
-	ret = store_put_blob(st, o->obj, o->len, layer.digest, err);
+	ret = store_put_blob_desc(st, o->obj, o->len, MEDIA_TYPE_IG_EBPF, &layer, err);
 	if (ret)
 		return ret;
 	man = json_pack("{s:i, s:s, s:s, s:O, s:[o], s:O}", "schemaVersion", 2, "mediaType",

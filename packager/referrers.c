@@ -23,13 +23,12 @@ static int artifact_manifest(struct store *st, const struct oci_descriptor *subj
 			     size_t nr, const json_t *annotations, struct oci_descriptor *out,
 			     struct gadget_err *err)
 {
-	struct oci_descriptor empty = { .size = 2 };
+	struct oci_descriptor empty;
 	json_t *man, *ls = json_array(), *cfg, *sub, *l;
 	int ret;
 
 	/* image-spec manifest.md "Guidelines for Artifact Usage": the empty config */
-	snprintf(empty.media_type, sizeof(empty.media_type), "%s", MEDIA_TYPE_OCI_EMPTY);
-	ret = store_put_blob(st, "{}", 2, empty.digest, err);
+	ret = store_put_blob_desc(st, "{}", 2, MEDIA_TYPE_OCI_EMPTY, &empty, err);
 	if (ret) {
 		json_decref(ls);
 		return ret;
@@ -131,8 +130,8 @@ int referrers_push(struct store *st, const char *repo_ref, const struct oci_desc
 	return ret;
 }
 
-static int parse_index(const void *data, size_t len, const char *artifact_type,
-		       struct referrer **out, size_t *n, struct gadget_err *err)
+int referrers_parse_index(const void *data, size_t len, const char *artifact_type,
+			  struct referrer **out, size_t *n, struct gadget_err *err)
 {
 	json_t *idx = json_loadb(data, len, 0, NULL), *e;
 	struct referrer *v;
@@ -168,27 +167,21 @@ int referrers_list(const char *repo_ref, const char *subject_digest, const char 
 		   const struct registry_opts *o, struct referrer **out, size_t *n,
 		   struct gadget_err *err)
 {
-	char tag[130];
 	void *data;
 	size_t len;
 	int ret;
 
 	*out = NULL;
 	*n = 0;
-	ret = registry_get_referrers(repo_ref, subject_digest, artifact_type, o, &data, &len, err);
-	if (ret == -ENOTSUP) {
+	ret = registry_list_referrers(repo_ref, subject_digest, artifact_type, o, &data, &len, err);
+	if (ret == -ENOENT) {
 		gadget_err_clear(err);
-		referrers_tag(subject_digest, tag, sizeof(tag));
-		ret = registry_get_manifest(repo_ref, tag, o, &data, &len, NULL, err);
-		if (ret == -ENOENT) {
-			gadget_err_clear(err);
-			return 0;
-		}
+		return 0;
 	}
 	if (ret)
 		return ret;
 	/* the API filters server-side only when it says so: filter here either way */
-	ret = parse_index(data, len, artifact_type, out, n, err);
+	ret = referrers_parse_index(data, len, artifact_type, out, n, err);
 	free(data);
 	return ret;
 }

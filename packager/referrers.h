@@ -61,6 +61,10 @@ int referrers_list(const char *repo_ref, const char *subject_digest, const char 
 		   const struct registry_opts *o, struct referrer **out, size_t *n,
 		   struct gadget_err *err);
 
+/* The descriptors of a referrers index (artifact_type NULL: all). Free *out. */
+int referrers_parse_index(const void *data, size_t len, const char *artifact_type,
+			  struct referrer **out, size_t *n, struct gadget_err *err);
+
 /* The fallback tag of a digest: "sha256-<hex>". */
 void referrers_tag(const char *digest, char *out, size_t len);
 

@@ -81,6 +81,11 @@ int registry_get_referrers(const char *repo_ref, const char *digest, const char 
 			   const struct registry_opts *o, void **data, size_t *len,
 			   struct gadget_err *err);
 
+/* The same, falling back to the sha256-<hex> tag's index; -ENOENT when neither has one. */
+int registry_list_referrers(const char *repo_ref, const char *digest, const char *artifact_type,
+			    const struct registry_opts *o, void **data, size_t *len,
+			    struct gadget_err *err);
+
 /* Check credentials against the registry's /v2/ endpoint. */
 int registry_check_login(const char *registry, const struct registry_opts *o,
 			 struct gadget_err *err);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "packager/registry_client.h"
+#include "packager/referrers.h"
 #include "packager/registry_image.h"
 
 static int client(const char *repo_ref, bool push, const struct registry_opts *o,
@@ -26,10 +27,8 @@ static int client(const char *repo_ref, bool push, const struct registry_opts *o
 	return regc_new(r->registry, scope, o, NULL, c, err);
 }
 
-/* GET url into memory; 404 -> notfound (no error set). */
-static int get_doc(struct registry_client *c, const char *url, const char *accept,
-		   int notfound, void **data, size_t *len, char *media_type,
-		   struct gadget_err *err)
+int regc_get_doc(struct registry_client *c, const char *url, const char *accept, int notfound,
+		 void **data, size_t *len, char *media_type, struct gadget_err *err)
 {
 	struct reg_req r = { .method = "GET", .url = url, .accept = accept,
 			     .max_body = REG_MANIFEST_MAX };
@@ -64,7 +63,7 @@ int registry_get_manifest(const char *repo_ref, const char *reference,
 	if (ret)
 		return ret;
 	snprintf(url, sizeof(url), "/v2/%s/manifests/%s", r.repo, reference);
-	ret = get_doc(c, url, regimg_accept, -ENOENT, data, len, media_type, err);
+	ret = regc_get_doc(c, url, regimg_accept, -ENOENT, data, len, media_type, err);
 	if (!ret && !strncmp(reference, "sha256:", 7)) {
 		oci_digest_compute(*data, *len, digest);
 		if (strcmp(digest, reference)) {
@@ -100,6 +99,25 @@ int registry_put_manifest(const char *repo_ref, const char *reference, const cha
 	return ret;
 }
 
+int regc_referrers(struct registry_client *c, const char *repo, const char *digest,
+		   const char *artifact_type, void **data, size_t *len, struct gadget_err *err)
+{
+	char url[900], tag[130];
+	int ret;
+
+	/* artifactType goes as a query: media types hold only [a-z0-9.+-/], nothing to escape */
+	snprintf(url, sizeof(url), "/v2/%s/referrers/%s%s%s", repo, digest,
+		 artifact_type ? "?artifactType=" : "", artifact_type ? artifact_type : "");
+	ret = regc_get_doc(c, url, "application/vnd.oci.image.index.v1+json", -ENOTSUP, data, len,
+			   NULL, err);
+	if (ret != -ENOTSUP)
+		return ret;
+	/* distribution-spec "Referrers Tag Schema": no API, the sha256-<hex> tag's index */
+	referrers_tag(digest, tag, sizeof(tag));
+	snprintf(url, sizeof(url), "/v2/%s/manifests/%s", repo, tag);
+	return regc_get_doc(c, url, regimg_accept, -ENOENT, data, len, NULL, err);
+}
+
 int registry_get_referrers(const char *repo_ref, const char *digest, const char *artifact_type,
 			   const struct registry_opts *o, void **data, size_t *len,
 			   struct gadget_err *err)
@@ -111,11 +129,25 @@ int registry_get_referrers(const char *repo_ref, const char *digest, const char 
 
 	if (ret)
 		return ret;
-	/* artifactType goes as a query: media types hold only [a-z0-9.+-/], nothing to escape */
 	snprintf(url, sizeof(url), "/v2/%s/referrers/%s%s%s", r.repo, digest,
 		 artifact_type ? "?artifactType=" : "", artifact_type ? artifact_type : "");
-	ret = get_doc(c, url, "application/vnd.oci.image.index.v1+json", -ENOTSUP, data, len,
-		      NULL, err);
+	ret = regc_get_doc(c, url, "application/vnd.oci.image.index.v1+json", -ENOTSUP, data, len,
+			   NULL, err);
+	regc_free(c);
+	return ret;
+}
+
+int registry_list_referrers(const char *repo_ref, const char *digest, const char *artifact_type,
+			    const struct registry_opts *o, void **data, size_t *len,
+			    struct gadget_err *err)
+{
+	struct registry_client *c;
+	struct oci_ref r;
+	int ret = client(repo_ref, false, o, &r, &c, err);
+
+	if (ret)
+		return ret;
+	ret = regc_referrers(c, r.repo, digest, artifact_type, data, len, err);
 	regc_free(c);
 	return ret;
 }

@@ -316,18 +316,22 @@ static int pull_sig_referrer(struct tree_job *job, struct registry_client *c,
 			     struct gadget_err *err)
 {
 	struct pull *p = job->p;
-	struct referrer *v;
 	struct regimg_desc want = { 0 };
-	char repo_ref[600];
-	size_t n;
+	struct referrer *v;
+	void *data;
+	size_t len, n;
 	int ret;
 
 	gadget_err_clear(err);
-	snprintf(repo_ref, sizeof(repo_ref), "%s/%s", p->o->endpoint ? p->o->endpoint
-		 : p->ref.registry, p->ref.repo);
-	ret = referrers_list(repo_ref, job->top.digest, ARTIFACT_TYPE_COSIGN_SIG, p->o, &v, &n, err);
+	ret = regc_referrers(c, p->ref.repo, job->top.digest, ARTIFACT_TYPE_COSIGN_SIG, &data, &len,
+			     err);
 	if (ret)
 		return ret;
+	ret = referrers_parse_index(data, len, ARTIFACT_TYPE_COSIGN_SIG, &v, &n, err);
+	free(data);
+	if (ret)
+		return gadget_err_prefix(err, "registry %s: referrers of %s", regc_host(c),
+					 job->top.digest);
 	if (!n) {
 		free(v);
 		return -ENOENT;

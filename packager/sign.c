@@ -179,10 +179,7 @@ int packager_sign(struct store *st, const char *ref, const char *key_path,
 		ret = gadget_err_set(err, EIO, "signing %s failed", ref);
 		goto out;
 	}
-	memset(&pd, 0, sizeof(pd));
-	snprintf(pd.media_type, sizeof(pd.media_type), "%s", MEDIA_TYPE_COSIGN_SIMPLESIGNING);
-	pd.size = strlen(ps);
-	ret = store_put_blob(st, ps, pd.size, pd.digest, err);
+	ret = store_put_blob_desc(st, ps, strlen(ps), MEDIA_TYPE_COSIGN_SIMPLESIGNING, &pd, err);
 	if (ret)
 		goto out;
 	/* cosign's signature image: an OCI config listing the payload as its only diff_id. */
