@@ -198,7 +198,7 @@ static bool allowed_one(const char *entry, const struct oci_ref *r, const char *
 	if (at) {
 		snprintf(repo, sizeof(repo), "%s%s%s", r->registry, r->registry[0] ? "/" : "", r->repo);
 		return (size_t)(at - entry) == strlen(repo) && !strncmp(entry, repo, at - entry) &&
-		       !strcmp(at + 1, digest);
+		       (!digest || !strcmp(at + 1, digest));
 	}
 	return !strcmp(canon, entry);
 }
@@ -221,9 +221,10 @@ int packager_check_allowed(const struct packager_config *c, const char *ref, con
 	for (i = 0; i < c->nr_allowed; i++)
 		if (allowed_one(c->allowed[i], &r, canon, digest))
 			return 0;
-	return gadget_err_set(err, EPERM, "refusing to run %s (%s): the allow list (%s%s) names "
-			      "neither the reference nor the digest", canon, digest,
-			      c->allowed[0], c->nr_allowed > 1 ? ", ..." : "");
+	return gadget_err_set(err, EPERM, "refusing to run %s%s%s%s: the allow list (%s%s) names "
+			      "neither the reference nor the digest", canon, digest ? " (" : "",
+			      digest ? digest : "", digest ? ")" : "", c->allowed[0],
+			      c->nr_allowed > 1 ? ", ..." : "");
 }
 
 static const char *mirror_of(const struct packager_config *c, const char *registry)

@@ -56,7 +56,8 @@ int packager_qualify(struct store *st, const struct packager_config *c, const ch
  * The allow list (when not empty) on an image about to run: one entry must
  * match the reference (canonical form, "registry/repo:tag"): "PREFIX*"
  * a prefix of it, "REPO@sha256:<hex>" its repository and the digest it
- * resolved to, anything else the whole of it.
+ * resolved to, anything else the whole of it.  digest NULL: could the name
+ * pass at all (checked before pulling, so nothing refused is fetched)?
  */
 int packager_check_allowed(const struct packager_config *c, const char *ref, const char *digest,
 			   struct gadget_err *err);

@@ -137,12 +137,19 @@ static int fetch(struct store *st, const struct packager_config *cfg, const char
 	if (ret)
 		return ret;
 	if (!r.registry[0]) {
+		char canon[800];
+
 		if (have)
 			return 0;	/* --pull always on a local image: nothing to pull from */
+		if (ref_format(&r, canon, sizeof(canon)))
+			snprintf(canon, sizeof(canon), "%s", name);
 		return gadget_err_set(err, ENOENT, "no image %s in the store %s, and the name has no "
 				      "registry to pull it from (REGISTRY/REPO:TAG, or set "
-				      "GADGET_DEFAULT_REGISTRY)", name, store_path(st));
+				      "GADGET_DEFAULT_REGISTRY)", canon, store_path(st));
 	}
+	ret = packager_check_allowed(cfg, name, NULL, err);	/* refused: not even fetched */
+	if (ret)
+		return ret;
 	if (o->reg)
 		ro = *o->reg;
 	if (!ro.arch)

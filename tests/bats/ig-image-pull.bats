@@ -121,13 +121,16 @@ teardown() {
 @test "an allow list runs only the images it names: prefix, REPO@DIGEST, nothing else" {
 	run gadget run --allowed "$REGISTRY/other/*" "$REGISTRY/ig/trace_open:v1" -t 0.5
 	assert_failure 1
-	assert_output "gadget: error: refusing to run $REGISTRY/ig/trace_open:v1 ($digest): the allow list ($REGISTRY/other/*) names neither the reference nor the digest"
+	assert_output "gadget: error: refusing to run $REGISTRY/ig/trace_open:v1: the allow list ($REGISTRY/other/*) names neither the reference nor the digest"
+	# refused before anything was fetched
+	[ ! -e "$GADGET_STORE/blobs/sha256" ] || [ -z "$(ls "$GADGET_STORE/blobs/sha256")" ]
 	run gadget run --allowed "$REGISTRY/other/*,$REGISTRY/ig/*" "$REGISTRY/ig/trace_open:v1" -t 0.5
 	assert_success
 	run gadget run --allowed "$REGISTRY/ig/trace_open@$digest" "$REGISTRY/ig/trace_open:v1" -t 0.5
 	assert_success
 	run gadget run --allowed "$REGISTRY/ig/trace_open@sha256:$(printf '0%.0s' {1..64})" "$REGISTRY/ig/trace_open:v1" -t 0.5
 	assert_failure 1
+	assert_output "gadget: error: refusing to run $REGISTRY/ig/trace_open:v1 ($digest): the allow list ($REGISTRY/ig/trace_open@sha256:$(printf '0%.0s' {1..64})) names neither the reference nor the digest"
 	# from the environment; folders and object files carry no name: refused
 	GADGET_ALLOWED="$REGISTRY/ig/*" run gadget run "$IG_OBJ" -t 0.5
 	assert_failure 1
