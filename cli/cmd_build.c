@@ -21,6 +21,8 @@ struct build_args {
 	const char *output;
 	struct cli_list tags;
 	struct cli_list arch_lists;	/* --arch a,b (repeatable) */
+	struct cli_list platform_lists;	/* --platform linux/a,linux/b (repeatable) */
+	const char *image_format;	/* NULL: the build file's, else ours */
 	bool werror, verbose, no_cache, no_pch;
 	unsigned long long jobs;
 	/* from the operand and arch_lists */
@@ -40,6 +42,12 @@ static const struct cli_option build_options[] = {
 	OPT_LIST(0, "arch", struct build_args, arch_lists, "LIST",
 		 "comma-separated architectures (amd64, arm64; default:\n"
 		 "this machine's, or the build file's \"arch\")"),
+	OPT_LIST(0, "platform", struct build_args, platform_lists, "LIST",
+		 "--arch written linux/amd64,linux/arm64"),
+	OPT_CHOICE(0, "image-format", struct build_args, image_format, "gadget,ig",
+		   "the image's layout with -t: gadget (default) or ig\n"
+		   "(Inspektor Gadget's, gadget.yaml config; the build\n"
+		   "file's \"imageFormat\")"),
 	OPT_BOOL(0, "werror", struct build_args, werror, "treat validator warnings as errors"),
 	OPT_BOOL('v', "verbose", struct build_args, verbose,
 		 "print the clang command lines, cache and precompiled\nheader decisions"),
@@ -70,17 +78,41 @@ static int parse_archs(struct build_args *a, char *list)
 	return 0;
 }
 
+/* linux/amd64,linux/arm64 -> amd64,arm64 in place: --arch as docker writes it. */
+static int platforms_to_archs(char *list)
+{
+	char *r = list, *w = list;
+
+	while (*r) {
+		if (strncmp(r, "linux/", 6))
+			return cli_usage_error("build", "--platform: expected linux/ARCH[,linux/ARCH], "
+					       "not '%s'", r);
+		for (r += 6; *r && *r != ','; )
+			*w++ = *r++;
+		if (*r)
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return 0;
+}
+
 static int build_args_finish(struct build_args *a, char **operands, int n)
 {
 	int ret;
 
 	a->dir = n ? operands[0] : ".";
+	for (unsigned int i = 0; i < a->platform_lists.n; i++) {
+		ret = platforms_to_archs(a->platform_lists.v[i]) ?:
+		      parse_archs(a, a->platform_lists.v[i]);
+		if (ret)
+			return ret;
+	}
 	for (unsigned int i = 0; i < a->arch_lists.n; i++) {
 		ret = parse_archs(a, a->arch_lists.v[i]);
 		if (ret)
 			return ret;
 	}
-	if (a->arch_lists.n && !a->nr_archs)
+	if ((a->arch_lists.n || a->platform_lists.n) && !a->nr_archs)
 		return cli_usage_error("build", "--arch needs a list such as amd64,arm64");
 	/* every name is checked before anything compiles */
 	for (unsigned int i = 0; i < a->tags.n; i++) {
@@ -152,18 +184,24 @@ static void output_path(const struct build_spec *spec, const struct build_args *
 }
 
 /* Pack once under the first name; every other -t names the same image. */
-static int build_pack(const struct build_spec *spec, const struct cli_list *tags,
+static int build_pack(const struct build_spec *spec, const struct build_args *a,
 		      struct arch_build *abs, unsigned int n, struct gadget_err *err)
 {
+	const struct cli_list *tags = &a->tags;
+	const char *format = a->image_format ? a->image_format : spec->image_format;
 	struct pack_object objs[MAX_ARCHS];
 	struct pack_meta meta = {
 		.title = spec->name,
 		.description = spec->description,
 		.annotations = spec->annotations,
+		.yaml = spec->yaml,
 	};
 	struct oci_descriptor d;
 	struct store *st;
 	int ret;
+
+	if (format && image_format_parse(format, &meta.format, err))
+		return -EINVAL;
 
 	for (unsigned int i = 0; i < n; i++)
 		objs[i] = (struct pack_object){ abs[i].arch, abs[i].res.obj, abs[i].res.len, abs[i].info };
@@ -224,7 +262,7 @@ static int build_write(const struct build_spec *spec, const struct build_args *a
 	for (unsigned int i = 0; i < a->nr_archs && !ret; i++)
 		ret = file_write_atomic(abs[i].path, abs[i].res.obj, abs[i].res.len, err);
 	if (!ret && a->tags.n)
-		ret = build_pack(spec, &a->tags, abs, a->nr_archs, err);
+		ret = build_pack(spec, a, abs, a->nr_archs, err);
 	return ret;
 }
 

@@ -12,9 +12,11 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "info/gadget_info_text.h"
+#include "packager/config.h"
 #include "packager/input.h"
 #include "packager/layout_tar.h"
 #include "packager/packager.h"
+#include "packager/remote.h"
 #include "packager/sign.h"
 #include "packager/store.h"
 #include "runtime/printer.h"
@@ -26,8 +28,8 @@
 /* What the store commands take; each command's table picks its options. */
 struct img_args {
 	const char *output;
-	bool json, all, quiet, no_trunc, repair;
-	const char *arch;
+	bool json, all, quiet, no_trunc, repair, remote;
+	const char *arch, *platform;
 };
 
 #define IMG_OUTPUT OPT_CHOICE('o', "output", struct img_args, output, OUTPUT_NAMES, \
@@ -46,6 +48,10 @@ static const struct cli_option inspect_options[] = {
 	IMG_OUTPUT,
 	OPT_STRING(0, "arch", struct img_args, arch, "ARCH",
 		   "the manifest of this architecture in an index (default: this machine's)"),
+	OPT_STRING(0, "platform", struct img_args, platform, "OS/ARCH", "--arch written linux/ARCH"),
+	OPT_BOOL(0, "remote", struct img_args, remote,
+		 "read it from its registry without storing it (the default\n"
+		 "for a REGISTRY/REPO:TAG the store does not have)"),
 	OPT_END(),
 };
 
@@ -352,14 +358,19 @@ static json_t *inspect_json(struct store *st, const struct img_summary *s,
 		json_object_set_new(j, "index", doc);
 	if (!store_read_json(st, img->manifest.digest, &doc, NULL))
 		json_object_set_new(j, "manifest", doc);
-	json_object_set(j, "config", img->config);
+	json_object_set_new(j, "format", json_string(img->format == IMAGE_FORMAT_IG ? "ig" : "gadget"));
+	if (img->config)
+		json_object_set(j, "config", img->config);
+	else	/* IG: the gadget.yaml text, or null for the empty config */
+		json_object_set_new(j, "config", img->gadget_yaml ? json_string(img->gadget_yaml)
+								   : json_null());
 	signature_of(st, s->name[0] ? s->name : "", s->desc.digest, sig, sizeof(sig));
 	json_object_set_new(j, "signature", sig[0] ? json_string(sig) : json_null());
 	return j;
 }
 
 static void inspect_print_text(struct store *st, const char *ref, const struct img_summary *s,
-			       const struct gadget_image *img)
+			       const struct gadget_image *img, bool remote)
 {
 	char size[32], sig[1024], key[256], val[4096];
 	json_t *man = NULL, *v;
@@ -370,10 +381,19 @@ static void inspect_print_text(struct store *st, const char *ref, const struct i
 	       s->tag, s->desc.digest, s->desc.media_type, size);
 	if (s->archs[0])
 		printf("Platforms:   %s\n", SAFE(s->archs, val));
+	if (remote)
+		printf("Remote:      read from the registry, not stored\n");
 	signature_of(st, ref, s->desc.digest, sig, sizeof(sig));
 	printf("Signature:   %s\n", sig[0] ? sig : "none");
+	printf("Format:      %s\n", image_format_name(img->format));
 	printf("Manifest:    %s (%s)\n", img->manifest.digest,
-	       SAFE(json_string_value(json_object_get(img->config, "architecture")) ?: "?", key));
+	       SAFE(json_string_value(json_object_get(img->config, "architecture")) ?:
+		    (img->manifest.platform_arch[0] ? img->manifest.platform_arch : "?"), key));
+	if (img->format == IMAGE_FORMAT_IG)
+		printf("IG layers:   ebpf%s%s; gadget.yaml: %s\n", img->has_wasm ? ", wasm" : "",
+		       img->has_btfgen ? ", btfgen" : "", img->gadget_yaml ? "yes" : "none (empty config)");
+	if (img->invalid[0])
+		printf("Cannot run:  %s\n", SAFE(img->invalid, val));
 	store_read_json(st, img->manifest.digest, &man, NULL);
 	json_object_foreach(json_object_get(man, "annotations"), k, v)
 		printf("  %-40s %s\n", SAFE(k, key), SAFE(json_string_value(v), val));
@@ -382,24 +402,53 @@ static void inspect_print_text(struct store *st, const char *ref, const struct i
 		gadget_info_print(img->info, GADGET_INFO_VIEW_BRIEF, stdout);
 }
 
+/* The store holding name's image: the local one, or a private copy of the registry's. */
+static int inspect_open(const struct img_args *a, const char *name, struct store **st,
+			struct remote_image *ri, struct gadget_err *err)
+{
+	if (open_store(st, err))
+		return -1;
+	if (!a->remote && !remote_wanted(*st, name))
+		return 0;
+	if (remote_image_fetch(name, a->arch, ri, err)) {
+		store_close(*st);
+		return -1;
+	}
+	store_close(*st);
+	*st = ri->st;
+	return 0;
+}
+
 static int run_inspect(void *args, char **operands, int n)
 {
 	struct img_args *a = args;
-	struct gadget_input_opts io = { .kinds = GADGET_INPUT_IMAGE, .arch = a->arch };
+	struct gadget_input_opts io = { .kinds = GADGET_INPUT_IMAGE };
 	struct gadget_err err = { 0 };
 	struct gadget_input in = { 0 };
+	struct remote_image ri = { 0 };
 	enum output_kind k = img_output(a);
+	const char *name = operands[0];
 	struct img_summary s;
 	struct store *st;
 
 	(void)n;
-	if (gadget_input_open(operands[0], &io, &in, &err) || open_store(&st, &err)) {
+	if (a->platform && oci_platform_parse(a->platform, &a->arch, &err))
+		return cli_usage_error("inspect", "%s", err.msg);
+	io.arch = a->arch;
+	if (inspect_open(a, name, &st, &ri, &err))
+		return cli_fail(&err);
+	if (ri.st) {	/* the registry's image, in a private store */
+		name = ri.ref;
+		io.store = ri.dir;
+	}
+	if (gadget_input_open(name, &io, &in, &err)) {
 		gadget_input_close(&in);
+		ri.st ? remote_image_release(&ri) : store_close(st);
 		return cli_fail(&err);
 	}
-	summarize(st, operands[0], &in.top, &s);
+	summarize(st, name, &in.top, &s);
 	if (k == OUTPUT_COLUMNS) {
-		inspect_print_text(st, operands[0], &s, in.image);
+		inspect_print_text(st, name, &s, in.image, ri.st != NULL);
 	} else {
 		json_t *j = inspect_json(st, &s, in.image);
 
@@ -407,7 +456,10 @@ static int run_inspect(void *args, char **operands, int n)
 		json_decref(j);
 	}
 	gadget_input_close(&in);
-	store_close(st);
+	if (ri.st)
+		remote_image_release(&ri);
+	else
+		store_close(st);
 	return EXIT_OK;
 }
 

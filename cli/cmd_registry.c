@@ -15,6 +15,7 @@
 #include "base/human.h"
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "packager/config.h"
 #include "packager/docker_config.h"
 #include "packager/registry.h"
 #include "packager/store.h"
@@ -23,7 +24,7 @@
 
 struct reg_args {
 	bool insecure, quiet, password_stdin;
-	const char *tls_verify, *ca_file, *arch, *username, *password;
+	const char *tls_verify, *ca_file, *arch, *platform, *username, *password;
 	unsigned long long timeout, retries, chunk_size;
 	bool retries_set;
 };
@@ -81,6 +82,7 @@ static const struct cli_option push_options[] = {
 static const struct cli_option pull_options[] = {
 	OPT_STRING(0, "arch", struct reg_args, arch, "ARCH",
 		   "the architecture an index must have (this machine's)"),
+	OPT_STRING(0, "platform", struct reg_args, platform, "OS/ARCH", "--arch written linux/ARCH"),
 	REG_TRANSPORT_OPTIONS,
 	OPT_END(),
 };
@@ -246,26 +248,34 @@ static int run_push(void *args, char **operands, int n)
 
 static int run_pull(void *args, char **operands, int n)
 {
+	struct reg_args *a = args;
 	struct gadget_err err = { 0 };
+	struct packager_config cfg;
 	struct registry_stats stats;
 	struct registry_opts o;
 	struct timespec t0;
 	struct store *st;
+	char ref[800];
 	struct bar b;
 	int ret;
 
 	(void)n;
-	reg_opts_from_args(args, &o);
-	reg_progress_setup(args, &o, &b);
+	if (a->platform && oci_platform_parse(a->platform, &a->arch, &err))
+		return cli_usage_error("pull", "%s", err.msg);
+	reg_opts_from_args(a, &o);
+	reg_progress_setup(a, &o, &b);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = open_store(&st, &err);
 	if (ret)
 		return cli_fail(&err);
-	ret = registry_pull(st, operands[0], &o, &stats, &err);
+	/* a short name from the default registry; a registry through its mirror */
+	ret = packager_config_load(&cfg, &err) ?:
+	      packager_qualify(st, &cfg, operands[0], ref, sizeof(ref), &err) ?:
+	      packager_pull(st, &cfg, ref, &o, &stats, &err);
 	store_close(st);
 	if (ret)
 		return cli_fail(&err);
-	summary("pulled", operands[0], &stats, &t0);
+	summary("pulled", ref, &stats, &t0);
 	return EXIT_OK;
 }
 
@@ -393,7 +403,10 @@ const struct cli_command cmd_pull = {
 "Download an image, verify every digest and size, and store it under its\n"
 "reference with its signature if the registry has one.  An index must have\n"
 "a manifest for this machine's architecture; the other platforms come too,\n"
-"so the stored index is whole.\n",
+"so the stored index is whole.  A name without a registry is pulled from\n"
+"the default registry (GADGET_DEFAULT_REGISTRY or config.json's\n"
+"\"defaultRegistry\"); a registry with a mirror (GADGET_REGISTRY_MIRRORS,\n"
+"\"mirrors\") is asked through the mirror first.\n",
 	.opts = pull_options, .args_size = sizeof(struct reg_args),
 	.min_operands = 1, .max_operands = 1, .run = run_pull,
 };

@@ -13,6 +13,7 @@
 #include "cli/options.h"
 #include "cli/run_input.h"
 #include "info/gadget_info_text.h"
+#include "packager/config.h"
 #include "packager/input.h"
 #include "packager/packager.h"
 #include "runtime/enrich.h"
@@ -25,6 +26,7 @@ struct run_args {
 	unsigned long long max_rows, sample_freq, buffer_size;
 	double timeout, interval;
 	const char *iface, *cgroup, *netns, *container, *metrics_addr;
+	const char *pull, *platform, *allowed;
 	bool no_enrich, skip_verify, verbose, no_trunc;
 };
 
@@ -132,6 +134,15 @@ static const struct cli_option run_options[] = {
 		 "no enrichment columns (container, user and group names)"),
 	OPT_STRING(0, "metrics-addr", struct run_args, metrics_addr, "ADDR",
 		   "serve counter_/gauge_/hist_ maps as Prometheus metrics"),
+	OPT_GROUP("Registry:"),
+	OPT_CHOICE(0, "pull", struct run_args, pull, "missing,always,never",
+		   "missing (default): pull REF when the store lacks it;\n"
+		   "always: pull every time; never: the store's copy only"),
+	OPT_STRING(0, "platform", struct run_args, platform, "OS/ARCH",
+		   "the manifest an image index gives (linux/arm64)"),
+	OPT_STRING(0, "allowed", struct run_args, allowed, "LIST",
+		   "run only images matching: PREFIX*, REPO@DIGEST or a\n"
+		   "reference (comma-separated; replaces the config's)"),
 	OPT_GROUP("Other:"),
 	OPT_BOOL(0, "insecure-skip-verify", struct run_args, skip_verify,
 		 "run without checking a signature (an unsigned image,\n"
@@ -147,16 +158,17 @@ void run_input_free(struct run_input *ri)
 	gadget_input_close(&ri->in);
 }
 
-int run_input_load(const char *arg, bool skip_verify, struct run_input *ri, struct gadget_err *err)
+int run_input_load(const char *arg, const struct gadget_input_opts *o, struct run_input *ri,
+		   struct gadget_err *err)
 {
-	struct gadget_input_opts io = { .kinds = GADGET_INPUT_FOLDER | GADGET_INPUT_OBJECT |
-						 GADGET_INPUT_IMAGE,
-					.verify = true, .skip_verify = skip_verify };
+	struct gadget_input_opts io = *o;
 	struct gadget_input *in = &ri->in;
 	struct validate_opts vo = { .obj_path = arg, .name = in->name };
 	struct diag_list diags = {};
 	int ret;
 
+	io.kinds = GADGET_INPUT_FOLDER | GADGET_INPUT_OBJECT | GADGET_INPUT_IMAGE;
+	io.verify = true;
 	memset(ri, 0, sizeof(*ri));
 	ret = gadget_input_open(arg, &io, in, err);
 	if (ret)
@@ -254,21 +266,38 @@ static void run_opts_from_args(const struct run_args *a, struct run_opts *o)
 	printer_kind_parse(a->output ? a->output : "columns", &o->output);
 }
 
+/* What run's registry options ask of the argument's image. */
+static int run_input_opts(const struct run_args *a, struct gadget_input_opts *io)
+{
+	struct gadget_err err = {};
+
+	*io = (struct gadget_input_opts){ .skip_verify = a->skip_verify, .pull = PULL_MISSING,
+					  .allowed = a->allowed };
+	if ((a->pull && pull_policy_parse(a->pull, &io->pull, &err)) ||
+	    (a->platform && oci_platform_parse(a->platform, &io->arch, &err)))
+		return cli_usage_error("run", "%s", err.msg);
+	return 0;
+}
+
 static int run_run(void *args, char **operands, int n)
 {
 	const struct run_args *a = args;
 	struct gadget_err err = {};
 	uint32_t *pids = NULL;
 	uint64_t *mntns = NULL;
+	struct gadget_input_opts io;
 	struct run_opts opts;
 	struct run_input in;
 	int ret;
 
 	(void)n;
+	ret = run_input_opts(a, &io);
+	if (ret)
+		return ret;
 	run_opts_from_args(a, &opts);
 	ret = run_filters(a, &opts, &pids, &mntns);
 	if (!ret) {
-		ret = run_input_load(operands[0], a->skip_verify, &in, &err);
+		ret = run_input_load(operands[0], &io, &in, &err);
 		if (!ret) {
 			opts.source = in.in.what;
 			ret = runtime_run(in.in.obj, in.in.len, in.info, &opts, &err);
@@ -285,11 +314,16 @@ static int run_run(void *args, char **operands, int n)
 static int run_help_params(void *args, char **operands, int n)
 {
 	const struct run_args *a = args;
+	struct gadget_input_opts io;
 	struct gadget_err err = {};
 	struct run_input in;
+	int ret;
 
 	(void)n;
-	if (run_input_load(operands[0], a->skip_verify, &in, &err))
+	ret = run_input_opts(a, &io);
+	if (ret)
+		return ret;
+	if (run_input_load(operands[0], &io, &in, &err))
 		return cli_fail(&err);
 	printf("\n");
 	gadget_info_print(in.info, GADGET_INFO_VIEW_PARAMS, stdout);
@@ -304,8 +338,10 @@ const struct cli_command cmd_run = {
 	.description =
 "Load a gadget, attach every program and show what it produces: a tracer's\n"
 "events, a topper's table every interval, a snapshotter's rows. REF is an image\n"
-"in the local store (verified first when a key is configured, see 'gadget help\n"
-"verify'), FILE.o a built object, DIR a gadget folder (built on the fly). An\n"
+"(ours or Inspektor Gadget's) in the local store, pulled from its registry when\n"
+"the store lacks it (--pull; a short name under GADGET_DEFAULT_REGISTRY), verified\n"
+"first when a key is configured (see 'gadget help verify'); FILE.o a built\n"
+"object, DIR a gadget folder (built on the fly). An\n"
 "argument that is a valid image reference names the store's image even where a\n"
 "folder of that name exists: write folders as paths (./demo). With a key\n"
 "configured, a folder or an object file runs only with --insecure-skip-verify.\n",

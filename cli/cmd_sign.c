@@ -10,12 +10,14 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "packager/remote.h"
 #include "packager/sign.h"
 #include "packager/store.h"
 
 struct sign_args {
 	const char *key;
 	const char *prefix;
+	bool remote;
 };
 
 static const struct cli_option key_options[] = {
@@ -33,6 +35,9 @@ static const struct cli_option sign_options[] = {
 static const struct cli_option verify_options[] = {
 	OPT_STRING('k', "key", struct sign_args, key, "PUB", "the public key (PEM)",
 		   .complete = CPL_FILE),
+	OPT_BOOL(0, "remote", struct sign_args, remote,
+		 "check the registry's image and signatures without storing\n"
+		 "them (the default for a REGISTRY/REPO:TAG the store lacks)"),
 	OPT_END(),
 };
 
@@ -110,6 +115,7 @@ static int run_key(void *args, char **operands, int n)
 static int sign_or_verify(const char *cmd, const struct sign_args *a, const char *ref, bool sign)
 {
 	struct gadget_err err = { 0 };
+	struct remote_image ri = { 0 };
 	struct store *st;
 	int ret;
 
@@ -117,15 +123,27 @@ static int sign_or_verify(const char *cmd, const struct sign_args *a, const char
 		return cli_usage_error(cmd, "--key is required");
 	if (store_open(store_default_path(), &st, &err))
 		return cli_fail(&err);
+	if (!sign && (a->remote || remote_wanted(st, ref))) {
+		/* the registry's image and signatures, in a private store */
+		store_close(st);
+		if (remote_image_fetch(ref, NULL, &ri, &err))
+			return cli_fail(&err);
+		st = ri.st;
+		ref = ri.ref;
+	}
 	ret = sign ? packager_sign(st, ref, a->key, passphrase(), &err)
 		   : packager_verify_ref(st, ref, a->key, &err);
-	store_close(st);
+	if (ri.st)
+		remote_image_release(&ri);
+	else
+		store_close(st);
 	if (ret)
 		return cli_fail(&err);
 	if (sign)
 		printf("Signed %s\n", ref);
 	else
-		printf("Verified OK: %s is signed by %s\n", ref, a->key);
+		printf("Verified OK: %s is signed by %s%s\n", ref, a->key,
+		       ri.ref[0] ? " (checked in the registry, not stored)" : "");
 	return EXIT_OK;
 }
 

@@ -249,7 +249,8 @@ static int complete_fields(const char *gadget)
 	struct gadget_err err = { 0 };
 	struct run_input in;
 
-	if (run_input_load(gadget, true, &in, &err))
+	/* skip_verify: completing lists names, it runs nothing; never pulls */
+	if (run_input_load(gadget, &(struct gadget_input_opts){ .skip_verify = true }, &in, &err))
 		return EXIT_ERROR;
 	print_type_fields(in.info->key);
 	print_type_fields(in.info->event);

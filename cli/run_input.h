@@ -14,7 +14,12 @@ struct run_input {
 	struct gadget_info *info;	/* images carry theirs (in.image->info) */
 };
 
-int run_input_load(const char *arg, bool skip_verify, struct run_input *ri, struct gadget_err *err);
+/*
+ * o gives skip_verify, the pull policy, the allow list and the platform
+ * (kinds and verify are run's: every kind, verified); {0}: the store only.
+ */
+int run_input_load(const char *arg, const struct gadget_input_opts *o, struct run_input *ri,
+		   struct gadget_err *err);
 void run_input_free(struct run_input *ri);
 
 #endif

@@ -31,6 +31,7 @@ struct build_spec {
 	json_t *annotations;	/* "annotations": {"org.opencontainers.image.source": ...} */
 	struct gadget_yaml *yaml;	/* Inspektor Gadget's gadget.yaml, NULL if none */
 	char *wasm;		/* build.yaml's wasm module (never built here), NULL if none */
+	char *image_format;	/* "imageFormat": the image layout -t writes (packager), NULL: ours */
 };
 
 int compiler_load_spec(const char *dir, struct build_spec **out, struct gadget_err *err);

@@ -14,7 +14,7 @@
 #include "compiler/compiler.h"
 
 static const char *const known_keys[] = {
-	"name", "description", "sources", "cflags", "arch", "params", "annotations",
+	"name", "description", "sources", "cflags", "arch", "params", "annotations", "imageFormat",
 };
 
 /*
@@ -241,6 +241,14 @@ static int parse_build_file(struct build_spec *spec, const char *path, struct ga
 		goto out;
 	}
 	spec->annotations = json_incref(v);
+	v = json_object_get(j, "imageFormat");
+	if (v && !json_is_string(v)) {
+		ret = key_error(err, path, text, "imageFormat", "\"imageFormat\" must be a string "
+				"(\"gadget\" or \"ig\")");
+		goto out;
+	}
+	if (v)
+		spec->image_format = strdup(json_string_value(v));
 out:
 	json_decref(j);
 	free(text);
@@ -315,6 +323,7 @@ void build_spec_free(struct build_spec *spec)
 	free(spec->name);
 	free(spec->description);
 	gadget_yaml_free(spec->yaml);
+	free(spec->image_format);
 	free(spec->wasm);
 	free(spec);
 }

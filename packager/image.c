@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "base/arch.h"
+#include "packager/image_ig.h"
 #include "packager/packager.h"
 
 #define ANNOT_PREFIX "org.opencontainers.image."
@@ -109,10 +110,7 @@ static int pack_one(struct store *st, const struct pack_object *o, const struct 
 	json_decref(cfg);
 	if (ret)
 		return ret;
-	memset(&layer, 0, sizeof(layer));
-	snprintf(layer.media_type, sizeof(layer.media_type), "%s", MEDIA_TYPE_GADGET_PROGRAM);
-	layer.size = o->len;
-	ret = store_put_blob(st, o->obj, o->len, layer.digest, err);
+	ret = store_put_blob_desc(st, o->obj, o->len, MEDIA_TYPE_GADGET_PROGRAM, &layer, err);
 	if (ret)
 		return ret;
 	ldesc = oci_descriptor_to_json(&layer);
@@ -154,6 +152,15 @@ int packager_pack(struct store *st, const char *ref, const struct pack_object *o
 	annotations = image_annotations(meta, err);
 	if (!annotations)
 		return -EINVAL;
+	if (meta->format == IMAGE_FORMAT_IG) {
+		ret = ig_pack(st, objs, nr_objs, meta, annotations, &d, err);
+		json_decref(annotations);
+		if (!ret && ref)
+			ret = store_tag(st, ref, &d, err);
+		if (!ret && out)
+			*out = d;
+		return ret;
+	}
 	if (nr_objs > 1)
 		idx = json_pack("{s:i, s:s, s:[], s:O}", "schemaVersion", 2, "mediaType",
 				MEDIA_TYPE_OCI_INDEX, "manifests", "annotations", annotations);
@@ -206,13 +213,71 @@ static int pick_arch(struct store *st, const char *ref, struct oci_descriptor *d
 	return ret;
 }
 
+static const struct {
+	const char *name, *shown;
+} image_formats[] = {
+	[IMAGE_FORMAT_GADGET] = { "gadget", "gadget (bumblebee layout)" },
+	[IMAGE_FORMAT_IG] = { "ig", "ig (Inspektor Gadget)" },
+};
+
+const char *image_format_name(enum image_format f)
+{
+	return image_formats[f].shown;
+}
+
+int image_format_parse(const char *s, enum image_format *out, struct gadget_err *err)
+{
+	for (size_t i = 0; i < sizeof(image_formats) / sizeof(image_formats[0]); i++)
+		if (!strcmp(s, image_formats[i].name)) {
+			*out = i;
+			return 0;
+		}
+	return gadget_err_set(err, EINVAL, "image format '%s': use gadget or ig", s);
+}
+
+/* Ours: config.json (with the analysis under "gadget") and the program layer. */
+static int gadget_image_read(struct store *st, const char *ref, const json_t *man,
+			     struct gadget_image *img, struct gadget_err *err)
+{
+	const char *md = img->manifest.digest;
+	struct oci_descriptor cfg_d, layer;
+	json_t *layers;
+	size_t i;
+	int ret;
+
+	if (oci_descriptor_from_json(json_object_get(man, "config"), &cfg_d) ||
+	    strcmp(cfg_d.media_type, MEDIA_TYPE_GADGET_CONFIG))
+		return gadget_err_set(err, EBADMSG, "%s: manifest %s is not a gadget image (config "
+				      "is not %s, and it is not an Inspektor Gadget image either)",
+				      ref, md, MEDIA_TYPE_GADGET_CONFIG);
+	layers = json_object_get(man, "layers");
+	memset(&layer, 0, sizeof(layer));
+	for (i = 0; i < json_array_size(layers); i++) {
+		if (!oci_descriptor_from_json(json_array_get(layers, i), &layer) &&
+		    !strcmp(layer.media_type, MEDIA_TYPE_GADGET_PROGRAM))
+			break;
+		layer.digest[0] = '\0';
+	}
+	if (!layer.digest[0])
+		return gadget_err_set(err, EBADMSG, "%s: manifest %s has no %s layer", ref, md,
+				      MEDIA_TYPE_GADGET_PROGRAM);
+	ret = store_read_json(st, cfg_d.digest, &img->config, err);
+	if (!ret)
+		ret = store_read_blob(st, layer.digest, &img->obj, &img->len, err);
+	if (!ret && json_object_get(img->config, "gadget")) {
+		ret = gadget_info_from_json(json_object_get(img->config, "gadget"), &img->info, err);
+		if (ret)
+			gadget_err_prefix(err, "%s: config %s", ref, cfg_d.digest);
+	}
+	return ret;
+}
+
 int packager_load(struct store *st, const char *ref, const char *arch,
 		  struct gadget_image **out, struct gadget_err *err)
 {
-	struct oci_descriptor d, top, cfg_d, layer;
+	struct oci_descriptor d, top;
 	struct gadget_image *img;
-	json_t *man = NULL, *layers;
-	size_t i;
+	json_t *man = NULL;
 	int ret;
 
 	if (!arch)
@@ -236,34 +301,10 @@ int packager_load(struct store *st, const char *ref, const char *arch,
 	}
 	img->top = top;
 	img->manifest = d;
-	ret = gadget_err_set(err, EBADMSG, "%s: manifest %s is not a gadget image (config is not %s)",
-			     ref, d.digest, MEDIA_TYPE_GADGET_CONFIG);
-	if (oci_descriptor_from_json(json_object_get(man, "config"), &cfg_d) ||
-	    strcmp(cfg_d.media_type, MEDIA_TYPE_GADGET_CONFIG))
-		goto out;
-	layers = json_object_get(man, "layers");
-	memset(&layer, 0, sizeof(layer));
-	for (i = 0; i < json_array_size(layers); i++) {
-		if (!oci_descriptor_from_json(json_array_get(layers, i), &layer) &&
-		    !strcmp(layer.media_type, MEDIA_TYPE_GADGET_PROGRAM))
-			break;
-		layer.digest[0] = '\0';
-	}
-	if (!layer.digest[0]) {
-		ret = gadget_err_set(err, EBADMSG, "%s: manifest %s has no %s layer", ref, d.digest,
-				     MEDIA_TYPE_GADGET_PROGRAM);
-		goto out;
-	}
-	gadget_err_clear(err);
-	ret = store_read_json(st, cfg_d.digest, &img->config, err);
-	if (!ret)
-		ret = store_read_blob(st, layer.digest, &img->obj, &img->len, err);
-	if (!ret && json_object_get(img->config, "gadget")) {
-		ret = gadget_info_from_json(json_object_get(img->config, "gadget"), &img->info, err);
-		if (ret)
-			gadget_err_prefix(err, "%s: config %s", ref, cfg_d.digest);
-	}
-out:
+	if (ig_manifest_is(man))
+		ret = ig_image_read(st, ref, man, img, err);
+	else
+		ret = gadget_image_read(st, ref, man, img, err);
 	json_decref(man);
 	if (ret) {
 		gadget_image_free(img);
@@ -281,5 +322,6 @@ void gadget_image_free(struct gadget_image *img)
 	if (img->info)
 		gadget_info_free(img->info);
 	json_decref(img->config);
+	free(img->gadget_yaml);
 	free(img);
 }

@@ -24,6 +24,8 @@ struct registry_opts {
 	int retries;		/* on 429/5xx/reset; <0: 4 */
 	int64_t chunk_size;	/* blobs bigger than this go up in PATCH chunks; 0: 64 MiB */
 	const char *arch;	/* platform picked from an index; NULL: "amd64"-style host arch */
+	const char *endpoint;	/* pull: the registry host[:port] to ask instead of the
+				 * reference's (a mirror); the image keeps its name */
 	const char *username;	/* explicit credentials (login); NULL: docker config */
 	const char *password;
 	/* Progress of one blob; done == total and finished on its last call. */
@@ -51,6 +53,39 @@ int registry_push(struct store *st, const char *local_ref, const char *remote_re
 /* Pull ref into the store, tagged as ref. */
 int registry_pull(struct store *st, const char *ref, const struct registry_opts *o,
 		  struct registry_stats *stats, struct gadget_err *err);
+/*
+ * Push the store's manifest or index d (and what it references) to the
+ * repository of remote_ref ("REGISTRY/REPO[:TAG]") under reference (a tag,
+ * or d's digest for an untagged manifest such as a referrer).
+ */
+int registry_push_tree(struct store *st, const struct oci_descriptor *d, const char *remote_ref,
+		       const char *reference, const struct registry_opts *o,
+		       struct gadget_err *err);
+/*
+ * One manifest document by reference (tag or digest), in memory and
+ * digest-checked against a digest reference: GET with regimg_accept.
+ * -ENOENT when the registry says 404.  put: PUT data as media_type.
+ */
+int registry_get_manifest(const char *repo_ref, const char *reference,
+			  const struct registry_opts *o, void **data, size_t *len,
+			  char media_type[128], struct gadget_err *err);
+int registry_put_manifest(const char *repo_ref, const char *reference, const char *media_type,
+			  const void *data, size_t len, const struct registry_opts *o,
+			  struct gadget_err *err);
+/*
+ * GET /v2/<repo>/referrers/<digest> (distribution-spec v1.1 "Listing
+ * Referrers"), filtered by artifactType when not NULL: the image index it
+ * answers.  -ENOTSUP when the registry has no referrers API (404).
+ */
+int registry_get_referrers(const char *repo_ref, const char *digest, const char *artifact_type,
+			   const struct registry_opts *o, void **data, size_t *len,
+			   struct gadget_err *err);
+
+/* The same, falling back to the sha256-<hex> tag's index; -ENOENT when neither has one. */
+int registry_list_referrers(const char *repo_ref, const char *digest, const char *artifact_type,
+			    const struct registry_opts *o, void **data, size_t *len,
+			    struct gadget_err *err);
+
 /* Check credentials against the registry's /v2/ endpoint. */
 int registry_check_login(const char *registry, const struct registry_opts *o,
 			 struct gadget_err *err);

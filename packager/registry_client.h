@@ -70,6 +70,15 @@ void reg_req_release(struct reg_req *r);
 int regc_parallel(struct registry_client *c, size_t n,
 		  int (*fn)(struct registry_client *c, size_t i, void *ctx, struct gadget_err *err),
 		  void *ctx, struct gadget_err *err);
+/* GET url into memory (capped at 4 MiB); a 404 returns notfound with err untouched. */
+int regc_get_doc(struct registry_client *c, const char *url, const char *accept, int notfound,
+		 void **data, size_t *len, char *media_type, struct gadget_err *err);
+/*
+ * The referrers index of digest in repo: the API (filtered by artifact_type
+ * when not NULL), else the sha256-<hex> fallback tag; -ENOENT when neither.
+ */
+int regc_referrers(struct registry_client *c, const char *repo, const char *digest,
+		   const char *artifact_type, void **data, size_t *len, struct gadget_err *err);
 /* Fill err with "METHOD path: 404 Not Found: MANIFEST_UNKNOWN: ..." and return -errno. */
 int regc_status_err(struct registry_client *c, const struct reg_req *r, const char *what,
 		    struct gadget_err *err);

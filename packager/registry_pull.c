@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "packager/registry_client.h"
+#include "packager/referrers.h"
 #include "packager/registry_image.h"
 
 struct pull {
@@ -306,6 +307,41 @@ struct tree_job {
 	bool has_sig;
 };
 
+/*
+ * No .sig tag: a signature pushed as an OCI 1.1 referrer (cosign's
+ * artifactType) is as good; the first one found is kept under the .sig name,
+ * which verify reads (its layers are the same payloads and annotations).
+ */
+static int pull_sig_referrer(struct tree_job *job, struct registry_client *c,
+			     struct gadget_err *err)
+{
+	struct pull *p = job->p;
+	struct regimg_desc want = { 0 };
+	struct referrer *v;
+	void *data;
+	size_t len, n;
+	int ret;
+
+	gadget_err_clear(err);
+	ret = regc_referrers(c, p->ref.repo, job->top.digest, ARTIFACT_TYPE_COSIGN_SIG, &data, &len,
+			     err);
+	if (ret)
+		return ret;
+	ret = referrers_parse_index(data, len, ARTIFACT_TYPE_COSIGN_SIG, &v, &n, err);
+	free(data);
+	if (ret)
+		return gadget_err_prefix(err, "registry %s: referrers of %s", regc_host(c),
+					 job->top.digest);
+	if (!n) {
+		free(v);
+		return -ENOENT;
+	}
+	snprintf(want.digest, sizeof(want.digest), "%s", v[0].digest);
+	want.size = v[0].size;
+	free(v);
+	return pull_tree(p, c, want.digest, &want, true, job->sl, err);
+}
+
 /* Item 0: the image's tree from its fetched top; item 1: the signature. */
 static int tree_job(struct registry_client *c, size_t i, void *ctx, struct gadget_err *err)
 {
@@ -317,6 +353,8 @@ static int tree_job(struct registry_client *c, size_t i, void *ctx, struct gadge
 		return pull_from(job->p, c, job->top, job->reference, true, job->l, err);
 	}
 	ret = pull_tree(job->p, c, job->sigtag, NULL, true, job->sl, err);
+	if (ret == -ENOENT)
+		ret = pull_sig_referrer(job, c, err);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret)
@@ -349,7 +387,7 @@ int registry_pull(struct store *st, const char *ref, const struct registry_opts 
 	if (ref_format(&p.ref, tagref, sizeof(tagref)))
 		return gadget_err_set(err, EINVAL, "'%s': reference too long", ref);
 	snprintf(scope, sizeof(scope), "repository:%s:pull", p.ref.repo);
-	ret = regc_new(p.ref.registry, scope, o, p.stats, &p.c, err);
+	ret = regc_new(o->endpoint ? o->endpoint : p.ref.registry, scope, o, p.stats, &p.c, err);
 	if (ret)
 		return ret;
 	if (p.ref.digest[0]) {

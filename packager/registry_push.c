@@ -21,6 +21,7 @@
 
 #include "packager/registry_client.h"
 #include "packager/registry_image.h"
+#include "packager/sign.h"
 
 #define DEFAULT_CHUNK	(64LL << 20)
 
@@ -302,9 +303,34 @@ int registry_push(struct store *st, const char *local_ref, const char *remote_re
 		if (!ref_format(&sigref, signame, sizeof(signame)) &&
 		    !store_resolve(st, signame, &sig, NULL)) {
 			ret = push_tagged(&p, &sig, sigtag, err);
+			/* and as an OCI 1.1 referrer, for clients that look there */
+			if (!ret)
+				ret = sign_push_referrer(st, signame, &top, remote_ref, o, err);
 			p.stats->signature = !ret;
 		}
 	}
+	regc_free(p.c);
+	return ret;
+}
+
+int registry_push_tree(struct store *st, const struct oci_descriptor *d, const char *remote_ref,
+		       const char *reference, const struct registry_opts *o,
+		       struct gadget_err *err)
+{
+	struct registry_stats own;
+	struct push p = { .st = st, .o = o, .stats = &own };
+	char scope[800];
+	int ret;
+
+	memset(&own, 0, sizeof(own));
+	ret = ref_parse(remote_ref, &p.dst, err);
+	if (ret)
+		return ret;
+	snprintf(scope, sizeof(scope), "repository:%s:pull,push", p.dst.repo);
+	ret = regc_new(p.dst.registry, scope, o, p.stats, &p.c, err);
+	if (ret)
+		return ret;
+	ret = push_manifest(&p, d->digest, reference, d->media_type, err);
 	regc_free(p.c);
 	return ret;
 }

@@ -24,6 +24,7 @@
 #include <openssl/pem.h>
 
 #include "packager/packager.h"
+#include "packager/referrers.h"
 #include "packager/registry_image.h"
 #include "packager/sign.h"
 
@@ -178,10 +179,7 @@ int packager_sign(struct store *st, const char *ref, const char *key_path,
 		ret = gadget_err_set(err, EIO, "signing %s failed", ref);
 		goto out;
 	}
-	memset(&pd, 0, sizeof(pd));
-	snprintf(pd.media_type, sizeof(pd.media_type), "%s", MEDIA_TYPE_COSIGN_SIMPLESIGNING);
-	pd.size = strlen(ps);
-	ret = store_put_blob(st, ps, pd.size, pd.digest, err);
+	ret = store_put_blob_desc(st, ps, strlen(ps), MEDIA_TYPE_COSIGN_SIMPLESIGNING, &pd, err);
 	if (ret)
 		goto out;
 	/* cosign's signature image: an OCI config listing the payload as its only diff_id. */
@@ -427,4 +425,31 @@ const char *packager_verify_key_path(void)
 	if (!access("/etc/gadget/verify.pub", F_OK))
 		return "/etc/gadget/verify.pub";
 	return NULL;
+}
+
+int sign_push_referrer(struct store *st, const char *sig_ref, const struct oci_descriptor *subject,
+		       const char *repo_ref, const struct registry_opts *o, struct gadget_err *err)
+{
+	struct referrer_layer ls[8];
+	struct oci_descriptor sd, lds[8];
+	json_t *man, *l;
+	size_t i, n = 0;
+	int ret;
+
+	ret = store_resolve(st, sig_ref, &sd, err) ?: store_read_json(st, sd.digest, &man, err);
+	if (ret)
+		return ret;
+	/* the signature image's payload layers, each with its signature annotation */
+	json_array_foreach(json_object_get(man, "layers"), i, l) {
+		if (n == sizeof(lds) / sizeof(lds[0]) || oci_descriptor_from_json(l, &lds[n]))
+			continue;
+		ls[n].desc = &lds[n];
+		ls[n].annotations = json_object_get(l, "annotations");
+		n++;
+	}
+	ret = n ? referrers_push(st, repo_ref, subject, ARTIFACT_TYPE_COSIGN_SIG, ls, n, NULL, o,
+				 NULL, err)
+		: gadget_err_set(err, EBADMSG, "%s has no signature layer", sig_ref);
+	json_decref(man);
+	return ret;
 }

@@ -60,4 +60,14 @@ struct gadget_image;
 int packager_load_verified(struct store *st, const char *ref, const char *arch, bool skip_verify,
 			   struct gadget_image **out, struct gadget_err *err);
 
+/*
+ * Push the store's signature image sig_ref as an OCI 1.1 referrer of
+ * subject in repo_ref (artifactType application/vnd.dev.cosign.artifact.sig.v1+json,
+ * its payload layers with their signature annotations; packager/referrers.h),
+ * beside the .sig tag cosign's older layout uses.
+ */
+struct registry_opts;
+int sign_push_referrer(struct store *st, const char *sig_ref, const struct oci_descriptor *subject,
+		       const char *repo_ref, const struct registry_opts *o, struct gadget_err *err);
+
 #endif

@@ -129,6 +129,9 @@ json_t *oci_descriptor_to_json(const struct oci_descriptor *d);
 int store_put_json(struct store *st, const json_t *doc, const char *media_type,
 		   struct oci_descriptor *desc, struct gadget_err *err);
 int store_read_json(struct store *st, const char *digest, json_t **out, struct gadget_err *err);
+/* Any bytes as a blob; desc gets media_type, digest and size. */
+int store_put_blob_desc(struct store *st, const void *data, size_t len, const char *media_type,
+			struct oci_descriptor *desc, struct gadget_err *err);
 int oci_descriptor_from_json(const json_t *j, struct oci_descriptor *d);
 
 /*

@@ -413,6 +413,15 @@ int store_read_blob(struct store *st, const char *digest, void **data, size_t *l
 	return 0;
 }
 
+int store_put_blob_desc(struct store *st, const void *data, size_t len, const char *media_type,
+			struct oci_descriptor *desc, struct gadget_err *err)
+{
+	memset(desc, 0, sizeof(*desc));
+	snprintf(desc->media_type, sizeof(desc->media_type), "%s", media_type);
+	desc->size = len;
+	return store_put_blob(st, data, len, desc->digest, err);
+}
+
 int store_put_json(struct store *st, const json_t *doc, const char *media_type,
 		   struct oci_descriptor *desc, struct gadget_err *err)
 {
@@ -421,10 +430,7 @@ int store_put_json(struct store *st, const json_t *doc, const char *media_type,
 
 	if (!s)
 		return gadget_err_set(err, ENOMEM, "out of memory");
-	memset(desc, 0, sizeof(*desc));
-	snprintf(desc->media_type, sizeof(desc->media_type), "%s", media_type);
-	desc->size = strlen(s);
-	ret = store_put_blob(st, s, desc->size, desc->digest, err);
+	ret = store_put_blob_desc(st, s, strlen(s), media_type, desc, err);
 	free(s);
 	return ret;
 }

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Single manifest documents on a registry, outside a push or pull: what the
+ * referrers code (referrers.c) reads and writes.  Every answer is capped at
+ * 4 MiB and a digest reference is checked against the bytes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "packager/registry_client.h"
+#include "packager/referrers.h"
+#include "packager/registry_image.h"
+
+static int client(const char *repo_ref, bool push, const struct registry_opts *o,
+		  struct oci_ref *r, struct registry_client **c, struct gadget_err *err)
+{
+	char scope[800];
+	int ret = ref_parse(repo_ref, r, err);
+
+	if (ret)
+		return ret;
+	if (!r->registry[0])
+		return gadget_err_set(err, EINVAL, "'%s' names no registry", repo_ref);
+	snprintf(scope, sizeof(scope), "repository:%s:pull%s", r->repo, push ? ",push" : "");
+	return regc_new(r->registry, scope, o, NULL, c, err);
+}
+
+int regc_get_doc(struct registry_client *c, const char *url, const char *accept, int notfound,
+		 void **data, size_t *len, char *media_type, struct gadget_err *err)
+{
+	struct reg_req r = { .method = "GET", .url = url, .accept = accept,
+			     .max_body = REG_MANIFEST_MAX };
+	int ret = regc_do(c, &r, err);
+
+	if (ret)
+		return ret;
+	if (r.status == 404)
+		ret = notfound;
+	else if (r.status != 200)
+		ret = regc_status_err(c, &r, url, err);
+	if (!ret) {
+		if (media_type)
+			snprintf(media_type, 128, "%s", r.content_type_out);
+		*data = r.resp ? r.resp : strdup("");
+		*len = r.resp_len;
+		r.resp = NULL;
+	}
+	reg_req_release(&r);
+	return ret;
+}
+
+int registry_get_manifest(const char *repo_ref, const char *reference,
+			  const struct registry_opts *o, void **data, size_t *len,
+			  char media_type[128], struct gadget_err *err)
+{
+	struct registry_client *c;
+	char url[600], digest[OCI_DIGEST_MAX];
+	struct oci_ref r;
+	int ret = client(repo_ref, false, o, &r, &c, err);
+
+	if (ret)
+		return ret;
+	snprintf(url, sizeof(url), "/v2/%s/manifests/%s", r.repo, reference);
+	ret = regc_get_doc(c, url, regimg_accept, -ENOENT, data, len, media_type, err);
+	if (!ret && !strncmp(reference, "sha256:", 7)) {
+		oci_digest_compute(*data, *len, digest);
+		if (strcmp(digest, reference)) {
+			free(*data);
+			ret = gadget_err_set(err, EBADMSG, "registry %s: manifest %s has digest %s",
+					     r.registry, reference, digest);
+		}
+	}
+	regc_free(c);
+	return ret;
+}
+
+int registry_put_manifest(const char *repo_ref, const char *reference, const char *media_type,
+			  const void *data, size_t len, const struct registry_opts *o,
+			  struct gadget_err *err)
+{
+	struct reg_req q = { .method = "PUT", .body = data, .len = (int64_t)len,
+			     .content_type = media_type };
+	struct registry_client *c;
+	char url[600];
+	struct oci_ref r;
+	int ret = client(repo_ref, true, o, &r, &c, err);
+
+	if (ret)
+		return ret;
+	snprintf(url, sizeof(url), "/v2/%s/manifests/%s", r.repo, reference);
+	q.url = url;
+	ret = regc_do(c, &q, err);
+	if (!ret && q.status != 201)
+		ret = regc_status_err(c, &q, "put manifest", err);
+	reg_req_release(&q);
+	regc_free(c);
+	return ret;
+}
+
+int regc_referrers(struct registry_client *c, const char *repo, const char *digest,
+		   const char *artifact_type, void **data, size_t *len, struct gadget_err *err)
+{
+	char url[900], tag[130];
+	int ret;
+
+	/* artifactType goes as a query: media types hold only [a-z0-9.+-/], nothing to escape */
+	snprintf(url, sizeof(url), "/v2/%s/referrers/%s%s%s", repo, digest,
+		 artifact_type ? "?artifactType=" : "", artifact_type ? artifact_type : "");
+	ret = regc_get_doc(c, url, "application/vnd.oci.image.index.v1+json", -ENOTSUP, data, len,
+			   NULL, err);
+	if (ret != -ENOTSUP)
+		return ret;
+	/* distribution-spec "Referrers Tag Schema": no API, the sha256-<hex> tag's index */
+	referrers_tag(digest, tag, sizeof(tag));
+	snprintf(url, sizeof(url), "/v2/%s/manifests/%s", repo, tag);
+	return regc_get_doc(c, url, regimg_accept, -ENOENT, data, len, NULL, err);
+}
+
+int registry_get_referrers(const char *repo_ref, const char *digest, const char *artifact_type,
+			   const struct registry_opts *o, void **data, size_t *len,
+			   struct gadget_err *err)
+{
+	struct registry_client *c;
+	char url[900];
+	struct oci_ref r;
+	int ret = client(repo_ref, false, o, &r, &c, err);
+
+	if (ret)
+		return ret;
+	snprintf(url, sizeof(url), "/v2/%s/referrers/%s%s%s", r.repo, digest,
+		 artifact_type ? "?artifactType=" : "", artifact_type ? artifact_type : "");
+	ret = regc_get_doc(c, url, "application/vnd.oci.image.index.v1+json", -ENOTSUP, data, len,
+			   NULL, err);
+	regc_free(c);
+	return ret;
+}
+
+int registry_list_referrers(const char *repo_ref, const char *digest, const char *artifact_type,
+			    const struct registry_opts *o, void **data, size_t *len,
+			    struct gadget_err *err)
+{
+	struct registry_client *c;
+	struct oci_ref r;
+	int ret = client(repo_ref, false, o, &r, &c, err);
+
+	if (ret)
+		return ret;
+	ret = regc_referrers(c, r.repo, digest, artifact_type, data, len, err);
+	regc_free(c);
+	return ret;
+}
