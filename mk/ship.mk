@@ -1,0 +1,84 @@
+# Shipping: the Debian package and the container images built from it.
+#
+#   make deb              build/deb/gadget_<version>_<arch>.deb (dpkg-buildpackage
+#                         on a copy of the tracked sources; lintian must report no
+#                         error)
+#   make runner-image     gadget-runner: Debian minbase + the runtime's libraries +
+#                         the package, no base image pulled (mmdebstrap from
+#                         Debian's archive), imported into podman and written to
+#                         build/images/gadget-runner.oci.tar
+#   make toolchain-image  gadget-toolchain: the same + clang and libbpf-dev
+#   make shiptest         the slow shipping tests (tests/bats/ship-*.bats)
+
+DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian mmdebstrap podman uidmap crun
+
+SHIP_O         := $(O)/ship
+DEB_OUT        := $(O)/deb
+IMAGES_OUT     := $(O)/images
+DEB_VERSION    := $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
+DEB_ARCH       := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_FILE       := $(DEB_OUT)/gadget_$(DEB_VERSION)_$(DEB_ARCH).deb
+# Debian's archive, the one this machine's apt reads; the suite the package
+# was built on, so its libraries are the ones it was linked against.
+DEBIAN_MIRROR  ?= http://deb.debian.org/debian
+DEBIAN_SUITE   ?= $(shell . /etc/os-release && echo $$VERSION_CODENAME)
+SHIP_JOBS      ?= $(shell n=$$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2); [ $$n -gt 2 ] && n=2; echo $$n)
+
+.PHONY: deb runner-image toolchain-image images shiptest
+
+# The package is built from a copy of the files git knows (tracked, and new
+# ones not ignored), so no build output of the working tree gets in and the
+# working tree gets no debian/gadget/ or debian/.debhelper/.
+deb:
+	@rm -rf $(DEB_OUT) && mkdir -p $(SHIP_O)/src && rm -rf $(SHIP_O)/src/gadget && mkdir -p $(SHIP_O)/src/gadget $(DEB_OUT)
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -xf - -C $(SHIP_O)/src/gadget
+	cd $(SHIP_O)/src/gadget && dpkg-buildpackage -b -us -uc -j$(SHIP_JOBS)
+	mv $(SHIP_O)/src/*.deb $(SHIP_O)/src/*.changes $(SHIP_O)/src/*.buildinfo $(DEB_OUT)/
+	lintian --fail-on error --suppress-tags bad-distribution-in-changes-file $(DEB_OUT)/*.changes
+	@ls -l $(DEB_FILE)
+
+# mmdebstrap writes a rootfs tarball from Debian's archive (apt outside the
+# chroot, no recommends), installing the package file and its dependencies;
+# documentation, man pages and locales are left out of the runner, apt's
+# lists and caches removed.  podman import makes the image (no base image),
+# podman save the OCI archive.
+SHIP_DPKG_EXCLUDES := --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+                      --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
+                      --dpkgopt='path-exclude=/usr/share/info/*'
+SHIP_CLEANUP := --customize-hook='rm -rf "$$1"/var/lib/apt/lists/* "$$1"/var/cache/apt/* "$$1"/var/log/*'
+
+define ship_image
+	@mkdir -p $(IMAGES_OUT)
+	mmdebstrap --quiet --variant=minbase --include=$(abspath $(DEB_FILE)),ca-certificates$(2) \
+		$(SHIP_DPKG_EXCLUDES) $(SHIP_CLEANUP) \
+		$(DEBIAN_SUITE) $(IMAGES_OUT)/$(1).rootfs.tar $(DEBIAN_MIRROR)
+	podman import --change 'ENTRYPOINT ["/usr/bin/gadget"]' --change 'WORKDIR /src' \
+		--change 'ENV GADGET_STORE=/var/lib/gadget/store' \
+		--change 'LABEL org.opencontainers.image.title=$(1)' \
+		--change 'LABEL org.opencontainers.image.version=$(DEB_VERSION)' \
+		$(IMAGES_OUT)/$(1).rootfs.tar localhost/$(1):$(DEB_VERSION) >/dev/null
+	podman tag localhost/$(1):$(DEB_VERSION) localhost/$(1):latest
+	rm -f $(IMAGES_OUT)/$(1).oci.tar
+	podman save --format oci-archive -o $(IMAGES_OUT)/$(1).oci.tar localhost/$(1):$(DEB_VERSION)
+	rm -f $(IMAGES_OUT)/$(1).rootfs.tar
+	@podman image inspect --format '$(1): {{.Size}} bytes uncompressed' localhost/$(1):$(DEB_VERSION)
+	@ls -l $(IMAGES_OUT)/$(1).oci.tar
+endef
+
+$(DEB_FILE):
+	$(MAKE) deb
+
+runner-image: $(DEB_FILE)
+	$(call ship_image,gadget-runner,)
+
+toolchain-image: $(DEB_FILE)
+	$(call ship_image,gadget-toolchain,$(comma)clang$(comma)libbpf-dev)
+
+images: runner-image toolchain-image
+
+comma := ,
+
+shiptest: $(GADGET)
+	GADGET=$(abspath $(GADGET)) GADGET_SRC=$(CURDIR) tests/run-bats.sh tests/bats/ship-*.bats
