@@ -8,7 +8,9 @@
 #                         Debian's archive), imported into podman and written to
 #                         build/images/gadget-runner.oci.tar
 #   make toolchain-image  gadget-toolchain: the same + clang and libbpf-dev
-#   make shiptest         the slow shipping tests (tests/bats/ship-*.bats)
+#   make shiptest         the package, the images, the pod and the CI recipe built
+#                         and tested for real (tests/ship/*.bats; minutes: out of
+#                         make test, whose quick part is tests/bats/ship-*.bats)
 
 DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian mmdebstrap podman uidmap crun
 
@@ -51,7 +53,7 @@ SHIP_CLEANUP := --customize-hook='rm -rf "$$1"/var/lib/apt/lists/* "$$1"/var/cac
 
 define ship_image
 	@mkdir -p $(IMAGES_OUT)
-	mmdebstrap --quiet --variant=minbase --include=$(abspath $(DEB_FILE)),ca-certificates$(2) \
+	mmdebstrap --quiet --variant=minbase --include=$(abspath $(DEB_FILE)) --include=ca-certificates$(2) \
 		$(SHIP_DPKG_EXCLUDES) $(SHIP_CLEANUP) \
 		$(DEBIAN_SUITE) $(IMAGES_OUT)/$(1).rootfs.tar $(DEBIAN_MIRROR)
 	podman import --change 'ENTRYPOINT ["/usr/bin/gadget"]' --change 'WORKDIR /src' \
@@ -80,5 +82,5 @@ images: runner-image toolchain-image
 
 comma := ,
 
-shiptest: $(GADGET)
-	GADGET=$(abspath $(GADGET)) GADGET_SRC=$(CURDIR) tests/run-bats.sh tests/bats/ship-*.bats
+shiptest: $(GADGET) images
+	GADGET=$(abspath $(GADGET)) GADGET_SRC=$(CURDIR) SHIP_O=$(abspath $(O)) tests/run-bats.sh tests/ship
