@@ -15,6 +15,7 @@
 #include "base/human.h"
 #include "cli/cli.h"
 #include "packager/docker_config.h"
+#include "packager/push_report.h"
 #include "packager/registry.h"
 #include "packager/store.h"
 
@@ -25,10 +26,12 @@ struct reg_cli {
 	bool quiet;
 	bool password_stdin;
 	const char *password;
+	const char *digest_file;	/* push: write the pushed digest there */
+	bool json;			/* push: -o json, one object on stdout */
 };
 
 enum { OPT_INSECURE = 256, OPT_CA_FILE, OPT_TIMEOUT, OPT_RETRIES, OPT_CHUNK, OPT_ARCH,
-       OPT_PASSWORD_STDIN };
+       OPT_PASSWORD_STDIN, OPT_DIGEST_FILE };
 
 static const struct option reg_long_opts[] = {
 	{ "insecure",       no_argument,       NULL, OPT_INSECURE },
@@ -41,6 +44,8 @@ static const struct option reg_long_opts[] = {
 	{ "username",       required_argument, NULL, 'u' },
 	{ "password",       required_argument, NULL, 'p' },
 	{ "password-stdin", no_argument,       NULL, OPT_PASSWORD_STDIN },
+	{ "digest-file",    required_argument, NULL, OPT_DIGEST_FILE },
+	{ "output",         required_argument, NULL, 'o' },
 	{ "help",           no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -58,7 +63,10 @@ static const struct reg_usage reg_usages[] = {
 		  "Blobs the registry has are not sent again; blobs in another repository\n"
 		  "of the same registry are mounted.\n\n"
 		  "Options:\n"
-		  "  --chunk-size N    upload blobs bigger than N bytes in chunks (64 MiB)\n", true },
+		  "  --chunk-size N    upload blobs bigger than N bytes in chunks (64 MiB)\n"
+		  "  --digest-file F   write the pushed digest (sha256:<hex>) to F\n"
+		  "  -o json           print the result as one JSON object (reference, digest,\n"
+		  "                    mediaType, size, signature, blobs, bytes, requests)\n", true },
 	{ "pull", "Usage: gadget pull [OPTIONS] REGISTRY/REPO[:TAG|@DIGEST]\n\n"
 		  "Download an image, verify every digest and size, and store it under its\n"
 		  "reference with its signature if the registry has one.  An index must have\n"
@@ -122,7 +130,7 @@ static int reg_parse(const char *cmd, int argc, char **argv, struct reg_cli *rc)
 	rc->o.warn = reg_warn;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+qu:p:h", reg_long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+qu:p:o:h", reg_long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_INSECURE: rc->o.insecure = true; break;
 		case OPT_CA_FILE:
@@ -152,6 +160,17 @@ static int reg_parse(const char *cmd, int argc, char **argv, struct reg_cli *rc)
 		case 'u': rc->o.username = optarg; break;
 		case 'p': rc->password = optarg; break;
 		case OPT_PASSWORD_STDIN: rc->password_stdin = true; break;
+		case OPT_DIGEST_FILE:
+		case 'o':
+			if (strcmp(cmd, "push"))
+				return -cli_usage_error(cmd, "--digest-file and -o are options of push only");
+			if (c == 'o' && strcmp(optarg, "json"))
+				return -cli_usage_error(cmd, "-o: '%s' is not an output format of push (json)", optarg);
+			if (c == 'o')
+				rc->json = true;
+			else
+				rc->digest_file = optarg;
+			break;
 		case 'h': reg_help(cmd); return CLI_HELP_SHOWN;
 		default:
 			return -cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
@@ -291,9 +310,19 @@ int cmd_push(int argc, char **argv)
 		return cli_fail(&err);
 	ret = registry_push(st, argv[i], argc - i > 1 ? argv[i + 1] : NULL, &rc.o, &stats, &err);
 	store_close(st);
+	if (!ret && rc.digest_file)
+		ret = push_report_digest_file(rc.digest_file, &stats, &err);
+	if (!ret && rc.json) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ret = push_report_json(stdout, argc - i > 1 ? argv[i + 1] : argv[i], &stats,
+				       ts_sec(&t0, &now), &err);
+	}
 	if (ret)
 		return cli_fail(&err);
-	summary("pushed", argc - i > 1 ? argv[i + 1] : argv[i], &stats, &t0);
+	if (!rc.json)
+		summary("pushed", argc - i > 1 ? argv[i + 1] : argv[i], &stats, &t0);
 	return EXIT_OK;
 }
 
