@@ -12,7 +12,9 @@
 #                         and tested for real (tests/ship/*.bats; minutes: out of
 #                         make test, whose quick part is tests/bats/ship-*.bats)
 
-DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian mmdebstrap podman uidmap crun
+# podman runs the images with runc: crun refuses this host's cgroup v1/v2
+# hybrid ("cgroups in hybrid mode not supported").
+DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian mmdebstrap podman uidmap runc
 
 SHIP_O         := $(O)/ship
 DEB_OUT        := $(O)/deb
@@ -41,20 +43,28 @@ deb:
 	lintian --fail-on error --suppress-tags bad-distribution-in-changes-file $(DEB_OUT)/*.changes
 	@ls -l $(DEB_FILE)
 
-# mmdebstrap writes a rootfs tarball from Debian's archive (apt outside the
-# chroot, no recommends), installing the package file and its dependencies;
-# documentation, man pages and locales are left out of the runner, apt's
-# lists and caches removed.  podman import makes the image (no base image),
-# podman save the OCI archive.
+# mmdebstrap writes a rootfs tarball from Debian's archive (no recommends);
+# the package file goes in by a hook, copied into the chroot and installed
+# there by apt with its dependencies from the same archive (bookworm's
+# mmdebstrap hands a .deb given to --include to a chrooted dpkg by a host
+# path it cannot see).  Documentation, man pages and locales are left out,
+# apt's lists and caches removed.  podman import makes the image (no base
+# image), podman save the OCI archive.
 SHIP_DPKG_EXCLUDES := --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
                       --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
                       --dpkgopt='path-exclude=/usr/share/info/*'
+SHIP_INSTALL = --customize-hook='copy-in $(DEB_FILE) /tmp' \
+               --customize-hook='chroot "$$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends /tmp/$(notdir $(DEB_FILE))' \
+               --customize-hook='rm -f "$$1"/tmp/$(notdir $(DEB_FILE))'
+# merged /usr made by mmdebstrap's own hook, not by the usrmerge package
+# (which brings perl: 50 MB the runner never runs).
+SHIP_MERGED_USR := --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr
 SHIP_CLEANUP := --customize-hook='rm -rf "$$1"/var/lib/apt/lists/* "$$1"/var/cache/apt/* "$$1"/var/log/*'
 
 define ship_image
 	@mkdir -p $(IMAGES_OUT)
-	mmdebstrap --quiet --variant=minbase --include=$(abspath $(DEB_FILE)) --include=ca-certificates$(2) \
-		$(SHIP_DPKG_EXCLUDES) $(SHIP_CLEANUP) \
+	mmdebstrap --quiet --variant=minbase --include=ca-certificates$(2) $(SHIP_MERGED_USR) \
+		$(SHIP_DPKG_EXCLUDES) $(SHIP_INSTALL) $(SHIP_CLEANUP) \
 		$(DEBIAN_SUITE) $(IMAGES_OUT)/$(1).rootfs.tar $(DEBIAN_MIRROR)
 	podman import --change 'ENTRYPOINT ["/usr/bin/gadget"]' --change 'WORKDIR /src' \
 		--change 'ENV GADGET_STORE=/var/lib/gadget/store' \
