@@ -35,7 +35,7 @@ CFLAGS     += $(OPTFLAGS) $(SANFLAGS) -std=gnu11 -Wall -Wextra $(WERROR) -Wno-mi
 LDFLAGS    += $(SANFLAGS)
 # libcurl, libarchive and libmicrohttpd are dlopen()ed on first use
 # (base/lazylib.c): not linked, so no command pays for loading them early.
-LDLIBS     += -lbpf -lelf -ljansson -lcrypto -ldl -lpthread -lm
+LDLIBS     += -lbpf -lelf -ljansson -lyaml -lcrypto -ldl -lpthread -lm
 
 STAGES     := base info compiler validator packager runtime
 LIB_SRCS   := $(sort $(wildcard $(addsuffix /*.c,$(STAGES))))
@@ -48,7 +48,7 @@ GADGET     := $(O)/gadget
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:%.c=$(O)/%)
 
-DEB_PACKAGES := clang llvm libbpf-dev libelf-dev libarchive-dev libjansson-dev \
+DEB_PACKAGES := clang llvm libbpf-dev libelf-dev libarchive-dev libjansson-dev libyaml-dev \
                 libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config \
                 bats bats-support bats-assert bpftool libbpf-tools skopeo docker-registry \
                 prometheus openssl python3 iproute2 util-linux procps curl hyperfine jq bc valgrind \

@@ -167,6 +167,8 @@ static int build_validate(const struct build_spec *spec, const struct build_args
 		.description = spec->description,
 		.params_doc = spec->params,
 		.werror = a->werror,
+		.yaml = spec->yaml,
+		.wasm = spec->wasm,
 	};
 	struct diag_list diags = {};
 	int ret;

@@ -12,6 +12,7 @@
 #include "base/text.h"
 #include "cli/cli.h"
 #include "info/gadget_info_text.h"
+#include "packager/config.h"
 #include "packager/input.h"
 #include "packager/layout_tar.h"
 #include "packager/packager.h"
@@ -40,7 +41,7 @@ static const struct img_usage img_usages[] = {
 	{ "tag", "SOURCE TARGET", "Give the image SOURCE the additional name TARGET.\n", 2, 2 },
 	{ "rmi", "REF...", "Remove image names; blobs no name reaches any more are deleted,\n"
 	  "signatures of images that lose their last name too.\n", 1, 64 },
-	{ "inspect", "[-o json] [--arch ARCH] REF", "Show an image: manifest, config, the gadget's "
+	{ "inspect", "[-o json] [--arch ARCH|--platform linux/ARCH] REF", "Show an image: manifest, config, the gadget's "
 	  "programs, maps, event fields and params.\n", 1, 1 },
 	{ "export", "REF FILE.tar", "Write REF (and its signature) as an OCI layout tar; the same "
 	  "image gives the same bytes.\n", 2, 2 },
@@ -56,6 +57,7 @@ static const struct option img_long_opts[] = {
 	{ "all",    no_argument,       NULL, 'a' },
 	{ "repair", no_argument,       NULL, 'r' },
 	{ "arch",   required_argument, NULL, 'A' },
+	{ "platform", required_argument, NULL, 'P' },
 	{ "help",   no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -96,6 +98,13 @@ static int img_parse(int argc, char **argv, struct img_opts *o)
 		case 'A':
 			o->arch = optarg;
 			break;
+		case 'P': {
+			struct gadget_err perr = { 0 };
+
+			if (oci_platform_parse(optarg, &o->arch, &perr))
+				return -cli_usage_error(argv[0], "%s", perr.msg);
+			break;
+		}
 		case 'h':
 			printf("Usage: gadget %s %s\n\n%s", u->cmd, u->args, u->text);
 			return CLI_HELP_SHOWN;
@@ -341,7 +350,12 @@ static json_t *inspect_json(struct store *st, const struct img_summary *s,
 		json_object_set_new(j, "index", doc);
 	if (!store_read_json(st, img->manifest.digest, &doc, NULL))
 		json_object_set_new(j, "manifest", doc);
-	json_object_set(j, "config", img->config);
+	json_object_set_new(j, "format", json_string(img->format == IMAGE_FORMAT_IG ? "ig" : "gadget"));
+	if (img->config)
+		json_object_set(j, "config", img->config);
+	else	/* IG: the gadget.yaml text, or null for the empty config */
+		json_object_set_new(j, "config", img->gadget_yaml ? json_string(img->gadget_yaml)
+								   : json_null());
 	signature_of(st, s->name[0] ? s->name : "", s->desc.digest, sig, sizeof(sig));
 	json_object_set_new(j, "signature", sig[0] ? json_string(sig) : json_null());
 	return j;
@@ -386,8 +400,15 @@ int cmd_inspect(int argc, char **argv)
 		printf("Platforms:   %s\n", SAFE(s.archs, val));
 	signature_of(st, argv[i], s.desc.digest, sig, sizeof(sig));
 	printf("Signature:   %s\n", sig[0] ? sig : "none");
+	printf("Format:      %s\n", image_format_name(img->format));
 	printf("Manifest:    %s (%s)\n", img->manifest.digest,
-	       SAFE(json_string_value(json_object_get(img->config, "architecture")) ?: "?", key));
+	       SAFE(json_string_value(json_object_get(img->config, "architecture")) ?:
+		    (img->manifest.platform_arch[0] ? img->manifest.platform_arch : "?"), key));
+	if (img->format == IMAGE_FORMAT_IG)
+		printf("IG layers:   ebpf%s%s; gadget.yaml: %s\n", img->has_wasm ? ", wasm" : "",
+		       img->has_btfgen ? ", btfgen" : "", img->gadget_yaml ? "yes" : "none (empty config)");
+	if (img->invalid[0])
+		printf("Cannot run:  %s\n", SAFE(img->invalid, val));
 	store_read_json(st, img->manifest.digest, &man, NULL);
 	a = json_object_get(man, "annotations");
 	json_object_foreach(a, k, v)

@@ -15,6 +15,7 @@
 #include "base/human.h"
 #include "cli/cli.h"
 #include "packager/docker_config.h"
+#include "packager/config.h"
 #include "packager/push_report.h"
 #include "packager/registry.h"
 #include "packager/store.h"
@@ -31,7 +32,7 @@ struct reg_cli {
 };
 
 enum { OPT_INSECURE = 256, OPT_CA_FILE, OPT_TIMEOUT, OPT_RETRIES, OPT_CHUNK, OPT_ARCH,
-       OPT_PASSWORD_STDIN, OPT_DIGEST_FILE };
+       OPT_PASSWORD_STDIN, OPT_PLATFORM, OPT_DIGEST_FILE };
 
 static const struct option reg_long_opts[] = {
 	{ "insecure",       no_argument,       NULL, OPT_INSECURE },
@@ -40,6 +41,7 @@ static const struct option reg_long_opts[] = {
 	{ "retries",        required_argument, NULL, OPT_RETRIES },
 	{ "chunk-size",     required_argument, NULL, OPT_CHUNK },
 	{ "arch",           required_argument, NULL, OPT_ARCH },
+	{ "platform",       required_argument, NULL, OPT_PLATFORM },
 	{ "quiet",          no_argument,       NULL, 'q' },
 	{ "username",       required_argument, NULL, 'u' },
 	{ "password",       required_argument, NULL, 'p' },
@@ -71,9 +73,13 @@ static const struct reg_usage reg_usages[] = {
 		  "Download an image, verify every digest and size, and store it under its\n"
 		  "reference with its signature if the registry has one.  An index must have\n"
 		  "a manifest for this machine's architecture; the other platforms come too,\n"
-		  "so the stored index is whole.\n\n"
+		  "so the stored index is whole.  A name without a registry is pulled from\n"
+		  "the default registry (GADGET_DEFAULT_REGISTRY or config.json's\n"
+		  "\"defaultRegistry\"); a registry with a mirror (GADGET_REGISTRY_MIRRORS,\n"
+		  "\"mirrors\") is asked through the mirror first.\n\n"
 		  "Options:\n"
-		  "  --arch ARCH       the architecture an index must have (this machine's)\n", true },
+		  "  --arch ARCH       the architecture an index must have (this machine's)\n"
+		  "  --platform OS/ARCH  the same, written linux/arm64\n", true },
 	{ "login", "Usage: gadget login -u USER (--password-stdin | -p PASSWORD) [OPTIONS] REGISTRY\n\n"
 		   "Check the credentials against REGISTRY and store them in Docker's\n"
 		   "config.json ($DOCKER_CONFIG or ~/.docker), or its credential helper.\n\n"
@@ -156,6 +162,13 @@ static int reg_parse(const char *cmd, int argc, char **argv, struct reg_cli *rc)
 			rc->o.chunk_size = n;
 			break;
 		case OPT_ARCH: rc->o.arch = optarg; break;
+		case OPT_PLATFORM: {
+			struct gadget_err perr = { 0 };
+
+			if (oci_platform_parse(optarg, &rc->o.arch, &perr))
+				return -cli_usage_error(cmd, "%s", perr.msg);
+			break;
+		}
 		case 'q': rc->quiet = true; break;
 		case 'u': rc->o.username = optarg; break;
 		case 'p': rc->password = optarg; break;
@@ -328,6 +341,8 @@ int cmd_push(int argc, char **argv)
 
 int cmd_pull(int argc, char **argv)
 {
+	struct packager_config cfg;
+	char ref[800];
 	struct gadget_err err = { 0 };
 	struct registry_stats stats;
 	struct timespec t0;
@@ -343,14 +358,14 @@ int cmd_pull(int argc, char **argv)
 		return cli_usage_error("pull", "expected one REF");
 	reg_progress_setup(&rc, &b);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = open_store(&st, &err);
-	if (ret)
-		return cli_fail(&err);
-	ret = registry_pull(st, argv[i], &rc.o, &stats, &err);
+	ret = open_store(&st, &err) ?: packager_config_load(&cfg, &err);
+	if (!ret)
+		ret = packager_qualify(st, &cfg, argv[i], ref, sizeof(ref), &err) ?:
+		      packager_pull(st, &cfg, ref, &rc.o, &stats, &err);
 	store_close(st);
 	if (ret)
 		return cli_fail(&err);
-	summary("pulled", argv[i], &stats, &t0);
+	summary("pulled", ref, &stats, &t0);
 	return EXIT_OK;
 }
 

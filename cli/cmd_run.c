@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "compiler/compiler.h"
 #include "info/gadget_info_text.h"
+#include "packager/config.h"
 #include "packager/input.h"
 #include "packager/packager.h"
 #include "packager/sign.h"
@@ -25,8 +26,10 @@ static const char usage_text[] =
 "\n"
 "Load a gadget, attach every program and show what it produces: a tracer's\n"
 "events, a topper's table every interval, a snapshotter's rows. REF is an image\n"
-"in the local store (verified first when a key is configured, see 'gadget help\n"
-"verify'), FILE.o a built object, DIR a gadget folder (built on the fly). An\n"
+"(ours or Inspektor Gadget's) in the local store, pulled from its registry when\n"
+"the store lacks it (--pull; a short name under GADGET_DEFAULT_REGISTRY), verified\n"
+"first when a key is configured (see 'gadget help verify'); FILE.o a built\n"
+"object, DIR a gadget folder (built on the fly). An\n"
 "argument that is a valid image reference names the store's image even where a\n"
 "folder of that name exists: write folders as paths (./demo). With a key\n"
 "configured, a folder or an object file runs only with --insecure-skip-verify.\n"
@@ -56,6 +59,12 @@ static const char usage_text[] =
 "      --container NAME     only events of this container (id prefix, name, pod uid)\n"
 "      --no-enrich          no enrichment columns (container, user and group names)\n"
 "      --metrics-addr ADDR  serve counter_/gauge_/hist_ maps as Prometheus metrics\n"
+"Registry:\n"
+"      --pull POLICY        missing (default): pull REF when the store lacks it;\n"
+"                           always: pull every time; never: the store's copy only\n"
+"      --platform OS/ARCH   the manifest an image index gives (linux/arm64)\n"
+"      --allowed LIST       run only images matching: PREFIX*, REPO@DIGEST or\n"
+"                           a reference (comma-separated; replaces the config's)\n"
 "Other:\n"
 "      --insecure-skip-verify  run without checking a signature (an unsigned image,\n"
 "                           a folder or an object file while a key is configured)\n"
@@ -67,6 +76,7 @@ static const char usage_text[] =
 enum {
 	OPT_FIELDS = 256, OPT_SORT, OPT_MAX_ROWS, OPT_IFACE, OPT_CGROUP, OPT_NETNS, OPT_SAMPLE_FREQ,
 	OPT_MNTNS, OPT_PID, OPT_CONTAINER, OPT_NO_ENRICH, OPT_METRICS, OPT_SKIP_VERIFY, OPT_BUFFER_SIZE,
+	OPT_PULL, OPT_ALLOWED, OPT_PLATFORM,
 };
 
 static const struct option long_opts[] = {
@@ -89,6 +99,9 @@ static const struct option long_opts[] = {
 	{ "no-enrich", no_argument, NULL, OPT_NO_ENRICH },
 	{ "metrics-addr", required_argument, NULL, OPT_METRICS },
 	{ "insecure-skip-verify", no_argument, NULL, OPT_SKIP_VERIFY },
+	{ "pull", required_argument, NULL, OPT_PULL },
+	{ "allowed", required_argument, NULL, OPT_ALLOWED },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -107,18 +120,16 @@ static void run_input_free(struct run_input *ri)
 	gadget_input_close(&ri->in);
 }
 
-static int load_input(const char *arg, bool skip_verify, struct run_input *ri, struct gadget_err *err)
+static int load_input(const char *arg, const struct gadget_input_opts *io, struct run_input *ri,
+		      struct gadget_err *err)
 {
-	struct gadget_input_opts io = { .kinds = GADGET_INPUT_FOLDER | GADGET_INPUT_OBJECT |
-						 GADGET_INPUT_IMAGE,
-					.verify = true, .skip_verify = skip_verify };
 	struct gadget_input *in = &ri->in;
 	struct validate_opts vo = { .obj_path = arg, .name = in->name };
 	struct diag_list diags = {};
 	int ret;
 
 	memset(ri, 0, sizeof(*ri));
-	ret = gadget_input_open(arg, &io, in, err);
+	ret = gadget_input_open(arg, io, in, err);
 	if (ret)
 		return ret;
 	if (in->image) {
@@ -129,6 +140,7 @@ static int load_input(const char *arg, bool skip_verify, struct run_input *ri, s
 		vo.description = in->spec->description;
 		vo.params_doc = in->spec->params;
 		vo.src_dir = arg;
+		vo.yaml = in->spec->yaml;
 	}
 	ret = validator_analyze(in->obj, in->len, &vo, &ri->info, &diags, err);
 	/* warnings were shown at build time; a run only needs the errors */
@@ -218,7 +230,9 @@ int cmd_run(int argc, char **argv)
 	struct run_opts opts = { .output = OUTPUT_COLUMNS, .status = stderr };
 	struct gadget_err err = {};
 	struct run_input in;
-	bool help = false, skip_verify = false;
+	struct gadget_input_opts io = { .kinds = GADGET_INPUT_FOLDER | GADGET_INPUT_OBJECT |
+						 GADGET_INPUT_IMAGE, .verify = true, .pull = PULL_MISSING };
+	bool help = false;
 	unsigned long long u;
 	int c, ret;
 
@@ -277,7 +291,16 @@ int cmd_run(int argc, char **argv)
 		case OPT_CONTAINER: opts.container = optarg; break;
 		case OPT_NO_ENRICH: opts.no_enrich = true; break;
 		case OPT_METRICS: opts.metrics_addr = optarg; break;
-		case OPT_SKIP_VERIFY: skip_verify = true; break;
+		case OPT_SKIP_VERIFY: io.skip_verify = true; break;
+		case OPT_PULL:
+			if (pull_policy_parse(optarg, &io.pull, &err))
+				return cli_usage_error("run", "%s", err.msg);
+			break;
+		case OPT_ALLOWED: io.allowed = optarg; break;
+		case OPT_PLATFORM:
+			if (oci_platform_parse(optarg, &io.arch, &err))
+				return cli_usage_error("run", "%s", err.msg);
+			break;
 		case 'v': opts.verbose = true; break;
 		case 'h': help = true; break;
 		default:
@@ -287,7 +310,7 @@ int cmd_run(int argc, char **argv)
 	if (help) {
 		fputs(usage_text, stdout);
 		if (optind < argc) {
-			if (load_input(argv[optind], skip_verify, &in, &err)) {
+			if (load_input(argv[optind], &io, &in, &err)) {
 				free(opts.filters);
 				free(opts.params);
 				return cli_fail(&err);
@@ -306,7 +329,7 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", optind == argc ? "missing the gadget (REF, FILE.o or DIR)"
 							     : "one gadget at a time");
 	}
-	ret = load_input(argv[optind], skip_verify, &in, &err);
+	ret = load_input(argv[optind], &io, &in, &err);
 	if (!ret) {
 		opts.source = in.in.what;
 		ret = runtime_run(in.in.obj, in.in.len, in.info, &opts, &err);

@@ -161,6 +161,8 @@ int cmd_validate(int argc, char **argv)
 		vo.src_dir = in.spec->dir;
 		vo.description = in.spec->description;
 		vo.params_doc = in.spec->params;
+		vo.yaml = in.spec->yaml;
+		vo.wasm = in.spec->wasm;
 	}
 	ret = validator_analyze(in.obj, in.len, &vo, &info, &diags, &err);
 	if (ret && (ret != -EINVAL || !info))

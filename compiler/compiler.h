@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "info/gadget_yaml.h"
+
 #include "base/err.h"
 
 #define BUILD_FILE_NAME "gadget.json"
@@ -27,9 +29,13 @@ struct build_spec {
 	unsigned int nr_archs;
 	json_t *params;		/* "params": {"name": {"description": "..."}} (owned) */
 	json_t *annotations;	/* "annotations": {"org.opencontainers.image.source": ...} */
+	struct gadget_yaml *yaml;	/* Inspektor Gadget's gadget.yaml, NULL if none */
+	char *wasm;		/* build.yaml's wasm module (never built here), NULL if none */
 };
 
 int compiler_load_spec(const char *dir, struct build_spec **out, struct gadget_err *err);
+/* IG's folder layout (compiler/ig_layout.c): build.yaml and gadget.yaml into spec. */
+int compiler_read_ig_layout(struct build_spec *spec, struct gadget_err *err);
 void build_spec_free(struct build_spec *spec);
 
 struct build_opts {

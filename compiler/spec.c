@@ -104,8 +104,10 @@ static int str_array(const json_t *j, const char *key, char ***out, unsigned int
 	return 0;
 }
 
-static int find_sources(struct build_spec *spec, struct gadget_err *err)
+/* Every name in dir ending in suffix, sorted (readdir order is the file system's). */
+static int find_sources_ending(struct build_spec *spec, const char *suffix, struct gadget_err *err)
 {
+	size_t sl = strlen(suffix);
 	struct dirent *de;
 	DIR *d = opendir(spec->dir);
 
@@ -115,7 +117,7 @@ static int find_sources(struct build_spec *spec, struct gadget_err *err)
 		size_t n = strlen(de->d_name);
 		void *p;
 
-		if (n <= 6 || strcmp(de->d_name + n - 6, ".bpf.c"))
+		if (n <= sl || strcmp(de->d_name + n - sl, suffix))
 			continue;
 		p = realloc(spec->sources, (spec->nr_sources + 1) * sizeof(char *));
 		if (!p) {
@@ -126,13 +128,23 @@ static int find_sources(struct build_spec *spec, struct gadget_err *err)
 		spec->sources[spec->nr_sources++] = strdup(de->d_name);
 	}
 	closedir(d);
-	/* readdir order is the file system's: sort for reproducible links. */
 	if (spec->nr_sources)
 		qsort(spec->sources, spec->nr_sources, sizeof(char *), cmp_str);
-	if (!spec->nr_sources)
-		return gadget_err_set(err, ENOENT, "%s: no *.bpf.c source in this folder "
-				      "(create one with 'gadget init NAME')", spec->dir);
 	return 0;
+}
+
+/* *.bpf.c, else *.c (bumblebee's examples are probe.c). */
+static int find_sources(struct build_spec *spec, struct gadget_err *err)
+{
+	int ret = find_sources_ending(spec, ".bpf.c", err);
+
+	if (!ret && !spec->nr_sources)
+		ret = find_sources_ending(spec, ".c", err);
+	if (!ret && !spec->nr_sources)
+		return gadget_err_set(err, ENOENT, "%s: no *.bpf.c or *.c source in this folder: name "
+				      "the sources in %s's \"sources\", or create a gadget with "
+				      "'gadget init NAME'", spec->dir, BUILD_FILE_NAME);
+	return ret;
 }
 
 static int parse_build_file(struct build_spec *spec, const char *path, struct gadget_err *err)
@@ -257,6 +269,9 @@ int compiler_load_spec(const char *dir, struct build_spec **out, struct gadget_e
 		if (ret)
 			goto fail;
 	}
+	ret = compiler_read_ig_layout(spec, err);
+	if (ret)
+		goto fail;
 	if (!spec->nr_sources) {
 		ret = find_sources(spec, err);
 		if (ret)
@@ -299,5 +314,7 @@ void build_spec_free(struct build_spec *spec)
 	free(spec->dir);
 	free(spec->name);
 	free(spec->description);
+	gadget_yaml_free(spec->yaml);
+	free(spec->wasm);
 	free(spec);
 }

@@ -76,6 +76,7 @@ void gadget_info_free(struct gadget_info *info)
 	for (unsigned int i = 0; i < info->nr_params; i++) {
 		gadget_field_release(&info->params[i].field);
 		free(info->params[i].name);
+		free(info->params[i].key);
 		free(info->params[i].default_value);
 		free(info->params[i].description);
 	}
@@ -85,6 +86,7 @@ void gadget_info_free(struct gadget_info *info)
 	free(info->name);
 	free(info->description);
 	free(info->license);
+	free(info->datasource);
 	free(info);
 }
 
@@ -95,6 +97,7 @@ void gadget_field_release(struct gadget_field *f)
 	for (unsigned int i = 0; i < f->nr_enum_vals; i++)
 		free(f->enum_vals[i].name);
 	free(f->enum_vals);
+	free(f->ann.description);
 	memset(f, 0, sizeof(*f));
 }
 

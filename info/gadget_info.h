@@ -39,6 +39,21 @@ enum field_kind {
 /* Types from bpf-headers/gadget/types.h, recognised by their BTF name: enum field_special. */
 #include "info/special_types.h"
 
+/*
+ * How a field is shown, from a gadget.yaml's per-field annotations (info/
+ * gadget_yaml.c; Inspektor Gadget's "columns.*" and "description"): every
+ * member zero means "the runtime's default".
+ */
+enum field_align { FIELD_ALIGN_DEFAULT, FIELD_ALIGN_LEFT, FIELD_ALIGN_RIGHT };
+enum field_visibility { FIELD_VIS_DEFAULT, FIELD_VIS_SHOWN, FIELD_VIS_HIDDEN };
+struct field_annotations {
+	char *description;
+	uint16_t width;		/* columns.width */
+	uint16_t maxwidth;	/* columns.maxwidth: a wider value is cut */
+	uint8_t align;		/* enum field_align: columns.alignment */
+	uint8_t visibility;	/* enum field_visibility: columns.hidden */
+};
+
 struct gadget_enum_val {
 	char *name;
 	int64_t value;
@@ -61,6 +76,7 @@ struct gadget_field {
 	char *type_name;	/* C type as written ("__u32", "enum proto") */
 	struct gadget_enum_val *enum_vals;	/* FIELD_ENUM/FIELD_FLAGS */
 	unsigned int nr_enum_vals;
+	struct field_annotations ann;	/* from gadget.yaml; all zero: none */
 };
 
 struct gadget_type {
@@ -93,6 +109,7 @@ struct gadget_prog {
 
 struct gadget_param {
 	char *name;		/* the const volatile global */
+	char *key;		/* another name --param takes (gadget.yaml "key"), may be NULL */
 	struct gadget_field field;	/* its type, offset inside .rodata */
 	char *default_value;	/* initial value as text */
 	char *description;	/* from the build file, may be NULL */
@@ -102,6 +119,7 @@ struct gadget_info {
 	char *name;
 	char *description;
 	char *license;
+	char *datasource;	/* IG's data source name (GADGET_TRACER(name, ...)), may be NULL */
 	enum gadget_category category;
 	struct gadget_prog *progs;
 	unsigned int nr_progs;

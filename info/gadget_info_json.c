@@ -11,11 +11,37 @@
 
 #include <bpf/libbpf.h>
 
+#include "base/names.h"
 #include "info/gadget_info.h"
 
 static json_t *str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
+}
+
+static const char *const align_names[] = {
+	[FIELD_ALIGN_DEFAULT] = "", [FIELD_ALIGN_LEFT] = "left", [FIELD_ALIGN_RIGHT] = "right",
+};
+
+/* Only what gadget.yaml set: objects without annotations keep their bytes. */
+static void annotations_to_json(json_t *j, const struct field_annotations *a)
+{
+	json_t *o;
+
+	if (!a->description && !a->width && !a->maxwidth && !a->align && !a->visibility)
+		return;
+	o = json_object();
+	if (a->description)
+		json_object_set_new(o, "description", json_string(a->description));
+	if (a->width)
+		json_object_set_new(o, "width", json_integer(a->width));
+	if (a->maxwidth)
+		json_object_set_new(o, "maxwidth", json_integer(a->maxwidth));
+	if (a->align)
+		json_object_set_new(o, "alignment", json_string(NAMES_GET(align_names, a->align, "")));
+	if (a->visibility)
+		json_object_set_new(o, "hidden", json_boolean(a->visibility == FIELD_VIS_HIDDEN));
+	json_object_set_new(j, "annotations", o);
 }
 
 static json_t *field_to_json(const struct gadget_field *f)
@@ -41,6 +67,7 @@ static json_t *field_to_json(const struct gadget_field *f)
 							    "value", (json_int_t)f->enum_vals[i].value));
 		json_object_set_new(j, "enum", ev);
 	}
+	annotations_to_json(j, &f->ann);
 	return j;
 }
 
@@ -99,9 +126,13 @@ json_t *gadget_info_to_json(const struct gadget_info *info)
 	for (unsigned int i = 0; i < info->nr_params; i++) {
 		const struct gadget_param *p = &info->params[i];
 
-		json_array_append_new(params, json_pack("{s:s, s:o, s:o, s:o}", "name", p->name,
+		json_t *jp = json_pack("{s:s, s:o, s:o, s:o}", "name", p->name,
 			"field", field_to_json(&p->field), "default", str_or_null(p->default_value),
-			"description", str_or_null(p->description)));
+			"description", str_or_null(p->description));
+
+		if (p->key)
+			json_object_set_new(jp, "key", json_string(p->key));
+		json_array_append_new(params, jp);
 	}
 	j = json_pack("{s:s, s:o, s:o, s:s, s:o, s:o, s:o}",
 		      "name", info->name ? info->name : "",
@@ -111,6 +142,8 @@ json_t *gadget_info_to_json(const struct gadget_info *info)
 		      "programs", progs, "maps", maps, "params", params);
 	if (info->print_map)
 		json_object_set_new(j, "print_map", json_string(info->print_map->name));
+	if (info->datasource)
+		json_object_set_new(j, "datasource", json_string(info->datasource));
 	return j;
 }
 
@@ -165,6 +198,25 @@ static void *array_for(struct reader *r, const json_t *a, size_t size)
 	return v;
 }
 
+static void annotations_from_json(struct reader *r, const json_t *j, struct field_annotations *a)
+{
+	const json_t *hidden = json_object_get(j, "hidden");
+	char *align;
+	int ai;
+
+	if (!json_is_object(j))
+		return;
+	a->description = get_str(r, j, "description", false);
+	a->width = get_int(r, j, "width", UINT16_MAX);
+	a->maxwidth = get_int(r, j, "maxwidth", UINT16_MAX);
+	if (json_is_boolean(hidden))
+		a->visibility = json_is_true(hidden) ? FIELD_VIS_HIDDEN : FIELD_VIS_SHOWN;
+	align = get_str(r, j, "alignment", false);
+	ai = align && *align ? NAMES_FIND(align_names, align) : FIELD_ALIGN_DEFAULT;
+	a->align = ai < 0 ? FIELD_ALIGN_DEFAULT : ai;
+	free(align);
+}
+
 static void field_from_json(struct reader *r, const json_t *j, struct gadget_field *f)
 {
 	char *kind, *special;
@@ -197,6 +249,7 @@ static void field_from_json(struct reader *r, const json_t *j, struct gadget_fie
 	if (f->bit_size && f->bit_offset + f->bit_size > f->size * 8 && !r->ret)
 		r->ret = gadget_err_set(r->err, EINVAL, "gadget metadata: field '%s': bitfield "
 					"does not fit its %u bytes", f->name ? f->name : "?", f->size);
+	annotations_from_json(r, json_object_get(j, "annotations"), &f->ann);
 	ev = json_object_get(j, "enum");
 	if (json_is_array(ev) && json_array_size(ev)) {
 		size_t n = json_array_size(ev);
@@ -310,6 +363,7 @@ static void params_from_json(struct reader *r, const json_t *params, struct gadg
 		field_from_json(r, json_object_get(jp, "field"), &p->field);
 		p->default_value = get_str(r, jp, "default", false);
 		p->description = get_str(r, jp, "description", false);
+		p->key = get_str(r, jp, "key", false);
 	}
 }
 
@@ -329,6 +383,7 @@ int gadget_info_from_json(const json_t *j, struct gadget_info **out, struct gadg
 	info->name = get_str(&r, j, "name", true);
 	info->description = get_str(&r, j, "description", false);
 	info->license = get_str(&r, j, "license", false);
+	info->datasource = get_str(&r, j, "datasource", false);
 	cat = get_str(&r, j, "category", true);
 	c = cat ? gadget_category_from_name(cat) : -EINVAL;
 	if (c < 0 && !r.ret)

@@ -9,9 +9,9 @@
 LAYER_DIRS      := base info compiler validator packager runtime cli
 LAYERS_base     :=
 LAYERS_info     := base
-LAYERS_compiler := base
+LAYERS_compiler := base info
 LAYERS_validator := base info
-LAYERS_packager := base info compiler
+LAYERS_packager := base info compiler validator
 LAYERS_runtime  := base info validator
 LAYERS_cli      := base info compiler validator packager runtime
 

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "base/arch.h"
+#include "packager/image_ig.h"
 #include "packager/packager.h"
 
 #define ANNOT_PREFIX "org.opencontainers.image."
@@ -206,13 +207,54 @@ static int pick_arch(struct store *st, const char *ref, struct oci_descriptor *d
 	return ret;
 }
 
+const char *image_format_name(enum image_format f)
+{
+	return f == IMAGE_FORMAT_IG ? "ig (Inspektor Gadget)" : "gadget (bumblebee layout)";
+}
+
+/* Ours: config.json (with the analysis under "gadget") and the program layer. */
+static int gadget_image_read(struct store *st, const char *ref, const json_t *man,
+			     struct gadget_image *img, struct gadget_err *err)
+{
+	const char *md = img->manifest.digest;
+	struct oci_descriptor cfg_d, layer;
+	json_t *layers;
+	size_t i;
+	int ret;
+
+	if (oci_descriptor_from_json(json_object_get(man, "config"), &cfg_d) ||
+	    strcmp(cfg_d.media_type, MEDIA_TYPE_GADGET_CONFIG))
+		return gadget_err_set(err, EBADMSG, "%s: manifest %s is not a gadget image (config "
+				      "is not %s, and it is not an Inspektor Gadget image either)",
+				      ref, md, MEDIA_TYPE_GADGET_CONFIG);
+	layers = json_object_get(man, "layers");
+	memset(&layer, 0, sizeof(layer));
+	for (i = 0; i < json_array_size(layers); i++) {
+		if (!oci_descriptor_from_json(json_array_get(layers, i), &layer) &&
+		    !strcmp(layer.media_type, MEDIA_TYPE_GADGET_PROGRAM))
+			break;
+		layer.digest[0] = '\0';
+	}
+	if (!layer.digest[0])
+		return gadget_err_set(err, EBADMSG, "%s: manifest %s has no %s layer", ref, md,
+				      MEDIA_TYPE_GADGET_PROGRAM);
+	ret = store_read_json(st, cfg_d.digest, &img->config, err);
+	if (!ret)
+		ret = store_read_blob(st, layer.digest, &img->obj, &img->len, err);
+	if (!ret && json_object_get(img->config, "gadget")) {
+		ret = gadget_info_from_json(json_object_get(img->config, "gadget"), &img->info, err);
+		if (ret)
+			gadget_err_prefix(err, "%s: config %s", ref, cfg_d.digest);
+	}
+	return ret;
+}
+
 int packager_load(struct store *st, const char *ref, const char *arch,
 		  struct gadget_image **out, struct gadget_err *err)
 {
-	struct oci_descriptor d, top, cfg_d, layer;
+	struct oci_descriptor d, top;
 	struct gadget_image *img;
-	json_t *man = NULL, *layers;
-	size_t i;
+	json_t *man = NULL;
 	int ret;
 
 	if (!arch)
@@ -236,34 +278,10 @@ int packager_load(struct store *st, const char *ref, const char *arch,
 	}
 	img->top = top;
 	img->manifest = d;
-	ret = gadget_err_set(err, EBADMSG, "%s: manifest %s is not a gadget image (config is not %s)",
-			     ref, d.digest, MEDIA_TYPE_GADGET_CONFIG);
-	if (oci_descriptor_from_json(json_object_get(man, "config"), &cfg_d) ||
-	    strcmp(cfg_d.media_type, MEDIA_TYPE_GADGET_CONFIG))
-		goto out;
-	layers = json_object_get(man, "layers");
-	memset(&layer, 0, sizeof(layer));
-	for (i = 0; i < json_array_size(layers); i++) {
-		if (!oci_descriptor_from_json(json_array_get(layers, i), &layer) &&
-		    !strcmp(layer.media_type, MEDIA_TYPE_GADGET_PROGRAM))
-			break;
-		layer.digest[0] = '\0';
-	}
-	if (!layer.digest[0]) {
-		ret = gadget_err_set(err, EBADMSG, "%s: manifest %s has no %s layer", ref, d.digest,
-				     MEDIA_TYPE_GADGET_PROGRAM);
-		goto out;
-	}
-	gadget_err_clear(err);
-	ret = store_read_json(st, cfg_d.digest, &img->config, err);
-	if (!ret)
-		ret = store_read_blob(st, layer.digest, &img->obj, &img->len, err);
-	if (!ret && json_object_get(img->config, "gadget")) {
-		ret = gadget_info_from_json(json_object_get(img->config, "gadget"), &img->info, err);
-		if (ret)
-			gadget_err_prefix(err, "%s: config %s", ref, cfg_d.digest);
-	}
-out:
+	if (ig_manifest_is(man))
+		ret = ig_image_read(st, ref, man, img, err);
+	else
+		ret = gadget_image_read(st, ref, man, img, err);
 	json_decref(man);
 	if (ret) {
 		gadget_image_free(img);
@@ -281,5 +299,6 @@ void gadget_image_free(struct gadget_image *img)
 	if (img->info)
 		gadget_info_free(img->info);
 	json_decref(img->config);
+	free(img->gadget_yaml);
 	free(img);
 }

@@ -6,7 +6,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/arch.h"
 #include "base/file.h"
+#include "packager/config.h"
+#include "packager/image_ig.h"
 #include "packager/input.h"
 #include "packager/sign.h"
 
@@ -79,10 +82,84 @@ static int open_object(const char *arg, struct gadget_input *in, struct gadget_e
 	return ret;
 }
 
-static int open_image(const char *arg, const struct gadget_input_opts *o, struct gadget_input *in,
+/*
+ * An Inspektor Gadget image's wasm module runs in IG's userspace (it may add
+ * fields, rename or drop events); there is no wasm runtime here.  The eBPF
+ * part runs alone when it has output of its own to show (a print_ map, an
+ * iterator, metrics maps): the status line says the module did not run.
+ * Otherwise nothing would be shown at all: refuse.
+ */
+static int wasm_policy(const char *arg, const struct gadget_image *img, struct gadget_err *err)
+{
+	if (img->info && img->info->category != GADGET_CAT_UNKNOWN)
+		return 0;
+	return gadget_err_set(err, ENOTSUP, "%s: this Inspektor Gadget image has a wasm module "
+			      "(layer " MEDIA_TYPE_IG_WASM ") and its eBPF program has no output of its own (no print_ "
+			      "map, iterator or metrics map): it needs the module, and gadget has no "
+			      "wasm runtime; run it with ig", arg);
+}
+
+static const char *const pull_policy_names[] = {
+	[PULL_MISSING] = "missing", [PULL_ALWAYS] = "always", [PULL_NEVER] = "never",
+};
+
+int pull_policy_parse(const char *s, enum pull_policy *out, struct gadget_err *err)
+{
+	for (size_t i = PULL_MISSING; i < sizeof(pull_policy_names) / sizeof(pull_policy_names[0]); i++)
+		if (!strcmp(s, pull_policy_names[i])) {
+			*out = i;
+			return 0;
+		}
+	return gadget_err_set(err, EINVAL, "--pull %s: use missing, always or never", s);
+}
+
+/* Bring name into the store as the policy says; *pulled says whether it came down. */
+static int fetch(struct store *st, const struct packager_config *cfg, const char *name,
+		 const struct gadget_input_opts *o, bool *pulled, struct gadget_err *err)
+{
+	struct registry_opts ro = { .retries = -1 };
+	struct oci_descriptor d;
+	struct oci_ref r;
+	bool have;
+	int ret;
+
+	*pulled = false;
+	if (o->pull == PULL_LOCAL || !strncmp(name, "sha256:", 7))
+		return 0;
+	have = !store_resolve(st, name, &d, NULL);
+	if (have && o->pull != PULL_ALWAYS)
+		return 0;
+	if (!have && o->pull == PULL_NEVER)
+		return gadget_err_set(err, ENOENT, "%s is not in the store %s and --pull never forbids "
+				      "pulling it (gadget pull %s, or --pull missing)", name,
+				      store_path(st), name);
+	ret = ref_parse(name, &r, err);
+	if (ret)
+		return ret;
+	if (!r.registry[0]) {
+		if (have)
+			return 0;	/* --pull always on a local image: nothing to pull from */
+		return gadget_err_set(err, ENOENT, "no image %s in the store %s, and the name has no "
+				      "registry to pull it from (REGISTRY/REPO:TAG, or set "
+				      "GADGET_DEFAULT_REGISTRY)", name, store_path(st));
+	}
+	if (o->reg)
+		ro = *o->reg;
+	if (!ro.arch)
+		ro.arch = o->arch ? o->arch : arch_host();
+	ret = packager_pull(st, cfg, name, &ro, NULL, err);
+	if (ret)
+		return gadget_err_prefix(err, "pulling %s", name);
+	*pulled = true;
+	return 0;
+}
+
+static int open_image(const char *arg, const struct gadget_input_opts *o,
+		      const struct packager_config *cfg, struct gadget_input *in,
 		      struct gadget_err *err)
 {
 	struct store *st = NULL;
+	bool pulled = false;
 	struct stat sb;
 	int ret;
 
@@ -91,20 +168,34 @@ static int open_image(const char *arg, const struct gadget_input_opts *o, struct
 	if (ret)
 		return ret;
 	in->key = o->verify && !o->skip_verify ? packager_verify_key_path() : NULL;
-	ret = packager_load_verified(st, arg, o->arch, !in->key, &in->image, err);
+	ret = packager_qualify(st, cfg, arg, in->image_ref, sizeof(in->image_ref), err) ?:
+	      fetch(st, cfg, in->image_ref, o, &pulled, err) ?:
+	      packager_load_verified(st, in->image_ref, o->arch, !in->key, &in->image, err);
 	store_close(st);
 	if (ret == -ENOENT && !stat(arg, &sb))
 		return gadget_err_prefix(err, "%s names an image; to use the %s of that name here, "
 					 "write ./%s", arg, S_ISDIR(sb.st_mode) ? "folder" : "file", arg);
 	if (ret)
 		return ret;
+	if (o->verify) {
+		ret = packager_check_allowed(cfg, in->image_ref, in->image->top.digest, err);
+		if (!ret && in->image->has_wasm)
+			ret = wasm_policy(arg, in->image, err);
+		if (!ret && in->image->invalid[0])
+			ret = gadget_err_set(err, EINVAL, "%s: %s", arg, in->image->invalid);
+		if (ret)
+			return ret;
+	}
 	in->obj = in->image->obj;
 	in->len = in->image->len;
 	in->top = in->image->top;
 	snprintf(in->name, sizeof(in->name), "%s", in->image->info && in->image->info->name ?
 		 in->image->info->name : arg);
-	snprintf(in->what, sizeof(in->what), "image %s %s%s%s", arg, in->top.digest,
-		 in->key ? ", signature verified with " : "", in->key ? in->key : "");
+	snprintf(in->what, sizeof(in->what), "%simage %s %s%s%s%s%s",
+		 in->image->format == IMAGE_FORMAT_IG ? "Inspektor Gadget " : "", in->image_ref,
+		 in->top.digest, pulled ? " (pulled)" : "",
+		 in->key ? ", signature verified with " : "", in->key ? in->key : "",
+		 in->image->has_wasm ? ", its wasm module not run (no wasm runtime here)" : "");
 	return 0;
 }
 
@@ -112,6 +203,7 @@ int gadget_input_open(const char *arg, const struct gadget_input_opts *o, struct
 		      struct gadget_err *err)
 {
 	const char *key = o->verify && !o->skip_verify ? packager_verify_key_path() : NULL;
+	struct packager_config cfg = { 0 };
 	int ret;
 
 	memset(in, 0, sizeof(*in));
@@ -123,6 +215,17 @@ int gadget_input_open(const char *arg, const struct gadget_input_opts *o, struct
 				      in->kind == GADGET_INPUT_FOLDER ? "folder" : "file",
 				      o->kinds & GADGET_INPUT_IMAGE ? "an image reference"
 								    : "an object file or a folder");
+	if (in->kind == GADGET_INPUT_IMAGE || o->verify) {
+		ret = packager_config_load(&cfg, err);
+		if (!ret && o->allowed)
+			ret = packager_config_allow(&cfg, o->allowed, false, err);
+		if (ret)
+			return ret;
+	}
+	if (o->verify && cfg.nr_allowed && in->kind != GADGET_INPUT_IMAGE)
+		return gadget_err_set(err, EPERM, "refusing to run the %s %s: an allow list of images "
+				      "is configured (%s%s)", in->kind == GADGET_INPUT_FOLDER ? "folder"
+				      : "file", arg, cfg.allowed[0], cfg.nr_allowed > 1 ? ", ..." : "");
 	if (key && in->kind != GADGET_INPUT_IMAGE)
 		return gadget_err_set(err, EPERM, "refusing to run the %s %s: a verification key is "
 				      "configured (%s) and a %s carries no signature "
@@ -137,7 +240,7 @@ int gadget_input_open(const char *arg, const struct gadget_input_opts *o, struct
 		ret = open_object(arg, in, err);
 		break;
 	default:
-		ret = open_image(arg, o, in, err);
+		ret = open_image(arg, o, &cfg, in, err);
 		break;
 	}
 	if (!ret && !key && o->verify && o->skip_verify && packager_verify_key_path())

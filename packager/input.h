@@ -19,7 +19,10 @@
  * .verify set, an image is loaded by the digest its signature verified, and
  * a folder or an object file, which carries no signature, is refused unless
  * skip_verify (--insecure-skip-verify).  in->what says what was run, for the
- * status line.
+ * status line.  Images are ours or Inspektor Gadget's (packager/image_ig.h).
+ * A short name the store lacks stands for the default registry's image
+ * (packager/config.h); `run` pulls it (enum pull_policy) and, with an allow
+ * list configured, runs only the images it names.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,9 +37,26 @@ enum gadget_input_kind {
 	GADGET_INPUT_IMAGE	= 4,
 };
 
+/*
+ * When a reference is pulled from its registry: never by commands that look
+ * at the store only (PULL_LOCAL, the zero value); by `run` when the store
+ * lacks it (missing, the default, as ig and docker), every time (always:
+ * a moved tag is followed), or never (the store's copy or an error).  What
+ * was pulled is verified like any image (its .sig came with it).
+ */
+enum pull_policy { PULL_LOCAL, PULL_MISSING, PULL_ALWAYS, PULL_NEVER };
+/* "missing", "always", "never"; -EINVAL with err filled otherwise. */
+int pull_policy_parse(const char *s, enum pull_policy *out, struct gadget_err *err);
+
+struct registry_opts;
+
 struct gadget_input_opts {
 	unsigned int kinds;	/* the kinds the command takes (bits) */
-	bool verify;		/* apply the verification-key policy (run) */
+	enum pull_policy pull;
+	const struct registry_opts *reg;	/* for pulls; NULL: defaults */
+	const char *allowed;	/* --allowed A,B: replaces the configured allow list (run) */
+	bool verify;		/* run: apply the verification-key policy, refuse an IG image
+				 * that needs its wasm module (input.c wasm_policy) */
 	bool skip_verify;	/* --insecure-skip-verify */
 	const char *arch;	/* an image's platform; NULL: this machine */
 };
@@ -52,7 +72,9 @@ struct gadget_input {
 	struct oci_descriptor top;	/* IMAGE: what the reference resolved to (signature-checked) */
 	char ref[768];			/* IMAGE: the reference as given */
 	const char *key;		/* IMAGE: the key its signature verified with, or NULL */
-	char what[1200];		/* "folder /abs/demo", "file x.o", "image REF@sha256:..." */
+	char what[1400];		/* "folder /abs/demo", "file x.o", "image REF@sha256:..." */
+	char image_ref[800];		/* IMAGE: the reference loaded (the default registry's
+					 * full name of a short one) */
 };
 
 int gadget_input_open(const char *arg, const struct gadget_input_opts *o, struct gadget_input *in,

@@ -9,6 +9,7 @@
  * application/ebpf.oci.image.program.v1+binary holding the ELF.  Several
  * architectures: an image index with one manifest per architecture.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -43,14 +44,27 @@ int packager_pack(struct store *st, const char *ref, const struct pack_object *o
 		  unsigned int nr_objs, const struct pack_meta *meta,
 		  struct oci_descriptor *out, struct gadget_err *err);
 
+enum image_format {
+	IMAGE_FORMAT_GADGET,	/* ours: bumblebee's media types, config.json with "gadget" */
+	IMAGE_FORMAT_IG,	/* Inspektor Gadget's (packager/image_ig.h) */
+};
+
+const char *image_format_name(enum image_format f);
+
 /* A loaded image: the ELF for one architecture and its analysis. */
 struct gadget_image {
+	enum image_format format;
 	struct oci_descriptor top;	/* what the reference resolved to: an index or the manifest */
 	struct oci_descriptor manifest;
 	void *obj;
 	size_t len;
 	struct gadget_info *info;
-	json_t *config;
+	json_t *config;			/* ours: config.json; IG: NULL */
+	char *gadget_yaml;		/* IG: the config's gadget.yaml, NUL-terminated; NULL: none */
+	size_t gadget_yaml_len;
+	bool has_wasm, has_btfgen;	/* IG: layers the runtime does not use */
+	char invalid[512];		/* IG: why its ELF does not validate ("": it does); it can
+					 * still be inspected and exported, not run */
 };
 
 /* Resolve ref (following an index to arch, NULL: this machine) and read it. */

@@ -24,6 +24,8 @@ struct registry_opts {
 	int retries;		/* on 429/5xx/reset; <0: 4 */
 	int64_t chunk_size;	/* blobs bigger than this go up in PATCH chunks; 0: 64 MiB */
 	const char *arch;	/* platform picked from an index; NULL: "amd64"-style host arch */
+	const char *endpoint;	/* pull: the registry host[:port] to ask instead of the
+				 * reference's (a mirror); the image keeps its name */
 	const char *username;	/* explicit credentials (login); NULL: docker config */
 	const char *password;
 	/* Progress of one blob; done == total and finished on its last call. */

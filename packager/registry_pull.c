@@ -349,7 +349,7 @@ int registry_pull(struct store *st, const char *ref, const struct registry_opts 
 	if (ref_format(&p.ref, tagref, sizeof(tagref)))
 		return gadget_err_set(err, EINVAL, "'%s': reference too long", ref);
 	snprintf(scope, sizeof(scope), "repository:%s:pull", p.ref.repo);
-	ret = regc_new(p.ref.registry, scope, o, p.stats, &p.c, err);
+	ret = regc_new(o->endpoint ? o->endpoint : p.ref.registry, scope, o, p.stats, &p.c, err);
 	if (ret)
 		return ret;
 	if (p.ref.digest[0]) {

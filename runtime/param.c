@@ -76,13 +76,15 @@ int param_set(struct bpf_object *obj, const struct gadget_info *info, const char
 	for (unsigned int i = 0; i < info->nr_params; i++) {
 		n = strlen(names);
 		snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "", info->params[i].name);
-		if (!strcmp(info->params[i].name, name))
+		/* gadget.yaml's "key" is the name IG users set it by (targ_comm: comm) */
+		if (!strcmp(info->params[i].name, name) ||
+		    (info->params[i].key && !strcmp(info->params[i].key, name)))
 			p = &info->params[i];
 	}
 	if (!p)
 		return gadget_err_set(err, EINVAL, "--param %s: this gadget has no such parameter (%s)",
 				      name, info->nr_params ? names : "it has none");
-	if (rodata_find(obj, name, &dst, &size))
+	if (rodata_find(obj, p->name, &dst, &size))
 		return gadget_err_set(err, ENOENT, "--param %s: not found in the object's .rodata", name);
 	if (!size)	/* hostile BTF: nothing to set, and no width to parse into */
 		return gadget_err_set(err, EINVAL, "--param %s: the object gives it no size", name);

@@ -85,6 +85,50 @@ static struct column *add_col(struct schema *s, const char *name)
 	return c;
 }
 
+/*
+ * Inspektor Gadget's convention: a member "x_raw" holds the raw value and
+ * "x" is its decoded form.  We decode in place, so a decoded member (a
+ * special type with text of its own, an enum) is shown as "x" unless the
+ * struct also has a member "x".  Ids named from the host's files (uid, gid)
+ * keep their name: their name column is "x" already.
+ */
+static bool shown_decoded(const struct gadget_field *f)
+{
+	if (f->kind == FIELD_ENUM || f->kind == FIELD_FLAGS)
+		return true;
+	return f->special != SPECIAL_NONE && !special_type_has(f->special, SPECIAL_F_UID) &&
+	       !special_type_has(f->special, SPECIAL_F_GID);
+}
+
+static void column_name(const struct gadget_type *type, const struct gadget_field *f,
+			char *name, size_t cap)
+{
+	size_t n = strlen(f->name);
+
+	snprintf(name, cap, "%s", f->name);
+	if (n <= 4 || strcmp(f->name + n - 4, "_raw") || !shown_decoded(f))
+		return;
+	name[n - 4] = 0;
+	for (unsigned int i = 0; i < type->nr_fields; i++)
+		if (!strcmp(type->fields[i].name, name)) {
+			name[n - 4] = '_';
+			return;
+		}
+}
+
+/* gadget.yaml's columns.* annotations (info/gadget_yaml.h) over the defaults. */
+static void apply_annotations(struct column *c, const struct field_annotations *a)
+{
+	if (a->width)
+		c->width = a->width;
+	if (a->maxwidth && c->width > a->maxwidth)
+		c->width = a->maxwidth;
+	if (a->align)
+		c->right = a->align == FIELD_ALIGN_RIGHT;
+	if (a->visibility)
+		c->hidden_by_default = a->visibility == FIELD_VIS_HIDDEN;
+}
+
 int schema_add_type(struct schema *s, const struct gadget_type *type, enum row_src src)
 {
 	for (unsigned int i = 0; type && i < type->nr_fields; i++) {
@@ -92,7 +136,7 @@ int schema_add_type(struct schema *s, const struct gadget_type *type, enum row_s
 		char name[300];
 		struct column *c;
 
-		snprintf(name, sizeof(name), "%s", f->name);
+		column_name(type, f, name, sizeof(name));
 		if (schema_find(s, name) >= 0)
 			snprintf(name, sizeof(name), "%s.%s", src == ROW_KEY ? "key" : "value", f->name);
 		c = add_col(s, name);
@@ -105,6 +149,7 @@ int schema_add_type(struct schema *s, const struct gadget_type *type, enum row_s
 		c->right = field_is_numeric(f);
 		if (c->width < strlen(name))
 			c->width = strlen(name);
+		apply_annotations(c, &f->ann);
 	}
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "base/str.h"
+#include "info/markers.h"
 #include "validator/elf_scan.h"
 #include "validator/validator.h"
 
@@ -23,6 +24,8 @@ struct analysis {
 	struct bpf_object *obj;
 	const struct btf *btf;
 	struct elf_scan elf;
+	struct marker *markers;		/* IG's marker variables (validator/markers.c) */
+	unsigned int nr_markers;
 };
 
 /* A diagnostic at file:line:col (file NULL: the object; line 0: no location). */
@@ -39,6 +42,14 @@ bool diag_find_decl(struct analysis *a, const char *const *needles, const char *
 /* A source file named by line info, as we can open it. */
 void diag_src_path(struct analysis *a, const char *src, char *buf, size_t len);
 
+
+/* Walk a type the runtime decodes; a located error diagnostic if it cannot be. */
+int validator_walk_decoded(struct analysis *a, __u32 type_id, struct gadget_type **out);
+
+/* markers.c */
+int validator_read_markers(struct analysis *a);
+enum map_role validator_marker_role(const struct analysis *a, const char *map);
+void validator_apply_markers(struct analysis *a);
 
 /* checks.c */
 void validator_check_name_len(struct analysis *a, const char *what, const char *name);

@@ -22,7 +22,7 @@
  * Walk a type the runtime must decode; on failure point at the member
  * line inside the type's declaration when the source is at hand.
  */
-static int walk_or_diag(struct analysis *a, __u32 type_id, struct gadget_type **out)
+int validator_walk_decoded(struct analysis *a, __u32 type_id, struct gadget_type **out)
 {
 	struct gadget_err err = {};
 	char needle[200], tname[160], member[512];
@@ -52,9 +52,37 @@ static int walk_or_diag(struct analysis *a, __u32 type_id, struct gadget_type **
 	return -EINVAL;
 }
 
-static enum map_role map_role_of(struct bpf_map *m)
+static enum map_role map_role_of(struct analysis *a, struct bpf_map *m)
 {
-	return bpf_map__is_internal(m) ? MAP_ROLE_INTERNAL : map_role_of_name(bpf_map__name(m));
+	enum map_role role;
+
+	if (bpf_map__is_internal(m))
+		return MAP_ROLE_INTERNAL;
+	role = map_role_of_name(bpf_map__name(m));
+	return role != MAP_ROLE_NONE ? role : validator_marker_role(a, bpf_map__name(m));
+}
+
+/*
+ * A map's key and value types.  Only what the runtime decodes must be
+ * decodable: a private map (a "start" map keyed by struct sock *, values
+ * holding a user pointer) keeps whatever types can be walked, silently.
+ */
+static void map_types(struct analysis *a, struct bpf_map *m, struct gadget_map *gm)
+{
+	struct gadget_err quiet;
+	char member[512];
+
+	if (gm->role != MAP_ROLE_NONE) {
+		validator_walk_decoded(a, bpf_map__btf_key_type_id(m), &gm->key);
+		validator_walk_decoded(a, bpf_map__btf_value_type_id(m), &gm->value);
+		return;
+	}
+	if (bpf_map__btf_key_type_id(m))
+		btf_walk_type_member(a->btf, bpf_map__btf_key_type_id(m), &gm->key, member,
+				     sizeof(member), &quiet);
+	if (bpf_map__btf_value_type_id(m))
+		btf_walk_type_member(a->btf, bpf_map__btf_value_type_id(m), &gm->value, member,
+				     sizeof(member), &quiet);
 }
 
 static int analyze_maps(struct analysis *a)
@@ -74,7 +102,7 @@ static int analyze_maps(struct analysis *a)
 		if (!gm->name)
 			return -ENOMEM;
 		gm->type = bpf_map__type(m);
-		gm->role = map_role_of(m);
+		gm->role = map_role_of(a, m);
 		gm->key_size = bpf_map__key_size(m);
 		gm->value_size = bpf_map__value_size(m);
 		gm->max_entries = bpf_map__max_entries(m);
@@ -82,8 +110,7 @@ static int analyze_maps(struct analysis *a)
 			continue;
 		if (!map_role_def(gm->role)->ours)
 			validator_check_name_len(a, "map", gm->name);
-		walk_or_diag(a, bpf_map__btf_key_type_id(m), &gm->key);
-		walk_or_diag(a, bpf_map__btf_value_type_id(m), &gm->value);
+		map_types(a, m, gm);
 	}
 	return 0;
 }
@@ -184,7 +211,7 @@ static int prog_output(struct analysis *a, struct gadget_prog *gp)
 	gp->output = strdup(out_name);
 	if (!gp->output)
 		return -ENOMEM;
-	walk_or_diag(a, out_type, &gp->output_type);
+	validator_walk_decoded(a, out_type, &gp->output_type);
 	return 0;
 }
 
@@ -470,6 +497,24 @@ static void analyze_category(struct analysis *a)
 			 print ? print->name : "print_");
 }
 
+/*
+ * IG's metadata: gadget.yaml over what the object says (descriptions, param
+ * keys, field annotations), and what a wasm module would have done.
+ */
+static int analyze_ig_metadata(struct analysis *a)
+{
+	struct gadget_err err;
+
+	if (a->opts->wasm)
+		diag_add(a, DIAG_NOTE, NULL, 0, 0, "build.yaml names the wasm module '%s': not built "
+			 "and not run (gadget has no wasm toolchain or runtime); the eBPF part runs "
+			 "alone, without what the module adds (fields it computes or rewrites, its "
+			 "params, events it drops)", a->opts->wasm);
+	if (a->opts->yaml && gadget_yaml_apply(a->opts->yaml, a->info->datasource, a->info, &err))
+		return -ENOMEM;
+	return 0;
+}
+
 int validator_analyze(const void *obj, size_t len, const struct validate_opts *opts,
 		      struct gadget_info **out, struct diag_list *diags,
 		      struct gadget_err *err)
@@ -485,19 +530,26 @@ int validator_analyze(const void *obj, size_t len, const struct validate_opts *o
 	if (!ret)
 		ret = analyze_about(&a);
 	if (!ret)
+		ret = validator_read_markers(&a);
+	if (!ret)
 		ret = analyze_maps(&a);
 	if (!ret)
 		ret = analyze_progs(&a);
 	if (!ret)
 		ret = analyze_params(&a);
 	if (!ret) {
+		validator_apply_markers(&a);
 		analyze_category(&a);
+		ret = analyze_ig_metadata(&a);
+	}
+	if (!ret) {
 		ret = diag_list_count(diags, DIAG_ERROR) ? -EINVAL : 0;
 	} else if (ret == -ENOMEM) {
 		gadget_err_set(err, ENOMEM, "%s: out of memory", obj_path(&a));
 	}
 	bpf_object__close(a.obj);
 	elf_scan_free(&a.elf);
+	free(a.markers);
 	if (ret && ret != -EINVAL) {
 		gadget_info_free(a.info);
 		return ret;

@@ -180,13 +180,13 @@ static enum field_special special_of(const struct btf *btf, const struct btf_typ
 }
 
 /*
- * "char name[16]" is a string, "__u8 addr[6]" is bytes: look at the element
- * type as written (through const/volatile, not through typedefs), because
- * __u8 and char resolve to the same 1-byte int.
+ * "char name[16]" is a string, "__u8 addr[6]" is bytes.  Typedefs are
+ * followed (IG's "gadget_comm comm[16]" is an array of a char typedef): BTF
+ * keeps the int's own name, and __u8 ends at "unsigned char", char at "char".
  */
 static bool is_char(const struct btf *btf, __u32 elem)
 {
-	const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, elem));
+	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, elem));
 	const char *name;
 
 	if (!t || !btf_is_int(t) || t->size != 1)

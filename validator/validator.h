@@ -13,6 +13,7 @@
 
 #include "base/err.h"
 #include "info/gadget_info.h"
+#include "info/gadget_yaml.h"
 
 enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
 
@@ -35,6 +36,8 @@ struct validate_opts {
 	const char *description;
 	const json_t *params_doc;	/* build file "params": {name: {description}} */
 	bool werror;			/* warnings count as errors */
+	const struct gadget_yaml *yaml;	/* IG's gadget.yaml: descriptions, params, annotations */
+	const char *wasm;		/* IG's build.yaml wasm module: a note that it was not built */
 };
 
 /*

@@ -62,3 +62,8 @@ static __always_inline bool gadget_should_discard_mntns_id(gadget_mntns_id id)
 }
 
 #endif
+
+/* Inspektor Gadget's filter params (targ_pid ...), in their API only. */
+#if defined(GADGET_IG_API) && !defined(__GADGET_MNTNS_ONLY)
+#include "gadget/ig_filter.h"
+#endif

@@ -64,7 +64,7 @@
 			(*__lost)++;	/* per CPU: no atomic needed */		\
 	})
 
-#define GADGET_TRACER(name, event_type)						\
+#define __GADGET_TRACER_2(name, event_type)					\
 	struct {								\
 		__uint(type, BPF_MAP_TYPE_RINGBUF);				\
 		__uint(max_entries, GADGET_TRACER_BUF_SIZE);			\
@@ -89,7 +89,7 @@ struct bpf_ringbuf___gadget {
 };
 #define gadget_has_ringbuf() bpf_core_type_exists(struct bpf_ringbuf___gadget)
 
-#define gadget_reserve_buf(name)						\
+#define __gadget_reserve_buf_1(name)						\
 	({									\
 		__u32 __zero = 0;						\
 		void *__buf;							\
@@ -103,7 +103,7 @@ struct bpf_ringbuf___gadget {
 		__buf;								\
 	})
 
-#define gadget_submit_buf(ctx, name, buf)					\
+#define __gadget_submit_buf_3(ctx, name, buf)					\
 	({									\
 		if (gadget_has_ringbuf())					\
 			bpf_ringbuf_submit(buf, 0);				\
@@ -114,7 +114,7 @@ struct bpf_ringbuf___gadget {
 
 /* Give up an event reserved with gadget_reserve_buf() (a packet that turned
  * out not to be one to report). */
-#define gadget_discard_buf(name, buf)						\
+#define __gadget_discard_buf_2(name, buf)					\
 	({									\
 		if (gadget_has_ringbuf())					\
 			bpf_ringbuf_discard(buf, 0);				\
@@ -165,7 +165,7 @@ struct bpf_ringbuf___gadget {
  * The seed's text protocol (BPF_SEQ_PRINTF of "[event]\n" then
  * "name=value\0" per field) needs no declaration at all.
  */
-#define GADGET_SNAPSHOTTER(iter, row_type)					\
+#define __GADGET_SNAPSHOTTER_2(iter, row_type)					\
 	const volatile row_type iter##_output = {}
 
 #define gadget_snapshot_write(seq, iter, row)					\
@@ -180,7 +180,7 @@ struct bpf_ringbuf___gadget {
  * sets it before load from --param name=value, typed from BTF.  Describe it
  * in the build file: "params": {"name": {"description": "..."}}.
  */
-#define GADGET_PARAM(type, name, def)	const volatile type name = def
+#define __GADGET_PARAM_3(type, name, def)	const volatile type name = def
 
 /*
  * GADGET_BPF_STATS: the gadget reads BPF programs' run counts and run times
@@ -298,5 +298,67 @@ static __always_inline void gadget_hist_observe(struct gadget_hist *h, __u64 v)
 		if (__h)							\
 			gadget_hist_observe(__h, v);				\
 	})
+
+/*
+ * Inspektor Gadget's API beside ours.  Where a name is both theirs and
+ * ours, the number of arguments tells which is meant:
+ *
+ *   GADGET_TRACER(name, struct event)          ours: print_<name> ring buffer
+ *   GADGET_TRACER(name, map, event)            IG: marks map as the output of
+ *                                               data source name, its records
+ *                                               struct event
+ *   GADGET_SNAPSHOTTER(iter, struct row)       ours: <iter>_output
+ *   GADGET_SNAPSHOTTER(name, row, progs...)    IG: iterators progs write rows
+ *                                               of struct row (also GADGET_ITER)
+ *   GADGET_PARAM(type, name, default)          ours: declares the param
+ *   GADGET_PARAM(var)                          IG: marks var as a param
+ *   gadget_reserve_buf(name) / (&map, size), gadget_submit_buf(ctx, name, e) /
+ *   (ctx, &map, e, size), gadget_discard_buf(name, e) / (e): ours / IG's
+ *   (gadget/buffer.h)
+ *
+ * IG's macros emit marker variables that the validator reads
+ * (info/markers.h): gadget_tracer_<name>___<map>___<struct>,
+ * gadget_snapshotter_<name>___<struct>___<prog>..., gadget_mapiter_<name>___<map>,
+ * gadget_param_<var>, gadget_map_tracer_<map>.  Names must not contain "___".
+ */
+#define __GADGET_CAT_(a, b) a##b
+#define __GADGET_CAT(a, b) __GADGET_CAT_(a, b)
+#define __GADGET_NARGS_(_1, _2, _3, _4, _5, _6, n, ...) n
+#define __GADGET_NARGS(...) __GADGET_NARGS_(__VA_ARGS__, 6, 5, 4, 3, 2, 1, 0)
+#define __GADGET_BY_NARGS(macro, ...) __GADGET_CAT(macro, __GADGET_NARGS(__VA_ARGS__))(__VA_ARGS__)
+
+#define GADGET_TRACER(...)		__GADGET_BY_NARGS(__GADGET_TRACER_, __VA_ARGS__)
+#define GADGET_SNAPSHOTTER(...)		__GADGET_BY_NARGS(__GADGET_SNAPSHOTTER_, __VA_ARGS__)
+#define GADGET_PARAM(...)		__GADGET_BY_NARGS(__GADGET_PARAM_, __VA_ARGS__)
+#define gadget_reserve_buf(...)		__GADGET_BY_NARGS(__gadget_reserve_buf_, __VA_ARGS__)
+#define gadget_submit_buf(...)		__GADGET_BY_NARGS(__gadget_submit_buf_, __VA_ARGS__)
+#define gadget_discard_buf(...)		__GADGET_BY_NARGS(__gadget_discard_buf_, __VA_ARGS__)
+
+#define __GADGET_MARKER(name)	const void *name __attribute__((unused))
+
+#define __GADGET_TRACER_3(name, map, event_type)				\
+	__GADGET_MARKER(gadget_tracer_##name##___##map##___##event_type);	\
+	const struct event_type *__gadget_tracer_type_##name __attribute__((unused))
+
+#define __GADGET_PARAM_1(var)	__GADGET_MARKER(gadget_param_##var)
+
+#define __GADGET_SNAPSHOTTER_3(name, type, p1)					\
+	__GADGET_MARKER(gadget_snapshotter_##name##___##type##___##p1);	\
+	const struct type *__gadget_snapshotter_type_##name __attribute__((unused))
+#define __GADGET_SNAPSHOTTER_4(name, type, p1, p2)				\
+	__GADGET_MARKER(gadget_snapshotter_##name##___##type##___##p1##___##p2); \
+	const struct type *__gadget_snapshotter_type_##name __attribute__((unused))
+#define __GADGET_SNAPSHOTTER_5(name, type, p1, p2, p3)				\
+	__GADGET_MARKER(gadget_snapshotter_##name##___##type##___##p1##___##p2##___##p3); \
+	const struct type *__gadget_snapshotter_type_##name __attribute__((unused))
+#define GADGET_ITER(name, type, ...)	GADGET_SNAPSHOTTER(name, type, __VA_ARGS__)
+
+/* A hash map the runtime reads every interval as a table (a topper). */
+#define GADGET_MAPITER(name, map)	__GADGET_MARKER(gadget_mapiter_##name##___##map)
+
+/* IG's buffer API (gadget/buffer.h defines the functions and gadget_heap). */
+#define __gadget_reserve_buf_2(map, size)	__gadget_ig_reserve_buf(map, size)
+#define __gadget_submit_buf_4(ctx, map, buf, size) __gadget_ig_submit_buf(ctx, map, buf, size)
+#define __gadget_discard_buf_1(buf)		__gadget_ig_discard_buf(buf)
 
 #endif

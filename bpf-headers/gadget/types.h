@@ -49,19 +49,31 @@
  * LLVM 15): a bit set wider than 32 bits needs two fields.
  */
 
+/*
+ * Inspektor Gadget's API (their include/gadget/types.h, v0.5x) names some of
+ * these types differently: gadget_comm is a char (declared "gadget_comm
+ * comm[16]"), gadget_syscall a __u64, gadget_user_stack a struct, and the
+ * endpoints' address member is addr_raw.  Their headers that only they have
+ * (gadget/buffer.h, common.h, mntns.h, mntns_filter.h, ...) define
+ * GADGET_IG_API before they include this one, as does -DGADGET_IG_API:
+ * then the types are theirs, else ours.  The decoder handles both (a char
+ * typedef array is a string, a syscall number of 4 or 8 bytes is named).
+ */
+#ifdef GADGET_IG_API
+#define __GADGET_TYPES_IG 1
+#else
+#define __GADGET_TYPES_NATIVE 1
+#endif
+
 typedef __u64 gadget_mntns_id;
 typedef __u64 gadget_timestamp;
 typedef __u64 gadget_duration;
 typedef __u32 gadget_pid;
-typedef char gadget_comm[16];
 typedef __u32 gadget_uid;
 typedef __u32 gadget_gid;
 typedef __u32 gadget_ifindex;
-typedef __s32 gadget_errno;
 typedef __u32 gadget_signal;
-typedef __u32 gadget_syscall;
 typedef __s32 gadget_kernel_stack;
-typedef __s32 gadget_user_stack;
 
 #define GADGET_DNS_NAME_LEN 256
 typedef char gadget_dns_name[GADGET_DNS_NAME_LEN];
@@ -73,6 +85,12 @@ union gadget_ip_addr_t {
 	__u8 v6[16];
 	__u32 v4;		/* network byte order */
 };
+
+#ifndef GADGET_IG_API
+typedef char gadget_comm[16];
+typedef __s32 gadget_errno;
+typedef __u32 gadget_syscall;
+typedef __s32 gadget_user_stack;
 
 struct gadget_l3endpoint_t {
 	union gadget_ip_addr_t addr;
@@ -87,5 +105,74 @@ struct gadget_l4endpoint_t {
 	__u8 version;
 	__u8 __pad[3];
 };
+#else
+/* The same layouts under IG's member names. */
+struct gadget_l3endpoint_t {
+	union gadget_ip_addr_t addr_raw;
+	__u8 version;
+};
+
+struct gadget_l4endpoint_t {
+	union gadget_ip_addr_t addr_raw;
+	__u16 port;		/* host byte order */
+	__u16 proto_raw;	/* IPPROTO_* */
+	__u8 version;
+};
+
+#ifndef TASK_COMM_LEN
+#define TASK_COMM_LEN 16
+#endif
+
+typedef char gadget_comm;	/* gadget_comm comm[TASK_COMM_LEN]: printed as a string */
+typedef char gadget_pcomm;
+typedef __u32 gadget_errno;
+typedef __u64 gadget_syscall;
+typedef __u32 gadget_netns_id;
+typedef __u32 gadget_ppid;
+typedef __u32 gadget_tid;
+typedef __u64 gadget_bytes;
+
+/* Metrics value types: a member of a GADGET_MAPITER value. */
+typedef __u32 gadget_counter__u32;
+typedef __u64 gadget_counter__u64;
+typedef __u32 gadget_gauge__u32;
+typedef __u64 gadget_gauge__u64;
+typedef __u32 gadget_histogram_slot__u32;
+typedef __u64 gadget_histogram_slot__u64;
+
+/* Filled by gadget_get_user_stack() (gadget/user_stack_map.h). */
+struct gadget_user_stack {
+	__u64 exe_inode;	/* 0: no user stack */
+	__u64 mtime_sec;
+	__u32 mtime_nsec;
+	__u32 stack_id;		/* into the gadget_stacks map */
+	__u32 pid_level0;
+	__u32 pidns_level0;
+	__u32 pid_level1;
+	__u32 pidns_level1;
+};
+
+/* What gadget_process_populate() (gadget/common.h) fills in: printed as
+ * proc.comm, proc.pid, proc.tid, proc.mntns_id, proc.creds.uid,
+ * proc.parent.comm, proc.parent.pid. */
+struct gadget_creds {
+	gadget_uid uid;
+	gadget_gid gid;
+};
+
+struct gadget_parent {
+	gadget_pcomm comm[TASK_COMM_LEN];
+	gadget_ppid pid;
+};
+
+struct gadget_process {
+	gadget_comm comm[TASK_COMM_LEN];
+	gadget_pid pid;
+	gadget_tid tid;
+	gadget_mntns_id mntns_id;
+	struct gadget_creds creds;
+	struct gadget_parent parent;
+};
+#endif
 
 #endif
