@@ -109,6 +109,7 @@ check_pushed() {
 	run run_recipe "$CI/gitlab-ci.yml"
 	assert_failure
 	refute_output --partial "Verified OK"
+	assert_output --partial "no signature valid for key gadget.pub"
 	# it got as far as the push: the failure is the verification's
 	[ -s repo/digest ]
 }

@@ -22,3 +22,27 @@ ship_image() {
 wait_for_tag() {
 	skopeo list-tags --tls-verify=false "docker://$REGISTRY/$1" 2>/dev/null | grep -q "\"$2\""
 }
+
+# podman with the settings this host needs (tests/ship/containers.conf).
+export CONTAINERS_CONF="$GADGET_SRC/tests/ship/containers.conf"
+
+# The runner the way the README shows it: privileged, the host's pids, the
+# kernel's folders; --network=host reaches the test registry on 127.0.0.1.
+runner_run() {
+	podman run --rm --privileged --pid=host --network=host \
+		-v /sys/kernel:/sys/kernel -v /sys/fs/bpf:/sys/fs/bpf "$RUNNER" "$@"
+}
+
+# JSON events of file $1 whose "fname" is $2: the fields $3... (space separated).
+events_with_fname() {
+	python3 - "$@" <<'PY'
+import json, sys
+path, fname, fields = sys.argv[1], sys.argv[2], sys.argv[3:]
+for line in open(path):
+    if not line.startswith("{"):
+        continue
+    e = json.loads(line)
+    if e.get("fname") == fname:
+        print(" ".join(str(e.get(f)) for f in fields))
+PY
+}
