@@ -34,7 +34,7 @@ vols = {v["name"]: v for v in spec["volumes"]}
 for path in ("/sys/kernel", "/sys/fs/bpf"):
     print("hostPath", path, vols[mounts[path]]["hostPath"]["path"])
 args = " ".join(c["command"] + c["args"])
-print("json", "-o json" in args, "metrics", '--metrics-addr "$GADGET_METRICS_ADDR"' in args,
+print("json", "-o json" in args, "metrics", '${GADGET_METRICS_ADDR:+--metrics-addr "$GADGET_METRICS_ADDR"}' in args,
       "image", '"$GADGET_IMAGE"' in args)
 # every variable the command reads comes from the ConfigMap or env
 env = {e["name"]: e["value"] for e in c["env"]}
