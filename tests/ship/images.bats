@@ -10,7 +10,6 @@ load ship
 setup() {
 	common_setup
 	RUNNER=$(ship_image gadget-runner runner-image)
-	TOOLCHAIN=$(ship_image gadget-toolchain toolchain-image)
 	registry_start
 	cd "$BATS_TEST_TMPDIR"
 	BG_PIDS=()
@@ -24,6 +23,7 @@ teardown() {
 }
 
 @test "both images are OCI archives from Debian's packages; the runner has no compiler" {
+	TOOLCHAIN=$(ship_image gadget-toolchain toolchain-image)
 	local img
 	for img in gadget-runner gadget-toolchain; do
 		run skopeo inspect --raw "oci-archive:$SHIP_O/images/$img.oci.tar"
@@ -42,6 +42,7 @@ libbpf-dev"
 }
 
 @test "the toolchain image builds with no network, the same bytes as the host, into a store the host pushes" {
+	TOOLCHAIN=$(ship_image gadget-toolchain toolchain-image)
 	"$GADGET" init demo >/dev/null
 	mkdir store
 	run podman run --rm --network=none -v "$PWD/demo:/src" -v "$PWD/store:/var/lib/gadget/store" \
@@ -58,7 +59,7 @@ libbpf-dev"
 @test "the runner pulls a gadget from the registry and prints its decoded events as JSON" {
 	"$GADGET" init demo >/dev/null
 	"$GADGET" build demo -t "$REGISTRY/ship/demo:v1" >/dev/null 2>&1
-	"$GADGET" push -q "$REGISTRY/ship/demo:v1" >/dev/null
+	"$GADGET" push -q --digest-file pushed.digest "$REGISTRY/ship/demo:v1" >/dev/null
 	local comm="shipcat$RANDOM"
 	cp /bin/cat "./$comm"
 	echo hi >"target-$comm"
@@ -71,7 +72,8 @@ libbpf-dev"
 	sleep 1
 	run events_with_fname out "$PWD/target-$comm" pid comm uid container
 	assert_output "$pid $comm 0 "
-	grep -q "pulled $REGISTRY/ship/demo:v1 sha256:" err
+	# pulled by the runner (its store was empty), the digest the host pushed
+	grep -qF "from image $REGISTRY/ship/demo:v1 $(cat pushed.digest) (pulled): attached 1 program" err
 }
 
 @test "enrichment from inside the runner names a second podman container" {
