@@ -49,13 +49,15 @@ deb:
 # mmdebstrap hands a .deb given to --include to a chrooted dpkg by a host
 # path it cannot see).  Documentation, man pages and locales are left out,
 # apt's lists and caches removed.  podman import makes the image (no base
-# image), podman save the OCI archive.
+# image), podman save the OCI archive.  The working folder and the store
+# exist in the image: podman kube play does not make a missing WORKDIR.
 SHIP_DPKG_EXCLUDES := --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
                       --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
                       --dpkgopt='path-exclude=/usr/share/info/*'
 SHIP_INSTALL = --customize-hook='copy-in $(DEB_FILE) /tmp' \
                --customize-hook='chroot "$$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends /tmp/$(notdir $(DEB_FILE))' \
-               --customize-hook='rm -f "$$1"/tmp/$(notdir $(DEB_FILE))'
+               --customize-hook='rm -f "$$1"/tmp/$(notdir $(DEB_FILE))' \
+               --customize-hook='mkdir -p "$$1"/src "$$1"/var/lib/gadget/store'
 # merged /usr made by mmdebstrap's own hook, not by the usrmerge package
 # (which brings perl: 50 MB the runner never runs).
 SHIP_MERGED_USR := --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr

@@ -67,12 +67,16 @@ pod = {"apiVersion": "v1", "kind": "Pod",
 pod["spec"]["hostNetwork"] = True
 pod["spec"]["restartPolicy"] = "Never"
 pod["metadata"]["annotations"]["prometheus.io/port"] = port
-pod["spec"]["containers"][0]["ports"][0]["containerPort"] = int(port)
+# with the host's network podman refuses port mappings (Kubernetes takes
+# them): the gadget listens on the annotated port of the host itself
+pod["spec"]["containers"][0].pop("ports")
 for v in pod["spec"]["volumes"]:
     if v["name"] == "store":
         v["hostPath"]["path"] = tmp + "/store"
     if v["name"] == "verify-key":
         v["secret"]["secretName"] = "gadget-verify-key-" + comm
+        # Kubernetes' default, spelled out: podman 4.3.1 dereferences it unset
+        v["secret"]["optional"] = False
 cm["metadata"].pop("namespace")
 cm["data"]["GADGET_IMAGE"] = image
 cm["data"]["GADGET_ARGS"] = "--param target_pid=" + caller
