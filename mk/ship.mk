@@ -81,13 +81,12 @@ define ship_image
 	@ls -l $(IMAGES_OUT)/$(1).oci.tar
 endef
 
-$(DEB_FILE):
-	$(MAKE) deb
-
-runner-image: $(DEB_FILE)
+# The images always get a package of the sources as they are (make deb is
+# a minute); one make run builds it once for both.
+runner-image: deb
 	$(call ship_image,gadget-runner,)
 
-toolchain-image: $(DEB_FILE)
+toolchain-image: deb
 	$(call ship_image,gadget-toolchain,$(comma)clang$(comma)libbpf-dev)
 
 images: runner-image toolchain-image

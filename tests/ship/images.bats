@@ -28,17 +28,22 @@ teardown() {
 	for img in gadget-runner gadget-toolchain; do
 		run skopeo inspect --raw "oci-archive:$SHIP_O/images/$img.oci.tar"
 		assert_success
-		assert_output --partial '"mediaType":"application/vnd.oci.image.manifest.v1+json"'
+		# one layer: the rootfs mmdebstrap made, nothing from a base image
+		run python3 -c 'import json, sys; m = json.loads(sys.argv[1]); print(m["config"]["mediaType"], [l["mediaType"] for l in m["layers"]])' "$output"
+		assert_output "application/vnd.oci.image.config.v1+json ['application/vnd.oci.image.layer.v1.tar+gzip']"
 	done
-	run podman run --rm --entrypoint sh "$RUNNER" -c 'dpkg-query -W -f "\${Package}\n" gadget clang libbpf1 2>&1; gadget --version'
-	assert_line "gadget"
-	assert_line "libbpf1"
-	assert_line --partial "no packages found matching clang"
-	assert_line --regexp '^gadget [0-9]'
-	run podman run --rm --entrypoint sh "$TOOLCHAIN" -c 'dpkg-query -W -f "\${Package}\n" gadget clang libbpf-dev'
-	assert_output "gadget
-clang
-libbpf-dev"
+	run podman run --rm --entrypoint sh "$RUNNER" -c \
+		'for p in gadget libbpf1 clang libbpf-dev; do echo "$p $(dpkg-query -W -f "\${db:Status-Status}" $p 2>/dev/null)"; done; command -v clang; gadget --version'
+	assert_output --regexp "^gadget installed
+libbpf1 installed
+clang (not-installed)?
+libbpf-dev (not-installed)?
+gadget [0-9]"
+	run podman run --rm --entrypoint sh "$TOOLCHAIN" -c \
+		'for p in gadget clang libbpf-dev; do echo "$p $(dpkg-query -W -f "\${db:Status-Status}" $p)"; done'
+	assert_output "gadget installed
+clang installed
+libbpf-dev installed"
 }
 
 @test "the toolchain image builds with no network, the same bytes as the host, into a store the host pushes" {
