@@ -17,11 +17,11 @@ free_port() {
 
 @test "trace_bind shows TCP and UDP binds with their port, options and interface; ports filters in the kernel" {
 	port=$(free_port) other=$(free_port)
-	gadget_start trace_bind -o json -t 4 --param ports=$port
+	gadget_start trace_bind -o json -t 60 --param ports=$port
 	sockets bind tcp "$port" lo; tcp=$SOCK_OUT
 	sockets bind udp "$port" lo; udp=$SOCK_OUT
 	sockets bind tcp "$other"; filtered=$SOCK_OUT
-	gadget_wait
+	gadget_end
 
 	run json_events "e['pid'] == $(kv pid "$tcp")"
 	assert_success
@@ -45,7 +45,7 @@ free_port() {
 }
 
 @test "trace_bind: a failed bind is shown with ignore_errors=false, with the address asked for" {
-	gadget_start trace_bind -o json -t 4 --param ignore_errors=false
+	gadget_start trace_bind -o json -t 60 --param ignore_errors=false
 	python3 - >"$BATS_TEST_TMPDIR/busy" <<-'PY'
 		import os, socket
 		a = socket.socket(); a.bind(("127.0.0.1", 0)); a.listen()
@@ -61,7 +61,7 @@ free_port() {
 		    print("pid=%d port=%d v6=%d errno=%d" % (os.getpid(), port, b.getsockname()[1], e.errno))
 	PY
 	SOCK_OUT=$(cat "$BATS_TEST_TMPDIR/busy")
-	gadget_wait
+	gadget_end
 	[ "$(kv errno)" = 98 ]
 	run json_events "e['pid'] == $(kv pid) and e['error'] == 'EADDRINUSE'"
 	assert_success
@@ -76,17 +76,17 @@ free_port() {
 @test "trace_bind: by default (ignore_errors=true) a failed bind is not shown" {
 	python3 -c 'import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
-print(s.getsockname()[1], flush=True); time.sleep(8)' >"$BATS_TEST_TMPDIR/holder" &
+print(s.getsockname()[1], flush=True); time.sleep(20)' >"$BATS_TEST_TMPDIR/holder" &
 	HOLDER=$!
 	wait_for_line "$BATS_TEST_TMPDIR/holder" "[0-9]" 5
 	port=$(cat "$BATS_TEST_TMPDIR/holder")
-	gadget_start trace_bind -o json -t 3
+	gadget_start trace_bind -o json -t 60
 	run python3 "$SOCKETS_PY" bind tcp "$port"
 	assert_failure
 	assert_output --partial "Address already in use"
 	sockets bind udp "$port"
-	gadget_wait
-	kill "$HOLDER"
+	gadget_end
+	kill "$HOLDER" 2>/dev/null || true
 	# the UDP bind to the same port number succeeded and is there; the TCP one is not
 	run json_events "e['addr'] == '127.0.0.1:$port'"
 	assert_line --partial '"proto": "UDP"'

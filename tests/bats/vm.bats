@@ -64,7 +64,7 @@ only_event() {
 	run only_event kprobe
 	assert_output --regexp '^\{"pid":[0-9]+,"comm":"vmtrigger","value":488,"text":"'"$D"'/dir/vmtrigger-mkdir"\}$'
 	run cat "$D/kprobe.err"
-	assert_output --partial "gadget: kprobe (tracer): attached 1 program"
+	assert_output --partial "gadget: kprobe (tracer) from file kprobe.o: attached 1 program"
 }
 
 @test "vm: an fexit gadget sees do_mkdirat return the LSM's -EPERM" {

@@ -24,6 +24,14 @@ gadget_wait() {
 	return $rc
 }
 
+# gadget_end: end the background run now, as Ctrl-C does (the ring is
+# drained first), and wait for it.  For tests whose triggers take an unknown
+# time on a loaded machine: start with a generous -t, end when they are done.
+gadget_end() {
+	kill -INT "$GPID"
+	gadget_wait
+}
+
 # gadget_stop: for teardown(); ends the run if a test failed half-way.
 gadget_stop() {
 	if [ -n "${GPID:-}" ]; then
