@@ -36,6 +36,7 @@ registry_digest() {
 	assert_output --partial "pushed $REF $(cat out.digest) ("
 }
 
+# bats test_tags=sanitize
 @test "push -o json prints one object a pipeline can read" {
 	gadget key generate --output-key-prefix k >/dev/null
 	gadget sign --key k.key "$REF" >/dev/null
