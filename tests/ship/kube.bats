@@ -83,7 +83,10 @@ cm["data"]["GADGET_ARGS"] = "--param target_pid=" + caller
 cm["data"]["GADGET_METRICS_ADDR"] = "127.0.0.1:" + port
 sec["metadata"]["name"] = "gadget-verify-key-" + comm
 sec["metadata"].pop("namespace")
-sec["stringData"]["verify.pub"] = open(tmp + "/k.pub").read()
+# podman 4.3.1 reads `data` only (not stringData) and writes its values
+# without base64-decoding them: it gets the PEM itself under data
+sec.pop("stringData")
+sec["data"] = {"verify.pub": open(tmp + "/k.pub").read()}
 yaml.safe_dump(pod, open(tmp + "/pod.yaml", "w"))
 yaml.safe_dump(cm, open(tmp + "/configmap.yaml", "w"))
 yaml.safe_dump(sec, open(tmp + "/secret.yaml", "w"))
