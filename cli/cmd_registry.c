@@ -17,6 +17,7 @@
 #include "cli/options.h"
 #include "packager/config.h"
 #include "packager/docker_config.h"
+#include "packager/push_report.h"
 #include "packager/registry.h"
 #include "packager/store.h"
 
@@ -25,6 +26,7 @@
 struct reg_args {
 	bool insecure, quiet, password_stdin;
 	const char *tls_verify, *ca_file, *arch, *platform, *username, *password;
+	const char *digest_file, *output;	/* push: for pipelines */
 	unsigned long long timeout, retries, chunk_size;
 	bool retries_set;
 };
@@ -75,6 +77,11 @@ static int parse_retries(const struct cli_option *o, const char *arg, void *dst)
 static const struct cli_option push_options[] = {
 	OPT_UINT(0, "chunk-size", struct reg_args, chunk_size, "N", 1, 1ULL << 40,
 		 "upload blobs bigger than N bytes in chunks (64 MiB)"),
+	OPT_STRING(0, "digest-file", struct reg_args, digest_file, "F",
+		   "write the pushed digest (sha256:<hex>) to F", .complete = CPL_FILE),
+	OPT_CHOICE('o', "output", struct reg_args, output, "json",
+		   "json: the result as one JSON object (reference, digest,\n"
+		   "mediaType, size, signature, blobs, bytes, requests)"),
 	REG_TRANSPORT_OPTIONS,
 	OPT_END(),
 };
@@ -224,6 +231,8 @@ static int open_store(struct store **st, struct gadget_err *err)
 
 static int run_push(void *args, char **operands, int n)
 {
+	const struct reg_args *a = args;
+	const char *dest = n > 1 ? operands[1] : operands[0];
 	struct gadget_err err = { 0 };
 	struct registry_stats stats;
 	struct registry_opts o;
@@ -240,9 +249,18 @@ static int run_push(void *args, char **operands, int n)
 		return cli_fail(&err);
 	ret = registry_push(st, operands[0], n > 1 ? operands[1] : NULL, &o, &stats, &err);
 	store_close(st);
+	if (!ret && a->digest_file)
+		ret = push_report_digest_file(a->digest_file, &stats, &err);
+	if (!ret && a->output) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ret = push_report_json(stdout, dest, &stats, ts_sec(&t0, &now), &err);
+	}
 	if (ret)
 		return cli_fail(&err);
-	summary("pushed", n > 1 ? operands[1] : operands[0], &stats, &t0);
+	if (!a->output)
+		summary("pushed", dest, &stats, &t0);
 	return EXIT_OK;
 }
 
