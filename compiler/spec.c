@@ -147,33 +147,35 @@ static int find_sources(struct build_spec *spec, struct gadget_err *err)
 	return ret;
 }
 
-static int parse_build_file(struct build_spec *spec, const char *path, struct gadget_err *err)
+/* The build file as a JSON object; text is kept for the diagnostics' line numbers. */
+static int build_file_load(const char *path, char **text, json_t **out, struct gadget_err *err)
 {
 	json_error_t jerr;
-	const char *key;
-	char *text = NULL;
-	json_t *j = NULL, *v;
 	size_t len;
 	int ret;
 
-	ret = file_read_all(path, (void **)&text, &len);
+	*out = NULL;
+	ret = file_read_all(path, (void **)text, &len);
 	if (ret)
 		return gadget_err_set(err, -ret, "cannot read %s: %s", path, strerror(-ret));
-	j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!j) {
+	*out = json_loadb(*text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!*out)
 		ret = gadget_err_set(err, EINVAL, "%s:%d:%d: error: %s", path, jerr.line, jerr.column,
 				     jerr.text);
-		if (err)
-			err->located = true;
-		goto out;
-	}
-	if (!json_is_object(j)) {
+	else if (!json_is_object(*out))
 		ret = gadget_err_set(err, EINVAL, "%s:1:1: error: the build file must hold a JSON "
 				     "object {\"name\": ...}", path);
-		if (err)
-			err->located = true;
-		goto out;
-	}
+	if (ret && err)
+		err->located = true;	/* the message is in file:line:col: form */
+	return ret;
+}
+
+/* A typo'd key would silently change nothing: refuse it, with the closest known one. */
+static int check_keys(json_t *j, const char *path, const char *text, struct gadget_err *err)
+{
+	const char *key;
+	json_t *v;
+
 	json_object_foreach(j, key, v) {
 		const char *best = NULL;
 		unsigned int best_d = 3;
@@ -184,7 +186,6 @@ static int parse_build_file(struct build_spec *spec, const char *path, struct ga
 
 			if (d && strlen(key) > 2 && is_subsequence(key, known_keys[i]))
 				d = 1;
-
 			if (d < best_d) {
 				best_d = d;
 				best = known_keys[i];
@@ -192,64 +193,64 @@ static int parse_build_file(struct build_spec *spec, const char *path, struct ga
 		}
 		if (best_d == 0)
 			continue;
-		/* A typo'd key would silently change nothing: refuse it. */
 		if (best)
-			ret = key_error(err, path, text, key, "unknown key \"%s\"; did you mean \"%s\"?",
-					key, best);
-		else
-			ret = key_error(err, path, text, key, "unknown key \"%s\" (known: name, description, "
-					"sources, cflags, arch, params, annotations)", key);
-		goto out;
+			return key_error(err, path, text, key, "unknown key \"%s\"; did you mean \"%s\"?",
+					 key, best);
+		return key_error(err, path, text, key, "unknown key \"%s\" (known: name, description, "
+				 "sources, cflags, arch, params, annotations)", key);
 	}
-	v = json_object_get(j, "name");
-	if (v && (!json_is_string(v) || !json_string_length(v))) {
-		ret = key_error(err, path, text, "name", "\"name\" must be a non-empty string");
-		goto out;
-	}
-	if (v) {
-		free(spec->name);
-		spec->name = strdup(json_string_value(v));
-	}
-	v = json_object_get(j, "description");
-	if (v && !json_is_string(v)) {
-		ret = key_error(err, path, text, "description", "\"description\" must be a string");
-		goto out;
-	}
-	if (v)
-		spec->description = strdup(json_string_value(v));
-	if ((ret = str_array(j, "sources", &spec->sources, &spec->nr_sources, path, text, err)) ||
-	    (ret = str_array(j, "cflags", &spec->cflags, &spec->nr_cflags, path, text, err)) ||
-	    (ret = str_array(j, "arch", &spec->archs, &spec->nr_archs, path, text, err)))
-		goto out;
-	for (unsigned int i = 0; i < spec->nr_archs; i++) {
-		if (!compiler_arch_known(spec->archs[i])) {
+	return 0;
+}
+
+/* key's string into *out (kept when absent); what is wrong with it otherwise. */
+static int string_key(json_t *j, const char *key, bool nonempty, const char *what, char **out,
+		      const char *path, const char *text, struct gadget_err *err)
+{
+	json_t *v = json_object_get(j, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_string(v) || (nonempty && !json_string_length(v)))
+		return key_error(err, path, text, key, "\"%s\" must be %s", key, what);
+	free(*out);
+	*out = strdup(json_string_value(v));
+	return *out ? 0 : gadget_err_set(err, ENOMEM, "out of memory");
+}
+
+/* key's object into *out (a reference), NULL when absent. */
+static int object_key(json_t *j, const char *key, const char *what, json_t **out,
+		      const char *path, const char *text, struct gadget_err *err)
+{
+	json_t *v = json_object_get(j, key);
+
+	if (v && !json_is_object(v))
+		return key_error(err, path, text, key, "\"%s\" must be an object%s", key, what);
+	*out = json_incref(v);
+	return 0;
+}
+
+static int parse_build_file(struct build_spec *spec, const char *path, struct gadget_err *err)
+{
+	char *text = NULL;
+	json_t *j = NULL;
+	int ret;
+
+	ret = build_file_load(path, &text, &j, err) ?:
+	      check_keys(j, path, text, err) ?:
+	      string_key(j, "name", true, "a non-empty string", &spec->name, path, text, err) ?:
+	      string_key(j, "description", false, "a string", &spec->description, path, text, err) ?:
+	      str_array(j, "sources", &spec->sources, &spec->nr_sources, path, text, err) ?:
+	      str_array(j, "cflags", &spec->cflags, &spec->nr_cflags, path, text, err) ?:
+	      str_array(j, "arch", &spec->archs, &spec->nr_archs, path, text, err);
+	for (unsigned int i = 0; !ret && i < spec->nr_archs; i++)
+		if (!compiler_arch_known(spec->archs[i]))
 			ret = key_error(err, path, text, "arch", "unknown architecture \"%s\" in \"arch\" "
 					"(known: amd64, arm64)", spec->archs[i]);
-			goto out;
-		}
-	}
-	v = json_object_get(j, "params");
-	if (v && !json_is_object(v)) {
-		ret = key_error(err, path, text, "params", "\"params\" must be an object "
-				"{\"name\": {\"description\": \"...\"}}");
-		goto out;
-	}
-	spec->params = json_incref(v);
-	v = json_object_get(j, "annotations");
-	if (v && !json_is_object(v)) {
-		ret = key_error(err, path, text, "annotations", "\"annotations\" must be an object");
-		goto out;
-	}
-	spec->annotations = json_incref(v);
-	v = json_object_get(j, "imageFormat");
-	if (v && !json_is_string(v)) {
-		ret = key_error(err, path, text, "imageFormat", "\"imageFormat\" must be a string "
-				"(\"gadget\" or \"ig\")");
-		goto out;
-	}
-	if (v)
-		spec->image_format = strdup(json_string_value(v));
-out:
+	ret = ret ?: object_key(j, "params", " {\"name\": {\"description\": \"...\"}}",
+				&spec->params, path, text, err) ?:
+	      object_key(j, "annotations", "", &spec->annotations, path, text, err) ?:
+	      string_key(j, "imageFormat", false, "a string (\"gadget\" or \"ig\")",
+			 &spec->image_format, path, text, err);
 	json_decref(j);
 	free(text);
 	return ret;

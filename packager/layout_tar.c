@@ -108,18 +108,70 @@ static int export_roots(struct store *st, const char *ref, char names[2][768],
 	return 0;
 }
 
+/* Every blob the roots reach, sorted, and the index.json naming the roots. */
+static int export_collect(struct store *st, char names[2][768], struct oci_descriptor roots[2],
+			  unsigned int nr, struct blob_list *l, char **idxs, struct gadget_err *err)
+{
+	json_t *idx, *e;
+	int ret = 0;
+
+	for (unsigned int i = 0; !ret && i < nr; i++) {
+		ret = store_walk(st, &roots[i], collect, l, err);
+		if (ret == -ENOENT)
+			ret = gadget_err_set(err, ENOENT, "%s: a blob is missing from the store "
+					     "(run 'gadget store check')", names[i]);
+	}
+	if (ret)
+		return ret;
+	qsort(l->v, l->n, sizeof(*l->v), cmp_desc);
+	idx = json_pack("{s:i, s:s, s:[]}", "schemaVersion", 2, "mediaType", MEDIA_TYPE_OCI_INDEX,
+			"manifests");
+	for (unsigned int i = 0; i < nr; i++) {
+		roots[i].platform_arch[0] = '\0';
+		e = oci_descriptor_to_json(&roots[i]);
+		json_object_set_new(e, "annotations", json_pack("{s:s}", ANNOT_REF_NAME, names[i]));
+		json_array_append_new(json_object_get(idx, "manifests"), e);
+	}
+	*idxs = json_dumps(idx, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(idx);
+	return *idxs ? 0 : gadget_err_set(err, ENOMEM, "out of memory");
+}
+
+/* The layout's entries into an open archive, then its end. */
+static int export_entries(struct archive *a, struct store *st, const char *idxs,
+			  const struct blob_list *l, const char *path, struct gadget_err *err)
+{
+	char blobname[96];
+	void *data;
+	size_t len;
+	int ret;
+
+	ret = tar_add(a, "oci-layout", LAYOUT_VERSION, sizeof(LAYOUT_VERSION) - 1, err) ?:
+	      tar_add(a, "index.json", idxs, strlen(idxs), err) ?:
+	      tar_add(a, "blobs/", NULL, 0, err) ?:
+	      tar_add(a, "blobs/sha256/", NULL, 0, err);
+	for (size_t k = 0; !ret && k < l->n; k++) {
+		ret = store_read_blob(st, l->v[k].digest, &data, &len, err);
+		if (ret)
+			break;
+		snprintf(blobname, sizeof(blobname), "blobs/sha256/%s", l->v[k].digest + 7);
+		ret = tar_add(a, blobname, data, len, err);
+		free(data);
+	}
+	if (!ret && archive_write_close(a) != ARCHIVE_OK)
+		ret = gadget_err_set(err, EIO, "%s: %s", path, archive_error_string(a));
+	return ret;
+}
+
 int layout_tar_export(struct store *st, const char *ref, const char *path,
 		      struct gadget_err *err)
 {
-	char names[2][768], blobname[96], tmp[4096];
+	char names[2][768], tmp[4096];
 	struct oci_descriptor roots[2];
 	struct blob_list l = { 0 };
 	struct archive *a = NULL;
-	unsigned int nr = 0, i;
-	json_t *idx, *e;
+	unsigned int nr = 0;
 	char *idxs = NULL;
-	void *data;
-	size_t len, k;
 	int ret, fd = -1;
 	/* "-": standard output, as docker save and tar do */
 	bool to_stdout = !strcmp(path, "-");
@@ -127,27 +179,10 @@ int layout_tar_export(struct store *st, const char *ref, const char *path,
 	if (to_stdout && isatty(STDOUT_FILENO))
 		return gadget_err_set(err, EINVAL, "refusing to write a tar archive to a terminal: "
 				      "redirect the output or give FILE.tar");
-	ret = export_roots(st, ref, names, roots, &nr, err);
-	for (i = 0; !ret && i < nr; i++) {
-		ret = store_walk(st, &roots[i], collect, &l, err);
-		if (ret == -ENOENT)
-			ret = gadget_err_set(err, ENOENT, "%s: a blob is missing from the store "
-					     "(run 'gadget store check')", names[i]);
-	}
+	ret = export_roots(st, ref, names, roots, &nr, err) ?:
+	      export_collect(st, names, roots, nr, &l, &idxs, err);
 	if (ret)
 		goto out;
-	qsort(l.v, l.n, sizeof(*l.v), cmp_desc);
-	idx = json_pack("{s:i, s:s, s:[]}", "schemaVersion", 2, "mediaType", MEDIA_TYPE_OCI_INDEX,
-			"manifests");
-	for (i = 0; i < nr; i++) {
-		roots[i].platform_arch[0] = '\0';
-		e = oci_descriptor_to_json(&roots[i]);
-		json_object_set_new(e, "annotations", json_pack("{s:s}", ANNOT_REF_NAME, names[i]));
-		json_array_append_new(json_object_get(idx, "manifests"), e);
-	}
-	idxs = json_dumps(idx, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(idx);
-
 	/*
 	 * Written to a mkstemp() name beside the target and renamed: a failed
 	 * export leaves no half tar, and a symlink planted at a guessable
@@ -162,24 +197,10 @@ int layout_tar_export(struct store *st, const char *ref, const char *path,
 	archive_write_set_format_ustar(a);
 	/* unpadded as libarchive writes a regular file, so "-" gives the same bytes */
 	archive_write_set_bytes_in_last_block(a, 1);
-	if (archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+	if (archive_write_open_fd(a, fd) != ARCHIVE_OK)
 		ret = gadget_err_set(err, EIO, "%s: %s", path, archive_error_string(a));
-		goto out;
-	}
-	ret = tar_add(a, "oci-layout", LAYOUT_VERSION, sizeof(LAYOUT_VERSION) - 1, err) ?:
-	      tar_add(a, "index.json", idxs, strlen(idxs), err) ?:
-	      tar_add(a, "blobs/", NULL, 0, err) ?:
-	      tar_add(a, "blobs/sha256/", NULL, 0, err);
-	for (k = 0; !ret && k < l.n; k++) {
-		ret = store_read_blob(st, l.v[k].digest, &data, &len, err);
-		if (ret)
-			break;
-		snprintf(blobname, sizeof(blobname), "blobs/sha256/%s", l.v[k].digest + 7);
-		ret = tar_add(a, blobname, data, len, err);
-		free(data);
-	}
-	if (!ret && archive_write_close(a) != ARCHIVE_OK)
-		ret = gadget_err_set(err, EIO, "%s: %s", path, archive_error_string(a));
+	else
+		ret = export_entries(a, st, idxs, &l, path, err);
 	if (!ret && !to_stdout) {
 		int e = file_temp_commit(fd, tmp, path, false);
 

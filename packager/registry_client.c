@@ -358,13 +358,10 @@ static struct curl_slist *pin_list(const char *pins)
 	return l;
 }
 
-CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
+/* What every request of this client sets: URL, limits, pins, callbacks, TLS. */
+static void attempt_transport(struct attempt *a, const char *url, struct curl_slist *pin)
 {
 	struct registry_client *c = a->c;
-	struct reg_req *r = a->r;
-	struct curl_slist *h = NULL, *pin = NULL;
-	char line[256];
-	CURLcode rc;
 
 	curl_easy_reset(c->curl);
 	c->curl_err[0] = '\0';
@@ -380,9 +377,7 @@ CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
 	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_LIMIT, (long)SPEED_FLOOR);
 	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_TIME, c->opts.timeout);
 	/* the whole request too: --timeout, and the time its blob takes at the floor speed */
-	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, request_deadline(c, r));
-	if (c->pin[0])
-		pin = pin_list(c->pin);
+	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, request_deadline(c, a->r));
 	curl_easy_setopt(c->curl, CURLOPT_RESOLVE, pin);
 	curl_easy_setopt(c->curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c->curl, CURLOPT_HEADERDATA, a);
@@ -393,9 +388,18 @@ CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
 	curl_easy_setopt(c->curl, CURLOPT_BUFFERSIZE, 512L * 1024);
 	curl_easy_setopt(c->curl, CURLOPT_UPLOAD_BUFFERSIZE, 2L * 1024 * 1024);
 	apply_tls(c);
-	if (!strcmp(r->method, "HEAD"))
+}
+
+/* The method and its body (none, in memory, or a blob read as it goes); headers it needs. */
+static struct curl_slist *attempt_method(struct attempt *a)
+{
+	struct registry_client *c = a->c;
+	struct reg_req *r = a->r;
+	struct curl_slist *h = NULL;
+
+	if (!strcmp(r->method, "HEAD")) {
 		curl_easy_setopt(c->curl, CURLOPT_NOBODY, 1L);
-	else if (strcmp(r->method, "GET") && !r->blob) {
+	} else if (strcmp(r->method, "GET") && !r->blob) {
 		/* a body in memory goes out with the headers in one write */
 		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, r->body ? r->body : "");
 		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->len);
@@ -416,18 +420,32 @@ CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
 		curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
 		curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, a);
 	}
-	if (r->accept) {
-		snprintf(line, sizeof(line), "Accept: %s", r->accept);
-		h = curl_slist_append(h, line);
-	}
-	if (r->content_type) {
-		snprintf(line, sizeof(line), "Content-Type: %s", r->content_type);
-		h = curl_slist_append(h, line);
-	}
-	if (r->content_range) {
-		snprintf(line, sizeof(line), "Content-Range: %s", r->content_range);
-		h = curl_slist_append(h, line);
-	}
+	return h;
+}
+
+/* "Name: value" onto h when value is set. */
+static struct curl_slist *header_add(struct curl_slist *h, const char *name, const char *value)
+{
+	char line[256];
+
+	if (!value)
+		return h;
+	snprintf(line, sizeof(line), "%s: %s", name, value);
+	return curl_slist_append(h, line);
+}
+
+CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
+{
+	struct registry_client *c = a->c;
+	struct reg_req *r = a->r;
+	struct curl_slist *h, *pin = c->pin[0] ? pin_list(c->pin) : NULL;
+	CURLcode rc;
+
+	attempt_transport(a, url, pin);
+	h = attempt_method(a);
+	h = header_add(h, "Accept", r->accept);
+	h = header_add(h, "Content-Type", r->content_type);
+	h = header_add(h, "Content-Range", r->content_range);
 	if (authz)
 		h = curl_slist_append(h, authz);
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);

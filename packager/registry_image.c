@@ -6,6 +6,8 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "packager/registry.h"
+#include "packager/registry_client.h"
 #include "packager/registry_image.h"
 
 const char regimg_accept[] =
@@ -117,4 +119,13 @@ void regimg_doc_free(struct regimg_doc *d)
 	free(d->descs);
 	d->descs = NULL;
 	d->nr = 0;
+}
+
+void regimg_blob_done(const struct registry_opts *o, struct registry_stats *stats,
+		      const struct regimg_desc *d)
+{
+	if (o->progress)
+		o->progress(o->progress_ctx, d->digest, d->size, d->size, true);
+	STAT_ADD(stats->blobs_sent, 1);
+	STAT_ADD(stats->bytes, d->size);
 }

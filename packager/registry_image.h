@@ -42,4 +42,10 @@ bool regimg_media_is_index(const char *mt);
 /* cosign's signature tag for an image digest: "sha256-<hex>.sig". */
 void regimg_sig_tag(const char *digest, char *out, size_t outlen);
 
+struct registry_opts;
+struct registry_stats;
+/* A blob moved whole (pulled or pushed): the progress callback and the counters. */
+void regimg_blob_done(const struct registry_opts *o, struct registry_stats *stats,
+		      const struct regimg_desc *d);
+
 #endif

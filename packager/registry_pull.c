@@ -160,10 +160,7 @@ static int pull_blob(struct pull *p, struct registry_client *c, const struct reg
 	reg_req_release(&r);
 	if (ret)
 		return ret;
-	if (p->o->progress)
-		p->o->progress(p->o->progress_ctx, d->digest, d->size, d->size, true);
-	STAT_ADD(p->stats->blobs_sent, 1);
-	STAT_ADD(p->stats->bytes, d->size);
+	regimg_blob_done(p->o, p->stats, d);
 	return 0;
 }
 

@@ -164,10 +164,7 @@ static int push_blob(struct push *p, struct registry_client *c, const struct reg
 	store_blob_close(blob);
 	if (ret)
 		return ret;
-	if (p->o->progress)
-		p->o->progress(p->o->progress_ctx, d->digest, d->size, d->size, true);
-	STAT_ADD(p->stats->blobs_sent, 1);
-	STAT_ADD(p->stats->bytes, d->size);
+	regimg_blob_done(p->o, p->stats, d);
 	return 0;
 }
 
