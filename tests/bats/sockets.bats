@@ -103,7 +103,7 @@ ask() {
 	"$GADGET" build "$FIX/verifier_tail" -o tail.o >/dev/null
 	run "$GADGET" run tail.o -t 1
 	assert_failure 1
-	assert_output --partial "loading the gadget into the kernel failed"
+	assert_output --partial "the kernel verifier rejected program 'long_log' (Permission denied); its log:"
 	assert_output --partial "R6 invalid mem access 'scalar'"
 	assert_output --partial "-- END PROG LOAD LOG --"
 }
