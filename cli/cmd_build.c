@@ -11,6 +11,7 @@
 #include "cli/options.h"
 #include "base/file.h"
 #include "compiler/compiler.h"
+#include "packager/input.h"
 #include "packager/packager.h"
 #include "packager/store.h"
 #include "validator/validator.h"
@@ -144,20 +145,11 @@ static double now(void)
 static int build_validate(const struct build_spec *spec, const struct build_args *a,
 			  struct arch_build *ab, struct gadget_err *err)
 {
-	struct validate_opts vo = {
-		.obj_path = ab->path,
-		.src_dir = spec->dir,
-		.name = spec->name,
-		.description = spec->description,
-		.params_doc = spec->params,
-		.werror = a->werror,
-		.yaml = spec->yaml,
-		.wasm = spec->wasm,
-	};
+	struct validate_opts vo = { .obj_path = ab->path, .werror = a->werror };
 	struct diag_list diags = {};
 	int ret;
 
-	ret = validator_analyze(ab->res.obj, ab->res.len, &vo, &ab->info, &diags, err);
+	ret = gadget_input_analyze_object(ab->res.obj, ab->res.len, spec, &vo, &ab->info, &diags, err);
 	diag_list_print(&diags, stderr);
 	if (ret == -EINVAL && !err->msg[0])
 		gadget_err_set(err, EINVAL, "%s (%s): validation failed with %d error(s); nothing written",

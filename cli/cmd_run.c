@@ -163,7 +163,7 @@ int run_input_load(const char *arg, const struct gadget_input_opts *o, struct ru
 {
 	struct gadget_input_opts io = *o;
 	struct gadget_input *in = &ri->in;
-	struct validate_opts vo = { .obj_path = arg, .name = in->name };
+	struct validate_opts vo = { .obj_path = arg };
 	struct diag_list diags = {};
 	int ret;
 
@@ -177,13 +177,7 @@ int run_input_load(const char *arg, const struct gadget_input_opts *o, struct ru
 		ri->info = in->image->info;
 		return 0;
 	}
-	if (in->spec) {
-		vo.description = in->spec->description;
-		vo.params_doc = in->spec->params;
-		vo.src_dir = arg;
-		vo.yaml = in->spec->yaml;
-	}
-	ret = validator_analyze(in->obj, in->len, &vo, &ri->info, &diags, err);
+	ret = gadget_input_analyze(in, &vo, &ri->info, &diags, err);
 	/* warnings were shown at build time; a run only needs the errors */
 	if (ret == -EINVAL) {
 		diag_list_print(&diags, stderr);

@@ -85,15 +85,7 @@ static int analyse(const struct validate_args *a, struct gadget_input *in,
 	ret = gadget_input_open(a->path, &io, in, err);
 	if (ret)
 		return ret;
-	vo.name = in->name[0] ? in->name : NULL;
-	if (in->spec) {
-		vo.src_dir = in->spec->dir;
-		vo.description = in->spec->description;
-		vo.params_doc = in->spec->params;
-		vo.yaml = in->spec->yaml;
-		vo.wasm = in->spec->wasm;
-	}
-	return validator_analyze(in->obj, in->len, &vo, info, diags, err);
+	return gadget_input_analyze(in, &vo, info, diags, err);
 }
 
 static int run_validate(void *args, char **operands, int n)

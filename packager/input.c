@@ -269,3 +269,30 @@ void gadget_input_close(struct gadget_input *in)
 	build_spec_free(in->spec);
 	memset(in, 0, sizeof(*in));
 }
+
+int gadget_input_analyze_object(const void *obj, size_t len, const struct build_spec *spec,
+				const struct validate_opts *base, struct gadget_info **info,
+				struct diag_list *diags, struct gadget_err *err)
+{
+	struct validate_opts vo = *base;
+
+	if (spec) {
+		vo.name = spec->name;
+		vo.src_dir = spec->dir;
+		vo.description = spec->description;
+		vo.params_doc = spec->params;
+		vo.yaml = spec->yaml;
+		vo.wasm = spec->wasm;
+	}
+	return validator_analyze(obj, len, &vo, info, diags, err);
+}
+
+int gadget_input_analyze(const struct gadget_input *in, const struct validate_opts *base,
+			 struct gadget_info **info, struct diag_list *diags, struct gadget_err *err)
+{
+	struct validate_opts vo = *base;
+
+	if (!vo.name && in->name[0])
+		vo.name = in->name;
+	return gadget_input_analyze_object(in->obj, in->len, in->spec, &vo, info, diags, err);
+}

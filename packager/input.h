@@ -30,6 +30,7 @@
 #include "base/err.h"
 #include "compiler/compiler.h"
 #include "packager/packager.h"
+#include "validator/validator.h"
 
 enum gadget_input_kind {
 	GADGET_INPUT_FOLDER	= 1,
@@ -81,5 +82,19 @@ struct gadget_input {
 int gadget_input_open(const char *arg, const struct gadget_input_opts *o, struct gadget_input *in,
 		      struct gadget_err *err);
 void gadget_input_close(struct gadget_input *in);
+
+/*
+ * Analyse an object the way every command does: the validator's options are
+ * base's (what the command adds: werror, obj_path, a name) completed with
+ * what a folder's build file says (spec, may be NULL: name, folder,
+ * description, params, gadget.yaml, wasm).  Returns validator_analyze()'s
+ * result.  gadget_input_analyze() is that for an opened folder or object
+ * file; an image carries its analysis (in->image->info).
+ */
+int gadget_input_analyze_object(const void *obj, size_t len, const struct build_spec *spec,
+				const struct validate_opts *base, struct gadget_info **info,
+				struct diag_list *diags, struct gadget_err *err);
+int gadget_input_analyze(const struct gadget_input *in, const struct validate_opts *base,
+			 struct gadget_info **info, struct diag_list *diags, struct gadget_err *err);
 
 #endif
