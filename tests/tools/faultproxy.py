@@ -19,6 +19,13 @@ whose path matches --match (a regex), injects one fault:
                      header, and fetched upstream with --upstream-auth USER:PASS
                      (the backend's own presigned access)
 
+  --interim          precede matching answers with a 100 Continue carrying
+                     headers of its own (Docker-Content-Digest, Content-Type,
+                     Location): a client must take the final answer's only
+  --extra-challenge V
+                     add a second WWW-Authenticate header V after every
+                     challenge (RFC 7235: a 401 may offer several)
+
   --redirect-401     with --redirect: the host redirected to answers 401 with a
                      Bearer challenge naming its own realm (a second host
                      asking for the registry's credentials)
@@ -134,11 +141,24 @@ def make_handler(state):
             self.send_response(401)
             self.send_header("WWW-Authenticate",
                              f'Bearer realm="{realm}",service="faultproxy"{scope}')
+            self.extra_challenge()
             body = b'{"errors":[{"code":"UNAUTHORIZED","message":"token required"}]}'
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
             self.record(401)
+
+        def extra_challenge(self):
+            if args.extra_challenge:
+                self.send_header("WWW-Authenticate", args.extra_challenge)
+
+        def interim(self):
+            """--interim: a 1xx answer whose headers must not be taken for the final one's."""
+            self.send_response_only(100)
+            self.send_header("Docker-Content-Digest", "sha256:" + "0" * 64)
+            self.send_header("Content-Type", "application/x-interim")
+            self.send_header("Location", "/__faultproxy/interim")
+            self.end_headers()
 
         def hostile_body(self):
             """--endless, --drip, --oversized: a body no client should take whole."""
@@ -203,6 +223,7 @@ def make_handler(state):
                 if got != want:
                     self.send_response(401)
                     self.send_header("WWW-Authenticate", 'Basic realm="faultproxy"')
+                    self.extra_challenge()
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
@@ -243,6 +264,8 @@ def make_handler(state):
                     headers["Authorization"] = "Basic " + tok
             conn.request(self.command, self.path, body=body, headers=headers)
             resp = conn.getresponse()
+            if matches and args.interim:
+                self.interim()
             self.send_response(resp.status, resp.reason)
             length = resp.getheader("Content-Length")
             for k, v in resp.getheaders():
@@ -336,6 +359,8 @@ def main():
     p.add_argument("--redirect", action="store_true")
     p.add_argument("--upstream-auth", default="")
     p.add_argument("--redirect-401", action="store_true")
+    p.add_argument("--interim", action="store_true")
+    p.add_argument("--extra-challenge", default="")
     p.add_argument("--endless", action="store_true")
     p.add_argument("--drip", type=int, default=0)
     p.add_argument("--oversized", type=int, default=0)
