@@ -161,6 +161,9 @@ static const struct resp_header {
 	  sizeof(((struct reg_req *)0)->content_digest) },
 	{ "Content-Type", offsetof(struct reg_req, content_type_out),
 	  sizeof(((struct reg_req *)0)->content_type_out) },
+	/* distribution-spec v1.1 "Pushing Manifests with Subject" */
+	{ "OCI-Subject", offsetof(struct reg_req, oci_subject),
+	  sizeof(((struct reg_req *)0)->oci_subject) },
 };
 
 /* The value of name's index-th instance in the final response, or NULL. */
