@@ -79,7 +79,8 @@ int lazylib_load(enum lazy_lib lib, struct gadget_err *err)
 {
 	if ((unsigned int)lib >= LAZY__COUNT)
 		return gadget_err_set(err, EINVAL, "no such library");
-	if (!lazy_sym(lib, lib == LAZY_CURL ? "curl_easy_init" : lib == LAZY_ARCHIVE ?
+	/* for libcurl its newest function we call (7.84): an older one is refused here */
+	if (!lazy_sym(lib, lib == LAZY_CURL ? "curl_easy_header" : lib == LAZY_ARCHIVE ?
 		      "archive_read_new" : "MHD_start_daemon"))
 		return gadget_err_set(err, ELIBACC, "%s", lazy_errors[lib]);
 	return 0;
@@ -137,6 +138,9 @@ LAZY(LAZY_CURL, CURLcode, curl_easy_perform, (CURL *h), (h), CURLE_FAILED_INIT)
 LAZY(LAZY_CURL, const char *, curl_easy_strerror, (CURLcode c), (c), lazy_error(LAZY_CURL))
 LAZY(LAZY_CURL, char *, curl_easy_escape, (CURL *h, const char *s, int len), (h, s, len), NULL)
 LAZY_VOID(LAZY_CURL, curl_free, (void *p), (p))
+LAZY(LAZY_CURL, CURLHcode, curl_easy_header,
+     (CURL *h, const char *name, size_t index, unsigned int origin, int request,
+      struct curl_header **hout), (h, name, index, origin, request, hout), CURLHE_NOT_BUILT_IN)
 LAZY(LAZY_CURL, CURLSH *, curl_share_init, (void), (), NULL)
 LAZY(LAZY_CURL, CURLSHcode, curl_share_cleanup, (CURLSH *s), (s), CURLSHE_NOT_BUILT_IN)
 LAZY(LAZY_CURL, struct curl_slist *, curl_slist_append, (struct curl_slist *l, const char *s),

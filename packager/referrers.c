@@ -110,20 +110,20 @@ int referrers_push(struct store *st, const char *repo_ref, const struct oci_desc
 		   const json_t *annotations, const struct registry_opts *o,
 		   struct oci_descriptor *out, struct gadget_err *err)
 {
+	char indexed[OCI_DIGEST_MAX];
 	struct oci_descriptor d;
-	void *data;
-	size_t len;
 	int ret;
 
 	ret = artifact_manifest(st, subject, artifact_type, layers, nr_layers, annotations, &d, err) ?:
-	      registry_push_tree(st, &d, repo_ref, d.digest, o, err);
+	      registry_push_tree(st, &d, repo_ref, d.digest, o, indexed, err);
 	if (ret)
 		return ret;
-	/* a registry with the API indexes the subject itself; the others need the tag */
-	ret = registry_get_referrers(repo_ref, subject->digest, NULL, o, &data, &len, err);
-	if (!ret)
-		free(data);
-	else if (ret == -ENOTSUP)
+	/*
+	 * distribution-spec v1.1 "Pushing Manifests with Subject": a registry
+	 * with the referrers API answers OCI-Subject and lists the referrer
+	 * itself; without that header the client MUST update the tag's index.
+	 */
+	if (strcmp(indexed, subject->digest))
 		ret = update_fallback(repo_ref, subject->digest, &d, artifact_type, annotations, o, err);
 	if (!ret && out)
 		*out = d;

@@ -8,9 +8,10 @@
  * (image-spec manifest.md "subject", "artifactType"; distribution-spec v1.1
  * "Pushing Manifests with Subject", "Listing Referrers").
  *
- * A registry with the referrers API lists them itself.  For one without
- * (answering 404 on /v2/<repo>/referrers/<digest>, as distribution 2.8
- * does), the spec's fallback: the tag "sha256-<hex>" of the subject's
+ * A registry with the referrers API lists them itself (and says so with
+ * OCI-Subject when one is pushed).  For one without (answering 404 on
+ * /v2/<repo>/referrers/<digest>, as distribution 2.8 does), the spec's
+ * fallback: the tag "sha256-<hex>" of the subject's
  * digest holds an image index listing every referrer's descriptor (with
  * its artifactType and annotations); a client that pushes a referrer
  * updates that index, one that lists them reads it.
@@ -43,7 +44,8 @@ struct referrer {
  * Write to the store and push to repo_ref ("REGISTRY/REPO") an artifact
  * manifest: artifactType, the OCI empty descriptor as config, layers,
  * subject (the image's top descriptor in that repository), annotations.
- * Without the referrers API the fallback tag's index is updated too.  out
+ * Unless the registry answers the PUT with OCI-Subject (it has the
+ * referrers API) the fallback tag's index is updated too.  out
  * (may be NULL) gets the artifact's descriptor.  Pushing the same artifact
  * again changes nothing.
  */

@@ -56,11 +56,13 @@ int registry_pull(struct store *st, const char *ref, const struct registry_opts 
 /*
  * Push the store's manifest or index d (and what it references) to the
  * repository of remote_ref ("REGISTRY/REPO[:TAG]") under reference (a tag,
- * or d's digest for an untagged manifest such as a referrer).
+ * or d's digest for an untagged manifest such as a referrer).  oci_subject
+ * (may be NULL) gets the OCI-Subject header the registry answered d's PUT
+ * with: the subject's digest when it indexed d as a referrer, else "".
  */
 int registry_push_tree(struct store *st, const struct oci_descriptor *d, const char *remote_ref,
 		       const char *reference, const struct registry_opts *o,
-		       struct gadget_err *err);
+		       char oci_subject[OCI_DIGEST_MAX], struct gadget_err *err);
 /*
  * One manifest document by reference (tag or digest), in memory and
  * digest-checked against a digest reference: GET with regimg_accept.
@@ -75,13 +77,9 @@ int registry_put_manifest(const char *repo_ref, const char *reference, const cha
 /*
  * GET /v2/<repo>/referrers/<digest> (distribution-spec v1.1 "Listing
  * Referrers"), filtered by artifactType when not NULL: the image index it
- * answers.  -ENOTSUP when the registry has no referrers API (404).
+ * answers, else (404: no referrers API) the sha256-<hex> tag's index;
+ * -ENOENT when neither has one.
  */
-int registry_get_referrers(const char *repo_ref, const char *digest, const char *artifact_type,
-			   const struct registry_opts *o, void **data, size_t *len,
-			   struct gadget_err *err);
-
-/* The same, falling back to the sha256-<hex> tag's index; -ENOENT when neither has one. */
 int registry_list_referrers(const char *repo_ref, const char *digest, const char *artifact_type,
 			    const struct registry_opts *o, void **data, size_t *len,
 			    struct gadget_err *err);

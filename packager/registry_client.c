@@ -146,21 +146,69 @@ void reg_req_release(struct reg_req *r)
 
 /* ---- one attempt ------------------------------------------------------- */
 
-static void header_value(const char *line, size_t len, const char *name, char *dst, size_t dstlen)
-{
-	size_t n = strlen(name), i;
+/*
+ * The answer's headers, read from libcurl (curl_easy_header(), 7.83) once
+ * the transfer is over: origin CURLH_HEADER of request -1 is the final
+ * response only, never a 100 Continue's headers (CURLH_1XX), so a new
+ * status line forgets the old headers without our help.
+ */
+static const struct resp_header {
+	const char *name;
+	size_t off, size;
+} resp_headers[] = {
+	{ "Location", offsetof(struct reg_req, location), sizeof(((struct reg_req *)0)->location) },
+	{ "Docker-Content-Digest", offsetof(struct reg_req, content_digest),
+	  sizeof(((struct reg_req *)0)->content_digest) },
+	{ "Content-Type", offsetof(struct reg_req, content_type_out),
+	  sizeof(((struct reg_req *)0)->content_type_out) },
+	/* distribution-spec v1.1 "Pushing Manifests with Subject" */
+	{ "OCI-Subject", offsetof(struct reg_req, oci_subject),
+	  sizeof(((struct reg_req *)0)->oci_subject) },
+};
 
-	if (len <= n || strncasecmp(line, name, n) || line[n] != ':')
-		return;
-	line += n + 1;
-	len -= n + 1;
-	while (len && (*line == ' ' || *line == '\t'))
-		line++, len--;
-	while (len && (line[len - 1] == '\r' || line[len - 1] == '\n' || line[len - 1] == ' '))
-		len--;
-	i = len < dstlen - 1 ? len : dstlen - 1;
-	memcpy(dst, line, i);
-	dst[i] = '\0';
+/* The value of name's index-th instance in the final response, or NULL. */
+static const char *resp_header(CURL *curl, const char *name, size_t index)
+{
+	struct curl_header *h;
+
+	if (curl_easy_header(curl, name, index, CURLH_HEADER, -1, &h) != CURLHE_OK)
+		return NULL;
+	return h->value;
+}
+
+/*
+ * A 401 may offer several challenges (RFC 7235 section 4.1), one per
+ * WWW-Authenticate header: the first Basic or Bearer one is answered;
+ * with none, the first is kept for the message.
+ */
+static void pick_challenge(CURL *curl, char *dst, size_t dstlen)
+{
+	struct auth_challenge ch;
+	const char *v;
+
+	dst[0] = '\0';
+	for (size_t i = 0; (v = resp_header(curl, "WWW-Authenticate", i)); i++) {
+		bool usable = !auth_parse_challenge(v, &ch);
+
+		if (!i || usable)
+			snprintf(dst, dstlen, "%s", v);
+		if (usable)
+			return;
+	}
+}
+
+static void attempt_read_headers(struct attempt *a)
+{
+	struct reg_req *r = a->r;
+	const char *v;
+
+	for (size_t i = 0; i < ARRAY_LEN(resp_headers); i++) {
+		v = resp_header(a->c->curl, resp_headers[i].name, 0);
+		snprintf((char *)r + resp_headers[i].off, resp_headers[i].size, "%s", v ? v : "");
+	}
+	pick_challenge(a->c->curl, a->www_auth, sizeof(a->www_auth));
+	v = resp_header(a->c->curl, "Retry-After", 0);
+	a->retry_after = v ? strtol(v, NULL, 10) : 0;
 }
 
 /*
@@ -176,43 +224,30 @@ static size_t body_cap(const struct attempt *a, long status)
 	return a->cap < ERROR_BODY_MAX ? a->cap : ERROR_BODY_MAX;
 }
 
+/*
+ * The one header needed during the transfer: a body announced bigger than
+ * we take is refused before its first byte, and the progress callback
+ * needs its size.  Read when a header block ends (its empty line), once
+ * curl holds every header of it; a 1xx block has none of CURLH_HEADER.
+ */
 static size_t on_header(char *buf, size_t size, size_t nmemb, void *ud)
 {
 	struct attempt *a = ud;
 	struct reg_req *r = a->r;
-	size_t len = size * nmemb;
-	char num[32] = "";
+	size_t len = size * nmemb, cap;
+	const char *v;
+	long status = 0;
 
-	/* A new status line (after 100 Continue or a retry): forget the old headers. */
-	if (len > 5 && !strncmp(buf, "HTTP/", 5)) {
-		r->location[0] = r->content_digest[0] = r->content_type_out[0] = '\0';
-		a->www_auth[0] = '\0';
-		r->content_length = -1;
-		a->retry_after = 0;
+	if (len > 2 || (buf[0] != '\r' && buf[0] != '\n'))
 		return len;
+	v = resp_header(a->c->curl, "Content-Length", 0);
+	r->content_length = v ? strtoll(v, NULL, 10) : -1;
+	curl_easy_getinfo(a->c->curl, CURLINFO_RESPONSE_CODE, &status);
+	cap = body_cap(a, status);
+	if (cap && r->content_length > (int64_t)cap && strcmp(r->method, "HEAD")) {
+		a->too_big = cap;
+		return 0;
 	}
-	header_value(buf, len, "Location", r->location, sizeof(r->location));
-	header_value(buf, len, "Docker-Content-Digest", r->content_digest, sizeof(r->content_digest));
-	header_value(buf, len, "Content-Type", r->content_type_out, sizeof(r->content_type_out));
-	header_value(buf, len, "WWW-Authenticate", a->www_auth, sizeof(a->www_auth));
-	header_value(buf, len, "Content-Length", num, sizeof(num));
-	if (num[0]) {
-		long status = 0;
-		size_t cap;
-
-		r->content_length = strtoll(num, NULL, 10);
-		curl_easy_getinfo(a->c->curl, CURLINFO_RESPONSE_CODE, &status);
-		cap = body_cap(a, status);
-		/* a body announced bigger than we take is refused before its first byte */
-		if (cap && r->content_length > (int64_t)cap && strcmp(r->method, "HEAD")) {
-			a->too_big = cap;
-			return 0;
-		}
-	}
-	num[0] = '\0';
-	header_value(buf, len, "Retry-After", num, sizeof(num));
-	if (num[0])
-		a->retry_after = strtol(num, NULL, 10);
 	return len;
 }
 
@@ -462,6 +497,7 @@ CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
 	rc = curl_easy_perform(c->curl);
 	c->last_rc = rc;
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
+	attempt_read_headers(a);
 	/* the header list holds the secret: wipe it before freeing */
 	for (struct curl_slist *p = h; p; p = p->next)
 		if (!strncasecmp(p->data, "Authorization:", 14))

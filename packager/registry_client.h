@@ -45,6 +45,7 @@ struct reg_req {
 	char location[2048];
 	char content_digest[OCI_DIGEST_MAX];
 	char content_type_out[128];
+	char oci_subject[OCI_DIGEST_MAX];	/* a manifest PUT's subject, as the registry indexed it */
 	int64_t content_length;
 	char *resp;			/* buffered body (non-2xx or no sink), NUL-terminated */
 	size_t resp_len;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <curl/curl.h>
 
 #include "packager/registry_client.h"
 #include "packager/referrers.h"
@@ -102,12 +103,19 @@ int registry_put_manifest(const char *repo_ref, const char *reference, const cha
 int regc_referrers(struct registry_client *c, const char *repo, const char *digest,
 		   const char *artifact_type, void **data, size_t *len, struct gadget_err *err)
 {
-	char url[900], tag[130];
+	char url[900], tag[130], *at = NULL;
 	int ret;
 
-	/* artifactType goes as a query: media types hold only [a-z0-9.+-/], nothing to escape */
+	/*
+	 * artifactType goes as a query, percent-encoded: a registry reads the
+	 * '+' of "...+json" as a space (Go's url.ParseQuery does), which
+	 * would filter every referrer out.
+	 */
+	if (artifact_type && !(at = curl_easy_escape(NULL, artifact_type, 0)))
+		return gadget_err_set(err, ENOMEM, "out of memory");
 	snprintf(url, sizeof(url), "/v2/%s/referrers/%s%s%s", repo, digest,
-		 artifact_type ? "?artifactType=" : "", artifact_type ? artifact_type : "");
+		 at ? "?artifactType=" : "", at ? at : "");
+	curl_free(at);
 	ret = regc_get_doc(c, url, "application/vnd.oci.image.index.v1+json", -ENOTSUP, data, len,
 			   NULL, err);
 	if (ret != -ENOTSUP)
@@ -116,25 +124,6 @@ int regc_referrers(struct registry_client *c, const char *repo, const char *dige
 	referrers_tag(digest, tag, sizeof(tag));
 	snprintf(url, sizeof(url), "/v2/%s/manifests/%s", repo, tag);
 	return regc_get_doc(c, url, regimg_accept, -ENOENT, data, len, NULL, err);
-}
-
-int registry_get_referrers(const char *repo_ref, const char *digest, const char *artifact_type,
-			   const struct registry_opts *o, void **data, size_t *len,
-			   struct gadget_err *err)
-{
-	struct registry_client *c;
-	char url[900];
-	struct oci_ref r;
-	int ret = client(repo_ref, false, o, &r, &c, err);
-
-	if (ret)
-		return ret;
-	snprintf(url, sizeof(url), "/v2/%s/referrers/%s%s%s", r.repo, digest,
-		 artifact_type ? "?artifactType=" : "", artifact_type ? artifact_type : "");
-	ret = regc_get_doc(c, url, "application/vnd.oci.image.index.v1+json", -ENOTSUP, data, len,
-			   NULL, err);
-	regc_free(c);
-	return ret;
 }
 
 int registry_list_referrers(const char *repo_ref, const char *digest, const char *artifact_type,

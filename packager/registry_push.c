@@ -30,6 +30,7 @@ struct push {
 	struct registry_client *c;
 	struct oci_ref dst;
 	char from_repo[256];		/* same registry, other repository: mount source */
+	char oci_subject[OCI_DIGEST_MAX];	/* the last manifest PUT's OCI-Subject answer */
 	const struct registry_opts *o;
 	struct registry_stats *stats;
 };
@@ -197,6 +198,7 @@ static int put_manifest(struct push *p, const char *reference, const char *media
 	if (!ret && r.content_digest[0] && strcmp(r.content_digest, digest))
 		ret = gadget_err_set(err, EPROTO, "registry %s stored manifest %s as %s",
 				     regc_host(p->c), digest, r.content_digest);
+	snprintf(p->oci_subject, sizeof(p->oci_subject), "%s", r.oci_subject);
 	reg_req_release(&r);
 	return ret;
 }
@@ -312,7 +314,7 @@ int registry_push(struct store *st, const char *local_ref, const char *remote_re
 
 int registry_push_tree(struct store *st, const struct oci_descriptor *d, const char *remote_ref,
 		       const char *reference, const struct registry_opts *o,
-		       struct gadget_err *err)
+		       char oci_subject[OCI_DIGEST_MAX], struct gadget_err *err)
 {
 	struct registry_stats own;
 	struct push p = { .st = st, .o = o, .stats = &own };
@@ -328,6 +330,8 @@ int registry_push_tree(struct store *st, const struct oci_descriptor *d, const c
 	if (ret)
 		return ret;
 	ret = push_manifest(&p, d->digest, reference, d->media_type, err);
+	if (!ret && oci_subject)
+		snprintf(oci_subject, OCI_DIGEST_MAX, "%s", p.oci_subject);
 	regc_free(p.c);
 	return ret;
 }

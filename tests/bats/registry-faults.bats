@@ -200,3 +200,34 @@ hostile_pull() {
 	hostile_pull "GET /v2/fault/img/blobs/$layer: slower than 1024 bytes/s for 5s (--timeout)" \
 		--match "/blobs/$layer" --drip 3 --body-type application/octet-stream
 }
+
+# The headers read are the final answer's (curl_easy_header, CURLH_HEADER):
+# a 100 Continue's digest, type and Location before it are not.
+@test "an interim 100 Continue's headers are not taken for the answer's" {
+	faultproxy_start --match "^/v2/fault/" --interim
+	run gadget pull "$PROXY/fault/img:v1"
+	assert_success
+	assert_output --partial "pulled $PROXY/fault/img:v1 $digest"
+	# push (from another registry's name: an upload, not a mount): the
+	# upload's Locations, chunk after chunk, and the manifest's digest
+	gadget pull -q "$REGISTRY/fault/img:v1"
+	run gadget push --chunk-size 300000 "$REGISTRY/fault/img:v1" "$PROXY/fault/copy:1"
+	assert_success
+	run skopeo inspect --raw --tls-verify=false "docker://$REGISTRY/fault/copy:1"
+	assert_success
+	[ "$(printf %s "$output" | sha256sum | cut -d' ' -f1)" = "${digest#sha256:}" ]
+	run faultproxy_requests
+	assert_line --regexp "^POST /v2/fault/copy/blobs/uploads/ 202$"
+	assert_line --regexp "^PATCH /v2/fault/copy/blobs/uploads/[-0-9a-f]+\?_state=.* 202$"
+	assert_line "PUT /v2/fault/copy/manifests/1 201"
+}
+
+@test "a 401 offering several challenges: the one gadget can answer is taken" {
+	faultproxy_start --match '^$' --bearer "alice:tok-pass" --extra-challenge 'Negotiate'
+	echo tok-pass | gadget login -u alice --password-stdin "$PROXY"
+	run gadget pull "$PROXY/fault/img:v1"
+	assert_success
+	assert_output --partial "pulled $PROXY/fault/img:v1 $digest"
+	run faultproxy_requests
+	[ "$(grep -c '^TOKEN scope=repository:fault/img:pull service=faultproxy ok 127.0.0.1 auth$' <<<"$output")" -eq 1 ]
+}

@@ -19,6 +19,13 @@ whose path matches --match (a regex), injects one fault:
                      header, and fetched upstream with --upstream-auth USER:PASS
                      (the backend's own presigned access)
 
+  --interim          precede matching answers with a 100 Continue carrying
+                     headers of its own (Docker-Content-Digest, Content-Type,
+                     Location): a client must take the final answer's only
+  --extra-challenge V
+                     add a second WWW-Authenticate header V after every
+                     challenge (RFC 7235: a 401 may offer several)
+
   --redirect-401     with --redirect: the host redirected to answers 401 with a
                      Bearer challenge naming its own realm (a second host
                      asking for the registry's credentials)
@@ -43,6 +50,14 @@ server elsewhere); --tls CERT:KEY serves https.
 With --basic USER:PASS every request needs that Basic authorization (logged
 as "BASIC PATH auth|noauth"); no upstream is used.
 
+With --referrers-api the proxy adds distribution-spec v1.1's referrers API
+to a registry without it (distribution 2.8): a manifest PUT whose body has
+a "subject" is answered with "OCI-Subject: <subject digest>" ("Pushing
+Manifests with Subject") and remembered, and GET /v2/<repo>/referrers/<digest>
+[?artifactType=T] answers the image index of what was remembered for that
+digest ("Listing Referrers"), filtered by T with "OCI-Filters-Applied:
+artifactType".  Logged as "REFERRERS <repo> <digest> <artifactType|-> N".
+
 --listen takes loopback addresses, or any address inside a private network
 namespace (tests/tools/netns.bash), never one on the machine's own network.
 
@@ -52,6 +67,7 @@ only and exits after --lifetime seconds.
 """
 import argparse
 import base64
+import hashlib
 import http.client
 import http.server
 import json
@@ -66,6 +82,8 @@ import time
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
               "te", "trailer", "upgrade"}
 CHUNK = 256 * 1024
+INDEX = "application/vnd.oci.image.index.v1+json"
+DIGEST_RE = re.compile(r"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$")
 
 
 class State:
@@ -77,6 +95,37 @@ class State:
         self.status_left = args.times
         self.token = "tok-" + str(time.time_ns())
         self.repo_token = self.token + "-repo"
+        # --referrers-api: (repo, subject digest) -> {referrer digest: descriptor}
+        self.referrers = {}
+
+    def remember_referrer(self, repo, body, ctype):
+        """The descriptor "Listing Referrers" gives a manifest or index with a subject."""
+        try:
+            doc = json.loads(body)
+            subject = doc["subject"]["digest"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        media_type = doc.get("mediaType") or ctype
+        desc = {"mediaType": media_type, "digest": "sha256:" + hashlib.sha256(body).hexdigest(),
+                "size": len(body)}
+        # a manifest without artifactType lists its config's media type; an index, none
+        at = doc.get("artifactType")
+        if not at and media_type != INDEX:
+            at = (doc.get("config") or {}).get("mediaType")
+        if at:
+            desc["artifactType"] = at
+        if doc.get("annotations"):
+            desc["annotations"] = doc["annotations"]
+        with self.lock:
+            self.referrers.setdefault((repo, subject), {})[desc["digest"]] = desc
+        return subject
+
+    def list_referrers(self, repo, digest, artifact_type):
+        with self.lock:
+            found = list(self.referrers.get((repo, digest), {}).values())
+        if artifact_type is not None:
+            found = [d for d in found if d.get("artifactType") == artifact_type]
+        return {"schemaVersion": 2, "mediaType": INDEX, "manifests": found}
 
     def take(self, attr):
         with self.lock:
@@ -134,11 +183,24 @@ def make_handler(state):
             self.send_response(401)
             self.send_header("WWW-Authenticate",
                              f'Bearer realm="{realm}",service="faultproxy"{scope}')
+            self.extra_challenge()
             body = b'{"errors":[{"code":"UNAUTHORIZED","message":"token required"}]}'
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
             self.record(401)
+
+        def extra_challenge(self):
+            if args.extra_challenge:
+                self.send_header("WWW-Authenticate", args.extra_challenge)
+
+        def interim(self):
+            """--interim: a 1xx answer whose headers must not be taken for the final one's."""
+            self.send_response_only(100)
+            self.send_header("Docker-Content-Digest", "sha256:" + "0" * 64)
+            self.send_header("Content-Type", "application/x-interim")
+            self.send_header("Location", "/__faultproxy/interim")
+            self.end_headers()
 
         def hostile_body(self):
             """--endless, --drip, --oversized: a body no client should take whole."""
@@ -203,6 +265,7 @@ def make_handler(state):
                 if got != want:
                     self.send_response(401)
                     self.send_header("WWW-Authenticate", 'Basic realm="faultproxy"')
+                    self.extra_challenge()
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
@@ -218,6 +281,8 @@ def make_handler(state):
                 if got not in ("Bearer " + state.token, "Bearer " + state.repo_token):
                     return self.challenge(host_name, scope)
             body = self.read_body()
+            if args.referrers_api and self.command == "GET" and "/referrers/" in self.path:
+                return self.referrers_list()
             matches = re.search(args.match, self.path) is not None
             if matches and args.delay:
                 time.sleep(args.delay)
@@ -243,11 +308,19 @@ def make_handler(state):
                     headers["Authorization"] = "Basic " + tok
             conn.request(self.command, self.path, body=body, headers=headers)
             resp = conn.getresponse()
+            if matches and args.interim:
+                self.interim()
             self.send_response(resp.status, resp.reason)
             length = resp.getheader("Content-Length")
             for k, v in resp.getheaders():
                 if k.lower() not in HOP_BY_HOP:
                     self.send_header(k, v)
+            m = re.match(r"/v2/(.+)/manifests/[^/]+$", self.path)
+            if args.referrers_api and self.command == "PUT" and m and resp.status == 201:
+                subject = state.remember_referrer(m.group(1), body,
+                                                  self.headers.get("Content-Type", ""))
+                if subject:
+                    self.send_header("OCI-Subject", subject)
             self.end_headers()
             self.record(resp.status)
             if self.command == "HEAD":
@@ -285,6 +358,30 @@ def make_handler(state):
                     self.wfile.write(data)
                 sent += len(data)
             conn.close()
+
+        def referrers_list(self):
+            """GET /v2/<name>/referrers/<digest>[?artifactType=]: distribution-spec v1.1 end-12."""
+            from urllib.parse import urlparse, parse_qs
+            u = urlparse(self.path)
+            m = re.match(r"/v2/(.+)/referrers/([^/]+)$", u.path)
+            if not m or not DIGEST_RE.match(m.group(2)):
+                err = {"errors": [{"code": "DIGEST_INVALID", "message": "invalid digest"}]}
+                return self.send_simple(400, json.dumps(err))
+            q = parse_qs(u.query)
+            at = q["artifactType"][0] if "artifactType" in q else None
+            idx = state.list_referrers(m.group(1), m.group(2), at)
+            with state.lock:
+                state.log.append(f"REFERRERS {m.group(1)} {m.group(2)} {at or '-'} "
+                                 f"{len(idx['manifests'])}")
+            data = json.dumps(idx).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", INDEX)
+            if at is not None:
+                self.send_header("OCI-Filters-Applied", "artifactType")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            self.record(200)
 
         def token(self):
             from urllib.parse import urlparse, parse_qs
@@ -336,6 +433,9 @@ def main():
     p.add_argument("--redirect", action="store_true")
     p.add_argument("--upstream-auth", default="")
     p.add_argument("--redirect-401", action="store_true")
+    p.add_argument("--interim", action="store_true")
+    p.add_argument("--extra-challenge", default="")
+    p.add_argument("--referrers-api", action="store_true")
     p.add_argument("--endless", action="store_true")
     p.add_argument("--drip", type=int, default=0)
     p.add_argument("--oversized", type=int, default=0)
