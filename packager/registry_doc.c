@@ -76,6 +76,32 @@ int registry_get_manifest(const char *repo_ref, const char *reference,
 	return ret;
 }
 
+int registry_get_blob(const char *repo_ref, const char *digest, const struct registry_opts *o,
+		      void **data, size_t *len, struct gadget_err *err)
+{
+	struct registry_client *c;
+	char url[600], got[OCI_DIGEST_MAX];
+	struct oci_ref r;
+	int ret = client(repo_ref, false, o, &r, &c, err);
+
+	if (ret)
+		return ret;
+	snprintf(url, sizeof(url), "/v2/%s/blobs/%s", r.repo, digest);
+	ret = regc_get_doc(c, url, "*/*", -ENOENT, data, len, NULL, err);
+	if (ret == -ENOENT)
+		gadget_err_set(err, ENOENT, "registry %s: no blob %s in %s", r.registry, digest, r.repo);
+	if (!ret) {
+		oci_digest_compute(*data, *len, got);
+		if (strcmp(got, digest)) {
+			free(*data);
+			ret = gadget_err_set(err, EBADMSG, "registry %s: blob %s has digest %s",
+					     r.registry, digest, got);
+		}
+	}
+	regc_free(c);
+	return ret;
+}
+
 int registry_put_manifest(const char *repo_ref, const char *reference, const char *media_type,
 			  const void *data, size_t len, const struct registry_opts *o,
 			  struct gadget_err *err)
