@@ -384,6 +384,9 @@ static void check_one(const struct source *src, const struct referrer *r, EVP_PK
 	man = json_loadb(data, len, 0, NULL);
 	free(data);
 	data = NULL;
+	/* what it claims to be, until its statement says */
+	snprintf(c->predicate_type, sizeof(c->predicate_type), "%s", json_string_value(
+		json_object_get(json_object_get(man, "annotations"), ANNOTATION_PREDICATE)) ?: "(unknown)");
 	subj = json_string_value(json_object_get(json_object_get(man, "subject"), "digest"));
 	if (!subj || strcmp(subj, top->digest))
 		snprintf(c->why, sizeof(c->why), "its manifest's subject is %s, not this image (%s)",
