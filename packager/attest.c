@@ -276,13 +276,15 @@ int attest_statement(const char *predicate_type, const json_t *record,
 		     struct gadget_err *err)
 {
 	json_t *pred = NULL, *st;
+	size_t i;
 
-	for (size_t i = 0; !pred && i < sizeof(predicates) / sizeof(predicates[0]); i++)
+	for (i = 0; i < sizeof(predicates) / sizeof(predicates[0]); i++)
 		if (!strcmp(predicates[i].type, predicate_type))
-			pred = predicates[i].make(record, s);
-	if (!pred)
+			break;
+	if (i == sizeof(predicates) / sizeof(predicates[0]))
 		return gadget_err_set(err, EINVAL, "no attestation of type %s", predicate_type);
-	st = json_pack("{s:s, s:[{s:s, s:{s:s}}], s:s, s:o}", "_type", INTOTO_STATEMENT_V1,
+	pred = predicates[i].make(record, s);
+	st = !pred ? NULL : json_pack("{s:s, s:[{s:s, s:{s:s}}], s:s, s:o}", "_type", INTOTO_STATEMENT_V1,
 		       "subject", "name", s->name, "digest", "sha256", hex_of(s->digest),
 		       "predicateType", predicate_type, "predicate", pred);
 	*out = st ? json_dumps(st, DUMP_FLAGS) : NULL;
