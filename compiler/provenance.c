@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The build facts the attestations are made of (provenance.h). */
 #include <errno.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,22 +73,36 @@ static const char *build_file_name(const struct build_spec *spec)
 
 /* ---- the headers digest ------------------------------------------------ */
 
-static struct {
-	char **paths;
+struct path_list {
+	char **v;
 	size_t n;
-	size_t skip;	/* strlen of the folder and its '/' */
-} hwalk;
+};
 
-static int collect(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+/* Every regular file under root/rel, as a path relative to root (no symlinks followed). */
+static int collect(const char *root, const char *rel, struct path_list *l)
 {
-	(void)sb;
-	(void)ftw;
-	if (flag != FTW_F)
-		return 0;
-	if (array_grow(hwalk.paths, hwalk.n) || !(hwalk.paths[hwalk.n] = strdup(path + hwalk.skip)))
-		return -ENOMEM;
-	hwalk.n++;
-	return 0;
+	char dir[PATH_MAX * 2], sub[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	snprintf(dir, sizeof(dir), "%s%s%s", root, *rel ? "/" : "", rel);
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while (!ret && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+		if (de->d_type == DT_DIR)
+			ret = collect(root, sub, l);
+		else if (de->d_type == DT_REG && !array_grow(l->v, l->n) && (l->v[l->n] = strdup(sub)))
+			l->n++;
+		else if (de->d_type == DT_REG)
+			ret = -ENOMEM;
+	}
+	closedir(d);
+	return ret;
 }
 
 static int cmp_path(const void *a, const void *b)
@@ -116,30 +130,26 @@ static int hash_listing(const char *dir, char **paths, size_t n, struct sha256 *
 
 int compiler_headers_digest(const char *dir, char *out, size_t len, struct gadget_err *err)
 {
+	struct path_list l = { 0 };
 	char hex[SHA256_HEX_LEN];
 	struct sha256 h;
-	int ret;
+	int ret = collect(dir, "", &l);
 
-	hwalk.paths = NULL;
-	hwalk.n = 0;
-	hwalk.skip = strlen(dir) + 1;
-	/* nftw's callback has no context argument: hwalk is this call's, and builds are single-threaded here */
-	ret = nftw(dir, collect, 16, FTW_PHYS);
 	if (ret)
-		ret = gadget_err_set(err, ret < 0 ? errno : ENOMEM, "%s: cannot list it", dir);
-	qsort(hwalk.paths, hwalk.n, sizeof(*hwalk.paths), cmp_path);
+		ret = gadget_err_set(err, -ret, "%s: cannot list it: %s", dir, strerror(-ret));
+	qsort(l.v, l.n, sizeof(*l.v), cmp_path);
 	if (!ret && sha256_init(&h))
 		ret = gadget_err_set(err, ENOMEM, "out of memory");
 	if (!ret) {
-		ret = hash_listing(dir, hwalk.paths, hwalk.n, &h, err);
+		ret = hash_listing(dir, l.v, l.n, &h, err);
 		if (ret)
 			sha256_abort(&h);
 		else
 			sha256_final_hex(&h, hex);
 	}
-	for (size_t i = 0; i < hwalk.n; i++)
-		free(hwalk.paths[i]);
-	free(hwalk.paths);
+	for (size_t i = 0; i < l.n; i++)
+		free(l.v[i]);
+	free(l.v);
 	if (!ret)
 		snprintf(out, len, "sha256:%s", hex);
 	return ret;

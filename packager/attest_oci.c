@@ -39,18 +39,6 @@ static int att_ref_name(const char *ref, const char *digest, char *buf, size_t l
 	return ref_format(&r, buf, len) ? gadget_err_set(err, ENAMETOOLONG, "reference too long") : 0;
 }
 
-/* "REGISTRY/REPO" of ref: the statements' subject name. */
-static int repo_name(const char *ref, char *buf, size_t len, struct gadget_err *err)
-{
-	struct oci_ref r;
-	int ret = ref_parse(ref, &r, err);
-
-	if (ret)
-		return ret;
-	r.tag[0] = r.digest[0] = '\0';
-	return ref_format(&r, buf, len) ? gadget_err_set(err, ENAMETOOLONG, "reference too long") : 0;
-}
-
 /* The top document's build record and creation time. */
 static int read_record(struct store *st, const char *ref, const struct oci_descriptor *top,
 		       json_t **record, char *created, size_t clen, struct gadget_err *err)
@@ -272,7 +260,7 @@ int packager_attest(struct store *st, const char *ref, const char *remote_ref,
 	int ret;
 
 	ret = store_resolve(st, ref, &top, err) ?:
-	      repo_name(remote_ref ? remote_ref : ref, name, sizeof(name), err) ?:
+	      sign_ref_identity(remote_ref ? remote_ref : ref, name, sizeof(name), err) ?:
 	      read_record(st, ref, &top, &record, created, sizeof(created), err) ?:
 	      sign_load_key(key_path, true, passphrase, &pk, err);
 	if (!ret) {

@@ -116,7 +116,7 @@ int sign_load_key(const char *path, bool priv, const char *pass, EVP_PKEY **out,
 }
 
 /* The repository part cosign puts in "docker-reference": no tag, no digest. */
-static int ref_identity(const char *ref, char *buf, size_t len, struct gadget_err *err)
+int sign_ref_identity(const char *ref, char *buf, size_t len, struct gadget_err *err)
 {
 	struct oci_ref r;
 	int ret = ref_parse(ref, &r, err);
@@ -195,7 +195,7 @@ int packager_sign(struct store *st, const char *ref, const char *key_path,
 	char *ps = NULL, *sig64 = NULL;
 	int ret;
 
-	ret = store_resolve(st, ref, &top, err) ?: ref_identity(ref, ident, sizeof(ident), err) ?:
+	ret = store_resolve(st, ref, &top, err) ?: sign_ref_identity(ref, ident, sizeof(ident), err) ?:
 	      sign_ref_name(ref, top.digest, sref, sizeof(sref), err) ?:
 	      sign_load_key(key_path, true, passphrase, &pk, err);
 	if (ret)
@@ -291,7 +291,7 @@ static int verify_ref(struct store *st, const char *ref, const char *pubkey_path
 	size_t len, i;
 	int ret;
 
-	ret = store_resolve(st, ref, &top, err) ?: ref_identity(ref, ident, sizeof(ident), err) ?:
+	ret = store_resolve(st, ref, &top, err) ?: sign_ref_identity(ref, ident, sizeof(ident), err) ?:
 	      sign_ref_name(ref, top.digest, sref, sizeof(sref), err) ?:
 	      sign_load_key(pubkey_path, false, NULL, &pk, err);
 	if (ret)

@@ -30,6 +30,9 @@ bool sign_is_sig_tag(const char *tag);
 int sign_ref_name(const char *ref, const char *digest, char *buf, size_t len,
 		  struct gadget_err *err);
 
+/* "REGISTRY/REPO" of ref, no tag or digest: cosign's docker-reference, a statement's subject name. */
+int sign_ref_identity(const char *ref, char *buf, size_t len, struct gadget_err *err);
+
 /* PEM keys: PKCS#8 private key (AES-256 encrypted when passphrase), mode 0600; SPKI public. */
 int sign_key_generate(const char *priv_path, const char *pub_path, const char *passphrase,
 		      struct gadget_err *err);
