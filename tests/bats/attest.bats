@@ -140,6 +140,7 @@ $DSSE application/vnd.oci.image.manifest.v1+json https://slsa.dev/provenance/v1 
 	assert_success
 }
 
+# bats test_tags=sanitize
 @test "verify --attestations passes in the store and in the registry; another key fails" {
 	build_push
 	run gadget verify --attestations --key k.pub "$REF"
