@@ -20,6 +20,9 @@ int cli_fail(const struct gadget_err *err);
 /* Print "gadget CMD: error: <msg> (see 'gadget help CMD')"; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A private key's passphrase: $GADGET_KEY_PASSWORD, else $COSIGN_PASSWORD; NULL: none. */
+const char *cli_key_passphrase(void);
+
 struct cli_command;
 extern const struct cli_command cmd_init, cmd_build, cmd_validate, cmd_run, cmd_images, cmd_tag,
 	cmd_rmi, cmd_inspect, cmd_export, cmd_import, cmd_store, cmd_key, cmd_sign, cmd_verify,

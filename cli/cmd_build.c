@@ -11,6 +11,7 @@
 #include "cli/options.h"
 #include "base/file.h"
 #include "compiler/compiler.h"
+#include "compiler/provenance.h"
 #include "packager/input.h"
 #include "packager/packager.h"
 #include "packager/store.h"
@@ -24,7 +25,7 @@ struct build_args {
 	struct cli_list arch_lists;	/* --arch a,b (repeatable) */
 	struct cli_list platform_lists;	/* --platform linux/a,linux/b (repeatable) */
 	const char *image_format;	/* NULL: the build file's, else ours */
-	bool werror, verbose, no_cache, no_pch;
+	bool werror, verbose, no_cache, no_pch, attest;
 	unsigned long long jobs;
 	/* from the operand and arch_lists */
 	const char *dir;
@@ -49,6 +50,11 @@ static const struct cli_option build_options[] = {
 		   "the image's layout with -t: gadget (default) or ig\n"
 		   "(Inspektor Gadget's, gadget.yaml config; the build\n"
 		   "file's \"imageFormat\")"),
+	OPT_BOOL(0, "attest", struct build_args, attest,
+		 "with -t: record in the image what its attestations need\n"
+		 "(sources and their digests, build file, cflags, arches,\n"
+		 "bpf-headers digest, clang/libbpf/bpftool, the programs'\n"
+		 "sections); 'push --attest' signs and attaches them"),
 	OPT_BOOL(0, "werror", struct build_args, werror, "treat validator warnings as errors"),
 	OPT_BOOL('v', "verbose", struct build_args, verbose,
 		 "print the clang command lines, cache and precompiled\nheader decisions"),
@@ -113,6 +119,8 @@ static int build_args_finish(struct build_args *a, char **operands, int n)
 		if (ret)
 			return ret;
 	}
+	if (a->attest && !a->tags.n)
+		return cli_usage_error("build", "--attest records the build in the image: give -t REF");
 	if ((a->arch_lists.n || a->platform_lists.n) && !a->nr_archs)
 		return cli_usage_error("build", "--arch needs a list such as amd64,arm64");
 	/* every name is checked before anything compiles */
@@ -189,21 +197,29 @@ static int build_pack(const struct build_spec *spec, const struct build_args *a,
 		.yaml = spec->yaml,
 	};
 	struct oci_descriptor d;
+	json_t *facts = NULL;
 	struct store *st;
 	int ret;
 
 	if (format && image_format_parse(format, &meta.format, err))
 		return -EINVAL;
+	if (a->attest) {
+		ret = compiler_build_facts(spec, (const char *const *)a->archs, n, &facts, err);
+		if (ret)
+			return ret;
+		meta.build_facts = facts;
+	}
 
 	for (unsigned int i = 0; i < n; i++)
 		objs[i] = (struct pack_object){ abs[i].arch, abs[i].res.obj, abs[i].res.len, abs[i].info };
 	ret = store_open(NULL, &st, err);
-	if (ret)
-		return ret;
-	ret = packager_pack(st, tags->v[0], objs, n, &meta, &d, err);
-	for (unsigned int i = 1; i < tags->n && !ret; i++)
-		ret = store_tag(st, tags->v[i], &d, err);
-	store_close(st);
+	if (!ret) {
+		ret = packager_pack(st, tags->v[0], objs, n, &meta, &d, err);
+		for (unsigned int i = 1; i < tags->n && !ret; i++)
+			ret = store_tag(st, tags->v[i], &d, err);
+		store_close(st);
+	}
+	json_decref(facts);
 	return ret;
 }
 

@@ -15,6 +15,7 @@
 #include "base/human.h"
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "packager/attest.h"
 #include "packager/config.h"
 #include "packager/docker_config.h"
 #include "packager/push_report.h"
@@ -24,7 +25,8 @@
 #define PROGRESS_INTERVAL_NS	(100 * 1000000LL)
 
 struct reg_args {
-	bool insecure, quiet, password_stdin;
+	bool insecure, quiet, password_stdin, attest;
+	const char *key;			/* push --attest: the signing key */
 	const char *tls_verify, *ca_file, *arch, *platform, *username, *password;
 	const char *digest_file, *output;	/* push: for pipelines */
 	unsigned long long timeout, retries, chunk_size;
@@ -81,7 +83,15 @@ static const struct cli_option push_options[] = {
 		   "write the pushed digest (sha256:<hex>) to F", .complete = CPL_FILE),
 	OPT_CHOICE('o', "output", struct reg_args, output, "json",
 		   "json: the result as one JSON object (reference, digest,\n"
-		   "mediaType, size, signature, blobs, bytes, requests)"),
+		   "mediaType, size, signature, attestations, blobs, bytes,\n"
+		   "requests)"),
+	OPT_BOOL(0, "attest", struct reg_args, attest,
+		 "attach an SPDX SBOM and an SLSA provenance, signed with\n"
+		 "--key, as OCI 1.1 referrers (the image must be built\n"
+		 "with 'build --attest')"),
+	OPT_STRING('k', "key", struct reg_args, key, "KEY",
+		   "the private key that signs the attestations (PEM PKCS#8)",
+		   .complete = CPL_FILE),
 	REG_TRANSPORT_OPTIONS,
 	OPT_END(),
 };
@@ -207,21 +217,23 @@ static void summary(const char *verb, const char *ref, const struct registry_sta
 		    const struct timespec *t0)
 {
 	struct timespec now;
-	char size[32], mounted[32] = "";
+	char size[32], mounted[32] = "", attested[48] = "";
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (s->attestations)
+		snprintf(attested, sizeof(attested), ", %u attestations", s->attestations);
 	human_size(s->bytes, " ", size, sizeof(size));
 	if (s->blobs_mounted)
 		snprintf(mounted, sizeof(mounted), ", %u mounted", s->blobs_mounted);
 	if (s->up_to_date && !s->blobs_sent && !s->blobs_skipped && !s->blobs_mounted) {
-		printf("%s %s %s (up to date, %u requests%s, %.2fs)\n", verb, ref, s->top.digest,
-		       s->requests, s->signature ? ", signature" : "", ts_sec(t0, &now));
+		printf("%s %s %s (up to date, %u requests%s%s, %.2fs)\n", verb, ref, s->top.digest,
+		       s->requests, s->signature ? ", signature" : "", attested, ts_sec(t0, &now));
 		return;
 	}
-	printf("%s %s %s (%u blobs %s, %u already there%s, %s, %u requests%s, %.2fs)\n",
+	printf("%s %s %s (%u blobs %s, %u already there%s, %s, %u requests%s%s, %.2fs)\n",
 	       verb, ref, s->top.digest, s->blobs_sent, strcmp(verb, "pulled") ? "sent" : "received",
 	       s->blobs_skipped, mounted, size,
-	       s->requests, s->signature ? ", signature" : "", ts_sec(t0, &now));
+	       s->requests, s->signature ? ", signature" : "", attested, ts_sec(t0, &now));
 }
 
 static int open_store(struct store **st, struct gadget_err *err)
@@ -241,6 +253,9 @@ static int run_push(void *args, char **operands, int n)
 	struct bar b;
 	int ret;
 
+	if (a->attest != !!a->key)
+		return cli_usage_error("push", a->attest ? "--attest needs --key KEY to sign them"
+						       : "--key signs attestations: give --attest too");
 	reg_opts_from_args(args, &o);
 	reg_progress_setup(args, &o, &b);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -248,6 +263,9 @@ static int run_push(void *args, char **operands, int n)
 	if (ret)
 		return cli_fail(&err);
 	ret = registry_push(st, operands[0], n > 1 ? operands[1] : NULL, &o, &stats, &err);
+	if (!ret && a->attest)
+		ret = packager_attest(st, operands[0], dest, a->key, cli_key_passphrase(), &o,
+				      &stats.attestations, &err);
 	store_close(st);
 	if (!ret && a->digest_file)
 		ret = push_report_digest_file(a->digest_file, &stats, &err);
@@ -408,6 +426,9 @@ const struct cli_command cmd_push = {
 	.description =
 "Upload the store's image REF (REGISTRY/REPO:TAG) to its registry, or to\n"
 "REMOTE-REF when given; its signature (sha256-<hex>.sig) goes along.\n"
+"With --attest, an SPDX 2.3 SBOM and an SLSA v1 provenance of the image,\n"
+"made from what 'build --attest' recorded in it and signed with --key in\n"
+"cosign's attestation format (DSSE), are attached as OCI 1.1 referrers.\n"
 "Blobs the registry has are not sent again; blobs in another repository\n"
 "of the same registry are mounted.\n",
 	.opts = push_options, .args_size = sizeof(struct reg_args),

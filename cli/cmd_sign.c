@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "packager/attest.h"
 #include "packager/remote.h"
 #include "packager/sign.h"
 #include "packager/store.h"
@@ -17,7 +18,7 @@
 struct sign_args {
 	const char *key;
 	const char *prefix;
-	bool remote;
+	bool remote, attestations;
 };
 
 static const struct cli_option key_options[] = {
@@ -38,10 +39,13 @@ static const struct cli_option verify_options[] = {
 	OPT_BOOL(0, "remote", struct sign_args, remote,
 		 "check the registry's image and signatures without storing\n"
 		 "them (the default for a REGISTRY/REPO:TAG the store lacks)"),
+	OPT_BOOL(0, "attestations", struct sign_args, attestations,
+		 "check the image's attestations (push --attest) instead of\n"
+		 "its signature: each one's DSSE signature and subject"),
 	OPT_END(),
 };
 
-static const char *passphrase(void)
+const char *cli_key_passphrase(void)
 {
 	const char *p = getenv("GADGET_KEY_PASSWORD");
 
@@ -85,7 +89,7 @@ static int run_key(void *args, char **operands, int n)
 	struct sign_args *a = args;
 	struct gadget_err err = { 0 };
 	char priv[4096], pub[4096], *asked = NULL;
-	const char *pass = passphrase();
+	const char *pass = cli_key_passphrase();
 	int ret;
 
 	(void)operands;
@@ -111,6 +115,33 @@ static int run_key(void *args, char **operands, int n)
 	return EXIT_OK;
 }
 
+/* One line per attestation; any that fails fails the command. */
+static int verify_attestations(struct store *st, const char *ref, const char *key, bool remote,
+			       struct gadget_err *err)
+{
+	struct registry_opts o = { .retries = -1 };
+	struct oci_descriptor top;
+	struct attest_check *c;
+	size_t n, bad = 0;
+	int ret;
+
+	ret = packager_attest_verify(st, ref, key, remote ? &o : NULL, &top, &c, &n, err);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < n; i++) {
+		printf("Attestation %s %s: %s%s\n", c[i].predicate_type, c[i].digest,
+		       c[i].ok ? "verified" : "FAILED: ", c[i].ok ? "" : c[i].why);
+		bad += !c[i].ok;
+	}
+	free(c);
+	if (bad)
+		return gadget_err_set(err, EKEYREJECTED, "%s (%s): %zu of %zu attestations failed "
+				      "verification with key %s", ref, top.digest, bad, n, key);
+	printf("Verified OK: %s (%s) has %zu attestations signed by %s%s\n", ref, top.digest, n,
+	       key, remote ? " (checked in the registry, not stored)" : "");
+	return 0;
+}
+
 /* sign and verify: the key, the store, one packager call, one line of output. */
 static int sign_or_verify(const char *cmd, const struct sign_args *a, const char *ref, bool sign)
 {
@@ -131,8 +162,11 @@ static int sign_or_verify(const char *cmd, const struct sign_args *a, const char
 		st = ri.st;
 		ref = ri.ref;
 	}
-	ret = sign ? packager_sign(st, ref, a->key, passphrase(), &err)
-		   : packager_verify_ref(st, ref, a->key, &err);
+	if (a->attestations)
+		ret = verify_attestations(st, ref, a->key, ri.st != NULL, &err);
+	else
+		ret = sign ? packager_sign(st, ref, a->key, cli_key_passphrase(), &err)
+			   : packager_verify_ref(st, ref, a->key, &err);
 	if (ri.st)
 		remote_image_release(&ri);
 	else
@@ -141,7 +175,7 @@ static int sign_or_verify(const char *cmd, const struct sign_args *a, const char
 		return cli_fail(&err);
 	if (sign)
 		printf("Signed %s\n", ref);
-	else
+	else if (!a->attestations)
 		printf("Verified OK: %s is signed by %s%s\n", ref, a->key,
 		       ri.ref[0] ? " (checked in the registry, not stored)" : "");
 	return EXIT_OK;
@@ -188,7 +222,10 @@ const struct cli_command cmd_verify = {
 "Check that REF carries a signature by the key PUB over its current digest.\n"
 "'gadget run' verifies images itself when a key is configured:\n"
 "$GADGET_VERIFY_KEY, else ~/.config/gadget/verify.pub, else\n"
-"/etc/gadget/verify.pub (--insecure-skip-verify to run without).\n",
+"/etc/gadget/verify.pub (--insecure-skip-verify to run without).\n"
+"With --attestations, REF's attestations (push --attest) are checked\n"
+"instead: each one's DSSE signature by PUB and that its statement is\n"
+"about REF's digest; one line each, exit 1 if any fails.\n",
 	.opts = verify_options, .args_size = sizeof(struct sign_args),
 	.min_operands = 1, .max_operands = 1, .operand = CPL_IMAGE, .run = run_verify,
 };

@@ -10,7 +10,7 @@
 #include "base/text.h"
 #include "cli/cli.h"
 #include "cli/options.h"
-#include "compiler/clang.h"
+#include "compiler/provenance.h"
 
 #ifndef GADGET_VERSION
 #define GADGET_VERSION "0.0.0-dev"
@@ -96,26 +96,6 @@ const struct cli_command cmd_help = {
 	.run = run_help,
 };
 
-/* The first line of `clang --version` for the clang builds run ($GADGET_CLANG or PATH's). */
-static int clang_version(char *buf, size_t len)
-{
-	char path[4096], cmd[4200];
-	struct gadget_err e = {};
-	FILE *p;
-	int ok;
-
-	if (clang_find(path, sizeof(path), &e) || strchr(path, '\''))
-		return -1;
-	snprintf(cmd, sizeof(cmd), "'%s' --version 2>/dev/null", path);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	ok = fgets(buf, len, p) != NULL;
-	pclose(p);
-	buf[strcspn(buf, "\n")] = 0;
-	return ok ? 0 : -1;
-}
-
 static int run_version(void *args, char **operands, int n)
 {
 	struct utsname u;
@@ -126,7 +106,7 @@ static int run_version(void *args, char **operands, int n)
 	(void)n;
 	printf("gadget %s\n", GADGET_VERSION);
 	printf("libbpf %s\n", libbpf_version_string());
-	printf("%s\n", clang_version(clang, sizeof(clang)) ? "clang: not found" : clang);
+	printf("%s\n", compiler_clang_version(clang, sizeof(clang), NULL) ? "clang: not found" : clang);
 	if (!uname(&u))
 		printf("kernel %s %s\n", u.release, u.machine);
 	return EXIT_OK;

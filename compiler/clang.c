@@ -61,19 +61,10 @@ void argv_free(struct argv_buf *a)
 	memset(a, 0, sizeof(*a));
 }
 
-int clang_find(char *buf, size_t len, struct gadget_err *err)
+int exe_find(const char *name, const char *path, char *buf, size_t len)
 {
-	const char *name = getenv("GADGET_CLANG"), *path = getenv("PATH");
 	char cand[PATH_MAX];
 
-	if (!name || !*name)
-		name = "clang";
-	if (strchr(name, '/')) {
-		if (access(name, X_OK))
-			return gadget_err_set(err, errno, "%s: %s", name, strerror(errno));
-		snprintf(buf, len, "%s", name);
-		return 0;
-	}
 	if (!path)
 		path = "/usr/bin:/bin";
 	while (*path) {
@@ -86,8 +77,47 @@ int clang_find(char *buf, size_t len, struct gadget_err *err)
 		}
 		path += n + (path[n] == ':');
 	}
+	return -ENOENT;
+}
+
+int clang_find(char *buf, size_t len, struct gadget_err *err)
+{
+	const char *name = getenv("GADGET_CLANG");
+
+	if (!name || !*name)
+		name = "clang";
+	if (strchr(name, '/')) {
+		if (access(name, X_OK))
+			return gadget_err_set(err, errno, "%s: %s", name, strerror(errno));
+		snprintf(buf, len, "%s", name);
+		return 0;
+	}
+	if (!exe_find(name, getenv("PATH"), buf, len))
+		return 0;
 	return gadget_err_set(err, ENOENT, "%s not found on PATH (install it: apt-get install clang, "
 			      "or run 'make deps')", name);
+}
+
+/* The first line a tool prints for arg ("--version"), NUL-terminated in buf. */
+int exe_first_line(const char *exe, const char *arg, char *buf, size_t len,
+		   struct gadget_err *err)
+{
+	char cmd[PATH_MAX + 64];
+	FILE *p;
+	bool ok;
+
+	if (strchr(exe, '\'') || strchr(arg, '\''))
+		return gadget_err_set(err, EINVAL, "%s: a quote in the path", exe);
+	snprintf(cmd, sizeof(cmd), "'%s' '%s' 2>/dev/null", exe, arg);
+	p = popen(cmd, "r");
+	if (!p)
+		return gadget_err_set(err, errno, "%s: %s", exe, strerror(errno));
+	ok = fgets(buf, len, p) != NULL;
+	pclose(p);
+	if (!ok)
+		return gadget_err_set(err, EIO, "%s %s printed nothing", exe, arg);
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
 }
 
 int clang_identity(const char *clang, char **out, struct gadget_err *err)

@@ -19,6 +19,12 @@ int argv_push(struct argv_buf *a, const char *s);
 int argv_pushf(struct argv_buf *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void argv_free(struct argv_buf *a);
 
+/* name found in the ':'-separated path (NULL: /usr/bin:/bin); -ENOENT when not. */
+int exe_find(const char *name, const char *path, char *buf, size_t len);
+/* The first line exe prints for arg ("--version"), without its newline. */
+int exe_first_line(const char *exe, const char *arg, char *buf, size_t len,
+		   struct gadget_err *err);
+
 /* Absolute path of the clang to run: $GADGET_CLANG, else "clang" on $PATH. */
 int clang_find(char *buf, size_t len, struct gadget_err *err);
 

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "base/arch.h"
+#include "packager/attest.h"
 #include "packager/image_ig.h"
 #include "packager/packager.h"
 
@@ -152,6 +153,17 @@ int packager_pack(struct store *st, const char *ref, const struct pack_object *o
 	annotations = image_annotations(meta, err);
 	if (!annotations)
 		return -EINVAL;
+	if (meta->build_facts) {
+		char *rec;
+
+		ret = attest_record(meta->build_facts, meta->title, objs, nr_objs, &rec, err);
+		if (ret) {
+			json_decref(annotations);
+			return ret;
+		}
+		json_object_set_new(annotations, ATTEST_ANNOTATION, json_string(rec));
+		free(rec);
+	}
 	if (meta->format == IMAGE_FORMAT_IG) {
 		ret = ig_pack(st, objs, nr_objs, meta, annotations, &d, err);
 		json_decref(annotations);

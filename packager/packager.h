@@ -53,6 +53,9 @@ struct pack_meta {
 	/* created: SOURCE_DATE_EPOCH when set, else now */
 	enum image_format format;	/* the layout written (default: ours) */
 	const struct gadget_yaml *yaml;	/* IG: the author's gadget.yaml, merged in; may be NULL */
+	/* build --attest: the build's facts (compiler/provenance.h), recorded with the
+	 * programs' sections as the annotation packager/attest.h reads; NULL: none */
+	const json_t *build_facts;
 };
 
 /* Pack objects into the store and tag them as ref; out gets the top descriptor. */

@@ -23,12 +23,13 @@ int push_report_json(FILE *f, const char *ref, const struct registry_stats *stat
 	json_t *o;
 	int ret;
 
-	o = json_pack("{s:s, s:s, s:s, s:I, s:b, s:{s:i, s:i, s:i}, s:b, s:I, s:i, s:f}",
+	o = json_pack("{s:s, s:s, s:s, s:I, s:b, s:i, s:{s:i, s:i, s:i}, s:b, s:I, s:i, s:f}",
 		      "reference", ref,
 		      "digest", stats->top.digest,
 		      "mediaType", stats->top.media_type,
 		      "size", (json_int_t)stats->top.size,
 		      "signature", stats->signature,
+		      "attestations", (int)stats->attestations,
 		      "blobs", "sent", (int)stats->blobs_sent, "skipped", (int)stats->blobs_skipped,
 		      "mounted", (int)stats->blobs_mounted,
 		      "upToDate", stats->up_to_date && !stats->blobs_sent && !stats->blobs_skipped &&

@@ -18,10 +18,9 @@ void referrers_tag(const char *digest, char *out, size_t len)
 		 colon ? colon + 1 : digest);
 }
 
-static int artifact_manifest(struct store *st, const struct oci_descriptor *subject,
-			     const char *artifact_type, const struct referrer_layer *layers,
-			     size_t nr, const json_t *annotations, struct oci_descriptor *out,
-			     struct gadget_err *err)
+int referrers_manifest(struct store *st, const struct oci_descriptor *subject,
+		       const char *artifact_type, const struct referrer_layer *layers, size_t nr,
+		       const json_t *annotations, struct oci_descriptor *out, struct gadget_err *err)
 {
 	struct oci_descriptor empty;
 	json_t *man, *ls = json_array(), *cfg, *sub, *l;
@@ -114,7 +113,7 @@ int referrers_push(struct store *st, const char *repo_ref, const struct oci_desc
 	struct oci_descriptor d;
 	int ret;
 
-	ret = artifact_manifest(st, subject, artifact_type, layers, nr_layers, annotations, &d, err) ?:
+	ret = referrers_manifest(st, subject, artifact_type, layers, nr_layers, annotations, &d, err) ?:
 	      registry_push_tree(st, &d, repo_ref, d.digest, o, indexed, err);
 	if (ret)
 		return ret;

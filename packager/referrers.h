@@ -40,6 +40,11 @@ struct referrer {
 	int64_t size;
 };
 
+/* The artifact manifest referrers_push() pushes, written to the store only. */
+int referrers_manifest(struct store *st, const struct oci_descriptor *subject,
+		       const char *artifact_type, const struct referrer_layer *layers, size_t nr,
+		       const json_t *annotations, struct oci_descriptor *out, struct gadget_err *err);
+
 /*
  * Write to the store and push to repo_ref ("REGISTRY/REPO") an artifact
  * manifest: artifactType, the OCI empty descriptor as config, layers,

@@ -44,6 +44,7 @@ struct registry_stats {
 	int64_t bytes;			/* blob bytes sent or received */
 	struct oci_descriptor top;	/* what was pushed or pulled */
 	bool signature;			/* a sha256-<hex>.sig went along */
+	unsigned int attestations;	/* push --attest: referrers attached (packager/attest.h) */
 };
 
 /* Push the store's local_ref to remote_ref (NULL: local_ref itself). */
@@ -74,6 +75,9 @@ int registry_get_manifest(const char *repo_ref, const char *reference,
 int registry_put_manifest(const char *repo_ref, const char *reference, const char *media_type,
 			  const void *data, size_t len, const struct registry_opts *o,
 			  struct gadget_err *err);
+/* A small blob (at most 4 MiB) by digest, checked against it; -ENOENT on 404. */
+int registry_get_blob(const char *repo_ref, const char *digest, const struct registry_opts *o,
+		      void **data, size_t *len, struct gadget_err *err);
 /*
  * GET /v2/<repo>/referrers/<digest> (distribution-spec v1.1 "Listing
  * Referrers"), filtered by artifactType when not NULL: the image index it

@@ -52,9 +52,13 @@ int regc_get_doc(struct registry_client *c, const char *url, const char *accept,
 	return ret;
 }
 
-int registry_get_manifest(const char *repo_ref, const char *reference,
-			  const struct registry_opts *o, void **data, size_t *len,
-			  char media_type[128], struct gadget_err *err)
+/*
+ * GET /v2/<repo>/<kind>/<reference> (kind "manifests" or "blobs"), held in
+ * memory; a digest reference is checked against the bytes.
+ */
+static int get_checked(const char *repo_ref, const char *kind, const char *reference,
+		       const char *accept, const struct registry_opts *o, void **data,
+		       size_t *len, char *media_type, struct gadget_err *err)
 {
 	struct registry_client *c;
 	char url[600], digest[OCI_DIGEST_MAX];
@@ -63,18 +67,37 @@ int registry_get_manifest(const char *repo_ref, const char *reference,
 
 	if (ret)
 		return ret;
-	snprintf(url, sizeof(url), "/v2/%s/manifests/%s", r.repo, reference);
-	ret = regc_get_doc(c, url, regimg_accept, -ENOENT, data, len, media_type, err);
+	snprintf(url, sizeof(url), "/v2/%s/%s/%s", r.repo, kind, reference);
+	ret = regc_get_doc(c, url, accept, -ENOENT, data, len, media_type, err);
+	if (ret == -ENOENT && !strcmp(kind, "blobs"))
+		gadget_err_set(err, ENOENT, "registry %s: no blob %s in %s", r.registry, reference,
+			       r.repo);
 	if (!ret && !strncmp(reference, "sha256:", 7)) {
 		oci_digest_compute(*data, *len, digest);
 		if (strcmp(digest, reference)) {
 			free(*data);
-			ret = gadget_err_set(err, EBADMSG, "registry %s: manifest %s has digest %s",
-					     r.registry, reference, digest);
+			ret = gadget_err_set(err, EBADMSG, "registry %s: %.*s %s has digest %s",
+					     r.registry, (int)strlen(kind) - 1, kind, reference, digest);
 		}
 	}
 	regc_free(c);
 	return ret;
+}
+
+int registry_get_manifest(const char *repo_ref, const char *reference,
+			  const struct registry_opts *o, void **data, size_t *len,
+			  char media_type[128], struct gadget_err *err)
+{
+	return get_checked(repo_ref, "manifests", reference, regimg_accept, o, data, len,
+			   media_type, err);
+}
+
+int registry_get_blob(const char *repo_ref, const char *digest, const struct registry_opts *o,
+		      void **data, size_t *len, struct gadget_err *err)
+{
+	if (!oci_digest_valid(digest))
+		return gadget_err_set(err, EINVAL, "'%s' is not a sha256 digest", digest);
+	return get_checked(repo_ref, "blobs", digest, "*/*", o, data, len, NULL, err);
 }
 
 int registry_put_manifest(const char *repo_ref, const char *reference, const char *media_type,

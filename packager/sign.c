@@ -92,8 +92,8 @@ static int pass_cb(char *buf, int size, int rwflag, void *u)
 	return n;
 }
 
-static int load_key(const char *path, bool priv, const char *pass, EVP_PKEY **out,
-		    struct gadget_err *err)
+int sign_load_key(const char *path, bool priv, const char *pass, EVP_PKEY **out,
+		  struct gadget_err *err)
 {
 	FILE *f = fopen(path, "re");
 	EVP_PKEY *pk;
@@ -116,7 +116,7 @@ static int load_key(const char *path, bool priv, const char *pass, EVP_PKEY **ou
 }
 
 /* The repository part cosign puts in "docker-reference": no tag, no digest. */
-static int ref_identity(const char *ref, char *buf, size_t len, struct gadget_err *err)
+int sign_ref_identity(const char *ref, char *buf, size_t len, struct gadget_err *err)
 {
 	struct oci_ref r;
 	int ret = ref_parse(ref, &r, err);
@@ -140,7 +140,7 @@ int sign_ref_name(const char *ref, const char *digest, char *buf, size_t len,
 	return ref_format(&r, buf, len) ? gadget_err_set(err, ENAMETOOLONG, "reference too long") : 0;
 }
 
-static char *b64(const unsigned char *in, size_t len)
+char *sign_b64(const unsigned char *in, size_t len)
 {
 	char *out = malloc(4 * ((len + 2) / 3) + 1);
 
@@ -149,22 +149,55 @@ static char *b64(const unsigned char *in, size_t len)
 	return out;
 }
 
+int sign_b64_decode(const char *s, unsigned char **out, size_t *len)
+{
+	size_t n = strlen(s), pad;
+	unsigned char *p;
+	int dlen;
+
+	if (n % 4)
+		return -EINVAL;
+	p = malloc(n / 4 * 3 + 1);
+	if (!p)
+		return -ENOMEM;
+	/* EVP_DecodeBlock counts the padding as zero bytes: take them off */
+	pad = n ? (s[n - 1] == '=') + (n > 1 && s[n - 2] == '=') : 0;
+	dlen = EVP_DecodeBlock(p, (const unsigned char *)s, n);
+	if (dlen < 0) {
+		free(p);
+		return -EINVAL;
+	}
+	*out = p;
+	*len = dlen - pad;
+	return 0;
+}
+
+int sign_data(EVP_PKEY *pk, const void *data, size_t len, char **sig64, struct gadget_err *err)
+{
+	unsigned char sig[256];
+	size_t siglen = sizeof(sig);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	bool ok = ctx && EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, pk) == 1 &&
+		  EVP_DigestSign(ctx, sig, &siglen, data, len) == 1;
+
+	EVP_MD_CTX_free(ctx);
+	*sig64 = ok ? sign_b64(sig, siglen) : NULL;
+	return *sig64 ? 0 : gadget_err_set(err, EIO, "signing failed");
+}
+
 int packager_sign(struct store *st, const char *ref, const char *key_path,
 		  const char *passphrase, struct gadget_err *err)
 {
 	char ident[768], sref[768];
 	struct oci_descriptor top, pd, cd, md;
-	unsigned char sig[256];
-	size_t siglen = sizeof(sig);
-	EVP_MD_CTX *ctx = NULL;
 	EVP_PKEY *pk = NULL;
 	json_t *payload, *layer, *config, *man;
 	char *ps = NULL, *sig64 = NULL;
 	int ret;
 
-	ret = store_resolve(st, ref, &top, err) ?: ref_identity(ref, ident, sizeof(ident), err) ?:
+	ret = store_resolve(st, ref, &top, err) ?: sign_ref_identity(ref, ident, sizeof(ident), err) ?:
 	      sign_ref_name(ref, top.digest, sref, sizeof(sref), err) ?:
-	      load_key(key_path, true, passphrase, &pk, err);
+	      sign_load_key(key_path, true, passphrase, &pk, err);
 	if (ret)
 		return ret;
 	payload = json_pack("{s:{s:{s:s}, s:{s:s}, s:s}, s:n}", "critical", "identity",
@@ -172,10 +205,7 @@ int packager_sign(struct store *st, const char *ref, const char *key_path,
 			    "type", COSIGN_TYPE, "optional");
 	ps = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(payload);
-	ctx = EVP_MD_CTX_new();
-	if (!ps || !ctx || EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, pk) != 1 ||
-	    EVP_DigestSign(ctx, sig, &siglen, (unsigned char *)ps, strlen(ps)) != 1 ||
-	    !(sig64 = b64(sig, siglen))) {
+	if (!ps || sign_data(pk, ps, strlen(ps), &sig64, err)) {
 		ret = gadget_err_set(err, EIO, "signing %s failed", ref);
 		goto out;
 	}
@@ -201,7 +231,6 @@ int packager_sign(struct store *st, const char *ref, const char *key_path,
 out:
 	free(ps);
 	free(sig64);
-	EVP_MD_CTX_free(ctx);
 	EVP_PKEY_free(pk);
 	return ret;
 }
@@ -231,23 +260,16 @@ static bool payload_names(const void *data, size_t len, const char *digest, cons
 	return ok;
 }
 
-static bool sig_valid(EVP_PKEY *pk, const char *sig64, const void *data, size_t len)
+bool sign_data_valid(EVP_PKEY *pk, const char *sig64, const void *data, size_t len)
 {
-	size_t n = strlen(sig64), pad = 0;
-	unsigned char *der = malloc(n + 1);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int dlen;
-	bool ok = false;
+	unsigned char *der = NULL;
+	size_t dlen;
+	bool ok;
 
-	if (!der || !ctx || !n || n % 4)
-		goto out;
-	pad = (sig64[n - 1] == '=') + (n > 1 && sig64[n - 2] == '=');
-	dlen = EVP_DecodeBlock(der, (const unsigned char *)sig64, n);
-	if (dlen < 0)
-		goto out;
-	ok = EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, pk) == 1 &&
-	     EVP_DigestVerify(ctx, der, dlen - pad, data, len) == 1;
-out:
+	ok = ctx && *sig64 && !sign_b64_decode(sig64, &der, &dlen) &&
+	     EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, pk) == 1 &&
+	     EVP_DigestVerify(ctx, der, dlen, data, len) == 1;
 	EVP_MD_CTX_free(ctx);
 	free(der);
 	return ok;
@@ -269,9 +291,9 @@ static int verify_ref(struct store *st, const char *ref, const char *pubkey_path
 	size_t len, i;
 	int ret;
 
-	ret = store_resolve(st, ref, &top, err) ?: ref_identity(ref, ident, sizeof(ident), err) ?:
+	ret = store_resolve(st, ref, &top, err) ?: sign_ref_identity(ref, ident, sizeof(ident), err) ?:
 	      sign_ref_name(ref, top.digest, sref, sizeof(sref), err) ?:
-	      load_key(pubkey_path, false, NULL, &pk, err);
+	      sign_load_key(pubkey_path, false, NULL, &pk, err);
 	if (ret)
 		return ret;
 	if (store_resolve(st, sref, &sd, NULL)) {
@@ -295,7 +317,7 @@ static int verify_ref(struct store *st, const char *ref, const char *pubkey_path
 		    store_read_blob(st, ld.digest, &data, &len, NULL))
 			continue;
 		/* The signature must cover this exact payload and the payload this exact image. */
-		if (sig_valid(pk, s64, data, len) &&
+		if (sign_data_valid(pk, s64, data, len) &&
 		    payload_names(data, len, top.digest, ident, wrong_repo, sizeof(wrong_repo)))
 			ret = 0;
 		free(data);
@@ -320,7 +342,9 @@ bool sign_is_sig_tag(const char *tag)
 {
 	size_t n = strlen(tag);
 
-	return !strncmp(tag, "sha256-", 7) && n > 4 && !strcmp(tag + n - 4, ".sig");
+	/* .att: the store's index of an image's attestations (packager/attest.h) */
+	return !strncmp(tag, "sha256-", 7) && n > 4 &&
+	       (!strcmp(tag + n - 4, ".sig") || !strcmp(tag + n - 4, ".att"));
 }
 
 static bool is_sig_name(const char *ref)

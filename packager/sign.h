@@ -13,21 +13,41 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <openssl/evp.h>
+
 #include "base/err.h"
 #include "packager/store.h"
 
 #define MEDIA_TYPE_COSIGN_SIMPLESIGNING	"application/vnd.dev.cosign.simplesigning.v1+json"
 #define COSIGN_SIG_ANNOTATION		"dev.cosignproject.cosign/signature"
 
-/* A tag of cosign's form "sha256-<hex>.sig": a signature image, not an image. */
+/*
+ * A tag of cosign's form "sha256-<hex>.sig" (or ".att", the attestations
+ * packager/attest.h keeps): a signature, not an image.
+ */
 bool sign_is_sig_tag(const char *tag);
 /* "<registry/repo>:sha256-<hex>.sig": where ref's signature for digest is stored. */
 int sign_ref_name(const char *ref, const char *digest, char *buf, size_t len,
 		  struct gadget_err *err);
 
+/* "REGISTRY/REPO" of ref, no tag or digest: cosign's docker-reference, a statement's subject name. */
+int sign_ref_identity(const char *ref, char *buf, size_t len, struct gadget_err *err);
+
 /* PEM keys: PKCS#8 private key (AES-256 encrypted when passphrase), mode 0600; SPKI public. */
 int sign_key_generate(const char *priv_path, const char *pub_path, const char *passphrase,
 		      struct gadget_err *err);
+
+/*
+ * The pieces, for the attestations (packager/attest.h): a PEM key (a
+ * private one decrypted with pass), ECDSA P-256 over SHA-256 as base64 DER
+ * (free *sig64), its check, and base64 both ways.
+ */
+int sign_load_key(const char *path, bool priv, const char *pass, EVP_PKEY **out,
+		  struct gadget_err *err);
+int sign_data(EVP_PKEY *pk, const void *data, size_t len, char **sig64, struct gadget_err *err);
+bool sign_data_valid(EVP_PKEY *pk, const char *sig64, const void *data, size_t len);
+char *sign_b64(const unsigned char *in, size_t len);
+int sign_b64_decode(const char *s, unsigned char **out, size_t *len);
 
 /* Sign ref's top manifest/index digest; stores and tags the signature image. */
 int packager_sign(struct store *st, const char *ref, const char *key_path,

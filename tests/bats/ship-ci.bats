@@ -3,8 +3,9 @@
 # template, taken out of the YAML and run as they are (each GitHub step in
 # its own `bash -eo pipefail`, GitLab's script in one), against Debian's
 # docker-registry on 127.0.0.1 with htpasswd auth: build for amd64 and
-# arm64, log in, sign, push (-o json, --digest-file), pull into an empty
-# store and verify.  `gadget` on PATH is the build under test (in CI it is
+# arm64 with --attest, log in, sign, push with attestations (-o json,
+# --digest-file), pull into an empty store and verify the signature and
+# (in the registry) the attestations.  `gadget` on PATH is the build under test (in CI it is
 # the toolchain image's: tests/ship/images.bats runs that one).
 
 bats_require_minimum_version 1.5.0
@@ -69,18 +70,22 @@ registry_digest() {
 }
 
 # What both recipes must leave behind: a signed two-architecture index whose
-# digest the JSON and the digest file name.
+# digest the JSON and the digest file name, with an SBOM and a provenance as
+# referrers (the sha256-<hex> tag's index).
 check_pushed() {
 	local json=$1 digestf=$2 want
 	want=$(registry_digest "$IMAGE")
 	assert_equal "$(cat "$digestf")" "$want"
-	run python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); print(o["reference"], o["digest"], o["signature"])' "$json"
-	assert_output "$IMAGE $want True"
+	run python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); print(o["reference"], o["digest"], o["signature"], o["attestations"])' "$json"
+	assert_output "$IMAGE $want True 2"
 	run skopeo inspect --raw --tls-verify=false --creds "$REGISTRY_USER:$REGISTRY_PASSWORD" "docker://$IMAGE"
 	run python3 -c 'import json, sys; print(sorted(m["platform"]["architecture"] for m in json.loads(sys.argv[1])["manifests"]))' "$output"
 	assert_output "['amd64', 'arm64']"
 	run skopeo list-tags --tls-verify=false --creds "$REGISTRY_USER:$REGISTRY_PASSWORD" "docker://$REGISTRY/ci/repo"
 	assert_output --partial "\"sha256-${want#sha256:}.sig\""
+	run skopeo inspect --raw --tls-verify=false --creds "$REGISTRY_USER:$REGISTRY_PASSWORD" "docker://$REGISTRY/ci/repo:sha256-${want#sha256:}"
+	run python3 -c 'import json, sys; print(sorted(m["annotations"]["predicateType"] for m in json.loads(sys.argv[1])["manifests"] if m["artifactType"] == "application/vnd.dsse.envelope.v1+json"))' "$output"
+	assert_output "['https://slsa.dev/provenance/v1', 'https://spdx.dev/Document']"
 }
 
 @test "the GitHub Actions workflow's steps build both architectures, sign, push and verify" {
@@ -89,6 +94,7 @@ check_pushed() {
 	assert_success
 	assert_output --partial "Login succeeded: $REGISTRY"
 	assert_output --partial "Verified OK"
+	assert_output --regexp "Verified OK: $IMAGE \(sha256:[0-9a-f]{64}\) has 2 attestations signed by gadget.pub \(checked in the registry"
 	check_pushed tmp/push.json tmp/digest
 	# the signing key did not stay behind
 	[ ! -e tmp/gadget.key ]
@@ -99,6 +105,7 @@ check_pushed() {
 	run run_recipe "$CI/gitlab-ci.yml"
 	assert_success
 	assert_output --partial "Verified OK"
+	assert_output --regexp "Verified OK: $IMAGE \(sha256:[0-9a-f]{64}\) has 2 attestations signed by gadget.pub \(checked in the registry"
 	check_pushed repo/push.json repo/digest
 }
 
