@@ -608,7 +608,7 @@ void core_btf_learn(const void *obj, size_t len, struct bpf_object *live)
 	oopts.btf_custom_path = tmp;
 	o = bpf_object__open_mem(obj, len, &oopts);
 	if (o)
-		print_map_fixup(o, NULL, 0);
+		runtime_object_fixup(o, NULL, 0);
 	if (!o || bpf_object__load(o)) {
 		same = false;
 	} else {

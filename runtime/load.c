@@ -78,7 +78,7 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 	if (!o)
 		return gadget_err_set(err, errno, "cannot open the gadget object: %s\n%s",
 				      gadget_strerror(errno, why, sizeof(why)), loadlog_tail());
-	print_map_fixup(o, info->print_map ? info->print_map->name : NULL, opts->buffer_size);
+	runtime_object_fixup(o, info->print_map ? info->print_map->name : NULL, opts->buffer_size);
 	for (unsigned int i = 0; i < opts->nr_params; i++) {
 		ret = param_set(o, info, opts->params[i], err);
 		if (ret)

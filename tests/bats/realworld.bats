@@ -268,3 +268,58 @@ os.getcwd()' "$1"
 	[[ "$output" == *'"max_entries":4194304'* ]]
 	gadget_wait
 }
+
+# named_dns_query NAME PORT: a process named NAME (set before its socket
+# exists) sends one DNS query to 127.0.0.1:PORT and waits for the answer;
+# prints "PID PPID" once done.
+named_dns_query() {
+	python3 -c '
+import ctypes, os, runpy, sys
+ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)
+sys.argv = ["dns_query.py", "127.0.0.1", sys.argv[2], "example.com"]
+try:
+    runpy.run_path(os.environ["GADGET_SRC"] + "/tests/tools/dns_query.py", run_name="__main__")
+except SystemExit as e:
+    if e.code:
+        raise
+print(os.getpid(), os.getppid())' "$@" | tail -1
+}
+
+@test "IG's <gadget/sockets-map.h>: a socket1 filter's gadget_socket_lookup(skb) names the process owning each side" {
+	local port=$((20000 + RANDOM % 20000)) spid qpid qppid
+	# the server's socket exists before the gadget starts: the start-up iterator finds it
+	python3 "$GADGET_SRC/tests/tools/dns_server.py" 127.0.0.1 "$port" 10.1.2.3 >"$BATS_TEST_TMPDIR/srv" &
+	spid=$!
+	BG_PIDS+=("$spid")
+	wait_for_line "$BATS_TEST_TMPDIR/srv" ready 10
+	run "$GADGET" build "$FIX/ig_sockets" -o "$BATS_TEST_TMPDIR/s.o"
+	assert_success
+	assert_output --partial "built ig_sockets (tracer, 7 programs)"
+
+	rw_start "$FIX/ig_sockets" -o json -t 4 --param port="$port"
+	# the client's socket is made after: sock_create, then its first packet, give its owner
+	read -r qpid qppid < <(named_dns_query rwdnsq "$port")
+	gadget_wait
+	# the query and the answer, each seen going out and coming in (loopback)
+	run json_events "e['egress'] == 1 and e['dport'] == $port"
+	assert_output --partial "\"proc.comm\": \"rwdnsq\", \"proc.creds.gid\": 0, \"proc.creds.uid\": 0, \"proc.mntns_id\": $(stat -L -c %i /proc/self/ns/mnt), \"proc.parent.comm\": \"bash\", \"proc.parent.pid\": $qppid, \"proc.pid\": $qpid, \"proc.tid\": $qpid,"
+	run json_events "e['egress'] == 0 and e['dport'] == $port"
+	assert_output --partial "\"proc.comm\": \"python3\","
+	assert_output --partial "\"proc.pid\": $spid, \"proc.tid\": $spid,"
+	run json_events "e['egress'] == 1 and e['sport'] == $port"
+	assert_output --partial "\"proc.pid\": $spid,"
+	run json_events "e['egress'] == 0 and e['sport'] == $port"
+	assert_output --partial "\"proc.pid\": $qpid,"
+	# the value's own members: ptid and uid
+	run json_events "e['proc.pid'] == $qpid and e['ptid_uid_gid'] == ($qppid << 32)"
+	[ "${#lines[@]}" -eq 2 ]
+
+	# gadget_should_discard_data_by_skb(): IG's filters apply to the owner
+	rw_start "$FIX/ig_sockets" -o json -t 4 --param port="$port" --param targ_comm=rwdnsq
+	read -r qpid qppid < <(named_dns_query rwdnsq "$port")
+	gadget_wait
+	run json_events "True"
+	[ "${#lines[@]}" -eq 2 ]
+	run json_events "e['proc.pid'] != $qpid"
+	assert_output ""
+}
