@@ -96,6 +96,49 @@ for i in range(int(sys.argv[3])):
 	assert_output --regexp "^$marker +524288 +$pid\$"
 }
 
+# defaults_run REF [run options...]: which of rwigdef's two opens (one
+# that fails, one that does not) REF reports, as "FNAME ERROR" lines
+defaults_run() {
+	local ref=$1 missing="/nonexistent/rw-igdef-$RANDOM"
+	shift
+	rw_start "$ref" -o json -t 4 --param targ_comm=rwigdef "$@"
+	named_opener rwigdef "$missing" 1 >/dev/null
+	named_opener rwigdef /etc/hostname 1 >/dev/null
+	gadget_wait
+	json_events "e['proc.comm'] == 'rwigdef'" |
+		python3 -c 'import json, sys; [print(e["fname"].replace(sys.argv[1], "MISSING"), e["error"]) for e in map(json.loads, sys.stdin)]' "$missing"
+}
+
+@test "gadget.yaml's defaultValue is the param's default: shown, set at run, overridden by --param; in an image too" {
+	run "$GADGET" run "$FIX/ig_tracer" --help
+	assert_success
+	# the object's initial value is false; gadget.yaml says "true"
+	assert_line --regexp '^  targ_failed +bool +default true +Only failed opens$'
+	run defaults_run "$FIX/ig_tracer"
+	assert_output "MISSING ENOENT"
+	# --param (by gadget.yaml's key) overrides it
+	run defaults_run "$FIX/ig_tracer" --param failed=false
+	assert_output "MISSING ENOENT
+/etc/hostname 0"
+
+	# an image of ours (its config has the analysis) and one in IG's layout (its gadget.yaml)
+	"$GADGET" build "$FIX/ig_tracer" -o "$BATS_TEST_TMPDIR/d.o" -t rw.example/igdef:ours >/dev/null
+	"$GADGET" build "$FIX/ig_tracer" --image-format ig -o "$BATS_TEST_TMPDIR/d.o" -t rw.example/igdef:ig >/dev/null
+	for ref in rw.example/igdef:ours rw.example/igdef:ig; do
+		run "$GADGET" run "$ref" --help
+		assert_line --regexp '^  targ_failed +bool +default true +Only failed opens$'
+		run defaults_run "$ref"
+		assert_output "MISSING ENOENT"
+		run defaults_run "$ref" --param targ_failed=0
+		assert_output "MISSING ENOENT
+/etc/hostname 0"
+	done
+	# the object file alone has no gadget.yaml: its own initial value
+	run defaults_run "$BATS_TEST_TMPDIR/d.o"
+	assert_output "MISSING ENOENT
+/etc/hostname 0"
+}
+
 @test "build.yaml naming a wasm module: the eBPF part builds and a note says what is missing" {
 	cp -r "$FIX/ig_tracer" "$BATS_TEST_TMPDIR/w"
 	echo "wasm: go/program.go" >>"$BATS_TEST_TMPDIR/w/build.yaml"
