@@ -11,7 +11,11 @@ load ../tools/gadgets
 FIX="$GADGET_SRC/tests/fixtures/realworld"
 
 setup() { common_setup; }
-teardown() { gadget_stop; bg_stop_all; }
+teardown() {
+	gadget_stop
+	bg_stop_all
+	! mountpoint -q "$BATS_TEST_TMPDIR/mnt" || umount "$BATS_TEST_TMPDIR/mnt"
+}
 
 # rw_start DIR [run options...]: run fixture folder DIR (built on the fly,
 # with its gadget.yaml) in the background (GOUT, GERR, GPID as gadget_start).
@@ -365,4 +369,37 @@ print(os.getpid(), os.getppid())' "$@" | tail -1
 	[ "${#lines[@]}" -eq 2 ]
 	run json_events "e['proc.pid'] != $qpid"
 	assert_output ""
+}
+
+@test "IG's <gadget/filesystem.h>: the full path of an open fd, across mount points, both ways it offers" {
+	run "$GADGET" build "$FIX/ig_fspath" -o "$BATS_TEST_TMPDIR/f.o"
+	assert_success
+	# a tmpfs mounted in a folder on the root file system: the walk crosses it
+	mkdir -p "$BATS_TEST_TMPDIR/mnt"
+	mount -t tmpfs rwfspath "$BATS_TEST_TMPDIR/mnt"
+	mkdir -p "$BATS_TEST_TMPDIR/mnt/deep/er"
+	rw_start "$FIX/ig_fspath" -o json -t 4 --param comm=rwfsync
+	# the fds it fsyncs, on stdout: the file, /dev/null, one not open
+	local fds
+	fds=($(python3 -c '
+import ctypes, os, sys
+ctypes.CDLL(None).prctl(15, b"rwfsync", 0, 0, 0)
+for p in (sys.argv[1], "/dev/null"):
+    fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o644)
+    print(fd, flush=True)
+    try: os.fsync(fd)
+    except OSError: pass
+try: os.fsync(999)
+except OSError: pass' "$BATS_TEST_TMPDIR/mnt/deep/er/the-file.txt"))
+	gadget_wait
+	umount "$BATS_TEST_TMPDIR/mnt"
+	run python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    print(e["fd"], e["path_len"], e["path"], e["path_str"] == e["path"])' "$GOUT"
+	local want="$BATS_TEST_TMPDIR/mnt/deep/er/the-file.txt"
+	assert_output "${fds[0]} $((${#want} + 1)) $want True
+${fds[1]} 10 /dev/null True
+999 -1  True"
 }
