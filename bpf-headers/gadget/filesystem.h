@@ -17,6 +17,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include "gadget/file.h"
+#include "gadget/macros.h"
 
 #define GADGET_PATH_MAX		512
 #define GADGET_PATH_COMPONENTS	48
@@ -26,12 +27,7 @@ struct gadget_path_buf {
 	char buf[GADGET_PATH_BUF];
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct gadget_path_buf);
-} gadget_path_bufs SEC(".maps") __weak;
+GADGET_PERCPU_SLOT(struct gadget_path_buf) gadget_path_bufs SEC(".maps") __weak;
 
 static __always_inline struct file *get_struct_file_for_fd(int fd)
 {

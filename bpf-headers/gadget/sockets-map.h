@@ -43,6 +43,7 @@
 #include "gadget/types.h"
 #include "gadget/sockets.h"
 #include "gadget/filter.h"
+#include "gadget/macros.h"
 
 /* ours takes (proto, port): IG's takes the name here */
 #undef gadget_socket_lookup
@@ -64,12 +65,7 @@ struct sockets_value {
 };
 #define gadget_socket_value sockets_value
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sockets_value);
-} gadget_sockets_ig SEC(".maps") __weak;
+GADGET_PERCPU_SLOT(struct sockets_value) gadget_sockets_ig SEC(".maps") __weak;
 
 /* The owner, in IG's shape, in this CPU's copy; NULL if unknown. */
 static __always_inline struct sockets_value *
