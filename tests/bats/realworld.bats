@@ -403,3 +403,34 @@ for line in open(sys.argv[1]):
 ${fds[1]} 10 /dev/null True
 999 -1  True"
 }
+
+@test "IG's struct gadget_user_stack (gadget_get_user_stack) prints symbolised, like our gadget_user_stack" {
+	cat >"$BATS_TEST_TMPDIR/spin.c" <<'C'
+volatile unsigned long sink;
+__attribute__((noinline)) void gadget_busy_spin_here(void)
+{
+	for (;;)
+		for (int i = 0; i < 1000; i++)
+			sink += i;
+}
+__attribute__((noinline)) void spin_outer_caller(void) { gadget_busy_spin_here(); }
+int main(void) { spin_outer_caller(); return 0; }
+C
+	clang -g -O0 -fno-omit-frame-pointer -o "$BATS_TEST_TMPDIR/rwustack" "$BATS_TEST_TMPDIR/spin.c"
+	"$BATS_TEST_TMPDIR/rwustack" &
+	BG_PIDS+=($!)
+	run "$GADGET" validate "$FIX/ig_ustack"
+	assert_line --regexp '^  ustack +64 +40 bytes +ig_user_stack +gadget_user_stack$'
+	rw_start "$FIX/ig_ustack" -o json -t 3 --sample-freq 49 --param targ_comm=rwustack
+	gadget_wait
+	# every sample: the spinner's pid, its stack innermost first, the struct's pid used
+	run python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+print(len(rows) >= 10, {(r["proc.pid"], tuple(r["ustack"][:3])) for r in rows})' "$GOUT"
+	assert_output "True {(${BG_PIDS[0]}, ('gadget_busy_spin_here', 'spin_outer_caller', 'main'))}"
+	rw_start "$FIX/ig_ustack" -t 2 --sample-freq 49 --param targ_comm=rwustack --fields proc.pid,ustack
+	gadget_wait
+	run grep -c "^ *${BG_PIDS[0]} gadget_busy_spin_here;spin_outer_caller;main" "$GOUT"
+	assert [ "$output" -ge 5 ]
+}
