@@ -111,7 +111,8 @@ struct gadget_param {
 	char *name;		/* the const volatile global */
 	char *key;		/* another name --param takes (gadget.yaml "key"), may be NULL */
 	struct gadget_field field;	/* its type, offset inside .rodata */
-	char *default_value;	/* initial value as text */
+	char *default_value;	/* initial value as text, or gadget.yaml's defaultValue */
+	bool default_set;	/* default_value is gadget.yaml's: the runtime writes it before load */
 	char *description;	/* from the build file, may be NULL */
 };
 

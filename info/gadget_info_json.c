@@ -132,6 +132,8 @@ json_t *gadget_info_to_json(const struct gadget_info *info)
 
 		if (p->key)
 			json_object_set_new(jp, "key", json_string(p->key));
+		if (p->default_set)
+			json_object_set_new(jp, "default_set", json_true());
 		json_array_append_new(params, jp);
 	}
 	j = json_pack("{s:s, s:o, s:o, s:s, s:o, s:o, s:o}",
@@ -364,6 +366,7 @@ static void params_from_json(struct reader *r, const json_t *params, struct gadg
 		p->default_value = get_str(r, jp, "default", false);
 		p->description = get_str(r, jp, "description", false);
 		p->key = get_str(r, jp, "key", false);
+		p->default_set = json_is_true(json_object_get(jp, "default_set"));
 	}
 }
 

@@ -436,11 +436,22 @@ static int apply_params(const struct gadget_yaml *y, struct gadget_info *info)
 
 			if (strcmp(p->name, yp->name))
 				continue;
-			/* defaultValue is not taken: the object's initial value is what
-			 * runs, and the default shown must be that one */
 			if (dup_into(&p->description, yp->description) ||
 			    (yp->key && strcmp(yp->key, p->name) && dup_into(&p->key, yp->key)))
 				return -ENOMEM;
+			/*
+			 * The default shown is the one that runs: the runtime sets
+			 * one that is not the object's own initial value (IG's
+			 * metadata, ours written back, repeats those).
+			 */
+			if (yp->default_value &&
+			    (!p->default_value || strcmp(p->default_value, yp->default_value))) {
+				free(p->default_value);
+				p->default_value = NULL;
+				if (dup_into(&p->default_value, yp->default_value))
+					return -ENOMEM;
+				p->default_set = true;
+			}
 		}
 	}
 	return 0;

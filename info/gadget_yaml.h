@@ -19,8 +19,8 @@
  * the file ("gadget.yaml:12:21: error: columns.width must be a number").
  *
  * gadget_yaml_apply() folds it into a gadget's analysis: the description,
- * each param's description and key (not defaultValue: the object's initial
- * value is what runs) and each field's annotations (a
+ * each param's description, key and defaultValue (which the runtime sets
+ * before load, unless --param gives another) and each field's annotations (a
  * field "error_raw" is also named "error" there: IG's raw/decoded
  * convention).  The writer (info/gadget_yaml_write.c) reads the same struct.
  */

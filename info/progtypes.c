@@ -134,10 +134,31 @@ static unsigned int sec_match(const struct prog_type_def *d, const char *section
 	return 0;
 }
 
+/*
+ * cilium/ebpf, which loads Inspektor Gadget's gadgets, takes a section that
+ * merely starts with a type's name, and IG's socket filters are "socket1",
+ * "socket2", ...: those are that row here too (runtime_open() gives libbpf
+ * the row's program type, as libbpf 1.1 knows only "socket").
+ */
+static const char *const numbered_secs[] = { "socket" };
+
+static const char *numbered_base(const char *section)
+{
+	for (unsigned int i = 0; i < sizeof(numbered_secs) / sizeof(numbered_secs[0]); i++) {
+		size_t n = strlen(numbered_secs[i]);
+
+		if (!strncmp(section, numbered_secs[i], n) && section[n] &&
+		    strspn(section + n, "0123456789") == strlen(section + n))
+			return numbered_secs[i];
+	}
+	return NULL;
+}
+
 const struct prog_type_def *progtype_find(const char *section)
 {
 	const struct prog_type_def *best = NULL;
 	unsigned int best_len = 0;
+	const char *base;
 
 	for (unsigned int i = 0; i < progtype_count; i++) {
 		unsigned int m = sec_match(&progtype_table[i], section);
@@ -147,6 +168,8 @@ const struct prog_type_def *progtype_find(const char *section)
 			best = &progtype_table[i];
 		}
 	}
+	if (!best && (base = numbered_base(section)))
+		return progtype_find(base);
 	return best;
 }
 

@@ -43,6 +43,13 @@
 #define GADGET_IP_V4		4
 #define GADGET_IP_V6		6
 
+/*
+ * IG's struct gadget_user_stack (gadget/types.h, IG's API): the id of the
+ * stack in gadget_stacks, and whose it is (0: no stack was taken).
+ */
+#define GADGET_IG_USTACK_ID_OFF		20	/* __u32 stack_id */
+#define GADGET_IG_USTACK_PID_OFF	24	/* __u32 pid_level0 */
+
 #include <stdbool.h>
 
 /*	id		btf			bkind	kind		json		width	min	flags					text */
@@ -67,7 +74,9 @@
 	/* bumblebee's solo_types.h (bpf-headers/solo_types.h) */										\
 	X(IPV4_ADDR,	"ipv4_addr",		TYPEDEF, FIELD_UINT,	"ipv4_addr",	15,	4,	0,					fmt_ipv4_addr)	\
 	X(IPV6_ADDR,	"ipv6_addr",		TYPEDEF, FIELD_BYTES,	"ipv6_addr",	39,	16,	0,					fmt_ipv6_addr)	\
-	X(SOLO_DURATION, "duration",		TYPEDEF, FIELD_UINT,	"solo_duration", 10,	0,	SPECIAL_F_VALUE,			fmt_duration)
+	X(SOLO_DURATION, "duration",		TYPEDEF, FIELD_UINT,	"solo_duration", 10,	0,	SPECIAL_F_VALUE,			fmt_duration)	\
+	/* Inspektor Gadget's struct gadget_user_stack (IG's API in gadget/types.h) */						\
+	X(IG_USER_STACK, "gadget_user_stack",	STRUCT,	FIELD_BYTES,	"ig_user_stack", 40,	GADGET_IG_USTACK_PID_OFF + 4, 0,	fmt_kind)
 
 #define SPECIAL_ENUM_ID(id, btf, bkind, kind, json, width, min, flags, text) SPECIAL_##id,
 enum field_special {

@@ -45,11 +45,20 @@ struct keep {
 	bool all;			/* keep every member */
 };
 
+/* The kernel types a local type may relocate to (libbpf's candidates). */
+struct cands {
+	__u32 *ids;
+	__u32 n;
+	bool done;
+};
+
 struct gen {
 	const struct btf *local, *vml;
 	struct btf *out;
 	struct keep *k;			/* by vmlinux type id */
 	__u32 nr_types;
+	struct cands *cands;		/* by local type id, found once each */
+	__u16 *elen;			/* by vmlinux type id: essential name length */
 	int error;
 };
 
@@ -315,28 +324,59 @@ static int object_sections(const void *obj, size_t len, Elf_Data **btf, Elf_Data
 	return *btf && *ext ? 0 : -ENOENT;
 }
 
+/*
+ * The kernel types of local type lid's essential name and a matching kind,
+ * found once per local type: an object has hundreds of relocations on a
+ * few dozen types, and the kernel 125,000 types to look through.
+ */
+static const struct cands *find_cands(struct gen *g, __u32 lid, const struct btf_type *lt,
+				      const char *lname)
+{
+	struct cands *c = &g->cands[lid];
+	size_t elen = essential_len(lname);
+
+	if (c->done)
+		return c;
+	for (__u32 id = 1; id < g->nr_types; id++) {
+		const struct btf_type *ct;
+		__u32 *ids;
+
+		if (g->elen[id] != elen)
+			continue;
+		ct = btf__type_by_id(g->vml, id);
+		if (strncmp(btf__name_by_offset(g->vml, ct->name_off), lname, elen) || !kinds_match(lt, ct))
+			continue;
+		ids = realloc(c->ids, (c->n + 1) * sizeof(*ids));
+		if (!ids) {
+			g->error = -ENOMEM;
+			return NULL;
+		}
+		c->ids = ids;
+		c->ids[c->n++] = id;
+	}
+	c->done = true;
+	return c;
+}
+
 /* Mark what one relocation reaches, in every candidate of its root type. */
 static int mark_relo(struct gen *g, const struct bpf_core_relo *r)
 {
-	const struct btf_type *lt = btf__type_by_id(g->local, r->type_id), *ct;
+	const struct btf_type *lt = btf__type_by_id(g->local, r->type_id);
 	const char *lname = lt ? btf__name_by_offset(g->local, lt->name_off) : NULL;
 	const char *access = btf__name_by_offset(g->local, r->access_str_off);
-	size_t elen;
+	const struct cands *c;
 
 	if (r->kind == BPF_CORE_TYPE_ID_LOCAL)
 		return 0;
 	/* a target type id would be an id of our file, not of the kernel */
 	if (r->kind == BPF_CORE_TYPE_ID_TARGET || !lt || !lname || !*lname || !access)
 		return -EOPNOTSUPP;
-	elen = essential_len(lname);
-	for (__u32 id = 1; id < g->nr_types; id++) {
-		const char *cname;
+	c = find_cands(g, r->type_id, lt, lname);
+	if (!c)
+		return g->error;
+	for (__u32 i = 0; i < c->n; i++) {
+		__u32 id = c->ids[i];
 
-		ct = btf__type_by_id(g->vml, id);
-		cname = btf__name_by_offset(g->vml, ct->name_off);
-		if (!cname || essential_len(cname) != elen || strncmp(cname, lname, elen) ||
-		    !kinds_match(lt, ct))
-			continue;
 		switch (r->kind) {
 		case BPF_CORE_FIELD_BYTE_OFFSET: case BPF_CORE_FIELD_BYTE_SIZE:
 		case BPF_CORE_FIELD_EXISTS: case BPF_CORE_FIELD_SIGNED:
@@ -374,6 +414,21 @@ static int mark_relos(struct gen *g, const Elf_Data *ext)
 			   core_relo_visit, g);
 }
 
+/* Every kernel type's essential name length (0: anonymous), looked at once. */
+static int index_names(struct gen *g)
+{
+	g->elen = calloc(g->nr_types, sizeof(*g->elen));
+	if (!g->elen)
+		return -ENOMEM;
+	for (__u32 id = 1; id < g->nr_types; id++) {
+		const char *n = btf__name_by_offset(g->vml, btf__type_by_id(g->vml, id)->name_off);
+		size_t len = n ? essential_len(n) : 0;
+
+		g->elen[id] = len > UINT16_MAX ? UINT16_MAX : len;
+	}
+	return 0;
+}
+
 int core_btf_build(const void *obj, size_t len, const char *path)
 {
 	struct gen g = { 0 };
@@ -399,8 +454,11 @@ int core_btf_build(const void *obj, size_t len, const char *path)
 		g.vml = vml;
 		g.nr_types = btf__type_cnt(vml);
 		g.k = calloc(g.nr_types, sizeof(*g.k));
-		ret = g.k ? mark_relos(&g, ext) : -ENOMEM;
+		g.cands = calloc(btf__type_cnt(local), sizeof(*g.cands));
+		ret = g.k && g.cands ? index_names(&g) : -ENOMEM;
 	}
+	if (!ret)
+		ret = mark_relos(&g, ext);
 	for (__u32 id = 1; !ret && id < g.nr_types; id++) {
 		int r = g.k[id].members || g.k[id].all ? emit(&g, id) : 0;
 
@@ -415,6 +473,10 @@ int core_btf_build(const void *obj, size_t len, const char *path)
 	}
 	for (__u32 id = 0; g.k && id < g.nr_types; id++)
 		free(g.k[id].members);
+	for (__u32 id = 0; g.cands && id < btf__type_cnt(local); id++)
+		free(g.cands[id].ids);
+	free(g.cands);
+	free(g.elen);
 	free(g.k);
 	btf__free(g.out);
 	btf__free(vml);
@@ -546,7 +608,7 @@ void core_btf_learn(const void *obj, size_t len, struct bpf_object *live)
 	oopts.btf_custom_path = tmp;
 	o = bpf_object__open_mem(obj, len, &oopts);
 	if (o)
-		print_map_fixup(o, NULL, 0);
+		runtime_object_fixup(o, NULL, 0);
 	if (!o || bpf_object__load(o)) {
 		same = false;
 	} else {

@@ -56,6 +56,29 @@ static int set_pid_param(struct bpf_object *o, const struct gadget_info *info,
 	return param_set(o, info, assign, err);
 }
 
+/* gadget.yaml's defaultValue of each param, before --param (which overrides it). */
+static int set_yaml_defaults(struct bpf_object *o, const struct gadget_info *info,
+			     struct gadget_err *err)
+{
+	for (unsigned int i = 0; i < info->nr_params; i++) {
+		const struct gadget_param *p = &info->params[i];
+		struct gadget_err why = { 0 };
+		char *kv;
+		int ret;
+
+		if (!p->default_set || !p->default_value)
+			continue;
+		if (asprintf(&kv, "%s=%s", p->name, p->default_value) < 0)
+			return gadget_err_set(err, ENOMEM, "out of memory");
+		ret = param_set(o, info, kv, &why);
+		free(kv);
+		if (ret)
+			return gadget_err_set(err, -ret, "gadget.yaml: params.ebpf.%s.defaultValue '%s' "
+					      "cannot be set: %s", p->name, p->default_value, why.msg);
+	}
+	return 0;
+}
+
 int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 		 const struct run_opts *opts, struct bpf_object **out, struct gadget_err *err)
 {
@@ -78,7 +101,10 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 	if (!o)
 		return gadget_err_set(err, errno, "cannot open the gadget object: %s\n%s",
 				      gadget_strerror(errno, why, sizeof(why)), loadlog_tail());
-	print_map_fixup(o, info->print_map ? info->print_map->name : NULL, opts->buffer_size);
+	runtime_object_fixup(o, info->print_map ? info->print_map->name : NULL, opts->buffer_size);
+	ret = set_yaml_defaults(o, info, err);
+	if (ret)
+		goto fail;
 	for (unsigned int i = 0; i < opts->nr_params; i++) {
 		ret = param_set(o, info, opts->params[i], err);
 		if (ret)

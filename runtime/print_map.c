@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <bpf/libbpf.h>
 
+#include "info/progtypes.h"
 #include "runtime/run.h"
 
 /*
@@ -13,7 +14,7 @@
  * buffers (kernels before 5.8) the same map becomes a perf event array,
  * which gadget_submit_buf() in the gadget headers writes to instead.
  */
-void print_map_fixup(struct bpf_object *obj, const char *print_map, uint64_t ring_size)
+static void print_maps_fixup(struct bpf_object *obj, const char *print_map, uint64_t ring_size)
 {
 	bool have_ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	struct bpf_map *m;
@@ -38,4 +39,31 @@ void print_map_fixup(struct bpf_object *obj, const char *print_map, uint64_t rin
 			bpf_map__set_value_size(m, 4);
 		}
 	}
+}
+
+/*
+ * A section libbpf 1.1 has no type for, but our table has (IG's "socket1",
+ * see info/progtypes.c): libbpf would refuse to load it ("missing BPF prog
+ * type"), so it is given the row's types.
+ */
+static void program_types_fixup(struct bpf_object *obj)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj) {
+		const struct prog_type_def *d;
+
+		if (bpf_program__type(p) != BPF_PROG_TYPE_UNSPEC ||
+		    !(d = progtype_find(bpf_program__section_name(p))))
+			continue;
+		bpf_program__set_type(p, d->prog_type);
+		if (d->attach_type)
+			bpf_program__set_expected_attach_type(p, d->attach_type);
+	}
+}
+
+void runtime_object_fixup(struct bpf_object *obj, const char *print_map, uint64_t ring_size)
+{
+	print_maps_fixup(obj, print_map, ring_size);
+	program_types_fixup(obj);
 }

@@ -77,8 +77,11 @@ int runtime_enable_stats(struct bpf_object *obj, int *stats_fd, struct gadget_er
  */
 int runtime_iter_run(struct bpf_program *p, const char *netns, char **buf, size_t *len,
 		     struct gadget_err *err);
-/* The print_ maps as this kernel and libbpf take them (ring buffer size: 0, the gadget's). */
-void print_map_fixup(struct bpf_object *obj, const char *print_map, uint64_t ring_size);
+/*
+ * An opened object as this kernel and libbpf take it: its print_ maps (ring
+ * buffer size: 0, the gadget's) and programs in sections only we know.
+ */
+void runtime_object_fixup(struct bpf_object *obj, const char *print_map, uint64_t ring_size);
 /* The in-kernel mount-ns filter: its switch before load, its map after. */
 int mntns_filter_enable(struct bpf_object *obj, struct gadget_err *err);
 int mntns_filter_fill(struct bpf_object *obj, const uint64_t *ids, unsigned int n,

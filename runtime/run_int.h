@@ -37,6 +37,7 @@ struct gadget_run {
 	unsigned long long drain_budget;	/* records still shown after a stop */
 	bool draining;
 	double deadline;
+	double t_start, t_loaded;	/* run_now() at the start and once loaded, for -v */
 };
 
 /* Stop now: a signal, the deadline, or the output failed. */

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Stack ids to symbolised frames, for the columns of gadget_kernel_stack / gadget_user_stack. */
+/*
+ * Stack ids to symbolised frames, for the columns of gadget_kernel_stack /
+ * gadget_user_stack and IG's struct gadget_user_stack.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +24,30 @@ struct stacks {
 static bool is_stack(const struct column *c)
 {
 	return c->field && (c->field->special == SPECIAL_KERNEL_STACK ||
-			    c->field->special == SPECIAL_USER_STACK);
+			    c->field->special == SPECIAL_USER_STACK ||
+			    c->field->special == SPECIAL_IG_USER_STACK);
+}
+
+/*
+ * The stack id of a cell and whose addresses they are: our typedefs hold
+ * the id (negative: bpf_get_stackid()'s error) and the record's gadget_pid
+ * member the process; IG's struct holds both (pid 0: no stack taken).
+ */
+static int64_t stack_id_of(const struct stacks *st, const struct column *c, const struct row *r,
+			   int *pid)
+{
+	const uint8_t *rec = r->rec[c->src];
+	uint32_t u32;
+
+	if (c->field->special == SPECIAL_IG_USER_STACK) {
+		rec += c->field->offset;
+		memcpy(&u32, rec + GADGET_IG_USTACK_PID_OFF, sizeof(u32));
+		*pid = (int)u32;
+		memcpy(&u32, rec + GADGET_IG_USTACK_ID_OFF, sizeof(u32));
+		return *pid ? (int64_t)u32 : -EFAULT;
+	}
+	*pid = st->pid_col ? (int)field_raw_u64(st->pid_col->field, r->rec[st->pid_col->src]) : 0;
+	return field_raw_s64(c->field, rec);
 }
 
 /* bpf_get_stackid()'s errors as the text of the cell. */
@@ -30,11 +56,9 @@ static const char *stack_error(int64_t id)
 	return id == -EFAULT ? "[none]" : "[lost]";
 }
 
-static size_t frame_text(struct stacks *st, const struct column *c, const struct row *r,
-			 uint64_t ip, char *out, size_t cap)
+static size_t frame_text(struct stacks *st, const struct column *c, int pid, uint64_t ip,
+			 char *out, size_t cap)
 {
-	int pid = st->pid_col ? (int)field_raw_u64(st->pid_col->field, r->rec[st->pid_col->src]) : 0;
-
 	if (c->field->special == SPECIAL_KERNEL_STACK)
 		return symbolizer_kernel(st->sym, ip, out, cap);
 	/* without a pid, /proc/0 does not exist: the address is printed */
@@ -45,7 +69,8 @@ static size_t format_stack(void *ctx, const struct column *c, const struct row *
 			   enum fmt_mode mode, char *out, size_t cap)
 {
 	struct stacks *st = ctx;
-	int64_t id = field_raw_s64(c->field, r->rec[c->src]);
+	int pid;
+	int64_t id = stack_id_of(st, c, r, &pid);
 	uint64_t ips[STACK_DEPTH] = { 0 };
 	char frame[512], esc[1100];
 	size_t len = 0;
@@ -64,7 +89,7 @@ static size_t format_stack(void *ctx, const struct column *c, const struct row *
 	for (int i = 0; i < STACK_DEPTH && ips[i]; i++) {
 		/* outer frames hold return addresses, which may be the first byte
 		 * after the calling function (a call to a noreturn function) */
-		size_t n = frame_text(st, c, r, ips[i] - (i > 0), frame, sizeof(frame));
+		size_t n = frame_text(st, c, pid, ips[i] - (i > 0), frame, sizeof(frame));
 		const char *piece = frame;
 
 		if (mode == FMT_JSON) {

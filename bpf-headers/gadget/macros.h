@@ -48,13 +48,17 @@
  * declare GADGET_LOST_COUNTER(name) and call gadget_count_lost(name) when
  * bpf_ringbuf_reserve() fails; without it nothing is counted, as before.
  */
-#define GADGET_LOST_COUNTER(name)						\
+/* A one-slot per-CPU array: room the 512-byte stack does not have. */
+#define GADGET_PERCPU_SLOT(value_type)						\
 	struct {								\
 		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);			\
 		__uint(max_entries, 1);						\
 		__type(key, __u32);						\
-		__type(value, __u64);						\
-	} gadget_lost_##name SEC(".maps")
+		__type(value, value_type);					\
+	}
+
+#define GADGET_LOST_COUNTER(name)						\
+	GADGET_PERCPU_SLOT(__u64) gadget_lost_##name SEC(".maps")
 
 #define gadget_count_lost(name)							\
 	({									\
@@ -70,12 +74,7 @@
 		__uint(max_entries, GADGET_TRACER_BUF_SIZE);			\
 		__type(value, event_type);					\
 	} print_##name SEC(".maps");						\
-	struct {								\
-		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);			\
-		__uint(max_entries, 1);						\
-		__type(key, __u32);						\
-		__type(value, event_type);					\
-	} gadget_heap_##name SEC(".maps");					\
+	GADGET_PERCPU_SLOT(event_type) gadget_heap_##name SEC(".maps");		\
 	GADGET_LOST_COUNTER(name)
 
 /*

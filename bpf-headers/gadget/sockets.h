@@ -40,7 +40,9 @@
  *       never saw, or a socket found at start-up that had no cookie yet) by
  *       its local port
  *
- * They return a struct gadget_socket_owner * (NULL if unknown) to copy from.
+ * They return a struct gadget_socket_owner * (NULL if unknown) to copy from:
+ * the owner's pid, tid, uid, gid, comm, mount namespace, and its parent's
+ * pid, tid and comm.
  * The container filter then applies to the owner, not to the current task:
  *
  *   o = gadget_socket_lookup(IPPROTO_UDP, port);
@@ -83,10 +85,13 @@ struct gadget_socket_owner {
 	__u32 tid;
 	__u32 uid;
 	__u32 gid;
-	gadget_comm comm;
+	char comm[TASK_COMM_LEN];	/* (gadget_comm is char[16] in ours, char in IG's API) */
 	__u16 proto;		/* IPPROTO_TCP, IPPROTO_UDP */
 	__u16 port;		/* local port once known, host byte order */
-	__u32 __pad;
+	gadget_pid ppid;	/* the owner's parent: thread group id, */
+	__u32 ptid;		/* thread */
+	char pcomm[TASK_COMM_LEN];	/* and name */
+	__u64 sock;		/* the kernel's struct sock *, for matching only */
 };
 
 /* The inode of the network namespace socket programs are attached in. */
@@ -114,14 +119,30 @@ gadget_socket_lookup_netns(__u32 netns, __u16 proto, __u16 port)
 	return bpf_map_lookup_elem(&gadget_sockets, &k);
 }
 
-static __always_inline struct gadget_socket_owner *gadget_socket_lookup(__u16 proto, __u16 port)
+static __always_inline struct gadget_socket_owner *gadget_socket_lookup_port(__u16 proto, __u16 port)
 {
 	return gadget_socket_lookup_netns(gadget_sockets_netns, proto, port);
 }
 
+/* Inspektor Gadget's gadget_socket_lookup() differs (gadget/sockets-map.h takes the name). */
+#define gadget_socket_lookup(proto, port) gadget_socket_lookup_port(proto, port)
+
 static __always_inline struct gadget_socket_owner *gadget_socket_lookup_cookie(__u64 cookie)
 {
 	return bpf_map_lookup_elem(&gadget_sockets_by_cookie, &cookie);
+}
+
+/* The owner's parent, from the task (the current one, or the iterator's). */
+static __always_inline void gadget_socket_owner_parent(struct gadget_socket_owner *o,
+							struct task_struct *task)
+{
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+
+	if (!parent)
+		return;
+	o->ppid = BPF_CORE_READ(parent, tgid);
+	o->ptid = BPF_CORE_READ(parent, pid);
+	bpf_probe_read_kernel_str(o->pcomm, sizeof(o->pcomm), parent->comm);
 }
 
 static __always_inline void gadget_socket_owner_current(struct gadget_socket_owner *o, __u64 cookie)
@@ -138,22 +159,30 @@ static __always_inline void gadget_socket_owner_current(struct gadget_socket_own
 	o->uid = (__u32)uid_gid;
 	o->gid = uid_gid >> 32;
 	bpf_get_current_comm(o->comm, sizeof(o->comm));
+	gadget_socket_owner_parent(o, task);
 }
 
 /*
- * The network namespace of a socket a cgroup_skb program sees.  There is no
- * BTF cast for an IPv4 UDP socket (bpf_skc_to_tcp_sock() covers TCP only),
- * so the socket's kernel address is read back from the stack, which a
- * privileged program may do, and followed with CO-RE reads.
+ * The kernel's socket behind a struct bpf_sock.  There is no BTF cast for
+ * an IPv4 UDP socket (bpf_skc_to_tcp_sock() covers TCP only), so its
+ * address is read back from the stack, which a privileged program may do,
+ * to be followed with CO-RE reads.
  */
-static __always_inline __u32 gadget_sk_netns(struct bpf_sock *sk)
+static __always_inline struct sock *gadget_sk_kernel(struct bpf_sock *sk)
 {
 	struct bpf_sock *spilled = sk;
 	struct sock *ksk = NULL;
 
-	if (bpf_probe_read_kernel(&ksk, sizeof(ksk), &spilled) || !ksk)
-		return 0;
-	return BPF_CORE_READ(ksk, __sk_common.skc_net.net, ns.inum);
+	bpf_probe_read_kernel(&ksk, sizeof(ksk), &spilled);
+	return ksk;
+}
+
+/* The network namespace of a socket a cgroup_skb program sees. */
+static __always_inline __u32 gadget_sk_netns(struct bpf_sock *sk)
+{
+	struct sock *ksk = gadget_sk_kernel(sk);
+
+	return ksk ? BPF_CORE_READ(ksk, __sk_common.skc_net.net, ns.inum) : 0;
 }
 
 static __always_inline struct gadget_socket_owner *gadget_socket_lookup_skb(struct __sk_buff *skb)
@@ -199,6 +228,7 @@ __weak int sockets_create(struct bpf_sock *ctx)
 	cookie = bpf_get_socket_cookie(ctx);
 	gadget_socket_owner_current(&o, cookie);
 	o.proto = ctx->protocol;
+	o.sock = (__u64)gadget_sk_kernel(ctx);
 	bpf_map_update_elem(&gadget_sockets_by_cookie, &cookie, &o, BPF_ANY);
 	return 1;
 }
@@ -216,6 +246,7 @@ static __always_inline int gadget_sockets_bound(struct bpf_sock *ctx)
 	gadget_socket_owner_current(&o, cookie);
 	o.proto = k.proto;
 	o.port = k.port;
+	o.sock = (__u64)gadget_sk_kernel(ctx);
 	k.netns = o.netns;
 	bpf_map_update_elem(&gadget_sockets, &k, &o, BPF_ANY);
 	/* sock_release cannot read the port: it finds it here */
@@ -323,6 +354,8 @@ __weak int sockets_iter(struct bpf_iter__task_file *ctx)
 	o.uid = BPF_CORE_READ(task, cred, uid.val);
 	o.gid = BPF_CORE_READ(task, cred, gid.val);
 	bpf_probe_read_kernel_str(o.comm, sizeof(o.comm), task->comm);
+	gadget_socket_owner_parent(&o, task);
+	o.sock = (__u64)sk;
 	o.proto = k.proto = sk->sk_protocol;
 	o.port = k.port = sk->__sk_common.skc_num;
 	k.netns = o.netns;

@@ -140,17 +140,23 @@ typedef __u64 gadget_gauge__u64;
 typedef __u32 gadget_histogram_slot__u32;
 typedef __u64 gadget_histogram_slot__u64;
 
-/* Filled by gadget_get_user_stack() (gadget/user_stack_map.h). */
+/*
+ * Filled by gadget_get_user_stack() (gadget/user_stack_map.h); a member of
+ * this type prints as the symbolised stack, like our gadget_user_stack.
+ */
 struct gadget_user_stack {
-	__u64 exe_inode;	/* 0: no user stack */
+	__u64 exe_inode;
 	__u64 mtime_sec;
 	__u32 mtime_nsec;
 	__u32 stack_id;		/* into the gadget_stacks map */
-	__u32 pid_level0;
+	__u32 pid_level0;	/* whose stack; 0: none was taken */
 	__u32 pidns_level0;
 	__u32 pid_level1;
 	__u32 pidns_level1;
 };
+/* where the runtime reads them (info/special_types.h) */
+_Static_assert(__builtin_offsetof(struct gadget_user_stack, stack_id) == 20, "stack_id offset");
+_Static_assert(__builtin_offsetof(struct gadget_user_stack, pid_level0) == 24, "pid_level0 offset");
 
 /* What gadget_process_populate() (gadget/common.h) fills in: printed as
  * proc.comm, proc.pid, proc.tid, proc.mntns_id, proc.creds.uid,

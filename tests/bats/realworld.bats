@@ -11,7 +11,11 @@ load ../tools/gadgets
 FIX="$GADGET_SRC/tests/fixtures/realworld"
 
 setup() { common_setup; }
-teardown() { gadget_stop; bg_stop_all; }
+teardown() {
+	gadget_stop
+	bg_stop_all
+	! mountpoint -q "$BATS_TEST_TMPDIR/mnt" || umount "$BATS_TEST_TMPDIR/mnt"
+}
 
 # rw_start DIR [run options...]: run fixture folder DIR (built on the fly,
 # with its gadget.yaml) in the background (GOUT, GERR, GPID as gadget_start).
@@ -94,6 +98,49 @@ for i in range(int(sys.argv[3])):
 	# python's os.open: O_RDONLY|O_CLOEXEC
 	run grep -- "$marker" "$GOUT"
 	assert_output --regexp "^$marker +524288 +$pid\$"
+}
+
+# defaults_run REF [run options...]: which of rwigdef's two opens (one
+# that fails, one that does not) REF reports, as "FNAME ERROR" lines
+defaults_run() {
+	local ref=$1 missing="/nonexistent/rw-igdef-$RANDOM"
+	shift
+	rw_start "$ref" -o json -t 4 --param targ_comm=rwigdef "$@"
+	named_opener rwigdef "$missing" 1 >/dev/null
+	named_opener rwigdef /etc/hostname 1 >/dev/null
+	gadget_wait
+	json_events "e['proc.comm'] == 'rwigdef'" |
+		python3 -c 'import json, sys; [print(e["fname"].replace(sys.argv[1], "MISSING"), e["error"]) for e in map(json.loads, sys.stdin)]' "$missing"
+}
+
+@test "gadget.yaml's defaultValue is the param's default: shown, set at run, overridden by --param; in an image too" {
+	run "$GADGET" run "$FIX/ig_tracer" --help
+	assert_success
+	# the object's initial value is false; gadget.yaml says "true"
+	assert_line --regexp '^  targ_failed +bool +default true +Only failed opens$'
+	run defaults_run "$FIX/ig_tracer"
+	assert_output "MISSING ENOENT"
+	# --param (by gadget.yaml's key) overrides it
+	run defaults_run "$FIX/ig_tracer" --param failed=false
+	assert_output "MISSING ENOENT
+/etc/hostname 0"
+
+	# an image of ours (its config has the analysis) and one in IG's layout (its gadget.yaml)
+	"$GADGET" build "$FIX/ig_tracer" -o "$BATS_TEST_TMPDIR/d.o" -t rw.example/igdef:ours >/dev/null
+	"$GADGET" build "$FIX/ig_tracer" --image-format ig -o "$BATS_TEST_TMPDIR/d.o" -t rw.example/igdef:ig >/dev/null
+	for ref in rw.example/igdef:ours rw.example/igdef:ig; do
+		run "$GADGET" run "$ref" --help
+		assert_line --regexp '^  targ_failed +bool +default true +Only failed opens$'
+		run defaults_run "$ref"
+		assert_output "MISSING ENOENT"
+		run defaults_run "$ref" --param targ_failed=0
+		assert_output "MISSING ENOENT
+/etc/hostname 0"
+	done
+	# the object file alone has no gadget.yaml: its own initial value
+	run defaults_run "$BATS_TEST_TMPDIR/d.o"
+	assert_output "MISSING ENOENT
+/etc/hostname 0"
 }
 
 @test "build.yaml naming a wasm module: the eBPF part builds and a note says what is missing" {
@@ -267,4 +314,123 @@ os.getcwd()' "$1"
 	assert_success
 	[[ "$output" == *'"max_entries":4194304'* ]]
 	gadget_wait
+}
+
+# named_dns_query NAME PORT: a process named NAME (set before its socket
+# exists) sends one DNS query to 127.0.0.1:PORT and waits for the answer;
+# prints "PID PPID" once done.
+named_dns_query() {
+	python3 -c '
+import ctypes, os, runpy, sys
+ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)
+sys.argv = ["dns_query.py", "127.0.0.1", sys.argv[2], "example.com"]
+try:
+    runpy.run_path(os.environ["GADGET_SRC"] + "/tests/tools/dns_query.py", run_name="__main__")
+except SystemExit as e:
+    if e.code:
+        raise
+print(os.getpid(), os.getppid())' "$@" | tail -1
+}
+
+@test "IG's <gadget/sockets-map.h>: a socket1 filter's gadget_socket_lookup(skb) names the process owning each side" {
+	local port=$((20000 + RANDOM % 20000)) spid qpid qppid
+	# the server's socket exists before the gadget starts: the start-up iterator finds it
+	python3 "$GADGET_SRC/tests/tools/dns_server.py" 127.0.0.1 "$port" 10.1.2.3 >"$BATS_TEST_TMPDIR/srv" &
+	spid=$!
+	BG_PIDS+=("$spid")
+	wait_for_line "$BATS_TEST_TMPDIR/srv" ready 10
+	run "$GADGET" build "$FIX/ig_sockets" -o "$BATS_TEST_TMPDIR/s.o"
+	assert_success
+	assert_output --partial "built ig_sockets (tracer, 7 programs)"
+
+	rw_start "$FIX/ig_sockets" -o json -t 4 --param port="$port"
+	# the client's socket is made after: sock_create, then its first packet, give its owner
+	read -r qpid qppid < <(named_dns_query rwdnsq "$port")
+	gadget_wait
+	# the query and the answer, each seen going out and coming in (loopback)
+	run json_events "e['egress'] == 1 and e['dport'] == $port"
+	assert_output --partial "\"proc.comm\": \"rwdnsq\", \"proc.creds.gid\": 0, \"proc.creds.uid\": 0, \"proc.mntns_id\": $(stat -L -c %i /proc/self/ns/mnt), \"proc.parent.comm\": \"bash\", \"proc.parent.pid\": $qppid, \"proc.pid\": $qpid, \"proc.tid\": $qpid,"
+	run json_events "e['egress'] == 0 and e['dport'] == $port"
+	assert_output --partial "\"proc.comm\": \"python3\","
+	assert_output --partial "\"proc.pid\": $spid, \"proc.tid\": $spid,"
+	run json_events "e['egress'] == 1 and e['sport'] == $port"
+	assert_output --partial "\"proc.pid\": $spid,"
+	run json_events "e['egress'] == 0 and e['sport'] == $port"
+	assert_output --partial "\"proc.pid\": $qpid,"
+	# the value's own members: ptid and uid
+	run json_events "e['proc.pid'] == $qpid and e['ptid_uid_gid'] == ($qppid << 32)"
+	[ "${#lines[@]}" -eq 2 ]
+
+	# gadget_should_discard_data_by_skb(): IG's filters apply to the owner
+	rw_start "$FIX/ig_sockets" -o json -t 4 --param port="$port" --param targ_comm=rwdnsq
+	read -r qpid qppid < <(named_dns_query rwdnsq "$port")
+	gadget_wait
+	run json_events "True"
+	[ "${#lines[@]}" -eq 2 ]
+	run json_events "e['proc.pid'] != $qpid"
+	assert_output ""
+}
+
+@test "IG's <gadget/filesystem.h>: the full path of an open fd, across mount points, both ways it offers" {
+	run "$GADGET" build "$FIX/ig_fspath" -o "$BATS_TEST_TMPDIR/f.o"
+	assert_success
+	# a tmpfs mounted in a folder on the root file system: the walk crosses it
+	mkdir -p "$BATS_TEST_TMPDIR/mnt"
+	mount -t tmpfs rwfspath "$BATS_TEST_TMPDIR/mnt"
+	mkdir -p "$BATS_TEST_TMPDIR/mnt/deep/er"
+	rw_start "$FIX/ig_fspath" -o json -t 4 --param comm=rwfsync
+	# the fds it fsyncs, on stdout: the file, /dev/null, one not open
+	local fds
+	fds=($(python3 -c '
+import ctypes, os, sys
+ctypes.CDLL(None).prctl(15, b"rwfsync", 0, 0, 0)
+for p in (sys.argv[1], "/dev/null"):
+    fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o644)
+    print(fd, flush=True)
+    try: os.fsync(fd)
+    except OSError: pass
+try: os.fsync(999)
+except OSError: pass' "$BATS_TEST_TMPDIR/mnt/deep/er/the-file.txt"))
+	gadget_wait
+	umount "$BATS_TEST_TMPDIR/mnt"
+	run python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    print(e["fd"], e["path_len"], e["path"], e["path_str"] == e["path"])' "$GOUT"
+	local want="$BATS_TEST_TMPDIR/mnt/deep/er/the-file.txt"
+	assert_output "${fds[0]} $((${#want} + 1)) $want True
+${fds[1]} 10 /dev/null True
+999 -1  True"
+}
+
+@test "IG's struct gadget_user_stack (gadget_get_user_stack) prints symbolised, like our gadget_user_stack" {
+	cat >"$BATS_TEST_TMPDIR/spin.c" <<'C'
+volatile unsigned long sink;
+__attribute__((noinline)) void gadget_busy_spin_here(void)
+{
+	for (;;)
+		for (int i = 0; i < 1000; i++)
+			sink += i;
+}
+__attribute__((noinline)) void spin_outer_caller(void) { gadget_busy_spin_here(); }
+int main(void) { spin_outer_caller(); return 0; }
+C
+	clang -g -O0 -fno-omit-frame-pointer -o "$BATS_TEST_TMPDIR/rwustack" "$BATS_TEST_TMPDIR/spin.c"
+	"$BATS_TEST_TMPDIR/rwustack" &
+	BG_PIDS+=($!)
+	run "$GADGET" validate "$FIX/ig_ustack"
+	assert_line --regexp '^  ustack +64 +40 bytes +ig_user_stack +gadget_user_stack$'
+	rw_start "$FIX/ig_ustack" -o json -t 3 --sample-freq 49 --param targ_comm=rwustack
+	gadget_wait
+	# every sample: the spinner's pid, its stack innermost first, the struct's pid used
+	run python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+print(len(rows) >= 10, {(r["proc.pid"], tuple(r["ustack"][:3])) for r in rows})' "$GOUT"
+	assert_output "True {(${BG_PIDS[0]}, ('gadget_busy_spin_here', 'spin_outer_caller', 'main'))}"
+	rw_start "$FIX/ig_ustack" -t 2 --sample-freq 49 --param targ_comm=rwustack --fields proc.pid,ustack
+	gadget_wait
+	run grep -c "^ *${BG_PIDS[0]} gadget_busy_spin_here;spin_outer_caller;main" "$GOUT"
+	assert [ "$output" -ge 5 ]
 }

@@ -78,3 +78,13 @@ for line in open(sys.argv[1]):
 	run ls "$GADGET_CACHE_DIR/core-btf"
 	assert_equal "${#lines[@]}" 2
 }
+
+@test "-v says when the object was loaded and attached, the kernel's BTF read once per need" {
+	run trace_own_open 1
+	assert_success
+	run grep -E '^gadget: loaded in [0-9]+ ms, attached in [0-9]+ ms from the run.s start$' err1
+	assert_success
+	# the first run: libbpf's CO-RE relocations, then learning the small BTF
+	run grep -c "loading kernel BTF '/sys/kernel/btf/vmlinux': 0" err1
+	assert_output 2
+}

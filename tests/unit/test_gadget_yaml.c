@@ -167,7 +167,9 @@ static void test_apply_and_json_round_trip(void **state)
 	assert_int_equal(t->fields[1].ann.visibility, FIELD_VIS_HIDDEN);	/* "error" names error_raw */
 	assert_int_equal(t->fields[2].ann.visibility, FIELD_VIS_DEFAULT);	/* proc.pid is not pid */
 	assert_string_equal(info->params[0].key, "uid");
-	assert_string_equal(info->params[0].default_value, "0");	/* the object's, not yaml's */
+	/* gadget.yaml's default, which the runtime sets before load */
+	assert_string_equal(info->params[0].default_value, "7");
+	assert_true(info->params[0].default_set);
 	assert_string_equal(info->params[0].description, "Only this user");
 
 	j = gadget_info_to_json(info);
@@ -178,6 +180,8 @@ static void test_apply_and_json_round_trip(void **state)
 	assert_int_equal(back->event->fields[0].ann.align, FIELD_ALIGN_RIGHT);
 	assert_int_equal(back->event->fields[1].ann.visibility, FIELD_VIS_HIDDEN);
 	assert_int_equal(back->event->fields[2].ann.visibility, FIELD_VIS_DEFAULT);
+	assert_string_equal(back->params[0].default_value, "7");
+	assert_true(back->params[0].default_set);
 	assert_string_equal(back->params[0].key, "uid");
 	/* a field with no annotations has no "annotations" key: old images keep their bytes */
 	assert_null(json_object_get(json_array_get(json_object_get(json_object_get(

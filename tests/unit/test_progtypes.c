@@ -164,6 +164,9 @@ static void test_spot_checks(void **state)
 	assert_string_equal(progtype_find("tp/syscalls/sys_enter_read")->sec, "tp");
 	assert_string_equal(progtype_find("tracepoint/syscalls/x")->sec, "tracepoint");
 	assert_string_equal(progtype_find("raw_tp.w/x")->sec, "raw_tp.w");
+	/* Inspektor Gadget's numbered socket filters (cilium/ebpf's prefix rule) */
+	assert_string_equal(progtype_find("socket1")->sec, "socket");
+	assert_string_equal(progtype_find("socket42")->sec, "socket");
 }
 
 static void test_unknown_sections(void **state)
@@ -173,6 +176,8 @@ static void test_unknown_sections(void **state)
 	assert_null(progtype_find("kprobes/x"));		/* not a "kprobe/" prefix */
 	assert_null(progtype_find("xdp/foo"));		/* libbpf 1.x: exact rows are exact */
 	assert_null(progtype_find("socket/udp"));
+	assert_null(progtype_find("socket1x"));
+	assert_null(progtype_find("socketfilter"));
 	assert_null(progtype_find("sk_lookup/x"));
 	assert_null(progtype_find(""));
 	assert_null(progtype_find("cgroup/connect5"));
