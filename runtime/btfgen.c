@@ -251,7 +251,7 @@ static int not_found(const void *tgz, size_t len, const char *entry, struct gadg
 	if (ret)
 		return ret;
 	return gadget_err_set(err, ENOENT, "this kernel has no BTF (" KERNEL_BTF_PATH " is absent) "
-			      " and the image's btfgen layer has no BTF for this host: looked "
+			      "and the image's btfgen layer has no BTF for this host: looked "
 			      "for %s; the layer holds %u entr%s%s%s", entry, s.entries,
 			      s.entries == 1 ? "y" : "ies", s.entries ? ": " : "", s.listing);
 }
