@@ -12,6 +12,7 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 	"$GADGET" build "$GADGET_SRC/tests/fixtures/btfgen" -o prog.o >/dev/null
 	cp /bin/cat btfprobe
+	no_kernel_btf_script
 }
 
 # The host's entry as IG's btfgen operator names it, arch as btfhub does.
@@ -23,12 +24,12 @@ host_entry() {
 }
 
 # btfgen_tarball OUT ENTRY...: a tar.gz as IG's builder makes it (cd btfs/ARCH; tar c --gz *),
-# each entry the minimal BTF of prog.o.
+# each entry the minimal BTF of $OBJ (default prog.o).
 btfgen_tarball() {
 	local out=$1 e
 	shift
 	rm -rf btfs && mkdir btfs
-	bpftool gen min_core_btf /sys/kernel/btf/vmlinux min.btf prog.o
+	bpftool gen min_core_btf /sys/kernel/btf/vmlinux min.btf "${OBJ:-prog.o}"
 	for e in "$@"; do
 		mkdir -p "btfs/$(dirname "$e")"
 		cp min.btf "btfs/$e"
@@ -36,20 +37,25 @@ btfgen_tarball() {
 	(cd btfs && tar c --gz --sort=name -f "../$out" *)
 }
 
-# ig_btfgen_image REF [TARBALL]: prog.o as an IG image (one platform per architecture).
+# ig_btfgen_image REF [TARBALL]: $OBJ (default prog.o) as an IG image (a platform per architecture).
 ig_btfgen_image() {
 	rm -rf lay
-	python3 "$IG_LAYOUT" lay --ref "$1" --ebpf "amd64=prog.o" --ebpf "arm64=prog.o" \
+	python3 "$IG_LAYOUT" lay --ref "$1" --ebpf "amd64=${OBJ:-prog.o}" \
+		--ebpf "arm64=${OBJ:-prog.o}" \
 		--yaml "$GADGET_SRC/tests/fixtures/btfgen/gadget.yaml" ${2:+--btfgen "$2"} \
 		--tar ig.tar >/dev/null
 	gadget import ig.tar >/dev/null
 }
 
-# no_kernel_btf CMD...: CMD in a mount namespace where /sys/kernel/btf is an
-# empty tmpfs, and every other place libbpf 1.1 looks for a vmlinux BTF
-# (btf__load_vmlinux_btf) is /dev/null.
-no_kernel_btf() {
-	unshare -m --propagation private sh -c '
+# $NO_KERNEL_BTF CMD...: CMD in a mount namespace where /sys/kernel/btf is
+# an empty tmpfs, and every other place libbpf 1.1 looks for a vmlinux BTF
+# (btf__load_vmlinux_btf) is /dev/null.  A script that ends in exec: the
+# pid of a background run is the gadget's, and its signals reach it.
+no_kernel_btf_script() {
+	NO_KERNEL_BTF=$BATS_TEST_TMPDIR/no-kernel-btf
+	cat >"$NO_KERNEL_BTF" <<-'SH'
+	#!/bin/sh
+	exec unshare -m --propagation private sh -c '
 		mount -t tmpfs gadget-no-btf /sys/kernel/btf || exit 97
 		r=$(uname -r)
 		for f in /boot/vmlinux-$r /lib/modules/$r/vmlinux-$r /lib/modules/$r/build/vmlinux \
@@ -58,6 +64,8 @@ no_kernel_btf() {
 			[ ! -e "$f" ] || mount --bind /dev/null "$f" || exit 97
 		done
 		exec "$@"' sh "$@"
+	SH
+	chmod +x "$NO_KERNEL_BTF"
 }
 
 # probe_run no_kernel_btf|host [run args...]: run ig/btfgen:v1 for a few
@@ -65,7 +73,7 @@ no_kernel_btf() {
 # fails to open btf-marker.missing; events in $OUT, status lines in $ERR.
 probe_run() {
 	local pid prefix=()
-	[ "$1" = host ] || prefix=("$1")
+	[ "$1" = host ] || prefix=("$NO_KERNEL_BTF")
 	shift
 	OUT=$BATS_TEST_TMPDIR/run.out ERR=$BATS_TEST_TMPDIR/run.err
 	"${prefix[@]}" "$GADGET" run ig/btfgen:v1 -o json -t 8 "$@" >"$OUT" 2>"$ERR" &
@@ -101,10 +109,10 @@ probe_event() {
 	ig_btfgen_image ig/btfgen:v1 btfgen.tar.gz
 
 	# the namespace really has no kernel BTF: libbpf finds none
-	run no_kernel_btf sh -c 'ls -A /sys/kernel/btf | wc -l'
+	run "$NO_KERNEL_BTF" sh -c 'ls -A /sys/kernel/btf | wc -l'
 	assert_output "0"
 
-	run no_kernel_btf "$GADGET" inspect ig/btfgen:v1
+	run "$NO_KERNEL_BTF" "$GADGET" inspect ig/btfgen:v1
 	assert_success
 	assert_line "IG layers:   ebpf, btfgen; gadget.yaml: yes"
 	assert_line "BTFgen:      3 BTFs; this host's $entry: yes; used here (this kernel has no BTF)"
@@ -128,10 +136,10 @@ probe_event() {
 		fedora/34/x86_64/5.11.12-300.fc34.x86_64.btf
 	ig_btfgen_image ig/btfgen:v1 other.tar.gz
 
-	run no_kernel_btf "$GADGET" inspect ig/btfgen:v1
+	run "$NO_KERNEL_BTF" "$GADGET" inspect ig/btfgen:v1
 	assert_line "BTFgen:      4 BTFs; this host's $entry: no; this kernel has no BTF: cannot run here"
 
-	run no_kernel_btf "$GADGET" run ig/btfgen:v1 -t 1
+	run "$NO_KERNEL_BTF" "$GADGET" run ig/btfgen:v1 -t 1
 	assert_failure 1
 	assert_output "gadget: error: this kernel has no BTF (/sys/kernel/btf/vmlinux is absent) and the image's btfgen layer has no BTF for this host: looked for $entry; the layer holds 4 entries: centos/8/x86_64/4.18.0-348.el8.x86_64.btf, fedora/34/x86_64/5.11.12-300.fc34.x86_64.btf, ubuntu/20.04/x86_64/5.4.0-26-generic.btf, ..."
 	refute_output --partial "No such file"
@@ -161,14 +169,36 @@ probe_event() {
 	[ -e /sys/kernel/btf/vmlinux ] || skip "this kernel has no BTF"
 	ig_btfgen_image ig/btfgen:v1
 
-	run no_kernel_btf "$GADGET" run ig/btfgen:v1 -t 1
+	run "$NO_KERNEL_BTF" "$GADGET" run ig/btfgen:v1 -t 1
 	assert_failure 1
 	assert_line --partial "gadget: error: loading the gadget failed: this kernel has no BTF (/sys/kernel/btf/vmlinux is absent: built without CONFIG_DEBUG_INFO_BTF), and the gadget's CO-RE relocations or __ksym externs need it; run an image with a btfgen layer for this kernel"
 
 	# an iterator is attached by BTF id: no layer can stand in for the kernel's
 	gadget init snap --type snapshotter >/dev/null
 	gadget build snap -o snap.o >/dev/null
-	run no_kernel_btf "$GADGET" run ./snap.o -t 1
+	run "$NO_KERNEL_BTF" "$GADGET" run ./snap.o -t 1
 	assert_failure 1
 	assert_output --regexp "^gadget: error: program '[a-z_]+' \(iter/task\): BPF_PROG_TYPE_TRACING programs are attached by the kernel's BTF ids, and this kernel has no BTF \(/sys/kernel/btf/vmlinux is absent: built without CONFIG_DEBUG_INFO_BTF\); a btfgen layer serves CO-RE reads only$"
+}
+
+@test "btfgen: without kernel BTF a pid-only gadget is enriched through /proc (the tp_btf pid tracker cannot load)" {
+	[ -e /sys/kernel/btf/vmlinux ] || skip "this kernel has no BTF"
+	mkdir pidonly
+	cp "$GADGET_SRC/tests/fixtures/enrich/execs_pid.bpf.c" pidonly/
+	gadget build pidonly -o pid.o >/dev/null
+	# its buffer calls ask CO-RE whether the kernel has ring buffers: it needs a btfgen layer too
+	OBJ=pid.o btfgen_tarball pid.tar.gz "$(host_entry)"
+	OBJ=pid.o ig_btfgen_image ig/pidonly:v1 pid.tar.gz
+
+	"$NO_KERNEL_BTF" "$GADGET" run ig/pidonly:v1 -o json -t 8 >out 2>err &
+	pid=$!
+	wait_for_line err "attached" 20 || { kill "$pid"; wait "$pid"; cat err; false; }
+	./btfprobe /dev/null
+	wait_for_line out '"comm":"btfprobe"' 5 || { kill "$pid"; wait "$pid"; false; }
+	kill -TERM "$pid"
+	wait "$pid"
+	run cat err
+	assert_line "gadget: this kernel has no BTF (/sys/kernel/btf/vmlinux): pids are matched to containers through /proc only (a process that exits before its event is read shows none)"
+	run python3 -c 'import json, sys; print(*[e["comm"] for e in map(json.loads, open("out")) if e["comm"] == "btfprobe"][:1], sep="")'
+	assert_output "btfprobe"
 }
