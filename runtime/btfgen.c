@@ -116,7 +116,14 @@ int btfgen_host_entry(const struct btfgen_host *h, char *buf, size_t cap)
 
 /* ---- the layer ---- */
 
-/* Called per .btf file with its name ("./" stripped); > 0 stops the walk. */
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && !strcmp(s + n - k, suffix);
+}
+
+/* Called per .btf (and .btf.tar.xz) file with its name ("./" stripped); > 0 stops the walk. */
 typedef int (*btfgen_visit)(struct archive *a, const char *name, void *ctx, struct gadget_err *err);
 
 static int layer_walk(const void *tgz, size_t len, btfgen_visit visit, void *ctx,
@@ -141,14 +148,12 @@ static int layer_walk(const void *tgz, size_t len, btfgen_visit visit, void *ctx
 	}
 	while (!ret && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		const char *name = archive_entry_pathname(e);
-		size_t n;
 
 		if (!name || archive_entry_filetype(e) != AE_IFREG)
 			continue;
 		if (!strncmp(name, "./", 2))
 			name += 2;
-		n = strlen(name);
-		if (n > 4 && !strcmp(name + n - 4, ".btf"))
+		if (ends_with(name, ".btf") || ends_with(name, ".btf.tar.xz"))
 			ret = visit(a, name, ctx, err);
 	}
 	if (ret > 0)
@@ -174,6 +179,10 @@ static int scan_visit(struct archive *a, const char *name, void *ctx, struct gad
 
 	(void)a;
 	(void)err;
+	if (!ends_with(name, ".btf")) {
+		c->s->xz++;
+		return 0;
+	}
 	c->s->entries++;
 	c->s->found |= !strcmp(name, c->want);
 	if (c->shown < 3 && n < cap)
@@ -252,8 +261,11 @@ static int not_found(const void *tgz, size_t len, const char *entry, struct gadg
 		return ret;
 	return gadget_err_set(err, ENOENT, "this kernel has no BTF (" KERNEL_BTF_PATH " is absent) "
 			      "and the image's btfgen layer has no BTF for this host: looked "
-			      "for %s; the layer holds %u entr%s%s%s", entry, s.entries,
-			      s.entries == 1 ? "y" : "ies", s.entries ? ": " : "", s.listing);
+			      "for %s; the layer holds %u entr%s%s%s%s", entry, s.entries,
+			      s.entries == 1 ? "y" : "ies", s.entries ? ": " : "", s.listing,
+			      s.xz ? " (and btfhub-archive's .btf.tar.xz files, which are not "
+			      "used: a btfgen layer holds each reduced to the gadget's types "
+			      "with bpftool gen min_core_btf, as a plain .btf)" : "");
 }
 
 int btfgen_extract(const void *tgz, size_t len, const char *entry, char *path, size_t cap,

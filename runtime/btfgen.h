@@ -42,6 +42,8 @@ struct btfgen_scan {
 	unsigned int entries;	/* .btf files in the layer */
 	bool found;		/* the entry asked for is one of them */
 	char listing[512];	/* the first few, for messages: "a.btf, b.btf, ..." */
+	unsigned int xz;	/* btfhub-archive's own .btf.tar.xz files, which IG's layers
+				 * never hold (its builder reduces each to a .btf) */
 };
 
 /* What a layer holds, and whether entry is among it. */

@@ -123,14 +123,16 @@ static void test_scan_extract(void **state)
 	snprintf(path, sizeof(path), "%s/btfs/debian/12/x86_64/6.1.0-18-amd64.btf", dir);
 	assert_int_equal(file_write_atomic(path, raw, raw_len, &err), 0);
 	snprintf(cmd, sizeof(cmd), "cd %s/btfs && mkdir -p ubuntu/20.04/x86_64 && echo notbtf "
-		 ">ubuntu/20.04/x86_64/5.4.0-26-generic.btf && echo x >README && tar c --gz "
+		 ">ubuntu/20.04/x86_64/5.4.0-26-generic.btf && echo x >README && echo xz "
+		 ">ubuntu/20.04/x86_64/5.4.0-42-generic.btf.tar.xz && tar c --gz "
 		 "--sort=name -f ../layer.tar.gz . >/dev/null", dir);
 	assert_int_equal(system(cmd), 0);
 	snprintf(tgz, sizeof(tgz), "%s/layer.tar.gz", dir);
 	assert_int_equal(file_read(tgz, &data, &len, &err), 0);
 
 	assert_int_equal(btfgen_scan(data, len, "debian/12/x86_64/6.1.0-18-amd64.btf", &s, &err), 0);
-	assert_int_equal(s.entries, 2);	/* README is no .btf */
+	assert_int_equal(s.entries, 2);	/* README is no .btf, the .btf.tar.xz is counted apart */
+	assert_int_equal(s.xz, 1);
 	assert_true(s.found);
 	assert_string_equal(s.listing, "debian/12/x86_64/6.1.0-18-amd64.btf, "
 			    "ubuntu/20.04/x86_64/5.4.0-26-generic.btf");
@@ -148,6 +150,7 @@ static void test_scan_extract(void **state)
 	assert_string_equal(path, "");
 	assert_non_null(strstr(err.msg, "looked for debian/12/x86_64/6.1.0-99-amd64.btf; the layer "
 			       "holds 2 entries: debian/12/x86_64/6.1.0-18-amd64.btf, ubuntu/"));
+	assert_non_null(strstr(err.msg, "(and btfhub-archive's .btf.tar.xz files, which are not used"));
 	assert_int_equal(btfgen_extract(data, len, "ubuntu/20.04/x86_64/5.4.0-26-generic.btf", path,
 					sizeof(path), &err), -EBADMSG);
 	assert_non_null(strstr(err.msg, "is not a BTF file"));
