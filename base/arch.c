@@ -6,8 +6,8 @@
 #include "base/arch.h"
 
 static const struct arch_def arch_defs[] = {
-	{ "amd64",	"x86_64",	"x86",		"x86_64-linux-gnu" },
-	{ "arm64",	"aarch64",	"arm64",	"aarch64-linux-gnu" },
+	{ "amd64",	"x86_64",	"x86",		"x86_64-linux-gnu",	"x86_64" },
+	{ "arm64",	"aarch64",	"arm64",	"aarch64-linux-gnu",	"arm64" },
 	{ "arm",	"armv7l",	NULL },
 	{ "ppc64le",	"ppc64le",	NULL },
 	{ "s390x",	"s390x",	NULL },
@@ -20,6 +20,14 @@ const struct arch_def *arch_find(const char *oci)
 {
 	for (size_t i = 0; oci && i < NR_ARCHS; i++)
 		if (!strcmp(arch_defs[i].oci, oci))
+			return &arch_defs[i];
+	return NULL;
+}
+
+const struct arch_def *arch_find_machine(const char *machine)
+{
+	for (size_t i = 0; machine && i < NR_ARCHS; i++)
+		if (!strcmp(arch_defs[i].machine, machine))
 			return &arch_defs[i];
 	return NULL;
 }

@@ -13,10 +13,13 @@ struct arch_def {
 	const char *machine;		/* utsname.machine: "x86_64" */
 	const char *bpf_target;		/* "x86"; NULL: gadgets are not built for it */
 	const char *multiarch;		/* Debian's /usr/include/<triplet>: asm/types.h */
+	const char *btfhub;		/* btfhub-archive's folder: "x86_64"; NULL: as machine */
 };
 
 /* The row of an OCI name, NULL if none. */
 const struct arch_def *arch_find(const char *oci);
+/* The row of a uname(2) machine ("aarch64"), NULL if none. */
+const struct arch_def *arch_find_machine(const char *machine);
 /*
  * This machine's OCI architecture.  A machine the table does not know is
  * called by its uname name, which no image platform and no build target

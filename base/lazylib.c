@@ -222,6 +222,9 @@ LAZY(LAZY_ARCHIVE, struct archive *, archive_read_new, (void), (), NULL)
 LAZY(LAZY_ARCHIVE, int, archive_read_free, (struct archive *a), (a), ARCHIVE_FATAL)
 LAZY(LAZY_ARCHIVE, int, archive_read_support_format_tar, (struct archive *a), (a), ARCHIVE_FATAL)
 LAZY(LAZY_ARCHIVE, int, archive_read_support_format_gnutar, (struct archive *a), (a), ARCHIVE_FATAL)
+LAZY(LAZY_ARCHIVE, int, archive_read_support_filter_gzip, (struct archive *a), (a), ARCHIVE_FATAL)
+LAZY(LAZY_ARCHIVE, int, archive_read_open_memory, (struct archive *a, const void *buf, size_t len),
+     (a, buf, len), ARCHIVE_FATAL)
 LAZY(LAZY_ARCHIVE, int, archive_read_open_filename, (struct archive *a, const char *f, size_t bs),
      (a, f, bs), ARCHIVE_FATAL)
 LAZY(LAZY_ARCHIVE, int, archive_read_next_header, (struct archive *a, struct archive_entry **e),

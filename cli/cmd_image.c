@@ -19,6 +19,7 @@
 #include "packager/remote.h"
 #include "packager/sign.h"
 #include "packager/store.h"
+#include "runtime/btfgen.h"
 #include "runtime/printer.h"
 
 #define ANNOT "org.opencontainers.image."
@@ -364,9 +365,35 @@ static json_t *inspect_json(struct store *st, const struct img_summary *s,
 	else	/* IG: the gadget.yaml text, or null for the empty config */
 		json_object_set_new(j, "config", img->gadget_yaml ? json_string(img->gadget_yaml)
 								   : json_null());
+	if (img->btfgen) {
+		struct btfgen_report r;
+
+		if (!btfgen_report(img->btfgen, img->btfgen_len, &r, NULL))
+			json_object_set_new(j, "btfgen", json_pack("{s:i, s:s?, s:b, s:b}", "entries",
+				(int)r.scan.entries, "hostEntry", r.entry[0] ? r.entry : NULL,
+				"hostMatch", r.scan.found, "kernelBtf", r.kernel_btf));
+	}
 	signature_of(st, s->name[0] ? s->name : "", s->desc.digest, sig, sizeof(sig));
 	json_object_set_new(j, "signature", sig[0] ? json_string(sig) : json_null());
 	return j;
+}
+
+/* "BTFgen:      2 BTFs; this host's debian/12/x86_64/6.1.0-18-amd64.btf: yes; ..." */
+static void inspect_print_btfgen(const struct gadget_image *img)
+{
+	struct gadget_err err = {};
+	struct btfgen_report r;
+	char val[1024];
+
+	if (btfgen_report(img->btfgen, img->btfgen_len, &r, &err)) {
+		printf("BTFgen:      unreadable: %s\n", SAFE(err.msg, val));
+		return;
+	}
+	printf("BTFgen:      %u BTF%s; this host's %s: %s; %s\n", r.scan.entries,
+	       r.scan.entries == 1 ? "" : "s", r.entry[0] ? SAFE(r.entry, val) : "(no os-release)",
+	       r.scan.found ? "yes" : "no", r.kernel_btf ? "not used here (this kernel has BTF)" :
+	       r.scan.found ? "used here (this kernel has no BTF)" :
+	       "this kernel has no BTF: cannot run here");
 }
 
 static void inspect_print_text(struct store *st, const char *ref, const struct img_summary *s,
@@ -392,6 +419,8 @@ static void inspect_print_text(struct store *st, const char *ref, const struct i
 	if (img->format == IMAGE_FORMAT_IG)
 		printf("IG layers:   ebpf%s%s; gadget.yaml: %s\n", img->has_wasm ? ", wasm" : "",
 		       img->has_btfgen ? ", btfgen" : "", img->gadget_yaml ? "yes" : "none (empty config)");
+	if (img->btfgen)
+		inspect_print_btfgen(img);
 	if (img->invalid[0])
 		printf("Cannot run:  %s\n", SAFE(img->invalid, val));
 	store_read_json(st, img->manifest.digest, &man, NULL);

@@ -294,6 +294,10 @@ static int run_run(void *args, char **operands, int n)
 		ret = run_input_load(operands[0], &io, &in, &err);
 		if (!ret) {
 			opts.source = in.in.what;
+			if (in.in.image) {
+				opts.btfgen = in.in.image->btfgen;
+				opts.btfgen_len = in.in.image->btfgen_len;
+			}
 			ret = runtime_run(in.in.obj, in.in.len, in.info, &opts, &err);
 			run_input_free(&in);
 		}

@@ -335,5 +335,6 @@ void gadget_image_free(struct gadget_image *img)
 		gadget_info_free(img->info);
 	json_decref(img->config);
 	free(img->gadget_yaml);
+	free(img->btfgen);
 	free(img);
 }

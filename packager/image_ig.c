@@ -184,5 +184,12 @@ int ig_image_read(struct store *st, const char *ref, const json_t *man, struct g
 				      MEDIA_TYPE_IG_EBPF, layers[IG_LAYER_EBPF].digest);
 	img->has_wasm = layers[IG_LAYER_WASM].digest[0] != '\0';
 	img->has_btfgen = layers[IG_LAYER_BTFGEN].digest[0] != '\0';
+	/* read (digest-checked) here; which entry, if any, is the runtime's choice */
+	if (img->has_btfgen) {
+		ret = store_read_blob(st, layers[IG_LAYER_BTFGEN].digest, &img->btfgen,
+				      &img->btfgen_len, err);
+		if (ret)
+			return ret;
+	}
 	return ig_analyze(ref, img, err);
 }

@@ -35,7 +35,7 @@ struct gadget_image;
 bool ig_manifest_is(const json_t *man);
 
 /*
- * Read an IG manifest into img (obj, gadget_yaml, has_wasm/has_btfgen) and
+ * Read an IG manifest into img (obj, gadget_yaml, has_wasm, the btfgen layer) and
  * analyse its ELF with the validator, its gadget.yaml folded in; with no
  * gadget.yaml the name is the repository's last part.
  */

@@ -74,7 +74,10 @@ struct gadget_image {
 	json_t *config;			/* ours: config.json; IG: NULL */
 	char *gadget_yaml;		/* IG: the config's gadget.yaml, NUL-terminated; NULL: none */
 	size_t gadget_yaml_len;
-	bool has_wasm, has_btfgen;	/* IG: layers the runtime does not use */
+	bool has_wasm, has_btfgen;	/* IG: its wasm (not run here) and btfgen layers */
+	void *btfgen;			/* IG: the btfgen layer's bytes (a tar.gz of BTFs, picked
+					 * from by the runtime: runtime/btfgen.h), NULL: none */
+	size_t btfgen_len;
 	char invalid[512];		/* IG: why its ELF does not validate ("": it does); it can
 					 * still be inspected and exported, not run */
 };

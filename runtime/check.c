@@ -79,6 +79,12 @@ int runtime_check_programs(const struct gadget_info *info, const struct run_opts
 		if (p->def->target == TARGET_UNSUPPORTED)
 			return gadget_err_set(err, EOPNOTSUPP, "program '%s' (%s): the gadget runtime "
 					      "does not attach %s programs", p->name, p->section, p->def->sec);
+		if (prog_type_needs_kernel_btf(p->def->prog_type) && !kernel_btf_present())
+			return gadget_err_set(err, EOPNOTSUPP, "program '%s' (%s): %s programs are "
+					      "attached by the kernel's BTF ids, and this kernel has no "
+					      "BTF (" KERNEL_BTF_PATH " is absent: built without "
+					      "CONFIG_DEBUG_INFO_BTF); a btfgen layer serves CO-RE reads "
+					      "only", p->name, p->section, p->def->prog_type_name);
 		if (kernel_feature_probe(p->def->feature, why, sizeof(why)) != 1)
 			return gadget_err_set(err, EOPNOTSUPP, "program '%s' (%s): %s", p->name,
 					      p->section, why[0] ? why : "a kernel feature it needs is missing");

@@ -38,6 +38,7 @@
 #include "runtime/core_btf.h"
 #include "runtime/run.h"
 #include "validator/btf_ext.h"
+#include "validator/kernel_feature.h"
 
 struct keep {
 	unsigned char *members;		/* composites: which members stay */
@@ -501,7 +502,10 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
  * BTF size stand for the 5.5 MB BTF itself, which is not read to check.
  * A wrong file cannot be picked silently: what core_btf_learn()
  * keeps relocates the object it was made for exactly as the kernel's BTF
- * does, and an object it does not describe fails to relocate.
+ * does, and an object it does not describe fails to relocate.  A kernel
+ * without BTF has no cache file: there is nothing to learn from (a run on
+ * it relocates against the image's btfgen BTF, runtime/btfgen.h), and the
+ * learner, which starts here, never reads a kernel BTF that is absent.
  */
 int core_btf_cache_path(const void *obj, size_t len, char *path, size_t cap)
 {
@@ -513,7 +517,7 @@ int core_btf_cache_path(const void *obj, size_t len, char *path, size_t cap)
 	ssize_t n = -1;
 	int fd, ret;
 
-	if (cache_dir_default(dir, sizeof(dir), &err) || uname(&u) || stat("/sys/kernel/btf/vmlinux", &st))
+	if (cache_dir_default(dir, sizeof(dir), &err) || uname(&u) || stat(KERNEL_BTF_PATH, &st))
 		return -ENOENT;
 	fd = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -540,18 +544,6 @@ int core_btf_cache_path(const void *obj, size_t len, char *path, size_t cap)
 }
 
 /* ---- learning: make the file after a load, keep it only once proven ---- */
-
-/* Programs for which libbpf reads the kernel's BTF anyway (attach ids). */
-static bool needs_kernel_btf(const struct bpf_program *p)
-{
-	switch (bpf_program__type(p)) {
-	case BPF_PROG_TYPE_TRACING: case BPF_PROG_TYPE_LSM:
-	case BPF_PROG_TYPE_STRUCT_OPS: case BPF_PROG_TYPE_EXT:
-		return true;
-	default:
-		return false;
-	}
-}
 
 /* Same relocated instructions, map references aside (their fds differ). */
 static bool same_insns(const struct bpf_program *a, const struct bpf_program *b)
@@ -592,7 +584,7 @@ void core_btf_learn(const void *obj, size_t len, struct bpf_object *live)
 	if (core_btf_cache_path(obj, len, path, sizeof(path)) || !access(path, F_OK))
 		return;
 	bpf_object__for_each_program(p, live)
-		if (needs_kernel_btf(p))
+		if (prog_type_needs_kernel_btf(bpf_program__type(p)))
 			return;
 	/* an unguessable name beside the cache file (mkstemp): nothing planted there is used */
 	ret = file_temp_create(path, NULL, 0644, tmp, sizeof(tmp));

@@ -5,6 +5,7 @@
 #include <bpf/btf.h>
 
 #include "runtime/kernel_enum.h"
+#include "validator/kernel_feature.h"
 
 static int enum_vals_from(const struct btf *btf, const struct btf_type *t, struct gadget_field *f)
 {
@@ -59,7 +60,7 @@ int kernel_enum_resolve(struct gadget_type *t, struct gadget_err *err)
 			continue;
 		name = f->type_name + plen;
 		if (!vmlinux) {
-			vmlinux = btf__load_vmlinux_btf();
+			vmlinux = kernel_btf_present() ? btf__load_vmlinux_btf() : NULL;
 			/* no kernel BTF: the names from the gadget's vmlinux.h are the best we have */
 			if (!vmlinux)
 				return 0;

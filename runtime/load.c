@@ -20,6 +20,7 @@
 #include "runtime/param.h"
 #include "runtime/rodata.h"
 #include "runtime/run.h"
+#include "validator/kernel_feature.h"
 
 /*
  * A socket filter cannot tell which network namespace its packets are in:
@@ -80,11 +81,12 @@ static int set_yaml_defaults(struct bpf_object *o, const struct gadget_info *inf
 }
 
 int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
-		 const struct run_opts *opts, struct bpf_object **out, struct gadget_err *err)
+		 const struct run_opts *opts, const char *btf_path, struct bpf_object **out,
+		 struct gadget_err *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts);
 	struct bpf_object *o;
-	char name[64], btf_path[PATH_MAX], why[128];
+	char name[64], learned[PATH_MAX], why[128];
 	int ret;
 
 	loadlog_start(opts->verbose);
@@ -95,8 +97,10 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 			*c = '_';
 	oopts.object_name = name;
 	/* a proven small CO-RE BTF spares libbpf reading the kernel's whole one */
-	if (!core_btf_cache_path(obj, len, btf_path, sizeof(btf_path)) && !access(btf_path, R_OK))
+	if (btf_path)
 		oopts.btf_custom_path = btf_path;
+	else if (!core_btf_cache_path(obj, len, learned, sizeof(learned)) && !access(learned, R_OK))
+		oopts.btf_custom_path = learned;
 	o = bpf_object__open_mem(obj, len, &oopts);
 	if (!o)
 		return gadget_err_set(err, errno, "cannot open the gadget object: %s\n%s",
@@ -167,6 +171,14 @@ int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gad
 
 	if (ret && (named = missing_ksym(ret, loadlog_tail(), err)))
 		return named;
+	/* libbpf found no kernel BTF (-ESRCH) for the CO-RE relocations or __ksym externs */
+	if (ret == -ESRCH && !kernel_btf_present())
+		return gadget_err_set(err, ESRCH, "loading the gadget failed: this kernel has no BTF ("
+				      KERNEL_BTF_PATH " is absent: built without "
+				      "CONFIG_DEBUG_INFO_BTF), and the gadget's CO-RE relocations "
+				      "or __ksym externs need it; run an image with a btfgen layer "
+				      "for this kernel (Inspektor Gadget's 'ig image build --btfgen'), "
+				      "or on a kernel with BTF\n%s", loadlog_tail());
 	/* the headline says who said no: the verifier, not "Permission denied" */
 	if (ret && !loadlog_rejected_prog(prog, sizeof(prog)))
 		return gadget_err_set(err, -ret, "the kernel verifier rejected program '%s' (%s); its "

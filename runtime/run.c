@@ -13,6 +13,7 @@
 
 #include "base/array.h"
 #include "base/kernel_btf.h"
+#include "runtime/btfgen.h"
 #include "runtime/core_btf.h"
 #include "runtime/enrich.h"
 #include "runtime/filter.h"
@@ -21,6 +22,7 @@
 #include "runtime/run_int.h"
 #include "runtime/stacks.h"
 #include "runtime/users.h"
+#include "validator/kernel_feature.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -123,6 +125,14 @@ static int enrich_containers(struct gadget_run *r, struct gadget_err *err)
 
 	if (by == ENRICH_BY_NONE)
 		return 0;
+	/* the pid tracker is a tp_btf program: attached by kernel BTF ids, which no layer gives */
+	if (eo.track_pids && !kernel_btf_present()) {
+		eo.track_pids = false;
+		if (r->opts.status)
+			fprintf(r->opts.status, "gadget: this kernel has no BTF (" KERNEL_BTF_PATH "): "
+				"pids are matched to containers through /proc only (a process that "
+				"exits before its event is read shows none)\n");
+	}
 	if (!r->enrich) {
 		ret = enrich_new(&eo, &r->enrich, err);
 		if (ret)
@@ -277,6 +287,13 @@ static int (*const run_by_category[])(struct gadget_run *, struct gadget_err *) 
 	[GADGET_CAT_METRICS] = run_metrics,
 };
 
+static void btf_path_remove(struct gadget_run *r)
+{
+	if (r->btf_path[0])
+		unlink(r->btf_path);
+	r->btf_path[0] = '\0';
+}
+
 /* Everything up to a loaded object, and what reads its maps. */
 static int run_prepare(struct gadget_run *r, const void *obj, size_t len, struct gadget_err *err)
 {
@@ -296,10 +313,15 @@ static int run_prepare(struct gadget_run *r, const void *obj, size_t len, struct
 		printer_layout(&r->out, r->opts.term_cols, r->opts.no_trunc);
 	r->out.stop = &stop_signal;
 	if (!ret)
-		ret = runtime_open(obj, len, r->info, &r->opts, &r->obj, err);
+		ret = btfgen_use(r->opts.btfgen, r->opts.btfgen_len, r->opts.status, r->opts.verbose,
+				 r->btf_path, sizeof(r->btf_path), err);
+	if (!ret)
+		ret = runtime_open(obj, len, r->info, &r->opts, r->btf_path[0] ? r->btf_path : NULL,
+				   &r->obj, err);
 	if (!ret)
 		ret = runtime_load(r->obj, &r->opts, err);
 	r->t_loaded = run_now();
+	btf_path_remove(r);	/* libbpf read it at load */
 	if (!ret)
 		ret = stacks_attach(r->schema, r->obj, &r->stacks, err);
 	if (!ret)
@@ -389,6 +411,7 @@ static void run_free(struct gadget_run *r)
 	stacks_free(r->stacks);
 	enrich_free(r->enrich);
 	users_free(r->users);
+	btf_path_remove(r);
 }
 
 int runtime_run(const void *obj, size_t len, const struct gadget_info *info,

@@ -51,6 +51,8 @@ struct run_opts {
 	bool verbose;			/* libbpf's log on stderr */
 	FILE *status;			/* progress lines ("attached 2 programs"), may be NULL */
 	const char *source;		/* what is run, for the status line ("folder /x/demo"), or NULL */
+	const void *btfgen;		/* an IG image's btfgen layer (runtime/btfgen.h), or NULL */
+	size_t btfgen_len;
 };
 
 int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
@@ -62,8 +64,10 @@ int runtime_check_privileges(struct gadget_err *err);
 struct bpf_object;
 int runtime_check_programs(const struct gadget_info *info, const struct run_opts *opts,
 			   struct gadget_err *err);
+/* btf_path: the CO-RE target BTF (the btfgen layer's); NULL: the kernel's, or the learned one */
 int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
-		 const struct run_opts *opts, struct bpf_object **out, struct gadget_err *err);
+		 const struct run_opts *opts, const char *btf_path, struct bpf_object **out,
+		 struct gadget_err *err);
 int runtime_load(struct bpf_object *obj, const struct run_opts *opts, struct gadget_err *err);
 /* The param --pid sets in the kernel ("targ_pid"), or NULL when it filters in user space only. */
 const char *runtime_pid_param(const struct gadget_info *info, const struct run_opts *opts);

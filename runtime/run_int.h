@@ -32,6 +32,7 @@ struct gadget_run {
 	unsigned long long lost;
 	const void *obj_bytes;		/* the object as given, for core_btf_learn() */
 	size_t obj_len;
+	char btf_path[4096];		/* the btfgen layer's BTF, until the load ("": none) */
 	uint8_t *pad;			/* tracer: a record shorter than the event, zero-padded */
 	uint64_t rows;			/* struct row seq */
 	unsigned long long drain_budget;	/* records still shown after a stop */

@@ -19,6 +19,22 @@
 #define ENOTSUPP 524
 #endif
 
+bool kernel_btf_present(void)
+{
+	return access(KERNEL_BTF_PATH, R_OK) == 0;
+}
+
+bool prog_type_needs_kernel_btf(enum bpf_prog_type type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_TRACING: case BPF_PROG_TYPE_LSM:
+	case BPF_PROG_TYPE_STRUCT_OPS: case BPF_PROG_TYPE_EXT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static const char *const tracefs_dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 
 static bool path_exists(const char *p)
@@ -62,9 +78,10 @@ static int probe_btf_attach(enum bpf_prog_type type, enum bpf_attach_type attach
 	struct btf *vmlinux;
 	int id, fd, link;
 
-	vmlinux = btf__load_vmlinux_btf();
+	vmlinux = kernel_btf_present() ? btf__load_vmlinux_btf() : NULL;
 	if (!vmlinux) {
-		snprintf(why, len, "%s need kernel BTF (/sys/kernel/btf/vmlinux), which this kernel lacks", what);
+		snprintf(why, len, "%s need the kernel's BTF (" KERNEL_BTF_PATH "), which this kernel "
+			 "lacks (built without CONFIG_DEBUG_INFO_BTF)", what);
 		return 0;
 	}
 	id = btf__find_by_name_kind(vmlinux, func, BTF_KIND_FUNC);

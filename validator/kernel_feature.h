@@ -7,7 +7,20 @@
  * feature column (info/progtypes.h).  The validator asks them to mark a
  * program runnable or not, the runtime before it loads anything.
  */
+#include <stdbool.h>
+
 #include "info/progtypes.h"
+
+/*
+ * The kernel's own BTF (CONFIG_DEBUG_INFO_BTF).  Without it libbpf has no
+ * target for CO-RE relocations (unless given one: IG's btfgen layer,
+ * runtime/btfgen.h) and cannot attach program types that name a kernel
+ * type or function by its BTF id, which no other file stands in for.
+ */
+#define KERNEL_BTF_PATH "/sys/kernel/btf/vmlinux"
+bool kernel_btf_present(void);
+/* tp_btf, fentry/fexit, iter, lsm, struct_ops, freplace: attached by kernel BTF ids. */
+bool prog_type_needs_kernel_btf(enum bpf_prog_type type);
 
 /*
  * Is a kernel feature available on this machine?  Returns 1 if yes, 0 if
