@@ -306,8 +306,8 @@ static int run_pull(void *args, char **operands, int n)
 		return cli_fail(&err);
 	/* a short name from the default registry; a registry through its mirror */
 	ret = packager_config_load(&cfg, &err) ?:
-	      packager_qualify(st, &cfg, operands[0], ref, sizeof(ref), &err) ?:
-	      packager_pull(st, &cfg, ref, &o, &stats, &err);
+	      packager_config_qualify(st, &cfg, operands[0], ref, sizeof(ref), &err) ?:
+	      packager_config_pull(st, &cfg, ref, &o, &stats, &err);
 	store_close(st);
 	if (ret)
 		return cli_fail(&err);

@@ -165,8 +165,8 @@ static int sign_or_verify(const char *cmd, const struct sign_args *a, const char
 	if (a->attestations)
 		ret = verify_attestations(st, ref, a->key, ri.st != NULL, &err);
 	else
-		ret = sign ? packager_sign(st, ref, a->key, cli_key_passphrase(), &err)
-			   : packager_verify_ref(st, ref, a->key, &err);
+		ret = sign ? sign_image(st, ref, a->key, cli_key_passphrase(), &err)
+			   : sign_verify_ref(st, ref, a->key, &err);
 	if (ri.st)
 		remote_image_release(&ri);
 	else

@@ -162,7 +162,7 @@ int packager_config_load(struct packager_config *c, struct gadget_err *err)
 	return ret;
 }
 
-int packager_qualify(struct store *st, const struct packager_config *c, const char *name,
+int packager_config_qualify(struct store *st, const struct packager_config *c, const char *name,
 		     char *out, size_t len, struct gadget_err *err)
 {
 	struct oci_descriptor d;
@@ -203,7 +203,7 @@ static bool allowed_one(const char *entry, const struct oci_ref *r, const char *
 	return !strcmp(canon, entry);
 }
 
-int packager_check_allowed(const struct packager_config *c, const char *ref, const char *digest,
+int packager_config_check_allowed(const struct packager_config *c, const char *ref, const char *digest,
 			   struct gadget_err *err)
 {
 	char canon[800];
@@ -235,7 +235,7 @@ static const char *mirror_of(const struct packager_config *c, const char *regist
 	return NULL;
 }
 
-int packager_pull(struct store *st, const struct packager_config *c, const char *ref,
+int packager_config_pull(struct store *st, const struct packager_config *c, const char *ref,
 		  const struct registry_opts *o, struct registry_stats *stats,
 		  struct gadget_err *err)
 {
@@ -265,18 +265,3 @@ int packager_pull(struct store *st, const struct packager_config *c, const char 
 	return registry_pull(st, ref, o, stats, err);
 }
 
-int oci_platform_parse(const char *platform, const char **arch, struct gadget_err *err)
-{
-	const struct arch_def *a;
-	const char *slash = strchr(platform, '/');
-
-	if (!slash || strncmp(platform, "linux/", 6))
-		return gadget_err_set(err, EINVAL, "--platform %s: expected linux/ARCH (linux/amd64, "
-				      "linux/arm64)", platform);
-	a = arch_find(slash + 1);
-	if (!a)
-		return gadget_err_set(err, EINVAL, "--platform %s: unknown architecture '%s'",
-				      platform, slash + 1);
-	*arch = a->oci;
-	return 0;
-}

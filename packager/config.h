@@ -49,7 +49,7 @@ int packager_config_allow(struct packager_config *c, const char *list, bool appe
  * registry ("ghcr.io/inspektor-gadget/gadget/trace_open:v1").  out gets
  * name itself otherwise.
  */
-int packager_qualify(struct store *st, const struct packager_config *c, const char *name,
+int packager_config_qualify(struct store *st, const struct packager_config *c, const char *name,
 		     char *out, size_t len, struct gadget_err *err);
 
 /*
@@ -59,18 +59,12 @@ int packager_qualify(struct store *st, const struct packager_config *c, const ch
  * resolved to, anything else the whole of it.  digest NULL: could the name
  * pass at all (checked before pulling, so nothing refused is fetched)?
  */
-int packager_check_allowed(const struct packager_config *c, const char *ref, const char *digest,
+int packager_config_check_allowed(const struct packager_config *c, const char *ref, const char *digest,
 			   struct gadget_err *err);
 
 /* Pull ref through its registry's mirror first (falling back to it), tagged as ref. */
-int packager_pull(struct store *st, const struct packager_config *c, const char *ref,
+int packager_config_pull(struct store *st, const struct packager_config *c, const char *ref,
 		  const struct registry_opts *o, struct registry_stats *stats,
 		  struct gadget_err *err);
-
-/*
- * --platform OS/ARCH (docker's and oras' convention for --arch): "linux/arm64"
- * gives "arm64" (a static string); gadgets are Linux only.
- */
-int oci_platform_parse(const char *platform, const char **arch, struct gadget_err *err);
 
 #endif

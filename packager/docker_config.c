@@ -31,7 +31,7 @@ int docker_config_path(char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-void docker_creds_clear(struct docker_creds *c)
+void docker_config_creds_clear(struct docker_creds *c)
 {
 	if (c->secret)
 		OPENSSL_cleanse(c->secret, strlen(c->secret));

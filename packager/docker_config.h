@@ -34,6 +34,6 @@ int docker_config_store(const char *registry, const char *user, const char *secr
 int docker_config_erase(const char *registry, struct gadget_err *err);
 
 /* Zero the secret and free both strings. */
-void docker_creds_clear(struct docker_creds *c);
+void docker_config_creds_clear(struct docker_creds *c);
 
 #endif

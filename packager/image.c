@@ -165,7 +165,7 @@ int packager_pack(struct store *st, const char *ref, const struct pack_object *o
 		free(rec);
 	}
 	if (meta->format == IMAGE_FORMAT_IG) {
-		ret = ig_pack(st, objs, nr_objs, meta, annotations, &d, err);
+		ret = image_ig_pack(st, objs, nr_objs, meta, annotations, &d, err);
 		json_decref(annotations);
 		if (!ret && ref)
 			ret = store_tag(st, ref, &d, err);
@@ -313,8 +313,8 @@ int packager_load(struct store *st, const char *ref, const char *arch,
 	}
 	img->top = top;
 	img->manifest = d;
-	if (ig_manifest_is(man))
-		ret = ig_image_read(st, ref, man, img, err);
+	if (image_ig_manifest_is(man))
+		ret = image_ig_read(st, ref, man, img, err);
 	else
 		ret = gadget_image_read(st, ref, man, img, err);
 	json_decref(man);

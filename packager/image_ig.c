@@ -32,7 +32,7 @@ static int ig_layer_of(const char *media_type)
 	return -1;
 }
 
-bool ig_manifest_is(const json_t *man)
+bool image_ig_manifest_is(const json_t *man)
 {
 	const char *at = json_string_value(json_object_get(man, "artifactType"));
 	const char *cfg = json_string_value(json_object_get(json_object_get(man, "config"),
@@ -167,7 +167,7 @@ static int ig_analyze(const char *ref, struct gadget_image *img, struct gadget_e
 	return ret;
 }
 
-int ig_image_read(struct store *st, const char *ref, const json_t *man, struct gadget_image *img,
+int image_ig_read(struct store *st, const char *ref, const json_t *man, struct gadget_image *img,
 		  struct gadget_err *err)
 {
 	struct oci_descriptor layers[IG_NR_LAYERS];

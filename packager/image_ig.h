@@ -32,14 +32,14 @@
 struct gadget_image;
 
 /* Is this manifest one of IG's (its artifactType, config or layer media types)? */
-bool ig_manifest_is(const json_t *man);
+bool image_ig_manifest_is(const json_t *man);
 
 /*
  * Read an IG manifest into img (obj, gadget_yaml, has_wasm, the btfgen layer) and
  * analyse its ELF with the validator, its gadget.yaml folded in; with no
  * gadget.yaml the name is the repository's last part.
  */
-int ig_image_read(struct store *st, const char *ref, const json_t *man, struct gadget_image *img,
+int image_ig_read(struct store *st, const char *ref, const json_t *man, struct gadget_image *img,
 		  struct gadget_err *err);
 
 /*
@@ -52,7 +52,7 @@ int ig_image_read(struct store *st, const char *ref, const json_t *man, struct g
  */
 struct pack_object;
 struct pack_meta;
-int ig_pack(struct store *st, const struct pack_object *objs, unsigned int nr_objs,
+int image_ig_pack(struct store *st, const struct pack_object *objs, unsigned int nr_objs,
 	    const struct pack_meta *meta, const json_t *annotations, struct oci_descriptor *out,
 	    struct gadget_err *err);
 

@@ -83,7 +83,7 @@ static int ig_manifest(struct store *st, const struct pack_object *o, const json
 	return 0;
 }
 
-int ig_pack(struct store *st, const struct pack_object *objs, unsigned int nr_objs,
+int image_ig_pack(struct store *st, const struct pack_object *objs, unsigned int nr_objs,
 	    const struct pack_meta *meta, const json_t *annotations, struct oci_descriptor *out,
 	    struct gadget_err *err)
 {

@@ -147,14 +147,14 @@ static int fetch(struct store *st, const struct packager_config *cfg, const char
 				      "registry to pull it from (REGISTRY/REPO:TAG, or set "
 				      "GADGET_DEFAULT_REGISTRY)", canon, store_path(st));
 	}
-	ret = packager_check_allowed(cfg, name, NULL, err);	/* refused: not even fetched */
+	ret = packager_config_check_allowed(cfg, name, NULL, err);	/* refused: not even fetched */
 	if (ret)
 		return ret;
 	if (o->reg)
 		ro = *o->reg;
 	if (!ro.arch)
 		ro.arch = o->arch ? o->arch : arch_host();
-	ret = packager_pull(st, cfg, name, &ro, NULL, err);
+	ret = packager_config_pull(st, cfg, name, &ro, NULL, err);
 	if (ret)
 		return gadget_err_prefix(err, "pulling %s", name);
 	*pulled = true;
@@ -174,10 +174,10 @@ static int open_image(const char *arg, const struct gadget_input_opts *o,
 	ret = store_open(o->store, &st, err);
 	if (ret)
 		return ret;
-	in->key = o->verify && !o->skip_verify ? packager_verify_key_path() : NULL;
-	ret = packager_qualify(st, cfg, arg, in->image_ref, sizeof(in->image_ref), err) ?:
+	in->key = o->verify && !o->skip_verify ? sign_verify_key_path() : NULL;
+	ret = packager_config_qualify(st, cfg, arg, in->image_ref, sizeof(in->image_ref), err) ?:
 	      fetch(st, cfg, in->image_ref, o, &pulled, err) ?:
-	      packager_load_verified(st, in->image_ref, o->arch, !in->key, &in->image, err);
+	      sign_load_verified(st, in->image_ref, o->arch, !in->key, &in->image, err);
 	store_close(st);
 	if (ret == -ENOENT && !stat(arg, &sb))
 		return gadget_err_prefix(err, "%s names an image; to use the %s of that name here, "
@@ -185,7 +185,7 @@ static int open_image(const char *arg, const struct gadget_input_opts *o,
 	if (ret)
 		return ret;
 	if (o->verify) {
-		ret = packager_check_allowed(cfg, in->image_ref, in->image->top.digest, err);
+		ret = packager_config_check_allowed(cfg, in->image_ref, in->image->top.digest, err);
 		if (!ret && in->image->has_wasm)
 			ret = wasm_policy(arg, in->image, err);
 		if (!ret && in->image->invalid[0])
@@ -209,7 +209,7 @@ static int open_image(const char *arg, const struct gadget_input_opts *o,
 int gadget_input_open(const char *arg, const struct gadget_input_opts *o, struct gadget_input *in,
 		      struct gadget_err *err)
 {
-	const char *key = o->verify && !o->skip_verify ? packager_verify_key_path() : NULL;
+	const char *key = o->verify && !o->skip_verify ? sign_verify_key_path() : NULL;
 	struct packager_config cfg = { 0 };
 	int ret;
 
@@ -250,7 +250,7 @@ int gadget_input_open(const char *arg, const struct gadget_input_opts *o, struct
 		ret = open_image(arg, o, &cfg, in, err);
 		break;
 	}
-	if (!ret && !key && o->verify && o->skip_verify && packager_verify_key_path())
+	if (!ret && !key && o->verify && o->skip_verify && sign_verify_key_path())
 		snprintf(in->what + strlen(in->what), sizeof(in->what) - strlen(in->what),
 			 ", signature not checked (--insecure-skip-verify)");
 	if (ret)

@@ -15,7 +15,7 @@
  *     build file's cflags reach clang: -fplugin= runs code);
  *   - anything else that exists is a path.
  *
- * With a verification key configured (packager_verify_key_path()) and
+ * With a verification key configured (sign_verify_key_path()) and
  * .verify set, an image is loaded by the digest its signature verified, and
  * a folder or an object file, which carries no signature, is refused unless
  * skip_verify (--insecure-skip-verify).  in->what says what was run, for the

@@ -62,18 +62,6 @@ static bool tag_valid(const char *s)
 	return true;
 }
 
-bool oci_digest_valid(const char *d)
-{
-	size_t i;
-
-	if (strncmp(d, "sha256:", 7) || strlen(d) != 71)
-		return false;
-	for (i = 7; d[i]; i++)
-		if (!isxdigit((unsigned char)d[i]) || isupper((unsigned char)d[i]))
-			return false;
-	return true;
-}
-
 int ref_parse(const char *s, struct oci_ref *out, struct gadget_err *err)
 {
 	char buf[768], *at, *slash, *colon, *name;

@@ -140,7 +140,7 @@ static int fetch_token(struct registry_client *c, const struct auth_challenge *c
 	else
 		ret = auth_parse_token(tr.resp, tr.resp_len, &token, err);
 	free(url);
-	reg_req_release(&tr);
+	regc_req_release(&tr);
 	if (!ret) {
 		set_authz(c, "Bearer", token);
 		OPENSSL_cleanse(token, strlen(token));

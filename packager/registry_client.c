@@ -137,7 +137,7 @@ static bool registry_is_loopback(struct registry_client *c)
 	return c->pin[0] != '\0';
 }
 
-void reg_req_release(struct reg_req *r)
+void regc_req_release(struct reg_req *r)
 {
 	free(r->resp);
 	r->resp = NULL;
@@ -490,7 +490,7 @@ CURLcode regc_attempt(struct attempt *a, const char *url, const char *authz)
 	a->sink_err = 0;
 	a->blob_err = 0;
 	a->too_big = 0;
-	reg_req_release(r);
+	regc_req_release(r);
 	r->status = 0;
 	r->content_length = -1;
 	STAT_ADD(c->stats->requests, 1);
@@ -638,7 +638,7 @@ int regc_do(struct registry_client *c, struct reg_req *r, struct gadget_err *err
 	int ret = do_request(c, r, err);
 
 	if (ret)
-		reg_req_release(r);
+		regc_req_release(r);
 	return ret;
 }
 
@@ -651,7 +651,7 @@ void regc_free(struct registry_client *c)
 	if (c->curl)
 		curl_easy_cleanup(c->curl);	/* before the share it uses */
 	regc_share_put(c->share);
-	docker_creds_clear(&c->creds);
+	docker_config_creds_clear(&c->creds);
 	if (c->authz) {
 		OPENSSL_cleanse(c->authz, strlen(c->authz));
 		free(c->authz);
@@ -666,7 +666,7 @@ static int ping_scheme(struct registry_client *c, const char *scheme, int retrie
 
 	snprintf(c->base, sizeof(c->base), "%s://%s", scheme, c->registry);
 	c->opts.retries = retries;
-	reg_req_release(r);
+	regc_req_release(r);
 	ret = regc_do(c, r, err);
 	c->opts.retries = saved;
 	return ret;
@@ -690,7 +690,7 @@ static int ping(struct registry_client *c, bool verify_login, struct gadget_err 
 		ret = ping_scheme(c, "http", 0, &r, err);
 		if (ret && (c->last_rc == CURLE_OK || r.status)) {
 			/* it spoke http (auth failed, an endless answer): that's the answer */
-			reg_req_release(&r);
+			regc_req_release(&r);
 			return ret;
 		}
 		if (!ret && r.status != 200 && r.status != 401)
@@ -715,7 +715,7 @@ static int ping(struct registry_client *c, bool verify_login, struct gadget_err 
 	} else if (!ret && r.status != 200) {
 		ret = regc_status_err(c, &r, "GET /v2/", err);
 	}
-	reg_req_release(&r);
+	regc_req_release(&r);
 	return ret;
 }
 

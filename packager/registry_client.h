@@ -59,10 +59,10 @@ const char *regc_host(const struct registry_client *c);
 /*
  * Send r, with auth, redirects and retries.  Returns 0 when a final answer
  * arrived (check r->status), -errno on transport failure.  Free r->resp
- * with reg_req_release() (a failed regc_do() has freed it already).
+ * with regc_req_release() (a failed regc_do() has freed it already).
  */
 int regc_do(struct registry_client *c, struct reg_req *r, struct gadget_err *err);
-void reg_req_release(struct reg_req *r);
+void regc_req_release(struct reg_req *r);
 /*
  * Run fn(i) for i in [0, n) on up to four clients (c and clones sharing
  * its connections), stopping at the first error, which lands in err.

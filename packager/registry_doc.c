@@ -48,7 +48,7 @@ int regc_get_doc(struct registry_client *c, const char *url, const char *accept,
 		*len = r.resp_len;
 		r.resp = NULL;
 	}
-	reg_req_release(&r);
+	regc_req_release(&r);
 	return ret;
 }
 
@@ -118,7 +118,7 @@ int registry_put_manifest(const char *repo_ref, const char *reference, const cha
 	ret = regc_do(c, &q, err);
 	if (!ret && q.status != 201)
 		ret = regc_status_err(c, &q, "put manifest", err);
-	reg_req_release(&q);
+	regc_req_release(&q);
 	regc_free(c);
 	return ret;
 }

@@ -63,11 +63,11 @@ static int get_manifest(struct pull *p, struct registry_client *c, const char *r
 		return ret;
 	if (r.status != 200) {
 		ret = regc_status_err(c, &r, what, err);
-		reg_req_release(&r);
+		regc_req_release(&r);
 		return ret;
 	}
 	if (r.resp_len > REG_MANIFEST_MAX) {
-		reg_req_release(&r);
+		regc_req_release(&r);
 		return gadget_err_set(err, EFBIG, "registry %s: %s is larger than 4 MiB",
 				      regc_host(c), what);
 	}
@@ -85,7 +85,7 @@ static int get_manifest(struct pull *p, struct registry_client *c, const char *r
 		out->len = r.resp_len;
 		r.resp = NULL;
 	}
-	reg_req_release(&r);
+	regc_req_release(&r);
 	return ret;
 }
 
@@ -157,7 +157,7 @@ static int pull_blob(struct pull *p, struct registry_client *c, const struct reg
 	}
 	if (s.w)
 		store_blob_abort(s.w);
-	reg_req_release(&r);
+	regc_req_release(&r);
 	if (ret)
 		return ret;
 	regimg_blob_done(p->o, p->stats, d);

@@ -68,7 +68,7 @@ static int start_upload(struct push *p, struct registry_client *c, const struct 
 	} else {
 		snprintf(loc, loclen, "%s", r.location);
 	}
-	reg_req_release(&r);
+	regc_req_release(&r);
 	return ret;
 }
 
@@ -98,7 +98,7 @@ static int send_blob(struct push *p, struct registry_client *c, const struct reg
 		/* a relative Location ("/v2/...") is resolved by regc_do() */
 		if (!ret)
 			snprintf(loc, loclen, "%s", r.location);
-		reg_req_release(&r);
+		regc_req_release(&r);
 		if (ret)
 			return ret;
 		off += n;
@@ -117,7 +117,7 @@ static int send_blob(struct push *p, struct registry_client *c, const struct reg
 		ret = regc_do(c, &r, err);
 		if (!ret && r.status != 201)
 			ret = regc_status_err(c, &r, "upload blob", err);
-		reg_req_release(&r);
+		regc_req_release(&r);
 	}
 	return ret;
 }
@@ -135,7 +135,7 @@ static int push_blob(struct push *p, struct registry_client *c, const struct reg
 	snprintf(url, sizeof(url), "/v2/%s/blobs/%s", p->dst.repo, d->digest);
 	head.url = url;
 	ret = regc_do(c, &head, err);
-	reg_req_release(&head);
+	regc_req_release(&head);
 	if (ret)
 		return ret;
 	if (head.status == 200) {
@@ -199,7 +199,7 @@ static int put_manifest(struct push *p, const char *reference, const char *media
 		ret = gadget_err_set(err, EPROTO, "registry %s stored manifest %s as %s",
 				     regc_host(p->c), digest, r.content_digest);
 	snprintf(p->oci_subject, sizeof(p->oci_subject), "%s", r.oci_subject);
-	reg_req_release(&r);
+	regc_req_release(&r);
 	return ret;
 }
 
@@ -246,7 +246,7 @@ static bool tag_up_to_date(struct push *p, const char *reference, const char *di
 	snprintf(url, sizeof(url), "/v2/%s/manifests/%s", p->dst.repo, reference);
 	r.url = url;
 	same = !regc_do(p->c, &r, NULL) && r.status == 200 && !strcmp(r.content_digest, digest);
-	reg_req_release(&r);
+	regc_req_release(&r);
 	return same;
 }
 

@@ -46,12 +46,12 @@ int remote_image_fetch(const char *ref, const char *arch, struct remote_image *r
 	}
 	ret = packager_config_load(&cfg, err) ?: store_open(ri->dir, &ri->st, err);
 	if (!ret)	/* qualified against the empty store: a short name is the default registry's */
-		ret = packager_qualify(ri->st, &cfg, ref, ri->ref, sizeof(ri->ref), err);
+		ret = packager_config_qualify(ri->st, &cfg, ref, ri->ref, sizeof(ri->ref), err);
 	if (!ret && (ret = ref_parse(ri->ref, &r, err)) == 0 && !r.registry[0])
 		ret = gadget_err_set(err, EINVAL, "%s names no registry to look in (REGISTRY/REPO:TAG, "
 				     "or set GADGET_DEFAULT_REGISTRY)", ref);
 	if (!ret)
-		ret = packager_pull(ri->st, &cfg, ri->ref, &o, NULL, err);
+		ret = packager_config_pull(ri->st, &cfg, ri->ref, &o, NULL, err);
 	if (ret)
 		remote_image_release(ri);
 	return ret;

@@ -185,7 +185,7 @@ int sign_data(EVP_PKEY *pk, const void *data, size_t len, char **sig64, struct g
 	return *sig64 ? 0 : gadget_err_set(err, EIO, "signing failed");
 }
 
-int packager_sign(struct store *st, const char *ref, const char *key_path,
+int sign_image(struct store *st, const char *ref, const char *key_path,
 		  const char *passphrase, struct gadget_err *err)
 {
 	char ident[768], sref[768];
@@ -401,7 +401,7 @@ static int blob_whole(const struct oci_descriptor *d, bool present, void *ctx)
 	return store_blob_verify(w->st, d->digest, w->err);
 }
 
-int packager_verify_ref(struct store *st, const char *ref, const char *pubkey_path,
+int sign_verify_ref(struct store *st, const char *ref, const char *pubkey_path,
 			struct gadget_err *err)
 {
 	struct verify_walk w = { st, err };
@@ -414,10 +414,10 @@ int packager_verify_ref(struct store *st, const char *ref, const char *pubkey_pa
 	return ret ? gadget_err_prefix(err, "%s (%s)", ref, top.digest) : 0;
 }
 
-int packager_load_verified(struct store *st, const char *ref, const char *arch, bool skip_verify,
+int sign_load_verified(struct store *st, const char *ref, const char *arch, bool skip_verify,
 			   struct gadget_image **out, struct gadget_err *err)
 {
-	const char *key = skip_verify ? NULL : packager_verify_key_path();
+	const char *key = skip_verify ? NULL : sign_verify_key_path();
 	struct oci_descriptor top;
 	int ret;
 
@@ -432,7 +432,7 @@ int packager_load_verified(struct store *st, const char *ref, const char *arch, 
 	return packager_load(st, top.digest, arch, out, err);
 }
 
-const char *packager_verify_key_path(void)
+const char *sign_verify_key_path(void)
 {
 	static char buf[PATH_MAX];
 	const char *env = getenv("GADGET_VERIFY_KEY"), *xdg = getenv("XDG_CONFIG_HOME");

@@ -50,7 +50,7 @@ char *sign_b64(const unsigned char *in, size_t len);
 int sign_b64_decode(const char *s, unsigned char **out, size_t *len);
 
 /* Sign ref's top manifest/index digest; stores and tags the signature image. */
-int packager_sign(struct store *st, const char *ref, const char *key_path,
+int sign_image(struct store *st, const char *ref, const char *key_path,
 		  const char *passphrase, struct gadget_err *err);
 
 /*
@@ -58,7 +58,7 @@ int packager_sign(struct store *st, const char *ref, const char *key_path,
  * naming ref's digest, signed by that key.  -ENOENT: no signature,
  * -EKEYREJECTED: no valid signature.
  */
-int packager_verify_ref(struct store *st, const char *ref, const char *pubkey_path,
+int sign_verify_ref(struct store *st, const char *ref, const char *pubkey_path,
 			struct gadget_err *err);
 
 /*
@@ -67,17 +67,17 @@ int packager_verify_ref(struct store *st, const char *ref, const char *pubkey_pa
  * /etc/gadget/verify.pub, the first that is set/exists; NULL when none
  * (no verification).  Returns a static buffer.
  */
-const char *packager_verify_key_path(void);
+const char *sign_verify_key_path(void);
 
 /*
  * What `gadget run REF` calls: when a verification key is configured
- * (packager_verify_key_path()) and skip_verify is false, ref's signature is
+ * (sign_verify_key_path()) and skip_verify is false, ref's signature is
  * verified first and the image loaded by the verified digest (a re-tag in
  * between cannot swap it); a missing or bad signature fails with a message
  * naming the key and --insecure-skip-verify.  arch NULL: this machine.
  */
 struct gadget_image;
-int packager_load_verified(struct store *st, const char *ref, const char *arch, bool skip_verify,
+int sign_load_verified(struct store *st, const char *ref, const char *arch, bool skip_verify,
 			   struct gadget_image **out, struct gadget_err *err);
 
 /*

@@ -22,15 +22,8 @@
 #include <sys/types.h>
 
 #include "base/err.h"
+#include "packager/oci.h"
 
-#define OCI_DIGEST_MAX 72	/* "sha256:" + 64 hex + NUL */
-
-struct oci_descriptor {
-	char media_type[128];
-	char digest[OCI_DIGEST_MAX];
-	int64_t size;
-	char platform_arch[32];	/* "amd64", empty if none */
-};
 
 struct store;
 
@@ -115,13 +108,7 @@ int ref_parse(const char *s, struct oci_ref *out, struct gadget_err *err);
 /* Canonical string form written into the store: "registry/repo:tag". */
 int ref_format(const struct oci_ref *r, char *buf, size_t len);
 
-/* sha256 of data as "sha256:<hex>"; digest syntax check (image-spec descriptor.md). */
-int oci_digest_compute(const void *data, size_t len, char out[OCI_DIGEST_MAX]);
-bool oci_digest_valid(const char *digest);
-
-/* Descriptor <-> JSON (image-spec descriptor.md; platform only when platform_arch is set). */
 #include <jansson.h>
-json_t *oci_descriptor_to_json(const struct oci_descriptor *d);
 /*
  * JSON documents as blobs.  put dumps canonically (compact, sorted keys) so
  * the same document always has the same digest; desc gets type/digest/size.
@@ -132,7 +119,6 @@ int store_read_json(struct store *st, const char *digest, json_t **out, struct g
 /* Any bytes as a blob; desc gets media_type, digest and size. */
 int store_put_blob_desc(struct store *st, const void *data, size_t len, const char *media_type,
 			struct oci_descriptor *desc, struct gadget_err *err);
-int oci_descriptor_from_json(const json_t *j, struct oci_descriptor *d);
 
 /*
  * Every blob a descriptor reaches (itself, and for a manifest its config and

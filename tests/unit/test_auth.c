@@ -116,11 +116,11 @@ static void test_docker_config_auths(void **state)
 	assert_int_equal(docker_config_lookup_json(cfg, "127.0.0.1:5000", &c, &err), 0);
 	assert_string_equal(c.username, "user");
 	assert_string_equal(c.secret, "pa:ss");	/* only the first colon splits */
-	docker_creds_clear(&c);
+	docker_config_creds_clear(&c);
 	assert_null(c.secret);
 	assert_int_equal(docker_config_lookup_json(cfg, "index.docker.io", &c, &err), 0);
 	assert_string_equal(c.username, "hub");
-	docker_creds_clear(&c);
+	docker_config_creds_clear(&c);
 	assert_int_equal(docker_config_lookup_json(cfg, "other:5000", &c, &err), -ENOENT);
 	json_decref(cfg);
 }
@@ -148,7 +148,7 @@ static void test_docker_config_store_erase(void **state)
 	assert_non_null(strstr(text, "\"YWxpY2U6cHc=\""));	/* base64("alice:pw") */
 	assert_int_equal(docker_config_lookup("reg.test:443", &c, &err), 0);
 	assert_string_equal(c.secret, "pw");
-	docker_creds_clear(&c);
+	docker_config_creds_clear(&c);
 	assert_int_equal(docker_config_erase("reg.test:443", &err), 0);
 	assert_int_equal(docker_config_lookup("reg.test:443", &c, &err), -ENOENT);
 	assert_int_not_equal(docker_config_erase("reg.test:443", &err), 0);
@@ -182,7 +182,7 @@ static void test_docker_config_helper(void **state)
 	assert_int_equal(docker_config_lookup_json(cfg, "helped:5000", &c, &err), 0);
 	assert_string_equal(c.username, "bob");
 	assert_string_equal(c.secret, "hs");
-	docker_creds_clear(&c);
+	docker_config_creds_clear(&c);
 	unlink(path);
 	rmdir(dir);
 	json_decref(cfg);

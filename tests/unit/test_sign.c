@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Signing and the run-time verification policy (packager_load_verified). */
+/* Signing and the run-time verification policy (sign_load_verified). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -74,13 +74,13 @@ static void test_sign_verify(void **state)
 	struct ctx *c = *state;
 	struct gadget_err err = { 0 };
 
-	assert_int_equal(packager_verify_ref(c->st, "g:v1", c->pub, &err), -ENOENT);
+	assert_int_equal(sign_verify_ref(c->st, "g:v1", c->pub, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "is not signed"));
-	assert_int_equal(packager_sign(c->st, "g:v1", c->key, NULL, &err), 0);
-	assert_int_equal(packager_verify_ref(c->st, "g:v1", c->pub, &err), 0);
-	assert_int_equal(packager_verify_ref(c->st, "g:v1", c->other_pub, &err), -EKEYREJECTED);
+	assert_int_equal(sign_image(c->st, "g:v1", c->key, NULL, &err), 0);
+	assert_int_equal(sign_verify_ref(c->st, "g:v1", c->pub, &err), 0);
+	assert_int_equal(sign_verify_ref(c->st, "g:v1", c->other_pub, &err), -EKEYREJECTED);
 	/* A private key is not a public key. */
-	assert_int_equal(packager_verify_ref(c->st, "g:v1", c->key, &err), -EKEYREJECTED);
+	assert_int_equal(sign_verify_ref(c->st, "g:v1", c->key, &err), -EKEYREJECTED);
 }
 
 static void test_run_policy(void **state)
@@ -89,21 +89,21 @@ static void test_run_policy(void **state)
 	struct gadget_err err = { 0 };
 	struct gadget_image *img = NULL;
 
-	assert_int_equal(packager_sign(c->st, "g:v1", c->key, NULL, &err), 0);
+	assert_int_equal(sign_image(c->st, "g:v1", c->key, NULL, &err), 0);
 	setenv("GADGET_VERIFY_KEY", c->pub, 1);
-	assert_string_equal(packager_verify_key_path(), c->pub);
-	assert_int_equal(packager_load_verified(c->st, "g:v1", NULL, false, &img, &err), 0);
+	assert_string_equal(sign_verify_key_path(), c->pub);
+	assert_int_equal(sign_load_verified(c->st, "g:v1", NULL, false, &img, &err), 0);
 	assert_memory_equal(img->obj, obj, sizeof(obj));
 	gadget_image_free(img);
 
-	assert_int_equal(packager_load_verified(c->st, "unsigned:v1", NULL, false, &img, &err), -ENOENT);
+	assert_int_equal(sign_load_verified(c->st, "unsigned:v1", NULL, false, &img, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "refusing to run unsigned:v1"));
 	assert_non_null(strstr(err.msg, "--insecure-skip-verify"));
-	assert_int_equal(packager_load_verified(c->st, "unsigned:v1", NULL, true, &img, &err), 0);
+	assert_int_equal(sign_load_verified(c->st, "unsigned:v1", NULL, true, &img, &err), 0);
 	gadget_image_free(img);
 
 	setenv("GADGET_VERIFY_KEY", c->other_pub, 1);
-	assert_int_equal(packager_load_verified(c->st, "g:v1", NULL, false, &img, &err), -EKEYREJECTED);
+	assert_int_equal(sign_load_verified(c->st, "g:v1", NULL, false, &img, &err), -EKEYREJECTED);
 }
 
 int main(void)
