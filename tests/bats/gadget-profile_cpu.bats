@@ -14,18 +14,7 @@ teardown() {
 # A busy loop with a name of its own, built with frame pointers (clang: a
 # dependency of the project already, gcc need not be installed).
 build_spinner() {
-	cat >"$BATS_TEST_TMPDIR/spin.c" <<'C'
-volatile unsigned long sink;
-__attribute__((noinline)) void gadget_busy_spin_here(void)
-{
-	for (;;)
-		for (int i = 0; i < 1000; i++)
-			sink += i;
-}
-__attribute__((noinline)) void spin_outer_caller(void) { gadget_busy_spin_here(); }
-int main(void) { spin_outer_caller(); return 0; }
-C
-	clang -g -O0 -fno-omit-frame-pointer -o "$BATS_TEST_TMPDIR/gspinner" "$BATS_TEST_TMPDIR/spin.c"
+	clang -g -O0 -fno-omit-frame-pointer -o "$BATS_TEST_TMPDIR/gspinner" "$GADGET_SRC/tests/tools/spin.c"
 }
 
 # bats test_tags=sanitize

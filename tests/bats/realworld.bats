@@ -405,18 +405,7 @@ ${fds[1]} 10 /dev/null True
 }
 
 @test "IG's struct gadget_user_stack (gadget_get_user_stack) prints symbolised, like our gadget_user_stack" {
-	cat >"$BATS_TEST_TMPDIR/spin.c" <<'C'
-volatile unsigned long sink;
-__attribute__((noinline)) void gadget_busy_spin_here(void)
-{
-	for (;;)
-		for (int i = 0; i < 1000; i++)
-			sink += i;
-}
-__attribute__((noinline)) void spin_outer_caller(void) { gadget_busy_spin_here(); }
-int main(void) { spin_outer_caller(); return 0; }
-C
-	clang -g -O0 -fno-omit-frame-pointer -o "$BATS_TEST_TMPDIR/rwustack" "$BATS_TEST_TMPDIR/spin.c"
+	clang -g -O0 -fno-omit-frame-pointer -o "$BATS_TEST_TMPDIR/rwustack" "$GADGET_SRC/tests/tools/spin.c"
 	"$BATS_TEST_TMPDIR/rwustack" &
 	BG_PIDS+=($!)
 	run "$GADGET" validate "$FIX/ig_ustack"
