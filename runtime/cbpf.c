@@ -23,6 +23,8 @@ struct xlate {
 	struct bpf_insn *out;		/* NULL in the first pass: count only */
 	unsigned int len;
 	unsigned int *start;		/* n + 1 entries: start[n] is the fail block */
+	bool fail_used;			/* a jump goes to the fail block (else the verifier
+					 * would refuse it as unreachable) */
 	struct gadget_err *err;
 };
 
@@ -35,8 +37,10 @@ static void put(struct xlate *x, uint8_t code, uint8_t dst, uint8_t src, int16_t
 }
 
 /* The jump offset, from the instruction about to be written, to cBPF instruction t. */
-static int16_t to(const struct xlate *x, unsigned int t)
+static int16_t to(struct xlate *x, unsigned int t)
 {
+	if (t == x->n && !x->out)
+		x->fail_used = true;
 	return x->out ? (int16_t)(x->start[t] - (x->len + 1)) : 0;
 }
 
@@ -275,8 +279,10 @@ static int pass(struct xlate *x)
 			return -EINVAL;
 	}
 	x->start[x->n] = x->len;
-	put(x, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
-	put(x, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	if (x->fail_used) {
+		put(x, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+		put(x, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	}
 	return 0;
 }
 
