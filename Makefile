@@ -73,6 +73,11 @@ $(O)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka $(LDFLAGS)
 
+# The C test tools (mk/packager.mk's pack_obj, mk/pfilter.mk's pf_testrun).
+$(O)/tests/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(LDFLAGS)
+
 # Install what is missing, say nothing when everything is there.  The
 # :arm64 packages (make arm64, the arm64 guest) need dpkg to know arm64.
 deps:

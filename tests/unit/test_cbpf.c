@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/file.h"
 #include "runtime/cbpf.h"
 #include "runtime/pcap_expr.h"
 #include "runtime/pf_splice.h"
@@ -192,9 +193,8 @@ static const char splice_src[] =
 static void *compile_splice_src(size_t *len)
 {
 	char dir[] = "/tmp/test_cbpf.XXXXXX", cmd[512], path[600];
-	FILE *f;
 	void *obj;
-	long n;
+	FILE *f;
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/p.bpf.c", dir);
@@ -202,22 +202,14 @@ static void *compile_splice_src(size_t *len)
 	assert_non_null(f);
 	fputs(splice_src, f);
 	fclose(f);
-	snprintf(cmd, sizeof(cmd), "clang -target bpf -O2 -g -Ibpf-headers -I/usr/include/$(gcc -dumpmachine) "
-		 "-c %s/p.bpf.c -o %s/p.o",
-		 dir, dir);
+	/* the multiarch folder for asm/types.h, as `gadget build` adds it */
+	snprintf(cmd, sizeof(cmd), "clang -target bpf -O2 -g -Ibpf-headers "
+		 "-I/usr/include/$(gcc -dumpmachine) -c %s/p.bpf.c -o %s/p.o", dir, dir);
 	assert_int_equal(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/p.o", dir);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	obj = malloc(n);
-	assert_int_equal(fread(obj, 1, n, f), (size_t)n);
-	fclose(f);
+	assert_int_equal(file_read_all(path, &obj, len), 0);
 	snprintf(cmd, sizeof(cmd), "rm -r %s", dir);
 	assert_int_equal(system(cmd), 0);
-	*len = n;
 	return obj;
 }
 
