@@ -29,12 +29,13 @@ static int add_filter_param(struct analysis *a, const char *param)
 	*p = (struct gadget_param){ .packet_filter = true };
 	p->field.kind = FIELD_STRING;
 	p->name = strdup(param);
+	p->field.name = strdup(param);	/* the image config serialises the field by name */
 	p->field.type_name = strdup("pcap expression");
 	p->default_value = strdup("");
 	p->description = strdup("packets kept, in tcpdump's filter syntax (\"udp dst port "
 				"53\"); empty: every packet");
 	info->nr_params++;
-	if (!p->name || !p->field.type_name || !p->default_value || !p->description)
+	if (!p->name || !p->field.name || !p->field.type_name || !p->default_value || !p->description)
 		return -ENOMEM;
 	return 0;
 }

@@ -87,6 +87,22 @@ gadget: packet filter pf-src: no expression, every packet matches"
 	assert_output "40002 40003"
 }
 
+@test "an image keeps its packet filters: ours (config.json) and IG's layout (analysed again) run with --pf" {
+	local fmt
+	for fmt in gadget ig; do
+		run "$GADGET" build "$FIX" -t "pf-$fmt:v1" --image-format "$fmt"
+		assert_success
+		run "$GADGET" run "pf-$fmt:v1" --help
+		assert_line --regexp '^  pf-src +pcap expression +default ""'
+		pf_start "pf-$fmt:v1" --insecure-skip-verify -t 30 --pf "udp dst port 40002"
+		send 40001 40002 40003
+		sleep 0.5
+		gadget_end
+		run dports
+		assert_output "40002"
+	done
+}
+
 @test "a bad expression is an error naming the param and pcap's words, before anything loads" {
 	run "$GADGET" run "$FIX/" --iface lo -t 5 --pf "udp dst port"
 	assert_failure 1
