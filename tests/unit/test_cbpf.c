@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "base/file.h"
+#include "info/gadget_info.h"
 #include "runtime/cbpf.h"
 #include "runtime/pcap_expr.h"
 #include "runtime/pf_splice.h"
@@ -323,6 +324,27 @@ static void test_splice(void **state)
 	free(obj);
 }
 
+/* GADGET_PF() is param "pf", GADGET_PF(dns) "pf-dns", and back. */
+static void test_param_names(void **state)
+{
+	char b[64];
+
+	(void)state;
+	assert_int_equal(gadget_pf_param_name("gadget_pf_", b, sizeof(b)), 0);
+	assert_string_equal(b, "pf");
+	assert_int_equal(gadget_pf_param_name("gadget_pf_dns", b, sizeof(b)), 0);
+	assert_string_equal(b, "pf-dns");
+	assert_int_equal(gadget_pf_param_name("gadget_p", b, sizeof(b)), -EINVAL);
+	assert_int_equal(gadget_pf_param_name("gadget_pf_dns", b, 4), -EINVAL);
+	assert_int_equal(gadget_pf_symbol("pf", b, sizeof(b)), 0);
+	assert_string_equal(b, "gadget_pf_");
+	assert_int_equal(gadget_pf_symbol("pf-dns", b, sizeof(b)), 0);
+	assert_string_equal(b, "gadget_pf_dns");
+	assert_int_equal(gadget_pf_symbol("pf-", b, sizeof(b)), -EINVAL);
+	assert_int_equal(gadget_pf_symbol("pfx", b, sizeof(b)), -EINVAL);
+	assert_int_equal(gadget_pf_symbol("targ_pid", b, sizeof(b)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_div_by_x_and_scratch),
 		cmocka_unit_test(test_splice),
+		cmocka_unit_test(test_param_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
