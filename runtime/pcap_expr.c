@@ -9,7 +9,7 @@
 #include "runtime/pcap_expr.h"
 
 /* expr compiled, optimised, for Ethernet at PCAP_EXPR_SNAPLEN into *prog. */
-static int compile(const char *param, const char *expr, struct bpf_program *prog,
+static int compile(const char *what, const char *expr, struct bpf_program *prog,
 		   struct gadget_err *err)
 {
 	pcap_t *p;
@@ -17,26 +17,24 @@ static int compile(const char *param, const char *expr, struct bpf_program *prog
 
 	ret = lazylib_load(LAZY_PCAP, err);
 	if (ret) {
-		gadget_err_prefix(err, "packet filter --param %s", param);
+		gadget_err_prefix(err, "%s", what);
 		return ret;
 	}
 	p = pcap_open_dead(DLT_EN10MB, PCAP_EXPR_SNAPLEN);
 	if (!p)
-		return gadget_err_set(err, ENOMEM, "packet filter --param %s: pcap_open_dead failed",
-				      param);
+		return gadget_err_set(err, ENOMEM, "%s: pcap_open_dead failed", what);
 	ret = pcap_compile(p, prog, expr, 1, PCAP_NETMASK_UNKNOWN);
 	if (ret)
-		gadget_err_set(err, EINVAL, "packet filter --param %s='%s': %s", param, expr,
-			       pcap_geterr(p));
+		gadget_err_set(err, EINVAL, "%s: %s", what, pcap_geterr(p));
 	pcap_close(p);
 	return ret ? -EINVAL : 0;
 }
 
-int pcap_expr_compile(const char *param, const char *expr, void **cbpf, unsigned int *n,
+int pcap_expr_compile(const char *what, const char *expr, void **cbpf, unsigned int *n,
 		      struct gadget_err *err)
 {
 	struct bpf_program prog = { 0 };
-	int ret = compile(param, expr, &prog, err);
+	int ret = compile(what, expr, &prog, err);
 
 	*cbpf = NULL;
 	*n = 0;
@@ -58,7 +56,7 @@ int pcap_expr_match(const char *expr, const void *pkt, unsigned int len, struct 
 {
 	struct bpf_program prog = { 0 };
 	struct pcap_pkthdr h = { .caplen = len, .len = len };
-	int ret = compile("pf", expr, &prog, err);
+	int ret = compile(expr, expr, &prog, err);
 
 	if (ret)
 		return ret;

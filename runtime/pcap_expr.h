@@ -14,10 +14,10 @@
 
 /*
  * *cbpf (malloc'ed): *n classic BPF instructions, struct sock_filter's
- * layout; param names the setting in messages ("pf").  A syntax error is
- * -EINVAL with pcap's words.
+ * layout; what heads messages ("packet filter gadget_pf_ (--pf 'udp')").  A
+ * syntax error is -EINVAL with pcap's words.
  */
-int pcap_expr_compile(const char *param, const char *expr, void **cbpf, unsigned int *n,
+int pcap_expr_compile(const char *what, const char *expr, void **cbpf, unsigned int *n,
 		      struct gadget_err *err);
 /* What pcap_offline_filter() says of packet pkt (len bytes) for expr: 1 kept, 0 not, or -errno. */
 int pcap_expr_match(const char *expr, const void *pkt, unsigned int len, struct gadget_err *err);

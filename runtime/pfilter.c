@@ -11,26 +11,38 @@
 #include "runtime/pfilter.h"
 #include "runtime/run.h"
 
-/* The expression of filter param p: the last --param p=, else --pf (for "pf"), else gadget.yaml's. */
-static const char *expression(const struct gadget_param *p, const struct run_opts *opts)
+/*
+ * The expression of filter param p: the last --param p=, else --pf (for
+ * "pf"), else gadget.yaml's; how says where it came from, for messages.
+ */
+static const char *expression(const struct gadget_param *p, const struct run_opts *opts,
+			      char *how, size_t len)
 {
 	size_t n = strlen(p->name);
 
-	for (unsigned int i = opts->nr_params; i-- > 0;)
-		if (!strncmp(opts->params[i], p->name, n) && opts->params[i][n] == '=')
-			return opts->params[i] + n + 1;
-	if (opts->pf && !strcmp(p->name, GADGET_PF_PARAM))
+	for (unsigned int i = opts->nr_params; i-- > 0;) {
+		if (strncmp(opts->params[i], p->name, n) || opts->params[i][n] != '=')
+			continue;
+		snprintf(how, len, "--param %s='%s'", p->name, opts->params[i] + n + 1);
+		return opts->params[i] + n + 1;
+	}
+	if (opts->pf && !strcmp(p->name, GADGET_PF_PARAM)) {
+		snprintf(how, len, "--pf '%s'", opts->pf);
 		return opts->pf;
+	}
+	snprintf(how, len, "gadget.yaml's params.ebpf.%s.defaultValue '%s'", p->name,
+		 p->default_value ? p->default_value : "");
 	return p->default_set ? p->default_value : NULL;
 }
 
 /* One filter: expr compiled, translated and spliced into *obj (replaced, the old one freed if owned). */
-static int apply_one(const struct gadget_param *p, const char *expr, const struct run_opts *opts,
-		     void **obj, size_t *len, bool owned, struct gadget_err *err)
+static int apply_one(const struct gadget_param *p, const char *expr, const char *how,
+		     const struct run_opts *opts, void **obj, size_t *len, bool owned,
+		     struct gadget_err *err)
 {
 	struct bpf_insn *insns = NULL;
 	unsigned int n = 0, nc = 0;
-	char sym[160];
+	char sym[160], what[1200];
 	void *cbpf, *out = NULL;
 	size_t out_len;
 	int ret;
@@ -38,11 +50,12 @@ static int apply_one(const struct gadget_param *p, const char *expr, const struc
 	if (gadget_pf_symbol(p->name, sym, sizeof(sym)))
 		return gadget_err_set(err, EINVAL, "packet filter param '%s' names no function",
 				      p->name);
-	ret = pcap_expr_compile(p->name, expr, &cbpf, &nc, err);
+	snprintf(what, sizeof(what), "packet filter %s (%s)", sym, how);
+	ret = pcap_expr_compile(what, expr, &cbpf, &nc, err);
 	if (!ret) {
 		ret = cbpf_to_ebpf(cbpf, nc, &insns, &n, err);
 		if (ret)
-			gadget_err_prefix(err, "packet filter --param %s='%s'", p->name, expr);
+			gadget_err_prefix(err, "%s", what);
 		free(cbpf);
 	}
 	if (!ret)
@@ -51,8 +64,7 @@ static int apply_one(const struct gadget_param *p, const char *expr, const struc
 	if (ret)
 		return ret;
 	if (opts->verbose && opts->status)
-		fprintf(opts->status, "gadget: packet filter %s: '%s', %u cBPF instructions, %u eBPF\n",
-			sym, expr, nc, n);
+		fprintf(opts->status, "gadget: %s: %u cBPF instructions, %u eBPF\n", what, nc, n);
 	if (owned)
 		free(*obj);
 	*obj = out;
@@ -71,19 +83,20 @@ int pfilter_apply(const void *obj, size_t len, const struct gadget_info *info,
 	*out_len = len;
 	for (unsigned int i = 0; !ret && i < info->nr_params; i++) {
 		const struct gadget_param *p = &info->params[i];
+		char how[1024];
 		const char *expr;
 
 		if (!p->packet_filter)
 			continue;
 		any = true;
-		expr = expression(p, opts);
+		expr = expression(p, opts, how, sizeof(how));
 		if (!expr || !*expr) {
 			if (opts->verbose && opts->status)
-				fprintf(opts->status, "gadget: packet filter %s: no expression, every "
-					"packet matches\n", p->name);
+				fprintf(opts->status, "gadget: packet filter of param %s: no expression, "
+					"every non-empty packet matches\n", p->name);
 			continue;
 		}
-		ret = apply_one(p, expr, opts, &cur, out_len, cur != obj, err);
+		ret = apply_one(p, expr, how, opts, &cur, out_len, cur != obj, err);
 	}
 	if (!ret && opts->pf && !any)
 		ret = gadget_err_set(err, EINVAL, "--pf: gadget %s has no packet filter (it would "

@@ -59,8 +59,8 @@ print(" ".join(str(json.loads(l)["dport"]) for l in sys.stdin))'
 
 @test "--pf 'udp dst port 40001' reports exactly the datagrams to port 40001" {
 	pf_start "$FIX" -t 30 -v --pf "udp dst port 40001"
-	assert_equal "$(grep 'packet filter' "$GERR")" "gadget: packet filter gadget_pf_: 'udp dst port 40001', 16 cBPF instructions, 72 eBPF
-gadget: packet filter pf-src: no expression, every packet matches"
+	assert_equal "$(grep 'packet filter' "$GERR")" "gadget: packet filter gadget_pf_ (--pf 'udp dst port 40001'): 16 cBPF instructions, 72 eBPF
+gadget: packet filter of param pf-src: no expression, every non-empty packet matches"
 	send 40001 40002 40001 40002 40001
 	sleep 0.5
 	gadget_end
@@ -79,7 +79,7 @@ gadget: packet filter pf-src: no expression, every packet matches"
 
 @test "two filters in one object: --pf and the named --param pf-src both apply" {
 	pf_start "$FIX" -t 30 -v --pf "udp" --param "pf-src=udp src port $SPORT and dst portrange 40002-40003"
-	grep -q "packet filter gadget_pf_src: 'udp src port $SPORT and dst portrange 40002-40003'" "$GERR"
+	grep -q "packet filter gadget_pf_src (--param pf-src='udp src port $SPORT and dst portrange 40002-40003'): 21 cBPF instructions, 94 eBPF" "$GERR"
 	send 40001 40002 40003 40004
 	sleep 0.5
 	gadget_end
@@ -106,10 +106,10 @@ gadget: packet filter pf-src: no expression, every packet matches"
 @test "a bad expression is an error naming the param and pcap's words, before anything loads" {
 	run "$GADGET" run "$FIX/" --iface lo -t 5 --pf "udp dst port"
 	assert_failure 1
-	assert_output "gadget: error: packet filter --param pf='udp dst port': can't parse filter expression: syntax error"
+	assert_output "gadget: error: packet filter gadget_pf_ (--pf 'udp dst port'): can't parse filter expression: syntax error"
 	run "$GADGET" run "$FIX/" --iface lo -t 5 --param "pf-src=tcp port 99999999"
 	assert_failure 1
-	assert_output --partial "packet filter --param pf-src='tcp port 99999999': illegal port number 99999999"
+	assert_output "gadget: error: packet filter gadget_pf_src (--param pf-src='tcp port 99999999'): illegal port number 99999999 > 65535"
 	refute_output --partial "attached"
 }
 
