@@ -297,6 +297,10 @@ int cbpf_to_ebpf(const struct sock_filter *prog, unsigned int n, struct bpf_insn
 	if (!n || n > BPF_MAXINSNS)
 		return gadget_err_set(err, EINVAL, "a cBPF program has 1 to %d instructions, not %u",
 				      BPF_MAXINSNS, n);
+	/* the kernel's rule too: nothing may run off the end */
+	if (BPF_CLASS(prog[n - 1].code) != BPF_RET)
+		return gadget_err_set(err, EINVAL, "cBPF instruction %u (code 0x%04x): the last "
+				      "instruction is not a return", n - 1, prog[n - 1].code);
 	x.start = calloc(n + 1, sizeof(*x.start));
 	if (!x.start)
 		return gadget_err_set(err, ENOMEM, "out of memory");

@@ -56,12 +56,17 @@ static int check_headers(const uint8_t *obj, size_t len, struct gadget_err *err)
 		return gadget_err_set(err, ENOEXEC, "packet filter: not a little-endian 64-bit "
 				      "BPF ELF object");
 	for (unsigned int i = 0; i < eh->e_shnum; i++) {
-		const Elf64_Shdr *sh = (const void *)(obj + eh->e_shoff) + i;
+		const Elf64_Shdr *sh = (const Elf64_Shdr *)(obj + eh->e_shoff) + i;
 
 		if (sh->sh_type != SHT_NOBITS && sh->sh_type != SHT_NULL &&
 		    !in_buf(len, sh->sh_offset, sh->sh_size))
 			return gadget_err_set(err, ENOEXEC, "packet filter: section %u lies outside "
 					      "the object", i);
+		/* read in place as structs: symbols, relocations, instructions */
+		if ((sh->sh_type == SHT_SYMTAB || sh->sh_type == SHT_REL ||
+		     (sh->sh_flags & SHF_EXECINSTR)) && sh->sh_offset % 8)
+			return gadget_err_set(err, ENOEXEC, "packet filter: section %u is not "
+					      "8-byte aligned in the object", i);
 	}
 	return 0;
 }

@@ -122,6 +122,7 @@ static void test_refused(void **state)
 	const struct sock_filter past_end[] = {
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 5, 0), BPF_STMT(BPF_RET | BPF_K, 1),
 	};
+	const struct sock_filter no_ret[] = { BPF_STMT(BPF_LD | BPF_IMM, 1), BPF_STMT(BPF_MISC | BPF_TAX, 0) };
 	const struct sock_filter mem16[] = { BPF_STMT(BPF_ST, 16), BPF_STMT(BPF_RET | BPF_K, 1) };
 	const struct sock_filter unknown[] = { BPF_STMT(BPF_ALU | 0xf0 | BPF_K, 1), BPF_STMT(BPF_RET | BPF_K, 1) };
 	struct gadget_err err;
@@ -134,6 +135,8 @@ static void test_refused(void **state)
 			    "(SKF_AD_*) loads are not supported");
 	assert_int_equal(xlate(past_end, 2, &out, &n, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "instruction 0 (code 0x0015, k 1): jump past the end"));
+	assert_int_equal(xlate(no_ret, 2, &out, &n, &err), -EINVAL);
+	assert_string_equal(err.msg, "cBPF instruction 1 (code 0x0007): the last instruction is not a return");
 	assert_int_equal(xlate(mem16, 2, &out, &n, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "scratch word M[k] out of range"));
 	assert_int_equal(xlate(unknown, 2, &out, &n, &err), -EINVAL);
