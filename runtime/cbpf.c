@@ -23,6 +23,7 @@ struct xlate {
 	struct bpf_insn *out;		/* NULL in the first pass: count only */
 	unsigned int len;
 	unsigned int *start;		/* n + 1 entries: start[n] is the fail block */
+	bool *live;			/* reachable from the first instruction */
 	bool fail_used;			/* a jump goes to the fail block (else the verifier
 					 * would refuse it as unreachable) */
 	struct gadget_err *err;
@@ -62,6 +63,22 @@ static unsigned int load_size(uint16_t code)
 	}
 }
 
+/* A load past any packet or a division by constant 0: the filter ends there, with 0. */
+static bool always_fails(const struct sock_filter *f)
+{
+	uint8_t cls = BPF_CLASS(f->code), mode = BPF_MODE(f->code);
+	unsigned int size = load_size(f->code);
+
+	if (cls == BPF_LD && mode == BPF_ABS && size)	/* k >= SKF_AD_OFF is refused instead */
+		return f->k < 0x80000000u && f->k > PKT_MAX - size;
+	if (cls == BPF_LD && mode == BPF_IND && size)
+		return f->k > PKT_MAX - size;
+	if (cls == BPF_LDX && mode == BPF_MSH)
+		return f->k > PKT_MAX - 1;
+	return cls == BPF_ALU && (BPF_OP(f->code) == BPF_DIV || BPF_OP(f->code) == BPF_MOD) &&
+	       BPF_SRC(f->code) == BPF_K && !f->k;
+}
+
 /*
  * dst = packet[base + k] of size bytes, big endian; base is X for BPF_IND.
  * The sum is bounded first (a register the verifier can add to a packet
@@ -71,15 +88,16 @@ static int emit_pkt_load(struct xlate *x, unsigned int i, uint8_t dst, unsigned 
 {
 	uint32_t k = x->in[i].k;
 
-	if (!ind && (k >= 0x80000000u))
+	if (BPF_CLASS(x->in[i].code) == BPF_LD && !ind && k >= 0x80000000u)
 		return bad(x, i, "ancillary (SKF_AD_*) loads are not supported");
-	if (!ind && k > PKT_MAX - size) {
+	/* past any packet (X only adds): out of range, as libpcap's bpf_filter() says */
+	if (k > PKT_MAX - size) {
 		put(x, BPF_JMP | BPF_JA, 0, 0, to(x, FAIL(x)), 0);
 		return 0;
 	}
-	if (ind) {
+	if (ind) {	/* X + k on 64 bits: no 32-bit wrap back into the packet */
 		put(x, BPF_ALU | BPF_MOV | BPF_X, BPF_REG_1, R_X, 0, 0);
-		put(x, BPF_ALU | BPF_ADD | BPF_K, BPF_REG_1, 0, 0, (int32_t)k);
+		put(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_1, 0, 0, (int32_t)k);
 		put(x, BPF_JMP | BPF_JGT | BPF_K, BPF_REG_1, 0, to(x, FAIL(x)), PKT_MAX - size);
 		put(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, R_DATA, 0, 0);
 		put(x, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_2, BPF_REG_1, 0, 0);
@@ -136,6 +154,8 @@ static int emit_ld(struct xlate *x, unsigned int i)
 			break;
 		if (emit_pkt_load(x, i, R_X, 1, false))
 			return -EINVAL;
+		if (always_fails(&x->in[i]))	/* the load was a jump to the fail block */
+			return 0;
 		put(x, BPF_ALU | BPF_AND | BPF_K, R_X, 0, 0, 0xf);
 		put(x, BPF_ALU | BPF_LSH | BPF_K, R_X, 0, 0, 2);
 		return 0;
@@ -171,6 +191,14 @@ static int emit_alu(struct xlate *x, unsigned int i)
 	if (BPF_SRC(code) == BPF_X) {
 		if (op == BPF_DIV || op == BPF_MOD)
 			put(x, BPF_JMP32 | BPF_JEQ | BPF_K, R_X, 0, to(x, FAIL(x)), 0);
+		/* a shift by 32 or more gives 0, as libpcap's bpf_filter() (eBPF would mask it) */
+		if (op == BPF_LSH || op == BPF_RSH) {
+			put(x, BPF_JMP32 | BPF_JGE | BPF_K, R_X, 0, 2, 32);
+			put(x, BPF_ALU | op | BPF_X, R_A, R_X, 0, 0);
+			put(x, BPF_JMP | BPF_JA, 0, 0, 1, 0);
+			put(x, BPF_ALU | BPF_MOV | BPF_K, R_A, 0, 0, 0);
+			return 0;
+		}
 		put(x, BPF_ALU | op | BPF_X, R_A, R_X, 0, 0);
 		return 0;
 	}
@@ -204,7 +232,7 @@ static int emit_jmp(struct xlate *x, unsigned int i)
 	if (jt >= x->n || jf >= x->n)
 		return bad(x, i, "jump past the end");
 	put(x, BPF_JMP32 | op | BPF_SRC(f->code), R_A, BPF_SRC(f->code) == BPF_X ? R_X : 0,
-	    to(x, jt), (int32_t)f->k);
+	    to(x, jt), BPF_SRC(f->code) == BPF_X ? 0 : (int32_t)f->k);
 	if (f->jf)
 		put(x, BPF_JMP | BPF_JA, 0, 0, to(x, jf), 0);
 	return 0;
@@ -268,6 +296,34 @@ static void emit_prologue(struct xlate *x)
 	}
 }
 
+/*
+ * Which instructions run at all: the verifier refuses unreachable code, and
+ * cBPF not from libpcap's optimiser may have some.  Jumps only go forward.
+ */
+static void mark_live(struct xlate *x)
+{
+	x->live[0] = true;
+	for (unsigned int i = 0; i < x->n; i++) {
+		const struct sock_filter *f = &x->in[i];
+		uint8_t cls = BPF_CLASS(f->code);
+
+		if (!x->live[i] || cls == BPF_RET || always_fails(f))
+			continue;
+		if (cls != BPF_JMP) {
+			if (i + 1 < x->n)
+				x->live[i + 1] = true;
+		} else if (BPF_OP(f->code) == BPF_JA) {
+			if ((uint64_t)i + 1 + f->k < x->n)
+				x->live[i + 1 + f->k] = true;
+		} else {
+			if (i + 1 + f->jt < x->n)
+				x->live[i + 1 + f->jt] = true;
+			if (i + 1 + f->jf < x->n)
+				x->live[i + 1 + f->jf] = true;
+		}
+	}
+}
+
 static int pass(struct xlate *x)
 {
 	x->len = 0;
@@ -275,7 +331,7 @@ static int pass(struct xlate *x)
 	for (unsigned int i = 0; i < x->n; i++) {
 		if (!x->out)
 			x->start[i] = x->len;
-		if (emitters[BPF_CLASS(x->in[i].code)](x, i))
+		if (x->live[i] && emitters[BPF_CLASS(x->in[i].code)](x, i))
 			return -EINVAL;
 	}
 	x->start[x->n] = x->len;
@@ -302,8 +358,13 @@ int cbpf_to_ebpf(const struct sock_filter *prog, unsigned int n, struct bpf_insn
 		return gadget_err_set(err, EINVAL, "cBPF instruction %u (code 0x%04x): the last "
 				      "instruction is not a return", n - 1, prog[n - 1].code);
 	x.start = calloc(n + 1, sizeof(*x.start));
-	if (!x.start)
+	x.live = calloc(n, sizeof(*x.live));
+	if (!x.start || !x.live) {
+		free(x.start);
+		free(x.live);
 		return gadget_err_set(err, ENOMEM, "out of memory");
+	}
+	mark_live(&x);
 	ret = pass(&x);
 	if (!ret && x.len > INT16_MAX)
 		ret = gadget_err_set(err, E2BIG, "the filter needs %u eBPF instructions, more than "
@@ -313,6 +374,7 @@ int cbpf_to_ebpf(const struct sock_filter *prog, unsigned int n, struct bpf_insn
 	if (!ret)
 		ret = pass(&x);
 	free(x.start);
+	free(x.live);
 	if (ret) {
 		free(x.out);
 		return ret;

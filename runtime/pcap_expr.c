@@ -64,3 +64,13 @@ int pcap_expr_match(const char *expr, const void *pkt, unsigned int len, struct 
 	pcap_freecode(&prog);
 	return ret;
 }
+
+int pcap_cbpf_match(const void *cbpf, unsigned int n, const void *pkt, unsigned int len,
+		    struct gadget_err *err)
+{
+	struct bpf_program prog = { .bf_len = n, .bf_insns = (struct bpf_insn *)cbpf };
+	struct pcap_pkthdr h = { .caplen = len, .len = len };
+	int ret = lazylib_load(LAZY_PCAP, err);
+
+	return ret ? ret : pcap_offline_filter(&prog, &h, pkt) != 0;
+}

@@ -19,6 +19,9 @@
  */
 int pcap_expr_compile(const char *what, const char *expr, void **cbpf, unsigned int *n,
 		      struct gadget_err *err);
+/* What pcap_offline_filter() says of pkt for the cBPF program cbpf (n instructions): 1, 0, or -errno. */
+int pcap_cbpf_match(const void *cbpf, unsigned int n, const void *pkt, unsigned int len,
+		    struct gadget_err *err);
 /* What pcap_offline_filter() says of packet pkt (len bytes) for expr: 1 kept, 0 not, or -errno. */
 int pcap_expr_match(const char *expr, const void *pkt, unsigned int len, struct gadget_err *err);
 

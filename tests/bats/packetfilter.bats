@@ -153,3 +153,14 @@ gadget: packet filter of param pf-src: no expression, every non-empty packet mat
 	assert_success
 	assert_output --partial "keeps  1 of 17 frames"
 }
+
+@test "random cBPF programs (5000, two seeds) translate, pass the verifier and agree with pcap_offline_filter()" {
+	# what libpcap's optimiser never emits: dead code, loads past any packet, X + k past 4G,
+	# shifts by 32 or more, division by X == 0, RET A
+	run "$PF_TESTRUN" --random 2500 1
+	assert_success
+	assert_output "pf_testrun: 2500 of 2500 random cBPF programs (seed 1) loaded, 2500 agree with pcap_offline_filter on all 17 frames"
+	run "$PF_TESTRUN" --random 2500 2
+	assert_success
+	assert_output "pf_testrun: 2500 of 2500 random cBPF programs (seed 2) loaded, 2500 agree with pcap_offline_filter on all 17 frames"
+}

@@ -7,6 +7,7 @@
  * on the same bytes.  Needs root.
  *
  *   pf_testrun [EXPR...]	(no EXPR: the built-in list)
+ *   pf_testrun --random N [SEED]	N random cBPF programs instead of pcap's
  *
  * Prints one line per expression and a summary; exit 0 when all agree.
  */
@@ -218,6 +219,90 @@ static int check(const char *expr, const struct frame *fr, unsigned int nf, unsi
 	return bad;
 }
 
+/*
+ * A random cBPF program that libpcap's bpf_filter() can run: forward
+ * jumps, a return last, no division by a constant 0, no read of a scratch
+ * word (pcap's are uninitialised), no RET X (bpf_filter() aborts).
+ */
+static unsigned int random_prog(struct sock_filter *f, unsigned int max)
+{
+	static const uint16_t codes[] = {
+		0x00, 0x20, 0x28, 0x30, 0x40, 0x48, 0x50, 0x80, 0x01, 0x81, 0xb1, 0x02, 0x03,
+		0x04, 0x14, 0x24, 0x34, 0x44, 0x54, 0x64, 0x74, 0x84, 0x94, 0xa4, 0x0c, 0x1c,
+		0x2c, 0x3c, 0x4c, 0x5c, 0x6c, 0x7c, 0x9c, 0xac, 0x05, 0x15, 0x25, 0x35, 0x45,
+		0x1d, 0x2d, 0x3d, 0x4d, 0x06, 0x16, 0x07, 0x87,
+	};
+	unsigned int n = 2 + rand() % (max - 1);
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint16_t c = i == n - 1 ? (rand() % 2 ? 0x16 : 0x06) :
+			     codes[rand() % (sizeof(codes) / sizeof(codes[0]))];
+		unsigned int left = n - i - 2;
+
+		f[i] = (struct sock_filter){ .code = c, .k = rand() % 4 ? (uint32_t)rand() % 70 : (uint32_t)rand() * 2u };
+		if (BPF_CLASS(c) == BPF_JMP) {
+			f[i].jt = left ? rand() % (left + 1) : 0;
+			f[i].jf = left ? rand() % (left + 1) : 0;
+			if (BPF_OP(c) == BPF_JA)
+				f[i].k = f[i].jt;
+		}
+		if ((BPF_OP(c) == BPF_DIV || BPF_OP(c) == BPF_MOD) && BPF_CLASS(c) == BPF_ALU && !f[i].k)
+			f[i].k = 3;
+		if ((BPF_OP(c) == BPF_LSH || BPF_OP(c) == BPF_RSH) && BPF_SRC(c) == BPF_K)
+			f[i].k %= 32;
+		if (c == BPF_ST || c == BPF_STX)
+			f[i].k %= 16;
+		if (c == 0x20 || c == 0x28 || c == 0x30)	/* LD ABS: keep out of SKF_AD_OFF */
+			f[i].k %= 2000;
+		if (c == 0x06)
+			f[i].k = rand() % 2 ? 0 : 262144;
+	}
+	return n;
+}
+
+static int check_random(unsigned int count, unsigned int seed, const struct frame *fr,
+			unsigned int nf)
+{
+	static char log[1 << 16];
+	unsigned int agree = 0, loaded = 0;
+
+	srand(seed);
+	for (unsigned int p = 0; p < count; p++) {
+		struct sock_filter f[24];
+		struct gadget_err err = { 0 };
+		unsigned int n = random_prog(f, 24), ne, bad = 0;
+		struct bpf_insn *insns;
+		int fd;
+
+		if (cbpf_to_ebpf(f, n, &insns, &ne, &err)) {
+			printf("FAIL random #%u: %s\n", p, err.msg);
+			continue;
+		}
+		fd = load(insns, ne, log, sizeof(log));
+		free(insns);
+		if (fd < 0) {
+			printf("FAIL random #%u: the verifier refused it:\n%s\n", p, log);
+			continue;
+		}
+		loaded++;
+		for (unsigned int i = 0; i < nf; i++) {
+			LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = fr[i].b, .data_size_in = fr[i].len);
+			int want = pcap_cbpf_match(f, n, fr[i].b, fr[i].len, &err);
+
+			if (bpf_prog_test_run_opts(fd, &t) || (int)t.retval != want) {
+				printf("MISMATCH random #%u on %s: kernel %u, pcap_offline_filter %d\n",
+				       p, fr[i].what, t.retval, want);
+				bad++;
+			}
+		}
+		close(fd);
+		agree += !bad;
+	}
+	printf("pf_testrun: %u of %u random cBPF programs (seed %u) loaded, %u agree with "
+	       "pcap_offline_filter on all %u frames\n", loaded, count, seed, agree, nf);
+	return agree == count ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct frame fr[32];
@@ -225,6 +310,9 @@ int main(int argc, char **argv)
 	const char *const *exprs = argc > 1 ? (const char *const *)argv + 1 : default_exprs;
 	unsigned int count = argc > 1 ? (unsigned int)argc - 1 :
 				sizeof(default_exprs) / sizeof(default_exprs[0]);
+
+	if (argc > 2 && !strcmp(argv[1], "--random"))
+		return check_random(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 1, fr, nf);
 
 	for (unsigned int i = 0; i < count; i++) {
 		unsigned int n = 0;

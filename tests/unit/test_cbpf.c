@@ -93,6 +93,54 @@ static void test_loads_are_checked(void **state)
 	}
 }
 
+static int xlate(const struct sock_filter *f, unsigned int n, struct bpf_insn **out,
+		 unsigned int *nout, struct gadget_err *err);
+
+/* Every instruction can be reached: the verifier refuses a program with dead code. */
+static void assert_all_reachable(const struct bpf_insn *in, unsigned int n)
+{
+	bool *seen = calloc(n, sizeof(*seen));
+
+	assert_non_null(seen);
+	seen[0] = true;
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t op = BPF_OP(in[i].code);
+
+		if (!seen[i])
+			fail_msg("instruction %u cannot be reached", i);
+		if (is_jump(&in[i]))
+			seen[i + 1 + in[i].off] = true;
+		if (i + 1 < n && in[i].code != (BPF_JMP | BPF_EXIT) &&
+		    !(BPF_CLASS(in[i].code) == BPF_JMP && op == BPF_JA))
+			seen[i + 1] = true;
+	}
+	free(seen);
+}
+
+static void test_no_dead_code(void **state)
+{
+	const struct sock_filter dead[] = {
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 2, 0),		/* 0: to 3 or 1 */
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 0xfffffff0),		/* 1: past any packet */
+		BPF_STMT(BPF_RET | BPF_K, 1),				/* 2: dead */
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0x90000000),	/* 3: past any packet */
+		BPF_STMT(BPF_RET | BPF_A, 0),				/* 4: dead */
+	};
+	struct gadget_err err;
+	struct bpf_insn *in;
+	unsigned int n;
+
+	(void)state;
+	for (size_t e = 0; e < sizeof(exprs) / sizeof(exprs[0]); e++) {
+		translate(exprs[e], &in, &n);
+		assert_all_reachable(in, n);
+		free(in);
+	}
+	assert_int_equal(xlate(dead, 5, &in, &n, &err), 0);
+	assert_all_reachable(in, n);
+	free(in);
+}
+
 /* No packet load: no fail block, which the verifier would refuse as unreachable. */
 static void test_no_unreachable_fail_block(void **state)
 {
@@ -353,6 +401,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loads_are_checked),
 		cmocka_unit_test(test_no_unreachable_fail_block),
+		cmocka_unit_test(test_no_dead_code),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_div_by_x_and_scratch),
 		cmocka_unit_test(test_splice),
