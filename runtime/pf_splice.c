@@ -58,10 +58,16 @@ static int check_headers(const uint8_t *obj, size_t len, struct gadget_err *err)
 	for (unsigned int i = 0; i < eh->e_shnum; i++) {
 		const Elf64_Shdr *sh = (const Elf64_Shdr *)(obj + eh->e_shoff) + i;
 
-		if (sh->sh_type != SHT_NOBITS && sh->sh_type != SHT_NULL &&
-		    !in_buf(len, sh->sh_offset, sh->sh_size))
+		if (sh->sh_type != SHT_NOBITS && !in_buf(len, sh->sh_offset, sh->sh_size))
 			return gadget_err_set(err, ENOEXEC, "packet filter: section %u lies outside "
 					      "the object", i);
+		/* the splice writes inside sections: none may hold the headers */
+		if (sh->sh_type != SHT_NOBITS && sh->sh_size &&
+		    (sh->sh_offset < sizeof(*eh) ||
+		     (sh->sh_offset < eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(*sh) &&
+		      eh->e_shoff < sh->sh_offset + sh->sh_size)))
+			return gadget_err_set(err, ENOEXEC, "packet filter: section %u overlaps the "
+					      "ELF headers", i);
 		/* read in place as structs: symbols, relocations, instructions */
 		if ((sh->sh_type == SHT_SYMTAB || sh->sh_type == SHT_REL ||
 		     (sh->sh_flags & SHF_EXECINSTR)) && sh->sh_offset % 8)
@@ -113,7 +119,8 @@ static int find_stub(const uint8_t *obj, const char *name, Elf64_Sym *out, struc
 		if (!n || strcmp(n, name) || ELF64_ST_TYPE(syms[i].st_info) != STT_FUNC)
 			continue;
 		sec = shdr(obj, syms[i].st_shndx);
-		if (!sec || !(sec->sh_flags & SHF_EXECINSTR) || syms[i].st_value % INSN ||
+		if (!sec || !(sec->sh_flags & SHF_EXECINSTR) || sec->sh_type == SHT_NOBITS ||
+		    syms[i].st_value % INSN ||
 		    syms[i].st_size % INSN || !syms[i].st_size ||
 		    !in_buf(sec->sh_size, syms[i].st_value, syms[i].st_size))
 			return gadget_err_set(err, ENOEXEC, "packet filter: function %s is not "
@@ -194,7 +201,7 @@ static int fix_rel_section(struct splice *s, unsigned int ri)
 		}
 		if (!sym || sym->st_shndx != s->text || ELF64_ST_TYPE(sym->st_info) != STT_SECTION)
 			continue;
-		if (!(tsh->sh_flags & SHF_EXECINSTR) || r->r_offset % INSN ||
+		if (!(tsh->sh_flags & SHF_EXECINSTR) || tsh->sh_type == SHT_NOBITS || r->r_offset % INSN ||
 		    !in_buf(tsh->sh_size, r->r_offset, INSN))
 			continue;
 		insn = (void *)(s->buf + tsh->sh_offset + r->r_offset);
@@ -206,10 +213,11 @@ static int fix_rel_section(struct splice *s, unsigned int ri)
 static bool has_reloc(const struct splice *s, uint64_t off)
 {
 	for (unsigned int i = 0; i < s->eh->e_shnum; i++) {
-		const Elf64_Rel *r = (const void *)(s->buf + s->sh[i].sh_offset);
+		const Elf64_Rel *r;
 
 		if (s->sh[i].sh_type != SHT_REL || s->sh[i].sh_info != s->text)
 			continue;
+		r = (const void *)(s->buf + s->sh[i].sh_offset);
 		for (size_t k = 0; k < s->sh[i].sh_size / sizeof(*r); k++)
 			if (r[k].r_offset == off)
 				return true;
@@ -247,7 +255,7 @@ static const Elf64_Shdr *section_named(const struct splice *s, const char *name)
 	for (unsigned int i = 0; i < s->eh->e_shnum; i++) {
 		const char *n = str_at(s->buf, s->eh->e_shstrndx, s->sh[i].sh_name);
 
-		if (n && !strcmp(n, name))
+		if (n && !strcmp(n, name) && s->sh[i].sh_type != SHT_NOBITS)
 			return &s->sh[i];
 	}
 	return NULL;
@@ -350,7 +358,7 @@ static uint64_t align_of_later(const uint8_t *obj, uint64_t at)
 static void move_later(struct splice *s, uint64_t at)
 {
 	for (unsigned int i = 0; i < s->eh->e_shnum; i++)
-		if (i != s->text && s->sh[i].sh_offset >= at && s->sh[i].sh_type != SHT_NULL)
+		if (i != s->text && s->sh[i].sh_offset >= at)
 			s->sh[i].sh_offset += s->delta;
 	s->sh[s->text].sh_size += s->delta;
 }
