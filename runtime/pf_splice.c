@@ -2,13 +2,16 @@
 /*
  * Growing a function inside a BPF ELF object (see pf_splice.h).
  *
- * Why the ELF and not libbpf: libbpf 1.1 links subprograms into each
- * program inside bpf_object__load(), and its prog_prepare_load_fn hook
- * runs after that but bpf_object_load_prog() 1.1 keeps the instruction
- * pointer it was called with (1.2 re-reads prog->insns after the hook),
- * and would also need func_info and line_info rewritten in the load
- * attributes.  Here libbpf sees an ordinary object, with BTF and line
- * info intact, on every libbpf version.
+ * Why the ELF and not libbpf's prog_prepare_load_fn hook: Debian's libbpf
+ * 1.1.2 does re-read prog->insns after that hook (tested: a longer body set
+ * with bpf_program__set_insns() from the hook is what the kernel loads),
+ * but the hook replaces libbpf's own preparation of that section (its
+ * libbpf_prepare_prog_load() is static: attach BTF ids, expected attach
+ * types), it sees the linked program (the stub would have to be found among
+ * the appended subprograms through func_info and BTF), and the func_info
+ * and line_info of the load attributes would have to be rebuilt around the
+ * grown subprogram.  Here libbpf sees an ordinary object, with BTF and
+ * line info intact, and does all of that itself, on any libbpf version.
  *
  * Only ELF64 little endian (clang -target bpf on x86 and arm64).  The input
  * may be hostile: every offset read is checked against the buffer.

@@ -10,8 +10,7 @@
  * function addresses that point past it (pc-relative calls inside the
  * section, section-relative ones from other sections), the .BTF.ext
  * func_info/line_info/CO-RE records, and the file offsets of the sections
- * that follow.  libbpf 1.1 offers no hook that would let us swap a
- * subprogram's instructions after it links them (see pf_splice.c).
+ * that follow.  Why not libbpf's prog_prepare_load_fn hook: pf_splice.c.
  */
 #include <stddef.h>
 #include <linux/bpf.h>
