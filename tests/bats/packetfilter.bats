@@ -57,6 +57,7 @@ print(" ".join(str(json.loads(l)["dport"]) for l in sys.stdin))'
 	assert_output --partial "--pf EXPR"
 }
 
+# bats test_tags=sanitize
 @test "--pf 'udp dst port 40001' reports exactly the datagrams to port 40001" {
 	pf_start "$FIX" -t 30 -v --pf "udp dst port 40001"
 	assert_equal "$(grep 'packet filter' "$GERR")" "gadget: packet filter gadget_pf_ (--pf 'udp dst port 40001'): 16 cBPF instructions, 72 eBPF
@@ -77,6 +78,7 @@ gadget: packet filter of param pf-src: no expression, every non-empty packet mat
 	assert_output "40001 40002"
 }
 
+# bats test_tags=sanitize
 @test "two filters in one object: --pf and the named --param pf-src both apply" {
 	pf_start "$FIX" -t 30 -v --pf "udp" --param "pf-src=udp src port $SPORT and dst portrange 40002-40003"
 	grep -q "packet filter gadget_pf_src (--param pf-src='udp src port $SPORT and dst portrange 40002-40003'): 21 cBPF instructions, 94 eBPF" "$GERR"
@@ -103,6 +105,7 @@ gadget: packet filter of param pf-src: no expression, every non-empty packet mat
 	done
 }
 
+# bats test_tags=sanitize
 @test "a bad expression is an error naming the param and pcap's words, before anything loads" {
 	run "$GADGET" run "$FIX/" --iface lo -t 5 --pf "udp dst port"
 	assert_failure 1
