@@ -33,7 +33,7 @@ CFLAGS     += $(OPTFLAGS) $(SANFLAGS) -std=gnu11 -Wall -Wextra $(WERROR) -Wno-mi
               -D_GNU_SOURCE -I. -MMD -MP \
               -DGADGET_VERSION='"$(VERSION)"' -DGADGET_DATADIR='"$(DATADIR)"'
 LDFLAGS    += $(SANFLAGS)
-# libcurl, libarchive and libmicrohttpd are dlopen()ed on first use
+# libcurl, libarchive, libmicrohttpd and libpcap are dlopen()ed on first use
 # (base/lazylib.c): not linked, so no command pays for loading them early.
 LDLIBS     += -lbpf -lelf -ljansson -lyaml -lcrypto -ldl -lpthread -lm
 
@@ -49,7 +49,7 @@ UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:%.c=$(O)/%)
 
 DEB_PACKAGES := clang llvm libbpf-dev libelf-dev libarchive-dev libjansson-dev libyaml-dev \
-                libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libcmocka-dev pkg-config \
+                libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libpcap-dev libcmocka-dev pkg-config \
                 bats bats-support bats-assert bpftool libbpf-tools skopeo docker-registry \
                 prometheus openssl python3 iproute2 util-linux procps curl hyperfine jq bc valgrind \
                 strace man-db groff-base python3-yaml
@@ -72,6 +72,11 @@ $(O)/%.o: %.c
 $(O)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka $(LDFLAGS)
+
+# The C test tools (mk/packager.mk's pack_obj, mk/pfilter.mk's pf_testrun).
+$(O)/tests/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(LDFLAGS)
 
 # Install what is missing, say nothing when everything is there.  The
 # :arm64 packages (make arm64, the arm64 guest) need dpkg to know arm64.

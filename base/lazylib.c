@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * libcurl, libarchive and libmicrohttpd, loaded on first use.
+ * libcurl, libarchive, libmicrohttpd and libpcap, loaded on first use.
  *
  * Linked the usual way, those three bring some forty shared objects with
  * them (gnutls, krb5, ldap, icu, libstdc++, ...), and the dynamic loader
@@ -30,6 +30,7 @@
 #include <archive_entry.h>
 #include <curl/curl.h>
 #include <microhttpd.h>
+#include <pcap/pcap.h>
 
 #include "base/lazylib.h"
 
@@ -37,6 +38,7 @@ static const char *const lazy_sonames[LAZY__COUNT] = {
 	[LAZY_CURL] = "libcurl.so.4",
 	[LAZY_ARCHIVE] = "libarchive.so.13",
 	[LAZY_MHD] = "libmicrohttpd.so.12",
+	[LAZY_PCAP] = "libpcap.so.0.8",	/* Debian's soname for libpcap 1.x */
 };
 
 static void *lazy_handles[LAZY__COUNT];
@@ -80,8 +82,12 @@ int lazylib_load(enum lazy_lib lib, struct gadget_err *err)
 	if ((unsigned int)lib >= LAZY__COUNT)
 		return gadget_err_set(err, EINVAL, "no such library");
 	/* for libcurl its newest function we call (7.84): an older one is refused here */
-	if (!lazy_sym(lib, lib == LAZY_CURL ? "curl_easy_header" : lib == LAZY_ARCHIVE ?
-		      "archive_read_new" : "MHD_start_daemon"))
+	static const char *const probe[LAZY__COUNT] = {
+		[LAZY_CURL] = "curl_easy_header", [LAZY_ARCHIVE] = "archive_read_new",
+		[LAZY_MHD] = "MHD_start_daemon", [LAZY_PCAP] = "pcap_compile",
+	};
+
+	if (!lazy_sym(lib, probe[lib]))
 		return gadget_err_set(err, ELIBACC, "%s", lazy_errors[lib]);
 	return 0;
 }
@@ -307,3 +313,15 @@ struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_Accep
 		return f(flags, port, apc, apc_cls, dh, dh_cls, MHD_OPTION_ARRAY, items, MHD_OPTION_END);
 	return f(flags, port, apc, apc_cls, dh, dh_cls, MHD_OPTION_END);
 }
+
+/* ---- libpcap: packet-filter expressions (runtime/pcap_expr.c) ---- */
+
+LAZY(LAZY_PCAP, pcap_t *, pcap_open_dead, (int linktype, int snaplen), (linktype, snaplen), NULL)
+LAZY(LAZY_PCAP, int, pcap_compile, (pcap_t *p, struct bpf_program *fp, const char *str, int optimize,
+				    bpf_u_int32 netmask), (p, fp, str, optimize, netmask), PCAP_ERROR)
+LAZY(LAZY_PCAP, char *, pcap_geterr, (pcap_t *p), (p), (char *)lazy_error(LAZY_PCAP))
+LAZY_VOID(LAZY_PCAP, pcap_freecode, (struct bpf_program *fp), (fp))
+LAZY_VOID(LAZY_PCAP, pcap_close, (pcap_t *p), (p))
+LAZY(LAZY_PCAP, int, pcap_offline_filter, (const struct bpf_program *fp,
+					   const struct pcap_pkthdr *h, const u_char *pkt),
+     (fp, h, pkt), 0)

@@ -3,7 +3,7 @@
 #define GADGET_BASE_LAZYLIB_H
 
 /*
- * libcurl, libarchive and libmicrohttpd are loaded on first use (base/lazylib.c
+ * libcurl, libarchive, libmicrohttpd and libpcap are loaded on first use (base/lazylib.c
  * says why).  Their functions are called as usual; a library that cannot be
  * loaded makes them fail with their own failure values.
  */
@@ -13,6 +13,7 @@ enum lazy_lib {
 	LAZY_CURL,
 	LAZY_ARCHIVE,
 	LAZY_MHD,
+	LAZY_PCAP,
 	LAZY__COUNT,
 };
 

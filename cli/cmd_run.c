@@ -26,7 +26,7 @@ struct run_args {
 	unsigned long long max_rows, sample_freq, buffer_size;
 	double timeout, interval;
 	const char *iface, *cgroup, *netns, *container, *metrics_addr;
-	const char *pull, *platform, *allowed;
+	const char *pull, *platform, *allowed, *pf;
 	bool no_enrich, skip_verify, verbose, no_trunc;
 };
 
@@ -103,6 +103,9 @@ static const struct cli_option run_options[] = {
 	OPT_GROUP("Gadget:"),
 	OPT_LIST('p', "param", struct run_args, params, "NAME=VALUE",
 		 "set a gadget parameter (list them: gadget run X --help)"),
+	OPT_STRING(0, "pf", struct run_args, pf, "EXPR",
+		   "the packet filter of a gadget with GADGET_PF(): a pcap\n"
+		   "expression, as tcpdump's (\"udp dst port 53\")"),
 	OPT_SECONDS('t', "timeout", struct run_args, timeout,
 		    "stop after S seconds (default: until Ctrl-C/SIGTERM)"),
 	OPT_CALLBACK(0, "buffer-size", struct run_args, buffer_size, "N[K|M]", parse_buffer_size,
@@ -249,7 +252,7 @@ static void run_opts_from_args(const struct run_args *a, struct run_opts *o)
 	*o = (struct run_opts){
 		.status = stderr, .fields = a->fields, .sort = a->sort, .max_rows = a->max_rows,
 		.filters = a->filters.v, .nr_filters = a->filters.n,
-		.params = a->params.v, .nr_params = a->params.n,
+		.params = a->params.v, .nr_params = a->params.n, .pf = a->pf,
 		.timeout = a->timeout, .interval = a->interval, .interval_set = a->interval > 0,
 		.iface = a->iface, .cgroup = a->cgroup, .netns = a->netns,
 		.sample_freq = a->sample_freq, .buffer_size = a->buffer_size,

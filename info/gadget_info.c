@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,4 +111,26 @@ void gadget_type_free(struct gadget_type *type)
 	free(type->fields);
 	free(type->name);
 	free(type);
+}
+
+int gadget_pf_param_name(const char *sym, char *buf, size_t len)
+{
+	size_t n = strlen(GADGET_PF_PREFIX);
+
+	if (strncmp(sym, GADGET_PF_PREFIX, n))
+		return -EINVAL;
+	if ((size_t)snprintf(buf, len, sym[n] ? "%s-%s" : "%s", GADGET_PF_PARAM, sym + n) >= len)
+		return -EINVAL;
+	return 0;
+}
+
+int gadget_pf_symbol(const char *param, char *buf, size_t len)
+{
+	size_t n = strlen(GADGET_PF_PARAM);
+
+	if (strncmp(param, GADGET_PF_PARAM, n) || (param[n] && (param[n] != '-' || !param[n + 1])))
+		return -EINVAL;
+	if ((size_t)snprintf(buf, len, "%s%s", GADGET_PF_PREFIX, param[n] ? param + n + 1 : "") >= len)
+		return -EINVAL;
+	return 0;
 }

@@ -114,7 +114,20 @@ struct gadget_param {
 	char *default_value;	/* initial value as text, or gadget.yaml's defaultValue */
 	bool default_set;	/* default_value is gadget.yaml's: the runtime writes it before load */
 	char *description;	/* from the build file, may be NULL */
+	bool packet_filter;	/* a pcap expression for gadget_pf_<name>, not a .rodata global */
 };
+
+/*
+ * <gadget/packetfilter.h>: GADGET_PF(name) is the function gadget_pf_<name>,
+ * whose expression is the param "pf" (no name, IG's tcpdump --pf) or
+ * "pf-<name>".
+ */
+#define GADGET_PF_PREFIX	"gadget_pf_"
+#define GADGET_PF_PARAM		"pf"
+/* The param of function sym into buf: 0, or -EINVAL if sym is not a packet filter. */
+int gadget_pf_param_name(const char *sym, char *buf, size_t len);
+/* The function of param name into buf: 0, or -EINVAL if name is not a packet-filter param. */
+int gadget_pf_symbol(const char *param, char *buf, size_t len);
 
 struct gadget_info {
 	char *name;

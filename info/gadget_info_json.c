@@ -134,6 +134,8 @@ json_t *gadget_info_to_json(const struct gadget_info *info)
 			json_object_set_new(jp, "key", json_string(p->key));
 		if (p->default_set)
 			json_object_set_new(jp, "default_set", json_true());
+		if (p->packet_filter)
+			json_object_set_new(jp, "packet_filter", json_true());
 		json_array_append_new(params, jp);
 	}
 	j = json_pack("{s:s, s:o, s:o, s:s, s:o, s:o, s:o}",
@@ -367,6 +369,7 @@ static void params_from_json(struct reader *r, const json_t *params, struct gadg
 		p->description = get_str(r, jp, "description", false);
 		p->key = get_str(r, jp, "key", false);
 		p->default_set = json_is_true(json_object_get(jp, "default_set"));
+		p->packet_filter = json_is_true(json_object_get(jp, "packet_filter"));
 	}
 }
 

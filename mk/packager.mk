@@ -2,10 +2,6 @@
 # `gadget build` (tests/bats/image.bats, bench/pack.sh).
 PACK_OBJ := $(O)/tests/tools/pack_obj
 
-$(PACK_OBJ): tests/tools/pack_obj.c $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(LDFLAGS)
-
 all: $(PACK_OBJ)
 bats: $(PACK_OBJ)
 bench: $(PACK_OBJ)

@@ -15,7 +15,8 @@ DEB_PACKAGES += qemu-system-x86 qemu-system-arm busybox-static gcc-aarch64-linux
                 systemtap-sdt-dev systemtap-sdt-dev:arm64 \
                 libc6-dev:arm64 linux-libc-dev:arm64 libbpf-dev:arm64 libelf-dev:arm64 \
                 zlib1g-dev:arm64 libjansson-dev:arm64 libyaml-dev:arm64 libssl-dev:arm64 \
-                libcurl4-openssl-dev:arm64 libarchive-dev:arm64 libmicrohttpd-dev:arm64
+                libcurl4-openssl-dev:arm64 libarchive-dev:arm64 libmicrohttpd-dev:arm64 \
+                libpcap-dev:arm64
 
 ARM64_O  := build-arm64
 ARM64_CC := aarch64-linux-gnu-gcc

@@ -18,6 +18,7 @@
 #include "runtime/loadlog.h"
 #include "runtime/netns.h"
 #include "runtime/param.h"
+#include "runtime/pfilter.h"
 #include "runtime/rodata.h"
 #include "runtime/run.h"
 #include "validator/kernel_feature.h"
@@ -87,8 +88,14 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 	LIBBPF_OPTS(bpf_object_open_opts, oopts);
 	struct bpf_object *o;
 	char name[64], learned[PATH_MAX], why[128];
+	void *filtered;
+	size_t filtered_len;
 	int ret;
 
+	/* the packet filters go in first: a bad expression stops the run before anything loads */
+	ret = pfilter_apply(obj, len, info, opts, &filtered, &filtered_len, err);
+	if (ret)
+		return ret;
 	loadlog_start(opts->verbose);
 	/* the object name prefixes .rodata etc.: keep it short and plain */
 	snprintf(name, sizeof(name), "%.15s", info->name && *info->name ? info->name : "gadget");
@@ -101,7 +108,9 @@ int runtime_open(const void *obj, size_t len, const struct gadget_info *info,
 		oopts.btf_custom_path = btf_path;
 	else if (!core_btf_cache_path(obj, len, learned, sizeof(learned)) && !access(learned, R_OK))
 		oopts.btf_custom_path = learned;
-	o = bpf_object__open_mem(obj, len, &oopts);
+	/* libbpf is done with the bytes when open returns (bpf_object__elf_finish) */
+	o = bpf_object__open_mem(filtered ? filtered : obj, filtered ? filtered_len : len, &oopts);
+	free(filtered);
 	if (!o)
 		return gadget_err_set(err, errno, "cannot open the gadget object: %s\n%s",
 				      gadget_strerror(errno, why, sizeof(why)), loadlog_tail());

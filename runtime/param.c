@@ -84,6 +84,8 @@ int param_set(struct bpf_object *obj, const struct gadget_info *info, const char
 	if (!p)
 		return gadget_err_set(err, EINVAL, "--param %s: this gadget has no such parameter (%s)",
 				      name, info->nr_params ? names : "it has none");
+	if (p->packet_filter)	/* compiled into the object before it was opened (pfilter.c) */
+		return 0;
 	if (rodata_find(obj, p->name, &dst, &size))
 		return gadget_err_set(err, ENOENT, "--param %s: not found in the object's .rodata", name);
 	if (!size)	/* hostile BTF: nothing to set, and no width to parse into */

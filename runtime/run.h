@@ -23,6 +23,7 @@ struct run_opts {
 	unsigned int nr_filters;
 	char **params;			/* --param name=value */
 	unsigned int nr_params;
+	const char *pf;			/* --pf EXPR: the packet filter "pf" (runtime/pfilter.h) */
 	double timeout;			/* seconds, 0: until SIGINT/SIGTERM */
 	double interval;		/* topper/snapshot period, seconds */
 	bool interval_set;

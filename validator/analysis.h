@@ -28,6 +28,9 @@ struct analysis {
 	unsigned int nr_markers;
 };
 
+/* gadget_pf_<name> functions (<gadget/packetfilter.h>): a param each, and a note. */
+int validator_packet_filters(struct analysis *a);
+
 /* A diagnostic at file:line:col (file NULL: the object; line 0: no location). */
 void diag_vadd(struct analysis *a, enum diag_level level, const char *file,
 	       unsigned int line, unsigned int col, const char *fmt, va_list ap);

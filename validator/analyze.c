@@ -624,6 +624,8 @@ int validator_analyze(const void *obj, size_t len, const struct validate_opts *o
 		ret = analyze_progs(&a);
 	if (!ret)
 		ret = analyze_params(&a);
+	if (!ret)
+		ret = validator_packet_filters(&a);
 	if (!ret) {
 		validator_apply_markers(&a);
 		analyze_category(&a);

@@ -35,7 +35,7 @@ setup() {
 	assert_line "Package: gadget"
 	assert_line "Architecture: $(dpkg --print-architecture)"
 	local d
-	for d in libbpf1 libelf1 libjansson4 libssl3 libc6 libcurl4 libarchive13 libmicrohttpd12; do
+	for d in libbpf1 libelf1 libjansson4 libssl3 libc6 libcurl4 libarchive13 libmicrohttpd12 libpcap0.8; do
 		assert_line --regexp "^Depends: .*\\b$d\\b"
 	done
 	assert_line --regexp '^Recommends: clang \(>= 1:14\), libbpf-dev$'

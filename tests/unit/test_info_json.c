@@ -94,12 +94,17 @@ static struct gadget_info *full_info(void)
 	info->maps[1].max_entries = 1024;
 	info->print_map = &info->maps[0];
 	info->event = info->maps[0].value;
-	info->nr_params = 1;
-	info->params = calloc(1, sizeof(*info->params));
+	info->nr_params = 2;
+	info->params = calloc(2, sizeof(*info->params));
 	info->params[0].name = strdup("target_pid");
 	info->params[0].field = mkfield("target_pid", 4, 4, FIELD_UINT, "__u32");
 	info->params[0].default_value = strdup("0");
 	info->params[0].description = strdup("only this process");
+	/* a packet filter (<gadget/packetfilter.h>): not in .rodata, a pcap expression */
+	info->params[1].name = strdup("pf-dns");
+	info->params[1].field = mkfield("pf-dns", 0, 0, FIELD_STRING, "pcap expression");
+	info->params[1].default_value = strdup("");
+	info->params[1].packet_filter = true;
 	return info;
 }
 
@@ -179,7 +184,10 @@ static void test_round_trip_exact(void **state)
 	assert_ptr_equal(back->print_map, &back->maps[0]);
 	assert_ptr_equal(back->event, back->maps[0].value);
 	assert_types_equal(back->event, info->event);
-	assert_int_equal(back->nr_params, 1);
+	assert_int_equal(back->nr_params, 2);
+	assert_false(back->params[0].packet_filter);
+	assert_true(back->params[1].packet_filter);
+	assert_string_equal(back->params[1].name, "pf-dns");
 	assert_string_equal(back->params[0].name, "target_pid");
 	assert_string_equal(back->params[0].default_value, "0");
 	assert_string_equal(back->params[0].description, "only this process");

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef GADGET_RUNTIME_PCAP_EXPR_H
+#define GADGET_RUNTIME_PCAP_EXPR_H
+
+/*
+ * A pcap filter expression ("udp dst port 53", tcpdump's syntax) compiled by
+ * libpcap (loaded on first use, base/lazylib.c) for Ethernet frames.  Kept
+ * apart from cbpf.c: pcap.h's struct bpf_insn is not linux/bpf.h's.
+ */
+#include "base/err.h"
+
+/* Snap length the filters are compiled for: tcpdump's default, so "accept" is never 0. */
+#define PCAP_EXPR_SNAPLEN	262144
+
+/*
+ * *cbpf (malloc'ed): *n classic BPF instructions, struct sock_filter's
+ * layout; what heads messages ("packet filter gadget_pf_ (--pf 'udp')").  A
+ * syntax error is -EINVAL with pcap's words.
+ */
+int pcap_expr_compile(const char *what, const char *expr, void **cbpf, unsigned int *n,
+		      struct gadget_err *err);
+/* What pcap_offline_filter() says of pkt for the cBPF program cbpf (n instructions): 1, 0, or -errno. */
+int pcap_cbpf_match(const void *cbpf, unsigned int n, const void *pkt, unsigned int len,
+		    struct gadget_err *err);
+/* What pcap_offline_filter() says of packet pkt (len bytes) for expr: 1 kept, 0 not, or -errno. */
+int pcap_expr_match(const char *expr, const void *pkt, unsigned int len, struct gadget_err *err);
+
+#endif
