@@ -371,6 +371,55 @@ print(os.getpid(), os.getppid())' "$@" | tail -1
 	assert_output ""
 }
 
+@test "IG's <gadget/sockets-map.h>: the tracing form gadget_socket_lookup(sk, netns) names the owner of a TCP socket's local port" {
+	local port=$((20000 + RANDOM % 20000)) spid cpid cppid netns
+	netns=$(stat -L -c %i /proc/self/ns/net)
+	# the listener exists before the gadget starts: the start-up iterator finds it
+	python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen()
+print("ready", flush=True)
+c, _ = s.accept()
+c.recv(1)
+c.close()' "$port" >"$BATS_TEST_TMPDIR/srv" &
+	spid=$!
+	BG_PIDS+=("$spid")
+	wait_for_line "$BATS_TEST_TMPDIR/srv" ready 10
+	run "$GADGET" build "$FIX/ig_sockets_trace" -o "$BATS_TEST_TMPDIR/t.o"
+	assert_success
+	assert_output --partial "built ig_sockets_trace (tracer, 7 programs)"
+
+	rw_start "$FIX/ig_sockets_trace" -o json -t 4 --param port="$port"
+	# the client's socket is made after the gadget started: its first packet names its owner
+	read -r cpid cppid < <(python3 -c '
+import ctypes, os, socket, sys
+ctypes.CDLL(None).prctl(15, b"rwtcpc", 0, 0, 0)
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+c.send(b"x")
+c.recv(1)
+print(os.getpid(), os.getppid())' "$port")
+	gadget_wait
+	# TCP_ESTABLISHED (1) on both ends, each with its own owner
+	run json_events "e['newstate'] == 1 and e['dport'] == $port"
+	assert_output --partial "\"proc.comm\": \"rwtcpc\", \"proc.creds.gid\": 0, \"proc.creds.uid\": 0, \"proc.mntns_id\": $(stat -L -c %i /proc/self/ns/mnt), \"proc.parent.comm\": \"bash\", \"proc.parent.pid\": $cppid, \"proc.pid\": $cpid, \"proc.tid\": $cpid,"
+	assert_output --partial "\"netns\": $netns, \"newstate\": 1, \"owner_known\": 1,"
+	[ "${#lines[@]}" -eq 1 ]
+	run json_events "e['newstate'] == 1 and e['sport'] == $port"
+	assert_output --partial "\"proc.comm\": \"python3\","
+	assert_output --partial "\"proc.pid\": $spid, \"proc.tid\": $spid,"
+	[ "${#lines[@]}" -eq 1 ]
+	# TCP_SYN_RECV (3): the server's new socket, owned through the listener's port
+	run json_events "e['newstate'] == 3"
+	assert_output --partial "\"proc.pid\": $spid,"
+	# TCP_SYN_SENT (2): no local port yet, so no owner (as in IG)
+	run json_events "e['newstate'] == 2"
+	assert_output --partial "\"owner_known\": 0,"
+	assert_output --partial "\"proc.pid\": 0,"
+}
+
 @test "IG's <gadget/filesystem.h>: the full path of an open fd, across mount points, both ways it offers" {
 	run "$GADGET" build "$FIX/ig_fspath" -o "$BATS_TEST_TMPDIR/f.o"
 	assert_success
