@@ -342,8 +342,19 @@ void attachments_free(struct attachments *a)
 		t->opts.prog_fd = t->opts.prog_id = 0;	/* detach by handle/priority */
 		t->opts.flags = 0;
 		bpf_tc_detach(&t->hook, &t->opts);
-		if (t->created_hook)
-			bpf_tc_hook_destroy(&t->hook);
+	}
+	/*
+	 * A clsact qdisc this run made goes with it.  libbpf deletes the
+	 * qdisc only for a hook naming both directions: one direction alone
+	 * just flushes that direction's filters and leaves the qdisc behind.
+	 */
+	for (unsigned int i = 0; i < a->nr_tcs; i++) {
+		struct tc_attachment *t = &a->tcs[i];
+
+		if (!t->created_hook)
+			continue;
+		t->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&t->hook);
 	}
 	free(a->links);
 	free(a->fds);

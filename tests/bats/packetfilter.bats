@@ -167,3 +167,25 @@ gadget: packet filter of param pf-src: no expression, every non-empty packet mat
 	assert_success
 	assert_output "pf_testrun: 2500 of 2500 random cBPF programs (seed 2) loaded, 2500 agree with pcap_offline_filter on all 17 frames"
 }
+
+@test "tc: the clsact qdisc a run made is gone after it; one that was there before stays" {
+	tc qdisc del dev lo clsact 2>/dev/null || true
+	pf_start "$FIX" -t 30 --pf "udp"
+	run tc qdisc show dev lo
+	assert_output --partial "qdisc clsact ffff:"
+	gadget_end
+	run tc qdisc show dev lo
+	refute_output --partial "clsact"
+
+	# someone else's qdisc: the run adds its filter to it and takes only that away
+	tc qdisc add dev lo clsact
+	pf_start "$FIX" -t 30 --pf "udp"
+	run tc filter show dev lo ingress
+	assert_output --partial "bpf"
+	gadget_end
+	run tc qdisc show dev lo
+	assert_output --partial "qdisc clsact ffff:"
+	run tc filter show dev lo ingress
+	tc qdisc del dev lo clsact
+	assert_output ""
+}
