@@ -92,7 +92,7 @@ gadget: packet filter of param pf-src: no expression, every non-empty packet mat
 @test "an image keeps its packet filters: ours (config.json) and IG's layout (analysed again) run with --pf" {
 	local fmt
 	for fmt in gadget ig; do
-		run "$GADGET" build "$FIX" -t "pf-$fmt:v1" --image-format "$fmt"
+		run "$GADGET" build "$FIX" -o "$BATS_TEST_TMPDIR/pf.o" -t "pf-$fmt:v1" --image-format "$fmt"
 		assert_success
 		run "$GADGET" run "pf-$fmt:v1" --help
 		assert_line --regexp '^  pf-src +pcap expression +default ""'
