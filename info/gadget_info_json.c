@@ -44,9 +44,14 @@ static void annotations_to_json(json_t *j, const struct field_annotations *a)
 	json_object_set_new(j, "annotations", o);
 }
 
+/*
+ * Names are packed with "s?": a NULL one is written as null (and refused
+ * when read back) instead of json_pack() failing and the whole array it
+ * belongs to going missing from the config without a word.
+ */
 static json_t *field_to_json(const struct gadget_field *f)
 {
-	json_t *j = json_pack("{s:s, s:I, s:I, s:s, s:s}",
+	json_t *j = json_pack("{s:s?, s:I, s:I, s:s, s:s}",
 			      "name", f->name, "offset", (json_int_t)f->offset,
 			      "size", (json_int_t)f->size, "kind", field_kind_name(f->kind),
 			      "type", f->type_name ? f->type_name : "");
@@ -63,7 +68,7 @@ static json_t *field_to_json(const struct gadget_field *f)
 		json_t *ev = json_array();
 
 		for (unsigned int i = 0; i < f->nr_enum_vals; i++)
-			json_array_append_new(ev, json_pack("{s:s, s:I}", "name", f->enum_vals[i].name,
+			json_array_append_new(ev, json_pack("{s:s?, s:I}", "name", f->enum_vals[i].name,
 							    "value", (json_int_t)f->enum_vals[i].value));
 		json_object_set_new(j, "enum", ev);
 	}
@@ -80,7 +85,7 @@ static json_t *type_to_json(const struct gadget_type *t)
 	fields = json_array();
 	for (unsigned int i = 0; i < t->nr_fields; i++)
 		json_array_append_new(fields, field_to_json(&t->fields[i]));
-	return json_pack("{s:s, s:I, s:o}", "name", t->name, "size", (json_int_t)t->size,
+	return json_pack("{s:s?, s:I, s:o}", "name", t->name, "size", (json_int_t)t->size,
 			 "fields", fields);
 }
 
@@ -126,7 +131,7 @@ json_t *gadget_info_to_json(const struct gadget_info *info)
 	for (unsigned int i = 0; i < info->nr_params; i++) {
 		const struct gadget_param *p = &info->params[i];
 
-		json_t *jp = json_pack("{s:s, s:o, s:o, s:o}", "name", p->name,
+		json_t *jp = json_pack("{s:s?, s:o, s:o, s:o}", "name", p->name,
 			"field", field_to_json(&p->field), "default", str_or_null(p->default_value),
 			"description", str_or_null(p->description));
 

@@ -225,6 +225,29 @@ static void test_topper_key_restored(void **state)
 	gadget_info_free(back);
 }
 
+/* A nameless field is written as a null name and refused when read back: it
+ * used to take the whole params array out of the config without a word. */
+static void test_nameless_field_not_dropped(void **state)
+{
+	struct gadget_info *info = full_info(), *back = (void *)1;
+	struct gadget_err err = {};
+	json_t *j, *params;
+
+	(void)state;
+	free(info->params[1].field.name);
+	info->params[1].field.name = NULL;
+	j = gadget_info_to_json(info);
+	params = json_object_get(j, "params");
+	assert_int_equal(json_array_size(params), 2);
+	assert_true(json_is_null(json_object_get(json_object_get(json_array_get(params, 1),
+								 "field"), "name")));
+	assert_int_not_equal(gadget_info_from_json(j, &back, &err), 0);
+	assert_null(back);
+	assert_true(err.msg[0]);
+	json_decref(j);
+	gadget_info_free(info);
+}
+
 static void test_rejects_bad_metadata(void **state)
 {
 	static const char *const bad[] = {
@@ -304,6 +327,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_exact),
 		cmocka_unit_test(test_topper_key_restored),
+		cmocka_unit_test(test_nameless_field_not_dropped),
 		cmocka_unit_test(test_rejects_bad_metadata),
 		cmocka_unit_test(test_round_trip_real_object),
 	};
