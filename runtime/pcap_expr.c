@@ -8,9 +8,14 @@
 #include "base/lazylib.h"
 #include "runtime/pcap_expr.h"
 
-/* expr compiled, optimised, for Ethernet at PCAP_EXPR_SNAPLEN into *prog. */
-static int compile(const char *what, const char *expr, struct bpf_program *prog,
-		   struct gadget_err *err)
+static const int link_dlt[] = {
+	[PCAP_LINK_ETHERNET] = DLT_EN10MB,
+	[PCAP_LINK_RAW_IP] = DLT_RAW,
+};
+
+/* expr compiled, optimised, for link at PCAP_EXPR_SNAPLEN into *prog. */
+static int compile(const char *what, const char *expr, enum pcap_link link,
+		   struct bpf_program *prog, struct gadget_err *err)
 {
 	pcap_t *p;
 	int ret;
@@ -20,7 +25,7 @@ static int compile(const char *what, const char *expr, struct bpf_program *prog,
 		gadget_err_prefix(err, "%s", what);
 		return ret;
 	}
-	p = pcap_open_dead(DLT_EN10MB, PCAP_EXPR_SNAPLEN);
+	p = pcap_open_dead(link_dlt[link], PCAP_EXPR_SNAPLEN);
 	if (!p)
 		return gadget_err_set(err, ENOMEM, "%s: pcap_open_dead failed", what);
 	ret = pcap_compile(p, prog, expr, 1, PCAP_NETMASK_UNKNOWN);
@@ -30,11 +35,11 @@ static int compile(const char *what, const char *expr, struct bpf_program *prog,
 	return ret ? -EINVAL : 0;
 }
 
-int pcap_expr_compile(const char *what, const char *expr, void **cbpf, unsigned int *n,
-		      struct gadget_err *err)
+int pcap_expr_compile(const char *what, const char *expr, enum pcap_link link, void **cbpf,
+		      unsigned int *n, struct gadget_err *err)
 {
 	struct bpf_program prog = { 0 };
-	int ret = compile(what, expr, &prog, err);
+	int ret = compile(what, expr, link, &prog, err);
 
 	*cbpf = NULL;
 	*n = 0;
@@ -56,7 +61,7 @@ int pcap_expr_match(const char *expr, const void *pkt, unsigned int len, struct 
 {
 	struct bpf_program prog = { 0 };
 	struct pcap_pkthdr h = { .caplen = len, .len = len };
-	int ret = compile(expr, expr, &prog, err);
+	int ret = compile(expr, expr, PCAP_LINK_ETHERNET, &prog, err);
 
 	if (ret)
 		return ret;

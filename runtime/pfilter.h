@@ -13,9 +13,12 @@
 
 #include "base/err.h"
 #include "info/gadget_info.h"
+#include "runtime/pcap_expr.h"
 
 struct run_opts;
 
+/* *link: what the object's packet programs see; -EINVAL for a mix of both kinds. */
+int pfilter_link(const struct gadget_info *info, enum pcap_link *link, struct gadget_err *err);
 /* *out: the new object (malloc'ed, *out_len bytes), or NULL when no filter has an expression. */
 int pfilter_apply(const void *obj, size_t len, const struct gadget_info *info,
 		  const struct run_opts *opts, void **out, size_t *out_len, struct gadget_err *err);

@@ -168,6 +168,17 @@ gadget: packet filter of param pf-src: no expression, every non-empty packet mat
 	assert_output "pf_testrun: 2500 of 2500 random cBPF programs (seed 2) loaded, 2500 agree with pcap_offline_filter on all 17 frames"
 }
 
+@test "a cgroup_skb program's packets start at the IP header: its expression is compiled for bare IP packets" {
+	pf_start "$GADGET_SRC/tests/fixtures/realworld/ig_pf_cgroup" -t 30 -v --pf "udp dst port 40001"
+	run grep "packet filter" "$GERR"
+	assert_output "gadget: packet filter gadget_pf_ (--pf 'udp dst port 40001'): 19 cBPF instructions, 79 eBPF (IP packets, no link header)"
+	send 40001 40002 40001
+	sleep 0.5
+	gadget_end
+	run dports
+	assert_output "40001 40001"
+}
+
 @test "tc: the clsact qdisc a run made is gone after it; one that was there before stays" {
 	tc qdisc del dev lo clsact 2>/dev/null || true
 	pf_start "$FIX" -t 30 --pf "udp"

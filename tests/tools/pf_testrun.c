@@ -186,7 +186,7 @@ static int check(const char *expr, const struct frame *fr, unsigned int nf, unsi
 	void *cbpf;
 	int fd;
 
-	if (pcap_expr_compile("pf", expr, &cbpf, &nc, &err) ||
+	if (pcap_expr_compile("pf", expr, PCAP_LINK_ETHERNET, &cbpf, &nc, &err) ||
 	    cbpf_to_ebpf(cbpf, nc, &insns, &n, &err)) {
 		printf("FAIL %-40s %s\n", expr, err.msg);
 		return -1;

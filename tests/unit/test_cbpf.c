@@ -22,6 +22,8 @@
 #include "runtime/cbpf.h"
 #include "runtime/pcap_expr.h"
 #include "runtime/pf_splice.h"
+#include "runtime/pfilter.h"
+#include "info/progtypes.h"
 #include "validator/elf_scan.h"
 
 static const char *const exprs[] = {
@@ -44,7 +46,7 @@ static void translate(const char *expr, struct bpf_insn **out, unsigned int *n)
 	unsigned int nc;
 	void *cbpf;
 
-	assert_int_equal(pcap_expr_compile("pf", expr, &cbpf, &nc, &err), 0);
+	assert_int_equal(pcap_expr_compile("pf", expr, PCAP_LINK_ETHERNET, &cbpf, &nc, &err), 0);
 	assert_int_equal(cbpf_to_ebpf(cbpf, nc, out, n, &err), 0);
 	free(cbpf);
 }
@@ -396,6 +398,39 @@ static void test_param_names(void **state)
 	assert_int_equal(gadget_pf_symbol("targ_pid", b, sizeof(b)), -EINVAL);
 }
 
+/* What the object's packet programs see decides the link type; a mix is refused. */
+static void test_link_by_program_type(void **state)
+{
+	struct gadget_prog progs[3] = {
+		{ .name = "trace", .def = progtype_find("tracepoint/syscalls/sys_enter_openat") },
+		{ .name = "tc_in", .def = progtype_find("classifier") },
+		{ .name = "cg_out", .def = progtype_find("cgroup_skb/egress") },
+	};
+	struct gadget_info info = { .progs = progs };
+	struct gadget_err err = {};
+	enum pcap_link link = -1;
+
+	(void)state;
+	assert_non_null(progs[1].def);
+	assert_non_null(progs[2].def);
+	info.nr_progs = 1;	/* no packet program: Ethernet, as IG compiles */
+	assert_int_equal(pfilter_link(&info, &link, &err), 0);
+	assert_int_equal(link, PCAP_LINK_ETHERNET);
+	info.nr_progs = 2;
+	assert_int_equal(pfilter_link(&info, &link, &err), 0);
+	assert_int_equal(link, PCAP_LINK_ETHERNET);
+	info.progs = &progs[1];
+	info.nr_progs = 2;
+	assert_int_equal(pfilter_link(&info, &link, &err), -EINVAL);
+	assert_string_equal(err.msg, "packet filter: program 'tc_in' sees Ethernet frames and "
+			    "'cg_out' bare IP packets; one pcap expression cannot be compiled for "
+			    "both: put them in two gadgets");
+	info.progs = &progs[2];
+	info.nr_progs = 1;
+	assert_int_equal(pfilter_link(&info, &link, &err), 0);
+	assert_int_equal(link, PCAP_LINK_RAW_IP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_div_by_x_and_scratch),
 		cmocka_unit_test(test_splice),
+		cmocka_unit_test(test_link_by_program_type),
 		cmocka_unit_test(test_param_names),
 	};
 
