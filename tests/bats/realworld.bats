@@ -316,6 +316,15 @@ os.getcwd()' "$1"
 	gadget_wait
 }
 
+# sockets_fixture_start NAME PORT: build socket-owner fixture NAME (its
+# program and the 6 of the socket tracker), then run it for PORT (rw_start).
+sockets_fixture_start() {
+	run "$GADGET" build "$FIX/$1" -o "$BATS_TEST_TMPDIR/$1.o"
+	assert_success
+	assert_output --partial "built $1 (tracer, 7 programs)"
+	rw_start "$FIX/$1" -o json -t 4 --param port="$2"
+}
+
 # named_dns_query NAME PORT: a process named NAME (set before its socket
 # exists) sends one DNS query to 127.0.0.1:PORT and waits for the answer;
 # prints "PID PPID" once done.
@@ -339,11 +348,7 @@ print(os.getpid(), os.getppid())' "$@" | tail -1
 	spid=$!
 	BG_PIDS+=("$spid")
 	wait_for_line "$BATS_TEST_TMPDIR/srv" ready 10
-	run "$GADGET" build "$FIX/ig_sockets" -o "$BATS_TEST_TMPDIR/s.o"
-	assert_success
-	assert_output --partial "built ig_sockets (tracer, 7 programs)"
-
-	rw_start "$FIX/ig_sockets" -o json -t 4 --param port="$port"
+	sockets_fixture_start ig_sockets "$port"
 	# the client's socket is made after: sock_create, then its first packet, give its owner
 	read -r qpid qppid < <(named_dns_query rwdnsq "$port")
 	gadget_wait
@@ -388,11 +393,7 @@ c.close()' "$port" >"$BATS_TEST_TMPDIR/srv" &
 	spid=$!
 	BG_PIDS+=("$spid")
 	wait_for_line "$BATS_TEST_TMPDIR/srv" ready 10
-	run "$GADGET" build "$FIX/ig_sockets_trace" -o "$BATS_TEST_TMPDIR/t.o"
-	assert_success
-	assert_output --partial "built ig_sockets_trace (tracer, 7 programs)"
-
-	rw_start "$FIX/ig_sockets_trace" -o json -t 4 --param port="$port"
+	sockets_fixture_start ig_sockets_trace "$port"
 	# the client's socket is made after the gadget started: its first packet names its owner
 	read -r cpid cppid < <(python3 -c '
 import ctypes, os, socket, sys
