@@ -191,6 +191,7 @@ struct build_ctx {
 	const struct build_opts *opts;
 	char hdrs[PATH_MAX], clang[PATH_MAX], cache[PATH_MAX];
 	char *clang_id;		/* clang_identity() */
+	struct digest_memo *memo;	/* the cache's header digests */
 	bool use_cache, use_pch;
 	uint64_t max_size;
 	char tmp[PATH_MAX - 64];
@@ -241,7 +242,7 @@ static bool cflags_name_paths(const struct build_spec *spec)
 static int arch_pch_prepare(struct build_ctx *c, struct arch_job *aj)
 {
 	int ret = pch_prepare(c->cache, c->clang_id, aj->a->oci, &aj->pch_args, c->spec->dir,
-			      cflags_name_paths(c->spec), &aj->pch);
+			      cflags_name_paths(c->spec), c->memo, &aj->pch);
 
 	if (ret)
 		return ret;
@@ -394,7 +395,7 @@ static int arch_finish(struct build_ctx *c, struct arch_job *aj, const struct ti
 	if (ret || cache_inputs_changed(&inputs, start))
 		NOTE(c, "not cached: an input changed during the build\n");
 	else if (!cache_store(c->cache, aj->key, aj->out->obj, aj->out->len, &aj->headers,
-			      &written, NULL))
+			      c->memo, &written, NULL))
 		cache_account(c->cache, c->max_size, written);
 	argv_free(&inputs);
 	return 0;
@@ -461,6 +462,7 @@ static int ctx_init(struct build_ctx *c, const struct build_spec *spec, const st
 	if (c->use_cache) {
 		ret = cache_max_size(&c->max_size, err);
 		ret = ret ?: clang_identity(c->clang, &c->clang_id, err);
+		c->memo = digest_memo_open(c->cache);
 	}
 	return ret;
 }
@@ -486,6 +488,7 @@ static void ctx_free(struct build_ctx *c)
 	free(c->archs);
 	free(c->fits);
 	free(c->clang_id);
+	digest_memo_close(c->memo);
 }
 
 /* Answer what the cache can; true when nothing is left to compile. */
@@ -504,7 +507,7 @@ static int lookup_all(struct build_ctx *c, bool *all_hit, struct gadget_err *err
 		ret = cache_key_compute(c->spec, aj->a, c->clang_id, &aj->common, aj->key, err);
 		if (ret)
 			break;
-		if (cache_lookup(c->cache, aj->key, &aj->out->obj, &aj->out->len)) {
+		if (cache_lookup(c->cache, aj->key, c->memo, &aj->out->obj, &aj->out->len)) {
 			aj->out->cache_hit = true;
 			NOTE(c, "cache hit %s/builds/%s.json (clang not run)\n", c->cache, aj->key);
 		} else {

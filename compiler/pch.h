@@ -32,6 +32,7 @@
 
 #include "base/sha256.h"
 #include "compiler/clang.h"
+#include "compiler/digest_memo.h"
 
 enum pch_state {
 	PCH_OFF,	/* not wanted (why says) */
@@ -66,11 +67,13 @@ bool pch_cflags_fit(char *const *cflags, unsigned int n, char *why, size_t len);
 /*
  * Find this build's PCH in cache, or start making it: args is the clang
  * command line up to the source (its first word the clang binary), cwd the
- * folder clang runs in.  Only -ENOMEM and the like are errors; whatever
+ * folder clang runs in; memo (may be NULL) the header digests already
+ * known (compiler/digest_memo.h).  Only -ENOMEM and the like are errors; whatever
  * else stands in the way turns into a state other than PCH_READY.
  */
 int pch_prepare(const char *cache, const char *clang_id, const char *arch,
-		const struct argv_buf *args, const char *cwd, bool key_cwd, struct pch *out);
+		const struct argv_buf *args, const char *cwd, bool key_cwd, struct digest_memo *memo,
+		struct pch *out);
 
 /* The arguments that use it: "-include-pch" path. */
 int pch_add_use_args(const struct pch *pch, struct argv_buf *args);

@@ -241,22 +241,22 @@ static void test_cache_entries(void **state)
 	snprintf(hdr, sizeof(hdr), "%s/inc.h", tmp);
 	put("inc.h", "#define A 1\n");
 	assert_int_equal(argv_push(&headers, hdr), 0);
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 0);	/* empty cache */
-	assert_int_equal(cache_store(cache, key, "OBJECT", 6, &headers, NULL, &err), 0);
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 1);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 0);	/* empty cache */
+	assert_int_equal(cache_store(cache, key, "OBJECT", 6, &headers, NULL, NULL, &err), 0);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 1);
 	assert_int_equal(len, 6);
 	assert_memory_equal(obj, "OBJECT", 6);
 	free(obj);
 	/* Another key is another entry. */
 	key[0] = '1';
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 0);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 0);
 	key[0] = '0';
 	/* A changed header turns the entry into a miss... */
 	put("inc.h", "#define A 2\n");
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 0);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 0);
 	/* ...and back to a hit when it is restored: the header's bytes decide, not its mtime. */
 	put("inc.h", "#define A 1\n");
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 1);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 1);
 	free(obj);
 	/* A damaged object is a miss. */
 	assert_int_equal(sha256_hex("OBJECT", 6, digest), 0);
@@ -265,13 +265,13 @@ static void test_cache_entries(void **state)
 	assert_non_null(f);
 	fputs("OBJECX", f);
 	fclose(f);
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 0);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 0);
 	/* A removed header too. */
-	assert_int_equal(cache_store(cache, key, "OBJECT", 6, &headers, NULL, &err), 0);
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 1);
+	assert_int_equal(cache_store(cache, key, "OBJECT", 6, &headers, NULL, NULL, &err), 0);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 1);
 	free(obj);
 	unlink(hdr);
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 0);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 0);
 	argv_free(&headers);
 }
 
