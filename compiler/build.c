@@ -251,14 +251,25 @@ static int arch_pch_prepare(struct build_ctx *c, struct arch_job *aj)
 		NOTE(c, "pch: used %s\n", aj->pch.path);
 		break;
 	case PCH_MAKING:
-		NOTE(c, "pch: making %s in the background (pid %d); this build compiles without it\n",
-		     aj->pch.path, (int)aj->pch.maker);
-		break;
+		break;		/* said once the maker starts: arch_pch_start() */
 	default:
 		NOTE(c, "pch: skipped: %s\n", aj->pch.why);
 		break;
 	}
 	return 0;
+}
+
+/* After this build's compile: start making the PCH it found missing (see pch.h). */
+static void arch_pch_start(struct build_ctx *c, struct arch_job *aj)
+{
+	if (aj->pch.state != PCH_MAKING)
+		return;
+	pch_start(&aj->pch, c->cache, &aj->pch_args, c->spec->dir);
+	if (aj->pch.state == PCH_MAKING)
+		NOTE(c, "pch: making %s in the background (pid %d); this build compiles without it\n",
+		     aj->pch.path, (int)aj->pch.maker);
+	else
+		NOTE(c, "pch: skipped: %s\n", aj->pch.why);
 }
 
 /* The colours clang would use on a terminal, although its stderr is now a file. */
@@ -477,6 +488,7 @@ static void ctx_free(struct build_ctx *c)
 	for (unsigned int i = 0; c->archs && i < c->nr_archs; i++) {
 		struct arch_job *aj = &c->archs[i];
 
+		pch_release(&aj->pch);
 		argv_free(&aj->pch_args);
 		argv_free(&aj->common);
 		argv_free(&aj->headers);
@@ -548,6 +560,8 @@ static int build_misses(struct build_ctx *c, struct gadget_err *err)
 		return ret;
 	}
 	ret = compile_all(c, err);
+	for (unsigned int i = 0; i < c->nr_archs; i++)
+		arch_pch_start(c, &c->archs[i]);
 	for (unsigned int i = 0; !ret && i < c->nr_archs; i++)
 		if (!c->archs[i].out->cache_hit)
 			ret = arch_finish(c, &c->archs[i], &start, err);

@@ -291,10 +291,10 @@ int pch_prepare(const char *cache, const char *clang_id, const char *arch,
 		struct pch *out)
 {
 	char text[512], lock[PATH_MAX + 16];
-	uint64_t max_size;
 	int fd, ret;
 
 	memset(out, 0, sizeof(*out));
+	out->lockfd = -1;
 	pch_header_text(text, sizeof(text));
 	ret = pch_key(clang_id, arch, args, cwd, key_cwd, text, out->key);
 	if (ret)
@@ -325,18 +325,43 @@ int pch_prepare(const char *cache, const char *clang_id, const char *arch,
 	} else if (manifest_check(out, memo) == MANIFEST_VALID) {
 		/* made by the process that held the lock a moment ago */
 		out->state = PCH_READY;
-	} else if (cache_max_size(&max_size, NULL) ||
-		   (out->maker = start_maker(out, fd, args, cwd, text, cache, max_size)) <= 0) {
-		int e = errno;
-
-		out->state = PCH_OFF;
-		snprintf(out->why, sizeof(out->why), "cannot start making %s: %s", out->path,
-			 strerror(e ?: EAGAIN));
 	} else {
 		out->state = PCH_MAKING;
+		out->lockfd = fd;
+		return 0;
 	}
 	close(fd);
 	return 0;
+}
+
+void pch_start(struct pch *p, const char *cache, const struct argv_buf *args, const char *cwd)
+{
+	char text[512];
+	uint64_t max_size;
+
+	if (p->state != PCH_MAKING || p->lockfd < 0)
+		return;
+	pch_header_text(text, sizeof(text));
+	if (cache_max_size(&max_size, NULL) ||
+	    (p->maker = start_maker(p, p->lockfd, args, cwd, text, cache, max_size)) <= 0) {
+		int e = errno;
+
+		snprintf(p->why, sizeof(p->why), "cannot start making %s: %s", p->path,
+			 strerror(e ?: EAGAIN));
+		p->maker = 0;
+	}
+	/* the maker has its own copy of the lock now */
+	pch_release(p);
+}
+
+void pch_release(struct pch *p)
+{
+	if (p->state != PCH_MAKING || p->lockfd < 0)
+		return;
+	close(p->lockfd);
+	p->lockfd = -1;
+	if (!p->maker)
+		p->state = PCH_OFF;
 }
 
 int pch_add_use_args(const struct pch *pch, struct argv_buf *args)
