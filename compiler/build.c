@@ -374,6 +374,15 @@ static int compile_all(struct build_ctx *c, struct gadget_err *err)
 	return ret;
 }
 
+static int source_paths(const struct build_spec *spec, struct argv_buf *out)
+{
+	int ret = 0;
+
+	for (unsigned int s = 0; s < spec->nr_sources; s++)
+		ret |= argv_pushf(out, "%s/%s", spec->dir, spec->sources[s]);
+	return ret ? -ENOMEM : 0;
+}
+
 /* Link one architecture's objects and keep the result in the cache. */
 static int arch_finish(struct build_ctx *c, struct arch_job *aj, const struct timespec *start,
 		       struct gadget_err *err)
@@ -398,8 +407,7 @@ static int arch_finish(struct build_ctx *c, struct arch_job *aj, const struct ti
 		if (job_headers(c, aj, s))
 			return 0;	/* not cached: what it read is unknown */
 	headers_uniq(&aj->headers);
-	for (unsigned int s = 0; s < c->spec->nr_sources; s++)
-		ret |= argv_pushf(&inputs, "%s/%s", c->spec->dir, c->spec->sources[s]);
+	ret = source_paths(c->spec, &inputs);
 	for (unsigned int i = 0; i < aj->headers.n; i++)
 		ret |= argv_push(&inputs, aj->headers.v[i]);
 	/* A cache that cannot be written only costs speed next time. */
@@ -533,12 +541,18 @@ static int lookup_all(struct build_ctx *c, bool *all_hit, struct gadget_err *err
 static int build_misses(struct build_ctx *c, struct gadget_err *err)
 {
 	const char *tmpdir = getenv("TMPDIR");
+	struct argv_buf sources = {};
 	struct timespec start = {};
 	int ret = 0;
 
 	if (c->use_cache) {
 		/* what clang reads is hashed after start: see cache_inputs_changed() */
-		cache_clock_start(&start);
+		if (source_paths(c->spec, &sources)) {
+			argv_free(&sources);
+			return gadget_err_set(err, ENOMEM, "out of memory");
+		}
+		cache_clock_start(&start, &sources);
+		argv_free(&sources);
 		for (unsigned int i = 0; !ret && i < c->nr_archs; i++)
 			if (!c->archs[i].out->cache_hit)
 				ret = cache_key_compute(c->spec, c->archs[i].a, c->clang_id,

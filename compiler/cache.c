@@ -102,19 +102,23 @@ bool manifest_headers_match(struct digest_memo *memo, json_t *manifest)
 }
 
 /*
- * The start of a build, on a tick of the coarse clock that has just begun:
- * the kernel stamps files from that clock, so a file written before it then
- * has an older stamp and one written during the build never does.  Without
- * the wait, a source written a moment before the build (`gadget init x &&
- * gadget build x`) shares start's tick and would look written during it,
- * and the build would never be cached.  A tick is a few ms; only a cache
- * miss, with clang to run, waits.
+ * The start of a build: the coarse clock's tick, which the kernel stamps
+ * files with, so a file written during the build has a stamp >= start.  A
+ * file written before it in the same tick looks written during it too: for
+ * a header that only leaves the build uncached, but a source written a
+ * moment before the build (`gadget init x && gadget build x`, an editor's
+ * save) would never be cached.  So when one of sources (NULL: any file) has
+ * a stamp in the current tick, wait for the next one to begin; a tick is
+ * 4 ms, and only a cache miss, with clang to run, gets here.
  */
-void cache_clock_start(struct timespec *start)
+void cache_clock_start(struct timespec *start, const struct argv_buf *sources)
 {
 	struct timespec t0, nap = { .tv_nsec = 500000 };
 
 	clock_gettime(CLOCK_REALTIME_COARSE, &t0);
+	*start = t0;
+	if (sources && !cache_inputs_changed(sources, start))
+		return;
 	do {
 		nanosleep(&nap, NULL);
 		clock_gettime(CLOCK_REALTIME_COARSE, start);

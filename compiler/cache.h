@@ -84,7 +84,7 @@ bool manifest_headers_match(struct digest_memo *memo, json_t *manifest);
  * is called before hashing the inputs, cache_inputs_changed() after clang:
  * true when one of paths was written since (or is gone).
  */
-void cache_clock_start(struct timespec *start);
+void cache_clock_start(struct timespec *start, const struct argv_buf *sources);
 bool cache_inputs_changed(const struct argv_buf *paths, const struct timespec *start);
 
 /* Mark a cache file as just used (least recently used goes first). */

@@ -208,7 +208,7 @@ static uint64_t pch_make(const struct pch *p, const struct argv_buf *args, const
 	snprintf(f.log, sizeof(f.log), "%s/%s.log.tmp.%d", p->folder, p->key, (int)getpid());
 	if (file_write_atomic(f.hdr, text, strlen(text), NULL))
 		return 0;
-	cache_clock_start(&start);
+	cache_clock_start(&start, NULL);
 	if (maker_argv(args, &f, &argv) || clang_spawn(argv.v, cwd, f.log, &pid, &err))
 		goto out;
 	while (waitpid(pid, &status, 0) < 0)
