@@ -51,7 +51,7 @@ static bool within_a_second(const struct timespec *t, const struct timespec *now
 	       (t->tv_sec == now->tv_sec - 1 && t->tv_nsec > now->tv_nsec);
 }
 
-/* Written (or its inode changed) within the last second: its stamps may not move on the next write. */
+/* Written (or its inode changed) in the last second: the next write may keep its stamps. */
 static bool too_new(const struct stat *st)
 {
 	struct timespec now;
