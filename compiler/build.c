@@ -574,11 +574,15 @@ static int build_misses(struct build_ctx *c, struct gadget_err *err)
 		return ret;
 	}
 	ret = compile_all(c, err);
-	for (unsigned int i = 0; i < c->nr_archs; i++)
-		arch_pch_start(c, &c->archs[i]);
 	for (unsigned int i = 0; !ret && i < c->nr_archs; i++)
 		if (!c->archs[i].out->cache_hit)
 			ret = arch_finish(c, &c->archs[i], &start, err);
+	/*
+	 * Last: the maker is a fork of this process, so until the build ends
+	 * each page it writes is copied; linking and caching first saves that.
+	 */
+	for (unsigned int i = 0; i < c->nr_archs; i++)
+		arch_pch_start(c, &c->archs[i]);
 	return ret;
 }
 
