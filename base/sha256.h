@@ -8,7 +8,6 @@
  * file by what it holds.
  */
 #include <stddef.h>
-#include <openssl/evp.h>
 
 #define SHA256_HEX_LEN 65	/* 64 digits and the NUL */
 
@@ -17,7 +16,7 @@ void hex_encode(const unsigned char *bytes, size_t n, char *out);
 
 /* Incremental: init, update as often as needed, then final or abort. */
 struct sha256 {
-	EVP_MD_CTX *ctx;
+	void *ctx;	/* base/sha256.c's */
 };
 
 int sha256_init(struct sha256 *h);				/* 0, -ENOMEM or -EIO */

@@ -191,6 +191,7 @@ struct build_ctx {
 	const struct build_opts *opts;
 	char hdrs[PATH_MAX], clang[PATH_MAX], cache[PATH_MAX];
 	char *clang_id;		/* clang_identity() */
+	struct digest_memo *memo;	/* the cache's header digests */
 	bool use_cache, use_pch;
 	uint64_t max_size;
 	char tmp[PATH_MAX - 64];
@@ -241,7 +242,7 @@ static bool cflags_name_paths(const struct build_spec *spec)
 static int arch_pch_prepare(struct build_ctx *c, struct arch_job *aj)
 {
 	int ret = pch_prepare(c->cache, c->clang_id, aj->a->oci, &aj->pch_args, c->spec->dir,
-			      cflags_name_paths(c->spec), &aj->pch);
+			      cflags_name_paths(c->spec), c->memo, &aj->pch);
 
 	if (ret)
 		return ret;
@@ -250,14 +251,25 @@ static int arch_pch_prepare(struct build_ctx *c, struct arch_job *aj)
 		NOTE(c, "pch: used %s\n", aj->pch.path);
 		break;
 	case PCH_MAKING:
-		NOTE(c, "pch: making %s in the background (pid %d); this build compiles without it\n",
-		     aj->pch.path, (int)aj->pch.maker);
-		break;
+		break;		/* said once the maker starts: arch_pch_start() */
 	default:
 		NOTE(c, "pch: skipped: %s\n", aj->pch.why);
 		break;
 	}
 	return 0;
+}
+
+/* After this build's compile: start making the PCH it found missing (see pch.h). */
+static void arch_pch_start(struct build_ctx *c, struct arch_job *aj)
+{
+	if (aj->pch.state != PCH_MAKING)
+		return;
+	pch_start(&aj->pch, c->cache, &aj->pch_args, c->spec->dir);
+	if (aj->pch.state == PCH_MAKING)
+		NOTE(c, "pch: making %s in the background (pid %d); this build compiles without it\n",
+		     aj->pch.path, (int)aj->pch.maker);
+	else
+		NOTE(c, "pch: skipped: %s\n", aj->pch.why);
 }
 
 /* The colours clang would use on a terminal, although its stderr is now a file. */
@@ -362,6 +374,15 @@ static int compile_all(struct build_ctx *c, struct gadget_err *err)
 	return ret;
 }
 
+static int source_paths(const struct build_spec *spec, struct argv_buf *out)
+{
+	int ret = 0;
+
+	for (unsigned int s = 0; s < spec->nr_sources; s++)
+		ret |= argv_pushf(out, "%s/%s", spec->dir, spec->sources[s]);
+	return ret ? -ENOMEM : 0;
+}
+
 /* Link one architecture's objects and keep the result in the cache. */
 static int arch_finish(struct build_ctx *c, struct arch_job *aj, const struct timespec *start,
 		       struct gadget_err *err)
@@ -386,15 +407,14 @@ static int arch_finish(struct build_ctx *c, struct arch_job *aj, const struct ti
 		if (job_headers(c, aj, s))
 			return 0;	/* not cached: what it read is unknown */
 	headers_uniq(&aj->headers);
-	for (unsigned int s = 0; s < c->spec->nr_sources; s++)
-		ret |= argv_pushf(&inputs, "%s/%s", c->spec->dir, c->spec->sources[s]);
+	ret = source_paths(c->spec, &inputs);
 	for (unsigned int i = 0; i < aj->headers.n; i++)
 		ret |= argv_push(&inputs, aj->headers.v[i]);
 	/* A cache that cannot be written only costs speed next time. */
 	if (ret || cache_inputs_changed(&inputs, start))
 		NOTE(c, "not cached: an input changed during the build\n");
 	else if (!cache_store(c->cache, aj->key, aj->out->obj, aj->out->len, &aj->headers,
-			      &written, NULL))
+			      c->memo, &written, NULL))
 		cache_account(c->cache, c->max_size, written);
 	argv_free(&inputs);
 	return 0;
@@ -461,6 +481,7 @@ static int ctx_init(struct build_ctx *c, const struct build_spec *spec, const st
 	if (c->use_cache) {
 		ret = cache_max_size(&c->max_size, err);
 		ret = ret ?: clang_identity(c->clang, &c->clang_id, err);
+		c->memo = digest_memo_open(c->cache);
 	}
 	return ret;
 }
@@ -475,6 +496,7 @@ static void ctx_free(struct build_ctx *c)
 	for (unsigned int i = 0; c->archs && i < c->nr_archs; i++) {
 		struct arch_job *aj = &c->archs[i];
 
+		pch_release(&aj->pch);
 		argv_free(&aj->pch_args);
 		argv_free(&aj->common);
 		argv_free(&aj->headers);
@@ -486,6 +508,7 @@ static void ctx_free(struct build_ctx *c)
 	free(c->archs);
 	free(c->fits);
 	free(c->clang_id);
+	digest_memo_close(c->memo);
 }
 
 /* Answer what the cache can; true when nothing is left to compile. */
@@ -504,7 +527,7 @@ static int lookup_all(struct build_ctx *c, bool *all_hit, struct gadget_err *err
 		ret = cache_key_compute(c->spec, aj->a, c->clang_id, &aj->common, aj->key, err);
 		if (ret)
 			break;
-		if (cache_lookup(c->cache, aj->key, &aj->out->obj, &aj->out->len)) {
+		if (cache_lookup(c->cache, aj->key, c->memo, &aj->out->obj, &aj->out->len)) {
 			aj->out->cache_hit = true;
 			NOTE(c, "cache hit %s/builds/%s.json (clang not run)\n", c->cache, aj->key);
 		} else {
@@ -518,12 +541,18 @@ static int lookup_all(struct build_ctx *c, bool *all_hit, struct gadget_err *err
 static int build_misses(struct build_ctx *c, struct gadget_err *err)
 {
 	const char *tmpdir = getenv("TMPDIR");
+	struct argv_buf sources = {};
 	struct timespec start = {};
 	int ret = 0;
 
 	if (c->use_cache) {
 		/* what clang reads is hashed after start: see cache_inputs_changed() */
-		cache_clock_start(&start);
+		if (source_paths(c->spec, &sources)) {
+			argv_free(&sources);
+			return gadget_err_set(err, ENOMEM, "out of memory");
+		}
+		cache_clock_start(&start, &sources);
+		argv_free(&sources);
 		for (unsigned int i = 0; !ret && i < c->nr_archs; i++)
 			if (!c->archs[i].out->cache_hit)
 				ret = cache_key_compute(c->spec, c->archs[i].a, c->clang_id,
@@ -548,6 +577,12 @@ static int build_misses(struct build_ctx *c, struct gadget_err *err)
 	for (unsigned int i = 0; !ret && i < c->nr_archs; i++)
 		if (!c->archs[i].out->cache_hit)
 			ret = arch_finish(c, &c->archs[i], &start, err);
+	/*
+	 * Last: the maker is a fork of this process, so until the build ends
+	 * each page it writes is copied; linking and caching first saves that.
+	 */
+	for (unsigned int i = 0; i < c->nr_archs; i++)
+		arch_pch_start(c, &c->archs[i]);
 	return ret;
 }
 

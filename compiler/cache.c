@@ -59,7 +59,7 @@ void cache_key_abort(struct cache_key *k)
 	sha256_abort(&k->h);
 }
 
-int manifest_headers_new(const struct argv_buf *paths, json_t **out)
+int manifest_headers_new(struct digest_memo *memo, const struct argv_buf *paths, json_t **out)
 {
 	char hex[SHA256_HEX_LEN];
 	json_t *hdrs = json_array();
@@ -68,7 +68,7 @@ int manifest_headers_new(const struct argv_buf *paths, json_t **out)
 	if (!hdrs)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < paths->n; i++) {
-		ret = sha256_file_hex(paths->v[i], hex);
+		ret = digest_memo_file(memo, paths->v[i], hex);
 		if (ret) {
 			json_decref(hdrs);
 			return ret;
@@ -83,7 +83,7 @@ int manifest_headers_new(const struct argv_buf *paths, json_t **out)
 	return 0;
 }
 
-bool manifest_headers_match(json_t *manifest)
+bool manifest_headers_match(struct digest_memo *memo, json_t *manifest)
 {
 	json_t *hdrs = json_object_get(manifest, "headers"), *h;
 	char hex[SHA256_HEX_LEN];
@@ -95,26 +95,30 @@ bool manifest_headers_match(json_t *manifest)
 		const char *p = json_string_value(json_object_get(h, "path"));
 		const char *s = json_string_value(json_object_get(h, "sha256"));
 
-		if (!p || !s || sha256_file_hex(p, hex) || strcmp(hex, s))
+		if (!p || !s || digest_memo_file(memo, p, hex) || strcmp(hex, s))
 			return false;
 	}
 	return true;
 }
 
 /*
- * The start of a build, on a tick of the coarse clock that has just begun:
- * the kernel stamps files from that clock, so a file written before it then
- * has an older stamp and one written during the build never does.  Without
- * the wait, a source written a moment before the build (`gadget init x &&
- * gadget build x`) shares start's tick and would look written during it,
- * and the build would never be cached.  A tick is a few ms; only a cache
- * miss, with clang to run, waits.
+ * The start of a build: the coarse clock's tick, which the kernel stamps
+ * files with, so a file written during the build has a stamp >= start.  A
+ * file written before it in the same tick looks written during it too: for
+ * a header that only leaves the build uncached, but a source written a
+ * moment before the build (`gadget init x && gadget build x`, an editor's
+ * save) would never be cached.  So when one of sources (NULL: any file) has
+ * a stamp in the current tick, wait for the next one to begin; a tick is
+ * 4 ms, and only a cache miss, with clang to run, gets here.
  */
-void cache_clock_start(struct timespec *start)
+void cache_clock_start(struct timespec *start, const struct argv_buf *sources)
 {
 	struct timespec t0, nap = { .tv_nsec = 500000 };
 
 	clock_gettime(CLOCK_REALTIME_COARSE, &t0);
+	*start = t0;
+	if (sources && !cache_inputs_changed(sources, start))
+		return;
 	do {
 		nanosleep(&nap, NULL);
 		clock_gettime(CLOCK_REALTIME_COARSE, start);
@@ -145,7 +149,8 @@ static int entry_path(const char *dir, const char *key, char *manifest, size_t l
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int cache_lookup(const char *dir, const char *key, void **obj, size_t *len)
+int cache_lookup(const char *dir, const char *key, struct digest_memo *memo, void **obj,
+		 size_t *len)
 {
 	char path[PATH_MAX], opath[PATH_MAX], hex[SHA256_HEX_LEN];
 	const char *want;
@@ -160,7 +165,7 @@ int cache_lookup(const char *dir, const char *key, void **obj, size_t *len)
 	if (!m)
 		return 0;
 	want = json_string_value(json_object_get(m, "object"));
-	if (!want || !manifest_headers_match(m))
+	if (!want || !manifest_headers_match(memo, m))
 		goto out;
 	if (snprintf(opath, sizeof(opath), "%s/objects/%s.o", dir, want) >= (int)sizeof(opath) ||
 	    file_read_all(opath, &buf, &n))
@@ -181,7 +186,8 @@ out:
 }
 
 int cache_store(const char *dir, const char *key, const void *obj, size_t len,
-		const struct argv_buf *headers, uint64_t *written, struct gadget_err *err)
+		const struct argv_buf *headers, struct digest_memo *memo, uint64_t *written,
+		struct gadget_err *err)
 {
 	char path[PATH_MAX], hex[SHA256_HEX_LEN];
 	json_t *m, *hdrs;
@@ -206,7 +212,7 @@ int cache_store(const char *dir, const char *key, const void *obj, size_t len,
 		return ret;
 
 	/* A header gone already: record nothing, this entry could never hit. */
-	if (manifest_headers_new(headers, &hdrs))
+	if (manifest_headers_new(memo, headers, &hdrs))
 		return 0;
 	m = json_pack("{s:s, s:I, s:o}", "object", hex, "size", (json_int_t)len, "headers", hdrs);
 	text = m ? json_dumps(m, JSON_INDENT(1)) : NULL;

@@ -9,6 +9,7 @@
  *   builds/<key>.json         {"object": sha256, "size": n,
  *                              "headers": [{"path": p, "sha256": h}, ...]}
  *   pch/<key>.{h,pch,json}    precompiled headers (compiler/pch.h)
+ *   digests-v1                header digests already known (compiler/digest_memo.h)
  *
  * <key> is SHA-256 over the clang binary (clang_identity()), the target
  * architecture, the argument list (less temp output paths) and every
@@ -35,6 +36,7 @@
 #include "base/file.h"
 #include "base/sha256.h"
 #include "compiler/clang.h"
+#include "compiler/digest_memo.h"
 
 #define CACHE_MAX_SIZE_DEFAULT (1ULL << 30)
 
@@ -52,23 +54,29 @@ int cache_key_add_file(struct cache_key *k, const char *name, const char *path,
 int cache_key_final(struct cache_key *k, char hex[SHA256_HEX_LEN]);	/* frees it */
 void cache_key_abort(struct cache_key *k);
 
-/* 1 and *obj filled on a hit, 0 on a miss (absent, stale or damaged entry). */
-int cache_lookup(const char *dir, const char *key, void **obj, size_t *len);
+/*
+ * 1 and *obj filled on a hit, 0 on a miss (absent, stale or damaged entry).
+ * memo (may be NULL) saves hashing headers that did not change.
+ */
+int cache_lookup(const char *dir, const char *key, struct digest_memo *memo, void **obj,
+		 size_t *len);
 /*
  * Record a build: its object and the headers it read (absolute paths);
  * *written (may be NULL) gets the bytes it wrote.
  */
 int cache_store(const char *dir, const char *key, const void *obj, size_t len,
-		const struct argv_buf *headers, uint64_t *written, struct gadget_err *err);
+		const struct argv_buf *headers, struct digest_memo *memo, uint64_t *written,
+		struct gadget_err *err);
 
 /*
  * Manifests shared by build entries and precompiled headers: a JSON object
  * whose "headers" lists files with their SHA-256.  manifest_headers_new()
  * hashes the files (-ENOENT if one is gone already); manifest_headers_match()
- * is true when every listed file still hashes the same.
+ * is true when every listed file still hashes the same.  Both take their
+ * digests from memo (may be NULL: hash every file).
  */
-int manifest_headers_new(const struct argv_buf *paths, json_t **out);
-bool manifest_headers_match(json_t *manifest);
+int manifest_headers_new(struct digest_memo *memo, const struct argv_buf *paths, json_t **out);
+bool manifest_headers_match(struct digest_memo *memo, json_t *manifest);
 
 /*
  * A file written while clang ran may or may not be what it read: such a
@@ -76,7 +84,7 @@ bool manifest_headers_match(json_t *manifest);
  * is called before hashing the inputs, cache_inputs_changed() after clang:
  * true when one of paths was written since (or is gone).
  */
-void cache_clock_start(struct timespec *start);
+void cache_clock_start(struct timespec *start, const struct argv_buf *sources);
 bool cache_inputs_changed(const struct argv_buf *paths, const struct timespec *start);
 
 /* Mark a cache file as just used (least recently used goes first). */

@@ -74,7 +74,7 @@ static void file_identity(const struct stat *st, char *buf, size_t len)
 enum verdict { MANIFEST_NONE, MANIFEST_VALID, MANIFEST_FAILED };
 
 /* Whether the PCH on disk is whole and current, or a recent failure to make it. */
-static enum verdict manifest_check(struct pch *p)
+static enum verdict manifest_check(struct pch *p, struct digest_memo *memo)
 {
 	char path[PATH_MAX + 16], id[128];
 	enum verdict v = MANIFEST_NONE;
@@ -89,14 +89,14 @@ static enum verdict manifest_check(struct pch *p)
 	failed = json_string_value(json_object_get(m, "failed"));
 	if (failed) {
 		if (stat(path, &st) == 0 && time(NULL) - st.st_mtim.tv_sec < PCH_RETRY_FAILED_SECONDS &&
-		    manifest_headers_match(m)) {
+		    manifest_headers_match(memo, m)) {
 			snprintf(p->why, sizeof(p->why), "making %s failed (%s; clang's messages in "
 				 "%s/%s.log)", p->path, failed, p->folder, p->key);
 			v = MANIFEST_FAILED;
 		}
 	} else if (stat(p->path, &st) == 0 && (file_identity(&st, id, sizeof(id)), 1) &&
 		   (want = json_string_value(json_object_get(m, "identity"))) && !strcmp(id, want) &&
-		   manifest_headers_match(m)) {
+		   manifest_headers_match(memo, m)) {
 		cache_touch(path);
 		v = MANIFEST_VALID;
 	}
@@ -166,7 +166,7 @@ static uint64_t publish(const struct pch *p, const struct maker_files *f, bool m
 	struct stat st;
 	uint64_t written = 4096;	/* the manifest, the log: about */
 
-	if (manifest_headers_new(headers, &hdrs))
+	if (manifest_headers_new(NULL, headers, &hdrs))
 		hdrs = json_array();
 	if (!made) {
 		pch_file(p, ".log", log, sizeof(log));
@@ -208,7 +208,7 @@ static uint64_t pch_make(const struct pch *p, const struct argv_buf *args, const
 	snprintf(f.log, sizeof(f.log), "%s/%s.log.tmp.%d", p->folder, p->key, (int)getpid());
 	if (file_write_atomic(f.hdr, text, strlen(text), NULL))
 		return 0;
-	cache_clock_start(&start);
+	cache_clock_start(&start, NULL);
 	if (maker_argv(args, &f, &argv) || clang_spawn(argv.v, cwd, f.log, &pid, &err))
 		goto out;
 	while (waitpid(pid, &status, 0) < 0)
@@ -287,20 +287,21 @@ static pid_t start_maker(const struct pch *p, int lockfd, const struct argv_buf 
 }
 
 int pch_prepare(const char *cache, const char *clang_id, const char *arch,
-		const struct argv_buf *args, const char *cwd, bool key_cwd, struct pch *out)
+		const struct argv_buf *args, const char *cwd, bool key_cwd, struct digest_memo *memo,
+		struct pch *out)
 {
 	char text[512], lock[PATH_MAX + 16];
-	uint64_t max_size;
 	int fd, ret;
 
 	memset(out, 0, sizeof(*out));
+	out->lockfd = -1;
 	pch_header_text(text, sizeof(text));
 	ret = pch_key(clang_id, arch, args, cwd, key_cwd, text, out->key);
 	if (ret)
 		return ret;
 	snprintf(out->folder, sizeof(out->folder), "%s/pch", cache);
 	snprintf(out->path, sizeof(out->path), "%s/%s.pch", out->folder, out->key);
-	switch (manifest_check(out)) {
+	switch (manifest_check(out, memo)) {
 	case MANIFEST_VALID:
 		out->state = PCH_READY;
 		return 0;
@@ -321,21 +322,46 @@ int pch_prepare(const char *cache, const char *clang_id, const char *arch,
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		out->state = PCH_BUSY;
 		snprintf(out->why, sizeof(out->why), "%s is being made by another build", out->path);
-	} else if (manifest_check(out) == MANIFEST_VALID) {
+	} else if (manifest_check(out, memo) == MANIFEST_VALID) {
 		/* made by the process that held the lock a moment ago */
 		out->state = PCH_READY;
-	} else if (cache_max_size(&max_size, NULL) ||
-		   (out->maker = start_maker(out, fd, args, cwd, text, cache, max_size)) <= 0) {
-		int e = errno;
-
-		out->state = PCH_OFF;
-		snprintf(out->why, sizeof(out->why), "cannot start making %s: %s", out->path,
-			 strerror(e ?: EAGAIN));
 	} else {
 		out->state = PCH_MAKING;
+		out->lockfd = fd;
+		return 0;
 	}
 	close(fd);
 	return 0;
+}
+
+void pch_start(struct pch *p, const char *cache, const struct argv_buf *args, const char *cwd)
+{
+	char text[512];
+	uint64_t max_size;
+
+	if (p->state != PCH_MAKING || p->lockfd < 0)
+		return;
+	pch_header_text(text, sizeof(text));
+	if (cache_max_size(&max_size, NULL) ||
+	    (p->maker = start_maker(p, p->lockfd, args, cwd, text, cache, max_size)) <= 0) {
+		int e = errno;
+
+		snprintf(p->why, sizeof(p->why), "cannot start making %s: %s", p->path,
+			 strerror(e ?: EAGAIN));
+		p->maker = 0;
+	}
+	/* the maker has its own copy of the lock now */
+	pch_release(p);
+}
+
+void pch_release(struct pch *p)
+{
+	if (p->state != PCH_MAKING || p->lockfd < 0)
+		return;
+	close(p->lockfd);
+	p->lockfd = -1;
+	if (!p->maker)
+		p->state = PCH_OFF;
 }
 
 int pch_add_use_args(const struct pch *pch, struct argv_buf *args)

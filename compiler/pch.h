@@ -23,8 +23,11 @@
  * into place: a reader sees a whole PCH or none.
  *
  * Made on first need, in the background: the build that finds it missing
- * starts a detached process that makes it (holding the lock) and compiles
- * without it, so a first build costs what it did; builds meanwhile skip it.
+ * takes the lock, compiles without it, and only then starts a detached
+ * process that makes it (handing it the lock), so a first build costs what
+ * it did: run beside the build's own clang, the maker slowed it by ~15%
+ * even on an idle second core (shared caches and memory bandwidth).
+ * Builds meanwhile skip it.
  */
 #include <stdbool.h>
 #include <limits.h>
@@ -32,11 +35,12 @@
 
 #include "base/sha256.h"
 #include "compiler/clang.h"
+#include "compiler/digest_memo.h"
 
 enum pch_state {
 	PCH_OFF,	/* not wanted (why says) */
 	PCH_READY,	/* path is valid: use it */
-	PCH_MAKING,	/* this build started making it (pid maker) */
+	PCH_MAKING,	/* this build makes it: pch_start() after its compile (pid maker) */
 	PCH_BUSY,	/* another process is making it */
 	PCH_FAILED,	/* clang could not make it (log beside it) */
 };
@@ -46,7 +50,8 @@ struct pch {
 	char key[SHA256_HEX_LEN];
 	char folder[PATH_MAX - 128];	/* <cache>/pch */
 	char path[PATH_MAX];		/* <folder>/<key>.pch */
-	pid_t maker;
+	pid_t maker;			/* 0 until pch_start() */
+	int lockfd;			/* PCH_MAKING: held until pch_start() or pch_release() */
 	char why[2 * PATH_MAX];
 };
 
@@ -66,11 +71,22 @@ bool pch_cflags_fit(char *const *cflags, unsigned int n, char *why, size_t len);
 /*
  * Find this build's PCH in cache, or start making it: args is the clang
  * command line up to the source (its first word the clang binary), cwd the
- * folder clang runs in.  Only -ENOMEM and the like are errors; whatever
+ * folder clang runs in; memo (may be NULL) the header digests already
+ * known (compiler/digest_memo.h).  Only -ENOMEM and the like are errors; whatever
  * else stands in the way turns into a state other than PCH_READY.
  */
 int pch_prepare(const char *cache, const char *clang_id, const char *arch,
-		const struct argv_buf *args, const char *cwd, bool key_cwd, struct pch *out);
+		const struct argv_buf *args, const char *cwd, bool key_cwd, struct digest_memo *memo,
+		struct pch *out);
+
+/*
+ * For PCH_MAKING, once the build's own compile is done: start the detached
+ * process that makes it, with the arguments given to pch_prepare().  The
+ * state stays PCH_MAKING with maker set, or turns PCH_OFF (why says).
+ */
+void pch_start(struct pch *p, const char *cache, const struct argv_buf *args, const char *cwd);
+/* Let go of a lock pch_start() did not hand on (a build that stopped early). */
+void pch_release(struct pch *p);
 
 /* The arguments that use it: "-include-pch" path. */
 int pch_add_use_args(const struct pch *pch, struct argv_buf *args);

@@ -73,6 +73,31 @@ build_both() {
 	cmp with.o again.o
 }
 
+@test "the PCH maker starts only once the build's own compile is done" {
+	# A clang that logs when each of its runs starts and ends, and what it made.
+	cat > log-clang <<SH
+#!/bin/sh
+what=source
+for a in "\$@"; do [ "\$a" = c-header ] && what=pch; done
+echo "start \$what \$(date +%s%N)" >> "$BATS_TEST_TMPDIR/clang.log"
+clang "\$@"; rc=\$?
+echo "end \$what \$(date +%s%N)" >> "$BATS_TEST_TMPDIR/clang.log"
+exit \$rc
+SH
+	chmod +x log-clang
+	gadget init order
+	GADGET_CLANG="$BATS_TEST_TMPDIR/log-clang" run gadget build order -v
+	assert_success
+	assert_output --partial "pch: making"
+	pch_wait
+	assert [ -n "$(pch_files)" ]
+	run awk '{ print $1, $2 }' clang.log
+	assert_output "$(printf 'start source\nend source\nstart pch\nend pch')"
+	source_end=$(awk '$1 == "end" && $2 == "source" { print $3 }' clang.log)
+	pch_start=$(awk '$1 == "start" && $2 == "pch" { print $3 }' clang.log)
+	assert [ "$pch_start" -ge "$source_end" ]
+}
+
 @test "every catalogue gadget builds to the same bytes with and without the PCH (make gadgets, in parallel)" {
 	pch_warm
 	run make -C "$GADGET_SRC" -s -o "$GADGET" gadgets GADGET="$GADGET" \

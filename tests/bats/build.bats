@@ -232,6 +232,47 @@ C
 	refute_output --partial "[cached]"
 }
 
+@test "remembered header digests: an edit that keeps the size and the mtime still misses" {
+	make_hdr_gadget memo
+	touch -d '2 hours ago' memo/common.h
+	sleep 1.1	# its ctime too is then more than a second old
+	gadget build memo -o one.o
+	# Remembered: older than a second, with its identity.
+	run grep " $BATS_TEST_TMPDIR/memo/common.h\$" "$GADGET_CACHE_DIR/digests-v1"
+	assert_success
+	assert_output --regexp "^[0-9a-f]{64} [0-9]+ [0-9]+ 27 "
+	run gadget build memo -v -o two.o
+	assert_output --partial "[cached]"
+	# Written in place (same inode), same size, mtime put back: the ctime still moved.
+	stamp=$(stat -c %y memo/common.h)
+	ino=$(stat -c %i memo/common.h)
+	echo '#define EXTRA_PID_SHIFT 31' > memo/common.h
+	touch -d "$stamp" memo/common.h
+	assert [ "$(stat -c %i.%s.%y memo/common.h)" = "$ino.27.$stamp" ]
+	run gadget build memo -v -o three.o
+	assert_success
+	refute_output --partial "[cached]"
+	run cmp -s one.o three.o
+	assert_failure
+	# A header just written is hashed on every build until it is a second old.
+	echo '#define EXTRA_PID_SHIFT 30' > memo/common.h
+	run gadget build memo -o four.o
+	run grep " $BATS_TEST_TMPDIR/memo/common.h\$" "$GADGET_CACHE_DIR/digests-v1"
+	refute_output --partial " $(stat -c %.9Z memo/common.h) "
+	echo '#define EXTRA_PID_SHIFT 29' > memo/common.h
+	run gadget build memo -v -o five.o
+	refute_output --partial "[cached]"
+	run cmp -s four.o five.o
+	assert_failure
+	# A damaged index costs a miss, never a wrong build.
+	sed -i 's/^[0-9a-f]\{8\}/deadbeef/' "$GADGET_CACHE_DIR/digests-v1"
+	echo 'junk line' >> "$GADGET_CACHE_DIR/digests-v1"
+	run gadget build memo -v -o six.o
+	assert_success
+	refute_output --partial "[cached]"
+	cmp five.o six.o
+}
+
 @test "-o writes where asked; the build file name sets the default" {
 	gadget init outs
 	run gadget build outs -o "$BATS_TEST_TMPDIR/custom.o"

@@ -225,6 +225,35 @@ static void test_sha256_hex(void **state)
 	assert_int_equal(sha256_hex("abc", 3, whole), 0);
 	assert_string_equal(hex, whole);
 	assert_int_equal(sha256_file_hex("/nonexistent/file", hex), -ENOENT);
+	assert_int_equal(sha256_file_hex("/dev/null", hex), -EINVAL);
+	assert_int_equal(sha256_file_hex(".", hex), -EINVAL);
+}
+
+/* A file streamed in chunks: the digest of its bytes at once, also across a chunk's end. */
+static void test_sha256_file_hex(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 65535, 65536, 65537, 200003 };
+	char path[] = "/tmp/gadget-test-sha256.XXXXXX", hex[SHA256_HEX_LEN], want[SHA256_HEX_LEN];
+	unsigned char *bytes = malloc(200003);
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_non_null(bytes);
+	assert_true(fd >= 0);
+	for (size_t i = 0; i < 200003; i++)
+		bytes[i] = (unsigned char)(i * 7 + i / 251);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		assert_int_equal(ftruncate(fd, 0), 0);
+		assert_int_equal(pwrite(fd, bytes, sizes[i], 0), (ssize_t)sizes[i]);
+		assert_int_equal(sha256_file_hex(path, hex), 0);
+		assert_int_equal(sha256_hex(bytes, sizes[i], want), 0);
+		assert_string_equal(hex, want);
+	}
+	assert_int_equal(sha256_file_hex(path, hex), 0);
+	assert_string_equal(hex, want);
+	close(fd);
+	unlink(path);
+	free(bytes);
 }
 
 static void test_cache_entries(void **state)
@@ -241,22 +270,22 @@ static void test_cache_entries(void **state)
 	snprintf(hdr, sizeof(hdr), "%s/inc.h", tmp);
 	put("inc.h", "#define A 1\n");
 	assert_int_equal(argv_push(&headers, hdr), 0);
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 0);	/* empty cache */
-	assert_int_equal(cache_store(cache, key, "OBJECT", 6, &headers, NULL, &err), 0);
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 1);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 0);	/* empty cache */
+	assert_int_equal(cache_store(cache, key, "OBJECT", 6, &headers, NULL, NULL, &err), 0);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 1);
 	assert_int_equal(len, 6);
 	assert_memory_equal(obj, "OBJECT", 6);
 	free(obj);
 	/* Another key is another entry. */
 	key[0] = '1';
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 0);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 0);
 	key[0] = '0';
 	/* A changed header turns the entry into a miss... */
 	put("inc.h", "#define A 2\n");
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 0);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 0);
 	/* ...and back to a hit when it is restored: the header's bytes decide, not its mtime. */
 	put("inc.h", "#define A 1\n");
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 1);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 1);
 	free(obj);
 	/* A damaged object is a miss. */
 	assert_int_equal(sha256_hex("OBJECT", 6, digest), 0);
@@ -265,13 +294,13 @@ static void test_cache_entries(void **state)
 	assert_non_null(f);
 	fputs("OBJECX", f);
 	fclose(f);
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 0);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 0);
 	/* A removed header too. */
-	assert_int_equal(cache_store(cache, key, "OBJECT", 6, &headers, NULL, &err), 0);
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 1);
+	assert_int_equal(cache_store(cache, key, "OBJECT", 6, &headers, NULL, NULL, &err), 0);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 1);
 	free(obj);
 	unlink(hdr);
-	assert_int_equal(cache_lookup(cache, key, &obj, &len), 0);
+	assert_int_equal(cache_lookup(cache, key, NULL, &obj, &len), 0);
 	argv_free(&headers);
 }
 
@@ -629,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_depfile),
 		cmocka_unit_test(test_cache_key),
 		cmocka_unit_test(test_sha256_hex),
+		cmocka_unit_test(test_sha256_file_hex),
 		cmocka_unit_test_setup_teardown(test_cache_entries, setup, teardown),
 		cmocka_unit_test(test_cache_dir_default),
 		cmocka_unit_test(test_arch),
