@@ -19,7 +19,7 @@
  * hash the same.  Every file is written to a temp name and renamed.
  *
  * Limits: at most $GADGET_CACHE_MAX_SIZE bytes (default 1G; "0": none)
- * in those three folders.  A hit or a use marks an entry as used (its
+ * in those three folders and digests-v1.  A hit or a use marks an entry as used (its
  * mtime); cache_clean() removes the least recently used entries until the
  * cache is under 90% of the limit, and temp files left by killed builds.
  * The runtime's core-btf/ beside them is not the build cache's to clean.

@@ -29,14 +29,21 @@
 #define SIZE_FILE "size"
 #define RECOUNT_SECONDS (24 * 3600)
 
-/* The folders the build cache owns, and whether their files group by key ("<key>.*"). */
+/*
+ * The folders the build cache owns, whether their files group by key
+ * ("<key>.*"), and where it shares a folder, the one file that is its own.
+ * The remembered digests count like an entry: dropping them only costs the
+ * next build its hashing.
+ */
 static const struct {
 	const char *name;
 	bool grouped;
+	const char *only;
 } cache_folders[] = {
-	{ "objects", false },
-	{ "builds",  false },
-	{ "pch",     true },
+	{ "objects", false, NULL },
+	{ "builds",  false, NULL },
+	{ "pch",     true,  NULL },
+	{ ".",       false, DIGEST_MEMO_FILE },
 };
 
 struct cache_entry {
@@ -84,9 +91,13 @@ bad:
 			      "with K, M, G or T: 500M, 2G; 0 for no limit)", s);
 }
 
+/*
+ * A file being written: "<name>.tmp.<pid>" (clang's outputs, the PCH maker)
+ * or ".<name>.XXXXXX" (file_write_atomic()).
+ */
 static bool is_temp(const char *name)
 {
-	return strstr(name, ".tmp") != NULL;
+	return name[0] == '.' || strstr(name, ".tmp") != NULL;
 }
 
 static bool newer(const struct timespec *a, const struct timespec *b)
@@ -129,9 +140,12 @@ static int entry_add(struct entry_list *l, const char *path, bool grouped, const
 	return 0;
 }
 
-/* Every file of one folder into l; stale temp files are removed on the way. */
-static int scan_folder(const char *dir, const char *folder, bool grouped, time_t now,
-		       struct entry_list *l, uint64_t *freed)
+/*
+ * Every file of one folder into l (or only the one named), stale temp files
+ * removed on the way.
+ */
+static int scan_folder(const char *dir, const char *folder, bool grouped, const char *only,
+		       time_t now, struct entry_list *l, uint64_t *freed)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -144,8 +158,7 @@ static int scan_folder(const char *dir, const char *folder, bool grouped, time_t
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while (!ret && (de = readdir(d))) {
-		if (de->d_name[0] == '.' ||
-		    snprintf(path, sizeof(path), "%s/%s/%s", dir, folder, de->d_name) >= (int)sizeof(path) ||
+		if (snprintf(path, sizeof(path), "%s/%s/%s", dir, folder, de->d_name) >= (int)sizeof(path) ||
 		    lstat(path, &st) || !S_ISREG(st.st_mode))
 			continue;
 		if (is_temp(de->d_name)) {
@@ -153,6 +166,8 @@ static int scan_folder(const char *dir, const char *folder, bool grouped, time_t
 				*freed += st.st_size;
 			continue;
 		}
+		if (only && strcmp(de->d_name, only))
+			continue;
 		if (grouped)
 			path[strlen(path) - strlen(de->d_name) + strcspn(de->d_name, ".")] = 0;
 		ret = entry_add(l, path, grouped, &st);
@@ -223,7 +238,8 @@ int cache_clean(const char *dir, uint64_t max_size, uint64_t *freed)
 	if (freed)
 		*freed = 0;
 	for (size_t i = 0; !ret && i < sizeof(cache_folders) / sizeof(cache_folders[0]); i++)
-		ret = scan_folder(dir, cache_folders[i].name, cache_folders[i].grouped, now, &l, freed);
+		ret = scan_folder(dir, cache_folders[i].name, cache_folders[i].grouped,
+				  cache_folders[i].only, now, &l, freed);
 	if (!ret && max_size && l.total > max_size) {
 		qsort(l.v, l.n, sizeof(*l.v), by_use);
 		for (size_t i = 0; i < l.n && l.total > goal; i++) {

@@ -118,7 +118,7 @@ struct digest_memo *digest_memo_open(const char *cache)
 
 	if (!m)
 		return NULL;
-	if (snprintf(m->path, sizeof(m->path), "%s/digests-v1", cache) >= (int)sizeof(m->path)) {
+	if (snprintf(m->path, sizeof(m->path), "%s/" DIGEST_MEMO_FILE, cache) >= (int)sizeof(m->path)) {
 		free(m);
 		return NULL;
 	}

@@ -23,6 +23,8 @@
  */
 #include "base/sha256.h"
 
+#define DIGEST_MEMO_FILE "digests-v1"
+
 struct digest_memo;
 
 /* The index of cache (an empty one when it has none yet); NULL on ENOMEM. */

@@ -460,6 +460,8 @@ static bool exists(const char *name)
 	return access(p, F_OK) == 0;
 }
 
+static unsigned long long size_file(void);
+
 static void test_cache_clean(void **state)
 {
 	char p[512];
@@ -480,18 +482,26 @@ static void test_cache_clean(void **state)
 	put_aged("objects/new.o", 100, 100);
 	put_aged("objects/x.o.tmp.99", 50, 2 * 3600);	/* left by a killed build */
 	put_aged("objects/y.o.tmp.98", 50, 10);		/* a build writing right now */
+	put_aged("objects/.z.o.AbCdEf", 30, 2 * 3600);	/* file_write_atomic()'s, killed */
+	put_aged("objects/.w.o.GhIjKl", 30, 10);	/* and live */
+	put_aged(".digests-v1.MnOpQr", 20, 2 * 3600);	/* at the top too */
+	put_aged("digests-v1", 40, 350);		/* counted like an entry */
 	put_aged("core-btf/k.btf", 5000, 9000);		/* the runtime's: not ours */
 
-	/* Under the limit: only the stale temp file goes. */
+	/* Under the limit: only the stale temp files go. */
 	assert_int_equal(cache_clean(tmp, 2000, &freed), 0);
-	assert_int_equal(freed, 50);
-	assert_false(exists("objects/x.o.tmp.99"));
-	assert_true(exists("objects/old.o") && exists("objects/y.o.tmp.98"));
+	assert_int_equal(freed, 50 + 30 + 20);
+	assert_false(exists("objects/x.o.tmp.99") || exists("objects/.z.o.AbCdEf") ||
+		     exists(".digests-v1.MnOpQr"));
+	assert_true(exists("objects/old.o") && exists("objects/y.o.tmp.98") &&
+		    exists("objects/.w.o.GhIjKl") && exists("digests-v1"));
+	assert_int_equal(size_file(), 1270);
 
-	/* 1230 bytes over a limit of 1200: least recently used first, down to 90% (1080). */
+	/* 1270 bytes over a limit of 1200: least recently used first, down to 90% (1080). */
 	assert_int_equal(cache_clean(tmp, 1200, &freed), 0);
-	assert_int_equal(freed, 210);
-	assert_false(exists("objects/old.o") || exists("builds/old.json") || exists("objects/new.o"));
+	assert_int_equal(freed, 250);
+	assert_false(exists("objects/old.o") || exists("builds/old.json") || exists("objects/new.o") ||
+		     exists("digests-v1"));
 	assert_true(exists("pch/k1.pch") && exists("pch/k1.h") && exists("core-btf/k.btf"));
 
 	/* A PCH being made (its lock held) stays; otherwise it goes whole. */
