@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* gadget run REF|FILE.o|DIR: the gadget author's test loop. */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@
 struct run_args {
 	const char *output, *fields, *sort;
 	struct cli_list filters, params, mntns, pids, mntns_of;
-	unsigned long long max_rows, sample_freq, buffer_size;
+	unsigned long long max_rows, sample_freq, buffer_size, count;
 	double timeout, interval;
 	const char *iface, *cgroup, *netns, *container, *metrics_addr;
 	const char *pull, *platform, *allowed, *pf;
@@ -108,6 +109,9 @@ static const struct cli_option run_options[] = {
 		   "expression, as tcpdump's (\"udp dst port 53\")"),
 	OPT_SECONDS('t', "timeout", struct run_args, timeout,
 		    "stop after S seconds (default: until Ctrl-C/SIGTERM)"),
+	OPT_UINT('c', "count", struct run_args, count, "N", 1, ULLONG_MAX,
+		 "stop after N events shown (after -F and --pid), or N\n"
+		 "tables (topper, metrics) or snapshots (with --interval)"),
 	OPT_CALLBACK(0, "buffer-size", struct run_args, buffer_size, "N[K|M]", parse_buffer_size,
 		     "a tracer's ring buffer (a power of 2; the gadget's\n"
 		     "by default, 1M): more rides out longer stalls"),
@@ -253,7 +257,7 @@ static void run_opts_from_args(const struct run_args *a, struct run_opts *o)
 		.status = stderr, .fields = a->fields, .sort = a->sort, .max_rows = a->max_rows,
 		.filters = a->filters.v, .nr_filters = a->filters.n,
 		.params = a->params.v, .nr_params = a->params.n, .pf = a->pf,
-		.timeout = a->timeout, .interval = a->interval, .interval_set = a->interval > 0,
+		.timeout = a->timeout, .count = a->count, .interval = a->interval, .interval_set = a->interval > 0,
 		.iface = a->iface, .cgroup = a->cgroup, .netns = a->netns,
 		.sample_freq = a->sample_freq, .buffer_size = a->buffer_size,
 		.container = a->container, .no_enrich = a->no_enrich,
@@ -346,7 +350,7 @@ const struct cli_command cmd_run = {
 "argument that is a valid image reference names the store's image even where a\n"
 "folder of that name exists: write folders as paths (./demo). With a key\n"
 "configured, a folder or an object file runs only with --insecure-skip-verify.\n",
-	.footer = "Exit status: 0 when stopped by the timeout, Ctrl-C or SIGTERM, 1 on error, "
+	.footer = "Exit status: 0 when stopped by the timeout, --count, Ctrl-C or SIGTERM, 1 on error, "
 		  "2 on bad usage.\n",
 	.opts = run_options,
 	.args_size = sizeof(struct run_args),

@@ -63,9 +63,15 @@ bool run_stopped_by_signal(void)
 	return stop_signal;
 }
 
+bool run_count_reached(const struct gadget_run *r)
+{
+	return r->opts.count && r->done >= r->opts.count;
+}
+
 bool run_should_stop(struct gadget_run *r)
 {
-	return stop_signal || r->out.error || (r->deadline && run_now() >= r->deadline);
+	return stop_signal || r->out.error || run_count_reached(r) ||
+	       (r->deadline && run_now() >= r->deadline);
 }
 
 /* Sleep up to s seconds, waking early on a signal or the deadline. */
@@ -83,9 +89,14 @@ void run_nap(struct gadget_run *r, double s)
 
 int run_emit(struct gadget_run *r, const struct row *row)
 {
+	int ret;
+
 	if (filter_active(&r->filter) && !filter_match(&r->filter, r->schema, row))
 		return 0;
-	return printer_row(&r->out, row);
+	ret = printer_row(&r->out, row);
+	if (!ret)
+		r->done++;
+	return ret;
 }
 
 int run_emit_limited(struct gadget_run *r, const struct row *row, unsigned long long *shown)
@@ -110,6 +121,7 @@ static int run_metrics(struct gadget_run *r, struct gadget_err *err)
 		if (r->out.error)
 			break;
 		ret = metrics_print(r->metrics, &r->out, err);
+		r->done++;
 	} while (!ret && !run_should_stop(r));
 	return ret;
 }
@@ -348,17 +360,36 @@ static void signals_restore(const struct sigaction old[])
 		sigaction(run_signals[i], &old[i], NULL);
 }
 
+/* What ends this run, for the status line. */
+static void say_until(const struct gadget_run *r, char *buf, size_t len)
+{
+	static const char *const counted[] = {
+		[GADGET_CAT_TRACER] = "event", [GADGET_CAT_TOPPER] = "table",
+		[GADGET_CAT_SNAPSHOTTER] = "snapshot", [GADGET_CAT_METRICS] = "table",
+	};
+	enum gadget_category cat = r->info->category;
+	const char *what = (unsigned int)cat < ARRAY_SIZE(counted) && counted[cat] ? counted[cat] : "row";
+
+	if (cat == GADGET_CAT_SNAPSHOTTER && !r->opts.interval_set)
+		snprintf(buf, len, "taking a snapshot");
+	else if (r->opts.count)
+		snprintf(buf, len, "stopping after %llu %s%s%s", r->opts.count, what,
+			 r->opts.count == 1 ? "" : "s", r->opts.timeout > 0 ? " or the timeout" : "");
+	else
+		snprintf(buf, len, "%s", r->opts.timeout > 0 ? "running until the timeout" : "Ctrl-C to stop");
+}
+
 static void say_attached(const struct gadget_run *r)
 {
 	unsigned int n = attachments_count(r->att);
+	char until[96];
 
 	if (!r->opts.status)
 		return;
+	say_until(r, until, sizeof(until));
 	fprintf(r->opts.status, "gadget: %s (%s)%s%s: attached %u program%s; %s\n", r->info->name,
 		gadget_category_name(r->info->category), r->opts.source ? " from " : "",
-		r->opts.source ? r->opts.source : "", n, n == 1 ? "" : "s",
-		r->info->category == GADGET_CAT_SNAPSHOTTER && !r->opts.interval_set ? "taking a snapshot" :
-		r->opts.timeout > 0 ? "running until the timeout" : "Ctrl-C to stop");
+		r->opts.source ? r->opts.source : "", n, n == 1 ? "" : "s", until);
 	/* the first attach is what issue 11 times (bench/first_attach.sh) */
 	if (r->opts.verbose)
 		fprintf(r->opts.status, "gadget: loaded in %.0f ms, attached in %.0f ms from the run's start\n",

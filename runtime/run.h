@@ -25,6 +25,7 @@ struct run_opts {
 	unsigned int nr_params;
 	const char *pf;			/* --pf EXPR: the packet filter "pf" (runtime/pfilter.h) */
 	double timeout;			/* seconds, 0: until SIGINT/SIGTERM */
+	unsigned long long count;	/* stop after this many events or tables, 0: no limit */
 	double interval;		/* topper/snapshot period, seconds */
 	bool interval_set;
 	const char *iface;		/* xdp, tc */

@@ -35,14 +35,17 @@ struct gadget_run {
 	char btf_path[4096];		/* the btfgen layer's BTF, until the load ("": none) */
 	uint8_t *pad;			/* tracer: a record shorter than the event, zero-padded */
 	uint64_t rows;			/* struct row seq */
+	unsigned long long done;	/* events shown, or tables printed, toward --count */
 	unsigned long long drain_budget;	/* records still shown after a stop */
 	bool draining;
 	double deadline;
 	double t_start, t_loaded;	/* run_now() at the start and once loaded, for -v */
 };
 
-/* Stop now: a signal, the deadline, or the output failed. */
+/* Stop now: a signal, the deadline, --count reached, or the output failed. */
 bool run_should_stop(struct gadget_run *r);
+/* --count reached: nothing more is shown, not even what a stop would drain. */
+bool run_count_reached(const struct gadget_run *r);
 /* Was it a signal (SIGINT, SIGTERM)? */
 bool run_stopped_by_signal(void);
 /* Sleep up to s seconds, waking early on a stop. */

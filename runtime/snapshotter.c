@@ -150,6 +150,7 @@ int snapshotter_run(struct gadget_run *r, struct gadget_err *err)
 	do {
 		ret = snap_once(r, &text_schema, err);
 		printer_flush(&r->out);
+		r->done++;
 		if (!r->opts.interval_set || ret)
 			break;
 		run_nap(r, r->opts.interval);

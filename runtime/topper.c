@@ -159,6 +159,7 @@ int topper_run(struct gadget_run *r, struct gadget_err *err)
 			break;
 		top_read_and_clear(&t);
 		top_print(r, &t, &order);
+		r->done++;
 	}
 	top_table_free(&t);
 	return ret;

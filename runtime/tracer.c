@@ -24,7 +24,7 @@ static int on_ringbuf(void *ctx, void *data, size_t size)
 	 * keeps producing: a callback error is the only way out of it, so a
 	 * stop (signal, deadline) must not wait for a quiet moment.
 	 */
-	if (r->draining ? !r->drain_budget-- : run_should_stop(r))
+	if (run_count_reached(r) || (r->draining ? !r->drain_budget-- : run_should_stop(r)))
 		return -EINTR;
 	/*
 	 * Variable-length records (execsnoop's EVENT_SIZE, IG's trace_exec:

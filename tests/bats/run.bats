@@ -337,6 +337,40 @@ unshare_without_tracefs() {
 	assert_equal "$(bpf_prog_ids_named allkinds)" ""
 }
 
+@test "--count: a tracer stops after N events shown (after -F), a topper after N tables, a snapshotter after N snapshots" {
+	rm -f go
+	python3 -c '
+import os, time
+while not os.path.exists("go"):
+    time.sleep(0.02)
+for i in range(20):
+    for name in ("cntskip%d" % i, "cnt%d" % i):
+        open(name, "w").close()' &
+	BG_PIDS+=($!)
+	start_gadget "$OBJ/tracer.o" -o json -F 'fname~^cnt[0-9]+$' -c 5 -t 60
+	grep -q "stopping after 5 events or the timeout" err
+	touch go
+	GRC=0
+	timeout 20 tail --pid="$GPID" -f /dev/null || GRC=$?
+	assert_equal "$GRC" 0	# it ended by itself, long before -t 60
+	wait "$GPID"
+	run jq -r .fname out
+	assert_output "$(printf 'cnt%d\n' 0 1 2 3 4)"
+
+	run --separate-stderr timeout 20 "$GADGET" run "$OBJ/ppidtop.o" --interval 0.2 -c 2
+	assert_success
+	[[ "$stderr" == *"stopping after 2 tables"* ]]
+	assert_equal "$(grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' <<<"$output")" 2
+
+	run --separate-stderr timeout 20 "$GADGET" run "$OBJ/snapshotter.o" --interval 0.2 -c 3
+	assert_success
+	[[ "$stderr" == *"stopping after 3 snapshots"* ]]
+	assert_equal "$(grep -c ' PID ' <<<"$output")" 3
+	run gadget run "$OBJ/tracer.o" -c 0
+	assert_failure 2
+	assert_output --partial -- "--count"
+}
+
 @test "a closed pipe ends the run cleanly and quickly" {
 	# keep opens coming so there is always a next event to write
 	(while :; do cat /etc/hostname > /dev/null; sleep 0.01; done) &
