@@ -223,6 +223,19 @@ os.unlink(sys.argv[1], dir_fd=os.open("/", os.O_RDONLY))  # unlinkat(2)' "$victi
 	assert_output "gadget: error: program 'mmap_enter' (ksyscall/mmap): kprobes are not available on this kernel (no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events in tracefs; the kernel needs CONFIG_KPROBES and CONFIG_KPROBE_EVENTS)"
 }
 
+@test "libbpf 1.2+ loops: bpf_for, bpf_repeat, bpf_for_each(num) and an __arg_nonnull global function load and compute" {
+	cp -r "$FIX/libbpf_iters" "$BATS_TEST_TMPDIR/it"
+	rw_start "$BATS_TEST_TMPDIR/it" -o json -t 4 -F comm=rwiters
+	pid=$(python3 -c '
+import ctypes, os
+ctypes.CDLL(None).prctl(15, b"rwiters", 0, 0, 0)
+print(os.getpid(), flush=True)
+os.getppid()')
+	gadget_wait
+	run cat "$GOUT"
+	assert_output "{\"pid\":$pid,\"comm\":\"rwiters\",\"sum_for\":42,\"repeats\":5,\"sum_each\":45,\"sum_slots\":36}"
+}
+
 # A process named $1 calling getcwd(2) once.
 named_getcwd() {
 	python3 -c '
