@@ -207,6 +207,26 @@ os.unlink(sys.argv[1], dir_fd=os.open("/", os.O_RDONLY))  # unlinkat(2)' "$victi
 	assert_output "{\"pid\":$pid,\"ppid\":$ppid,\"exit_code\":0,\"comm\":\"rwunlinker\",\"filename\":\"$victim\"}"
 }
 
+@test "a ring buffer whose struct is in a local header: the error names that struct, not a map value the source defines, and the line works" {
+	run --separate-stderr "$GADGET" build "$FIX/libbpf_header"
+	assert_failure 1
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/libbpf_header/sidsnoop.bpf.c:25:1: error: ring buffer 'rb' sends events, but nothing says how to decode them: it most likely carries struct sid_event; add after the map: 'GADGET_TRACER(rb, rb, sid_event);' (#include <gadget/macros.h>)" ]
+
+	cp -r "$FIX/libbpf_header" "$BATS_TEST_TMPDIR/lh"
+	sed -i 's/^} rb SEC(".maps");/&\n#include <gadget\/macros.h>\nGADGET_TRACER(rb, rb, sid_event);/' \
+		"$BATS_TEST_TMPDIR/lh/sidsnoop.bpf.c"
+	rw_start "$BATS_TEST_TMPDIR/lh" -o json -t 4 -F comm=rwsid
+	pid=$(python3 -c '
+import ctypes, os
+ctypes.CDLL(None).prctl(15, b"rwsid", 0, 0, 0)
+print(os.getpid(), flush=True)
+os.getsid(0); os.getsid(0)')
+	gadget_wait
+	run cat "$GOUT"
+	assert_output "{\"pid\":$pid,\"calls\":1,\"comm\":\"rwsid\"}
+{\"pid\":$pid,\"calls\":2,\"comm\":\"rwsid\"}"
+}
+
 @test "newer libbpf macros, kfunc declarations and the multiarch asm/ headers come from our headers" {
 	run "$GADGET" build "$FIX/libbpf_compat" -o "$BATS_TEST_TMPDIR/c.o"
 	assert_success
