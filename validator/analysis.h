@@ -55,6 +55,13 @@ enum map_role validator_marker_role(const struct analysis *a, const char *map);
 void validator_apply_markers(struct analysis *a);
 /* A ring buffer / perf array with no metadata: one error naming the line to add. */
 bool validator_suggest_tracer(struct analysis *a);
+/*
+ * The struct a libbpf program most likely outputs (one of a size it passes
+ * to an output helper, event-like names first), from names[max] it fills;
+ * *size is that size when it matched, else 0.  NULL: no struct to name.
+ */
+const char *validator_likely_struct(struct analysis *a, __u32 *size, char names[][64],
+				    unsigned int max);
 
 /* checks.c */
 void validator_check_name_len(struct analysis *a, const char *what, const char *name);

@@ -191,6 +191,7 @@ static void output_sizes(struct bpf_program *p, __u32 *sizes, unsigned int *n, u
 		{ BPF_FUNC_ringbuf_reserve, BPF_REG_2 },
 		{ BPF_FUNC_ringbuf_output, BPF_REG_3 },
 		{ BPF_FUNC_perf_event_output, BPF_REG_5 },
+		{ BPF_FUNC_seq_write, BPF_REG_3 },
 	};
 	const struct bpf_insn *insn = bpf_program__insns(p);
 	size_t cnt = bpf_program__insn_cnt(p);
@@ -302,8 +303,8 @@ static unsigned int source_structs(struct analysis *a, char names[][64], unsigne
 	return n;
 }
 
-/* The struct the map most likely carries: one of a size the programs output, event-like first. */
-static const char *likely_struct(struct analysis *a, __u32 *size, char names[][64], unsigned int max)
+const char *validator_likely_struct(struct analysis *a, __u32 *size, char names[][64],
+				    unsigned int max)
 {
 	__u32 sizes[32];
 	unsigned int n = 0, nr_src = source_structs(a, names, max);
@@ -346,7 +347,7 @@ bool validator_suggest_tracer(struct analysis *a)
 	if (!m)
 		return false;
 	snprintf(needle, sizeof(needle), "} %s SEC(", m->name);
-	sname = likely_struct(a, &size, names, ARRAY_SIZE(names));
+	sname = validator_likely_struct(a, &size, names, ARRAY_SIZE(names));
 	if (!sname) {
 		diag_at_decl(a, DIAG_ERROR, needles, "%s '%s' sends events, but nothing says how to "
 			     "decode them: name their struct after the map with "

@@ -181,7 +181,16 @@ defaults_run() {
 @test "a snapshotter writing binary rows with no struct for them is a validation error" {
 	run --separate-stderr "$GADGET" build "$FIX/binrows"
 	assert_failure 1
-	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/binrows/binrows.bpf.c:15:12: error: iterator 'binrows' writes binary rows with bpf_seq_write(), but no struct describes them, so nothing could be printed: declare GADGET_SNAPSHOTTER(binrows, struct row) and write with gadget_snapshot_write(), or Inspektor Gadget's GADGET_SNAPSHOTTER(name, row, binrows)" ]
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/binrows/binrows.bpf.c:13:34: error: iterator 'binrows' writes binary rows with bpf_seq_write(), but no struct describes them, so nothing could be printed: it most likely writes struct row; add 'GADGET_SNAPSHOTTER(binrows, row, binrows);' (#include <gadget/macros.h>)" ]
+
+	# with that line (libbpf-bootstrap's task_iter needs the same) the rows decode
+	cp -r "$FIX/binrows" "$BATS_TEST_TMPDIR/br"
+	sed -i 's/^SEC("iter\/task")/#include <gadget\/macros.h>\nGADGET_SNAPSHOTTER(binrows, row, binrows);\n&/' \
+		"$BATS_TEST_TMPDIR/br/binrows.bpf.c"
+	run "$GADGET" run "$BATS_TEST_TMPDIR/br" -o json
+	assert_success
+	assert_line '{"pid":2}'
+	assert_line "{\"pid\":$$}"
 }
 
 @test "a libbpf-bootstrap style ring buffer with no metadata: one error naming the map, its struct and the line to add" {
