@@ -70,6 +70,7 @@ void validator_check_gpl_helpers(struct analysis *a, struct bpf_program *p, cons
 				 unsigned int line, unsigned int col);
 void validator_check_outputs(struct analysis *a);
 void validator_check_binary_rows(struct analysis *a);
+const struct gadget_prog *validator_printk_prog(struct analysis *a);
 void validator_check_metric_maps(struct analysis *a);
 void validator_check_wide_enums(struct analysis *a);
 

@@ -566,8 +566,19 @@ static void analyze_category(struct analysis *a)
 
 	validator_check_outputs(a);
 	info->category = validator_category(info, why, sizeof(why));
-	if (info->category == GADGET_CAT_UNKNOWN && !validator_suggest_tracer(a))
-		diag_add(a, DIAG_ERROR, NULL, 0, 0, "%s", why);
+	if (info->category == GADGET_CAT_UNKNOWN && !validator_suggest_tracer(a)) {
+		const struct gadget_prog *gp = validator_printk_prog(a);
+
+		if (gp)
+			diag_add(a, DIAG_ERROR, gp->src_file, gp->src_line, gp->src_col,
+				 "program '%s' prints with bpf_printk(), to the kernel's trace log "
+				 "(/sys/kernel/tracing/trace_pipe, shared by every program), and the "
+				 "gadget has no other output, so it would show nothing: send the "
+				 "values as events instead, a ring buffer with GADGET_TRACER(name, "
+				 "map, struct) (bpf-headers/gadget/macros.h)", gp->name);
+		else
+			diag_add(a, DIAG_ERROR, NULL, 0, 0, "%s", why);
+	}
 	validator_check_binary_rows(a);
 	validator_check_metric_maps(a);
 	validator_check_wide_enums(a);

@@ -174,6 +174,24 @@ static bool calls_helper(struct bpf_program *p, int helper)
 }
 
 /*
+ * The first program printing with bpf_printk() (libbpf-bootstrap's
+ * minimal, uprobe, tc ...): its only output is the kernel's shared trace
+ * log, which is no gadget output, so the "cannot tell" error says so.
+ */
+const struct gadget_prog *validator_printk_prog(struct analysis *a)
+{
+	for (unsigned int i = 0; i < a->info->nr_progs; i++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(a->obj,
+									a->info->progs[i].name);
+
+		if (p && (calls_helper(p, BPF_FUNC_trace_printk) ||
+			  calls_helper(p, BPF_FUNC_trace_vprintk)))
+			return &a->info->progs[i];
+	}
+	return NULL;
+}
+
+/*
  * A snapshotter's iterator writing binary rows (bpf_seq_write()) with no
  * struct to decode them: the runtime would read them as the text protocol,
  * find no "[event]" and print nothing, exit 0.  Say what to declare.

@@ -236,6 +236,13 @@ os.getsid(0); os.getsid(0)')
 {\"pid\":$pid,\"calls\":2,\"comm\":\"rwsid\"}"
 }
 
+@test "a program whose only output is bpf_printk() is one error saying so, at the program" {
+	run --separate-stderr "$GADGET" build "$FIX/libbpf_printk"
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/libbpf_printk/hello.bpf.c:11:12: error: program 'hello' prints with bpf_printk(), to the kernel's trace log (/sys/kernel/tracing/trace_pipe, shared by every program), and the gadget has no other output, so it would show nothing: send the values as events instead, a ring buffer with GADGET_TRACER(name, map, struct) (bpf-headers/gadget/macros.h)" ]
+}
+
 @test "newer libbpf macros, kfunc declarations and the multiarch asm/ headers come from our headers" {
 	run "$GADGET" build "$FIX/libbpf_compat" -o "$BATS_TEST_TMPDIR/c.o"
 	assert_success
