@@ -272,6 +272,24 @@ os.getppid()')
 	assert_output "{\"pid\":$pid,\"comm\":\"rwiters\",\"sum_for\":42,\"repeats\":5,\"sum_each\":45,\"sum_slots\":36}"
 }
 
+@test "a bare SEC(\"uprobe\") (libbpf-bootstrap's, attached by its own loader) fails the run saying what the section lacks; named, it decodes" {
+	cp -r "$FIX/libbpf_uprobe" "$BATS_TEST_TMPDIR/up"
+	run "$GADGET" run "$BATS_TEST_TMPDIR/up" -t 1
+	assert_failure 1
+	assert_output "gadget: error: program 'getsid_call' (uprobe): the section names no binary, so nothing says where to attach it (a libbpf loader attaches such a program from its own code); name it in the section: SEC(\"uprobe/BINARY:FUNCTION\")"
+
+	sed -i 's|^SEC("uprobe")|SEC("uprobe/libc.so.6:getsid")|' "$BATS_TEST_TMPDIR/up/getsid.bpf.c"
+	rw_start "$BATS_TEST_TMPDIR/up" -o json -t 4 -F comm=rwsid
+	pid=$(python3 -c '
+import ctypes, os
+ctypes.CDLL(None).prctl(15, b"rwsid", 0, 0, 0)
+print(os.getpid(), flush=True)
+os.getsid(os.getpid())')
+	gadget_wait
+	run cat "$GOUT"
+	assert_output "{\"pid\":$pid,\"sid_of\":$pid,\"comm\":\"rwsid\"}"
+}
+
 # A process named $1 calling getcwd(2) once.
 named_getcwd() {
 	python3 -c '
