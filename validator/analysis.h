@@ -49,6 +49,9 @@ void diag_src_path(struct analysis *a, const char *src, char *buf, size_t len);
 /* Walk a type the runtime decodes; a located error diagnostic if it cannot be. */
 int validator_walk_decoded(struct analysis *a, __u32 type_id, struct gadget_type **out);
 
+/* bee_sections.c: a ".maps.<role>" section is an error saying what to write instead. */
+int validator_refuse_maps_subsection(struct analysis *a, struct gadget_err *err);
+
 /* markers.c */
 int validator_read_markers(struct analysis *a);
 enum map_role validator_marker_role(const struct analysis *a, const char *map);

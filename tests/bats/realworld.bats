@@ -323,7 +323,30 @@ os.getcwd()' "$1"
 	run --separate-stderr "$GADGET" build "$FIX/bee_sections"
 	assert_failure 1
 	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ "$stderr" == *"/tests/fixtures/realworld/bee_sections/probe.c:16:10: error: map section \".maps.print\" is bumblebee's (its loader reads the map's role from the section; libbpf, which gadget loads with, takes only \".maps\"): declare the map in SEC(\".maps\") and name it print_<name> (a ring buffer: a tracer of its value type)" ]]
+	[[ "$stderr" == *"/tests/fixtures/realworld/bee_sections/probe.c:16:10: error: map section \".maps.print\" is bumblebee's (its loader reads the map's role from the section; libbpf, which gadget loads with, takes only \".maps\"): declare the map in SEC(\".maps\") and add after it 'GADGET_TRACER(events, events, event_t);' (#include <gadget/macros.h>), or name it print_events (a ring buffer: a tracer of its value type)" ]]
+
+	# the two edits it names (bee's exitsnoop, opensnoop, oomkill, kprobetcp need the same) make it run
+	cp -r "$FIX/bee_sections" "$BATS_TEST_TMPDIR/bs"
+	sed -i 's/^} events SEC(".maps.print");/} events SEC(".maps");\n#include <gadget\/macros.h>\nGADGET_TRACER(events, events, event_t);/' \
+		"$BATS_TEST_TMPDIR/bs/probe.c"
+	rw_start "$BATS_TEST_TMPDIR/bs" -o json -t 4
+	pid=$(named_getcwd rwbee)
+	gadget_wait
+	run cat "$GOUT"
+	assert_line "{\"daddr\":\"0.0.0.0\",\"pid\":$pid}"
+
+	# a print hash (bee's tcpconnect): the marker of a table read every interval
+	run --separate-stderr "$GADGET" build "$FIX/bee_table"
+	assert_failure 1
+	[[ "$stderr" == *"/tests/fixtures/realworld/bee_table/probe.c:15:9: error: map section \".maps.print\" is bumblebee's (its loader reads the map's role from the section; libbpf, which gadget loads with, takes only \".maps\"): declare the map in SEC(\".maps\") and add after it 'GADGET_MAPITER(calls, calls);' (#include <gadget/macros.h>), or name it print_calls (a hash map: a table read every interval)" ]]
+	cp -r "$FIX/bee_table" "$BATS_TEST_TMPDIR/bt"
+	sed -i 's/^} calls SEC(".maps.print");/} calls SEC(".maps");\n#include <gadget\/macros.h>\nGADGET_MAPITER(calls, calls);/' \
+		"$BATS_TEST_TMPDIR/bt/probe.c"
+	rw_start "$BATS_TEST_TMPDIR/bt" -o json -t 3
+	pid=$(python3 -c 'import os; print(os.getpid(), flush=True); [os.getsid(0) for i in range(3)]')
+	gadget_wait
+	run cat "$GOUT"
+	assert_output --regexp "\"pid\":$pid,\"value\":3\}"
 
 	run --separate-stderr "$GADGET" build "$FIX/bee_counter"
 	assert_failure 1
