@@ -259,7 +259,7 @@ os.getsid(0); os.getsid(0)')
 	assert_output "gadget: error: program 'mmap_enter' (ksyscall/mmap): kprobes are not available on this kernel (no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events in tracefs; the kernel needs CONFIG_KPROBES and CONFIG_KPROBE_EVENTS)"
 }
 
-@test "libbpf 1.2+ loops: bpf_for, bpf_repeat, bpf_for_each(num) and an __arg_nonnull global function load and compute" {
+@test "libbpf 1.2+ loops: bpf_for, bpf_repeat, bpf_for_each(num), an __arg_nonnull global function and bpf_core_cast() load and compute" {
 	cp -r "$FIX/libbpf_iters" "$BATS_TEST_TMPDIR/it"
 	rw_start "$BATS_TEST_TMPDIR/it" -o json -t 4 -F comm=rwiters
 	pid=$(python3 -c '
@@ -269,7 +269,7 @@ print(os.getpid(), flush=True)
 os.getppid()')
 	gadget_wait
 	run cat "$GOUT"
-	assert_output "{\"pid\":$pid,\"comm\":\"rwiters\",\"sum_for\":42,\"repeats\":5,\"sum_each\":45,\"sum_slots\":36}"
+	assert_output "{\"pid\":$pid,\"comm\":\"rwiters\",\"sum_for\":42,\"repeats\":5,\"sum_each\":45,\"sum_slots\":36,\"tgid_cast\":$pid}"
 }
 
 @test "a bare SEC(\"uprobe\") (libbpf-bootstrap's, attached by its own loader) fails the run saying what the section lacks; named, it decodes" {
