@@ -15,18 +15,11 @@
 #include "base/file.h"
 #include "base/str.h"
 #include "validator/analysis.h"
+#include "validator/bee_sections.h"
 
 #define IDENT_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 
-/* What the declaration ending at a "} name SEC(...)" line says. */
-struct bee_map_decl {
-	char name[64];		/* the map's variable */
-	char value[64];		/* __type(value, struct <value>), "" if none */
-	bool stream;		/* a ring buffer or perf event array */
-	bool table;		/* a hash or array */
-};
-
-/* The identifier ending just before end (spaces skipped) into out. */
+/* The identifier ending just before end (blanks skipped) into out. */
 static bool ident_before(const char *start, const char *end, char *out, size_t len)
 {
 	const char *p;
@@ -42,50 +35,58 @@ static bool ident_before(const char *start, const char *end, char *out, size_t l
 	return true;
 }
 
-/*
- * Reads the map declared at 1-based line of path: its name from that line,
- * its type and value struct from the lines above, up to the "struct {" the
- * declaration opens with.
- */
-static bool bee_map_decl_read(const char *path, unsigned int line, struct bee_map_decl *d)
+static const char *find_in(const char *from, const char *to, const char *needle)
 {
-	char *text, *decl, *end, *open, *v, *sec;
-	size_t len;
-	bool ok = false;
+	return memmem(from, to - from, needle, strlen(needle));
+}
+
+int bee_map_decl_parse(const char *text, unsigned int line, struct bee_map_decl *d)
+{
+	const char *decl = text, *eol, *sec, *open = NULL, *v;
 
 	memset(d, 0, sizeof(*d));
-	if (file_read_all(path, (void **)&text, &len))
-		return false;
-	for (decl = text; decl && --line; decl = decl ? decl + 1 : NULL)
+	for (; decl && line > 1; line--) {
 		decl = strchr(decl, '\n');
-	if (!decl || decl == text)
-		goto out;
-	end = strchr(decl, '\n');
-	if (end)
-		*end = 0;
-	sec = strstr(decl, "SEC(");
+		if (decl)
+			decl++;
+	}
+	if (!decl || !line)
+		return -ENOENT;
+	eol = decl + strcspn(decl, "\n");
+	sec = find_in(decl, eol, "SEC(");
 	if (!sec || !ident_before(decl, sec, d->name, sizeof(d->name)))
-		goto out;
-	decl[-1] = 0;	/* the lines above, for the searches below */
-	for (open = NULL, v = text; (v = strstr(v, "struct {")); v++)
+		return -ENOENT;
+	for (v = text; (v = find_in(v, decl, "struct {")); v++)
 		open = v;
 	if (!open)
-		goto out;
-	v = strstr(open, "__type(value,");
+		return -ENOENT;
+	v = find_in(open, decl, "__type(value,");
 	if (v) {
 		v += strlen("__type(value,");
 		v += strspn(v, " \t");
-		if (str_has_prefix(v, "struct "))
-			v += strlen("struct ");
+		if (!strncmp(v, "struct ", 7))
+			v += 7;
 		snprintf(d->value, sizeof(d->value), "%.*s", (int)strspn(v, IDENT_CHARS), v);
 	}
-	d->stream = strstr(open, "BPF_MAP_TYPE_RINGBUF") || strstr(open, "BPF_MAP_TYPE_PERF_EVENT_ARRAY");
-	d->table = !d->stream && (strstr(open, "BPF_MAP_TYPE_HASH") || strstr(open, "BPF_MAP_TYPE_ARRAY") ||
-				  strstr(open, "BPF_MAP_TYPE_LRU_HASH"));
-	ok = true;
-out:
+	d->stream = find_in(open, decl, "BPF_MAP_TYPE_RINGBUF") ||
+		    find_in(open, decl, "BPF_MAP_TYPE_PERF_EVENT_ARRAY");
+	d->table = !d->stream && (find_in(open, decl, "BPF_MAP_TYPE_HASH") ||
+				  find_in(open, decl, "BPF_MAP_TYPE_ARRAY") ||
+				  find_in(open, decl, "BPF_MAP_TYPE_LRU_HASH"));
+	return 0;
+}
+
+static bool bee_map_decl_read(const char *path, unsigned int line, struct bee_map_decl *d)
+{
+	size_t len;
+	char *text;
+	int ret;
+
+	if (file_read_all(path, (void **)&text, &len))
+		return false;
+	ret = bee_map_decl_parse(text, line, d);
 	free(text);
-	return ok;
+	return !ret;
 }
 
 int validator_refuse_maps_subsection(struct analysis *a, struct gadget_err *err)
