@@ -369,8 +369,9 @@ static int compile_all(struct build_ctx *c, struct gadget_err *err)
 			NOTE(c, "pch: %s did not compile with the PCH; compiled again without it\n",
 			     c->spec->sources[i % ns]);
 	if (ret == -EINVAL && failed >= 0)
-		return gadget_err_set(err, EINVAL, "%s/%s: compilation failed", c->spec->dir,
-				      c->spec->sources[failed % ns]);
+		return gadget_err_set(err, EINVAL, "%s/%s: compilation failed%s%s", c->spec->dir,
+				      c->spec->sources[failed % ns], c->jobs[failed].hint ? ": " : "",
+				      c->jobs[failed].hint ? c->jobs[failed].hint : "");
 	return ret;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "base/file.h"
 #include "compiler/jobs.h"
 
@@ -91,16 +92,35 @@ static int job_reap_one(struct clang_job *jobs, unsigned int n)
 	return done;
 }
 
-static void copy_log(const char *path)
+/*
+ * Clang errors whose cause is not where clang points, and what they mean
+ * for a BPF program: glibc's headers pick the 32-bit stubs for a target
+ * they do not know, so any libc include ends in a missing stubs-32.h.
+ */
+static const struct {
+	const char *clang_says;
+	const char *hint;
+} log_hints[] = {
+	{ "'gnu/stubs-32.h' file not found",
+	  "a C library header was included (<unistd.h>, <stdio.h>, <string.h>, ...), and a BPF "
+	  "program has no C library: include vmlinux.h or <linux/*.h> and <bpf/*.h> only, and "
+	  "use __builtin_memcpy() or BPF helpers instead of libc calls" },
+};
+
+/* Print a job's diagnostics and remember what a known error in them means. */
+static void copy_log(struct clang_job *j)
 {
 	size_t len;
-	void *buf;
+	char *buf;
 
-	if (file_read_all(path, &buf, &len) == 0) {
+	if (file_read_all(j->log, (void **)&buf, &len) == 0) {
 		fwrite(buf, 1, len, stderr);
+		for (size_t h = 0; h < ARRAY_SIZE(log_hints); h++)
+			if (memmem(buf, len, log_hints[h].clang_says, strlen(log_hints[h].clang_says)))
+				j->hint = log_hints[h].hint;
 		free(buf);
 	}
-	unlink(path);
+	unlink(j->log);
 }
 
 static bool job_ok(const struct clang_job *j)
@@ -121,6 +141,7 @@ int clang_jobs_run(struct clang_job *jobs, unsigned int n, unsigned int max, boo
 		jobs[i].state = JOB_WAITING;
 		jobs[i].pidfd = -1;
 		jobs[i].fell_back = false;
+		jobs[i].hint = NULL;
 	}
 	while (running || (next < n && !ret && *failed < 0)) {
 		while (running < max && next < n && !ret && *failed < 0) {
@@ -146,11 +167,11 @@ int clang_jobs_run(struct clang_job *jobs, unsigned int n, unsigned int max, boo
 			*failed = done;
 		/* Diagnostics in job order: print every finished job up to the first unfinished. */
 		while (printed < n && jobs[printed].state == JOB_DONE)
-			copy_log(jobs[printed++].log);
+			copy_log(&jobs[printed++]);
 	}
 	/* After a failure, later jobs that never started have nothing to say. */
 	for (; printed < next; printed++)
-		copy_log(jobs[printed].log);
+		copy_log(&jobs[printed]);
 	if (ret)
 		return ret;
 	return *failed >= 0 ? -EINVAL : 0;

@@ -25,6 +25,7 @@ struct clang_job {
 	/* filled by clang_jobs_run() */
 	enum clang_job_state state;
 	bool fell_back;			/* argv failed, fallback ran */
+	const char *hint;		/* what a known clang error means here (NULL: none) */
 	int status;			/* wait status of the last run */
 	pid_t pid;
 	int pidfd;

@@ -78,9 +78,24 @@ static int link_or_err(struct attach_ctx *c, struct bpf_program *p, struct bpf_l
 	return push_link(c->a, l);
 }
 
+/*
+ * libbpf attaches "uprobe/BINARY:FUNCTION" and "usdt/BINARY:PROVIDER:NAME"
+ * from the section.  A bare "uprobe" or "usdt" (libbpf-bootstrap's) is
+ * attached by the program's own loader, which knows the binary and offset;
+ * libbpf then says only EOPNOTSUPP, so say what is missing.
+ */
 static int attach_auto(struct attach_ctx *c, struct bpf_program *p)
 {
-	return link_or_err(c, p, bpf_program__attach(p), "from its section");
+	const char *sec = bpf_program__section_name(p);
+	struct bpf_link *l = bpf_program__attach(p);
+
+	if (!l && errno == EOPNOTSUPP && !strchr(sec, '/'))
+		return gadget_err_set(c->err, EOPNOTSUPP, "program '%s' (%s): the section names no "
+				      "binary, so nothing says where to attach it (a libbpf loader "
+				      "attaches such a program from its own code); name it in the "
+				      "section: SEC(\"%s/BINARY:%s\")", bpf_program__name(p), sec, sec,
+				      strncmp(sec, "usdt", 4) ? "FUNCTION" : "PROVIDER:NAME");
+	return link_or_err(c, p, l, "from its section");
 }
 
 /* Iterators and run-once programs are driven by the run loop, not here. */

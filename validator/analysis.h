@@ -49,12 +49,22 @@ void diag_src_path(struct analysis *a, const char *src, char *buf, size_t len);
 /* Walk a type the runtime decodes; a located error diagnostic if it cannot be. */
 int validator_walk_decoded(struct analysis *a, __u32 type_id, struct gadget_type **out);
 
+/* bee_sections.c: a ".maps.<role>" section is an error saying what to write instead. */
+int validator_refuse_maps_subsection(struct analysis *a, struct gadget_err *err);
+
 /* markers.c */
 int validator_read_markers(struct analysis *a);
 enum map_role validator_marker_role(const struct analysis *a, const char *map);
 void validator_apply_markers(struct analysis *a);
 /* A ring buffer / perf array with no metadata: one error naming the line to add. */
 bool validator_suggest_tracer(struct analysis *a);
+/*
+ * The struct a libbpf program most likely outputs (one of a size it passes
+ * to an output helper, event-like names first), from names[max] it fills;
+ * *size is that size when it matched, else 0.  NULL: no struct to name.
+ */
+const char *validator_likely_struct(struct analysis *a, __u32 *size, char names[][64],
+				    unsigned int max);
 
 /* checks.c */
 void validator_check_name_len(struct analysis *a, const char *what, const char *name);
@@ -63,6 +73,7 @@ void validator_check_gpl_helpers(struct analysis *a, struct bpf_program *p, cons
 				 unsigned int line, unsigned int col);
 void validator_check_outputs(struct analysis *a);
 void validator_check_binary_rows(struct analysis *a);
+const struct gadget_prog *validator_printk_prog(struct analysis *a);
 void validator_check_metric_maps(struct analysis *a);
 void validator_check_wide_enums(struct analysis *a);
 

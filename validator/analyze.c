@@ -470,37 +470,6 @@ static int unresolved_extern(struct analysis *a, struct gadget_err *err)
  * object that cannot be read at all (-EINVAL is kept for "analysed, with
  * errors").
  */
-/*
- * bumblebee's map sections (SEC(".maps.print"), ".maps.counter", ...): its
- * loader (cilium/ebpf) reads the role from the section; libbpf takes only
- * ".maps" and fails to open the object ("Relocation failed").  Say what to
- * write instead, at the section's line.
- */
-static int refuse_maps_subsection(struct analysis *a, struct gadget_err *err)
-{
-	const char *sec = a->elf.maps_subsection, *role = sec + strlen(".maps.");
-	char needle[300], path[PATH_MAX], where[PATH_MAX + 32] = "";
-	const char *needles[] = { needle, NULL }, *file;
-	unsigned int line, col;
-	int ret;
-
-	snprintf(needle, sizeof(needle), "SEC(\"%s\")", sec);
-	if (diag_find_decl(a, needles, &file, &line, &col)) {
-		diag_src_path(a, str_has_prefix(file, "./") ? file + 2 : file, path, sizeof(path));
-		snprintf(where, sizeof(where), "%s:%u:%u: error: ", path, line, col);
-	}
-	ret = gadget_err_set(err, ENOEXEC, "%smap section \"%s\" is bumblebee's (its loader reads "
-			     "the map's role from the section; libbpf, which gadget loads with, "
-			     "takes only \".maps\"): declare the map in SEC(\".maps\") and name it "
-			     "%s_<name>%s", where, sec, role,
-			     !strcmp(role, "print") ? " (a ring buffer: a tracer of its value type)" :
-			     " with GADGET_COUNTER/GADGET_GAUGE (a hash map the program updates; "
-			     "bee's counting of ring-buffer events by their fields is not done here)");
-	if (err)
-		err->located = where[0];
-	return ret;
-}
-
 static int analysis_open(struct analysis *a, const void *obj, size_t len, struct gadget_err *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts, .object_name = a->opts->name);
@@ -512,7 +481,7 @@ static int analysis_open(struct analysis *a, const void *obj, size_t len, struct
 	if (ret)
 		return ret == -EINVAL ? -ENOEXEC : ret;
 	if (a->elf.maps_subsection)
-		return refuse_maps_subsection(a, err);
+		return validator_refuse_maps_subsection(a, err);
 	open_log[0] = 0;
 	old_print = libbpf_set_print(quiet_print);
 	ret = check_btf(a, err);
@@ -566,8 +535,19 @@ static void analyze_category(struct analysis *a)
 
 	validator_check_outputs(a);
 	info->category = validator_category(info, why, sizeof(why));
-	if (info->category == GADGET_CAT_UNKNOWN && !validator_suggest_tracer(a))
-		diag_add(a, DIAG_ERROR, NULL, 0, 0, "%s", why);
+	if (info->category == GADGET_CAT_UNKNOWN && !validator_suggest_tracer(a)) {
+		const struct gadget_prog *gp = validator_printk_prog(a);
+
+		if (gp)
+			diag_add(a, DIAG_ERROR, gp->src_file, gp->src_line, gp->src_col,
+				 "program '%s' prints with bpf_printk(), to the kernel's trace log "
+				 "(/sys/kernel/tracing/trace_pipe, shared by every program), and the "
+				 "gadget has no other output, so it would show nothing: send the "
+				 "values as events instead, a ring buffer with GADGET_TRACER(name, "
+				 "map, struct) (bpf-headers/gadget/macros.h)", gp->name);
+		else
+			diag_add(a, DIAG_ERROR, NULL, 0, 0, "%s", why);
+	}
 	validator_check_binary_rows(a);
 	validator_check_metric_maps(a);
 	validator_check_wide_enums(a);

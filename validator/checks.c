@@ -8,6 +8,7 @@
 #include <string.h>
 #include <linux/bpf.h>
 
+#include "base/array.h"
 #include "validator/analysis.h"
 #include "validator/btf_walk.h"
 
@@ -173,6 +174,24 @@ static bool calls_helper(struct bpf_program *p, int helper)
 }
 
 /*
+ * The first program printing with bpf_printk() (libbpf-bootstrap's
+ * minimal, uprobe, tc ...): its only output is the kernel's shared trace
+ * log, which is no gadget output, so the "cannot tell" error says so.
+ */
+const struct gadget_prog *validator_printk_prog(struct analysis *a)
+{
+	for (unsigned int i = 0; i < a->info->nr_progs; i++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(a->obj,
+									a->info->progs[i].name);
+
+		if (p && (calls_helper(p, BPF_FUNC_trace_printk) ||
+			  calls_helper(p, BPF_FUNC_trace_vprintk)))
+			return &a->info->progs[i];
+	}
+	return NULL;
+}
+
+/*
  * A snapshotter's iterator writing binary rows (bpf_seq_write()) with no
  * struct to decode them: the runtime would read them as the text protocol,
  * find no "[event]" and print nothing, exit 0.  Say what to declare.
@@ -198,13 +217,26 @@ void validator_check_binary_rows(struct analysis *a)
 	for (unsigned int i = 0; a->info->category == GADGET_CAT_SNAPSHOTTER &&
 	     i < a->info->nr_progs; i++) {
 		const struct gadget_prog *gp = &a->info->progs[i];
+		char names[64][64];
+		const char *sname;
 		struct bpf_program *p;
+		__u32 size = 0;
 
 		if (!gp->def || gp->def->target != TARGET_ITER || gp->output_type)
 			continue;
 		p = bpf_object__find_program_by_name(a->obj, gp->name);
 		if (!p || !calls_helper(p, BPF_FUNC_seq_write))
 			continue;
+		sname = validator_likely_struct(a, &size, names, ARRAY_SIZE(names));
+		if (sname) {
+			diag_add(a, DIAG_ERROR, gp->src_file, gp->src_line, gp->src_col,
+				 "iterator '%s' writes binary rows with bpf_seq_write(), but no "
+				 "struct describes them, so nothing could be printed: it most likely "
+				 "writes struct %s%s; add 'GADGET_SNAPSHOTTER(%s, %s, %s);' "
+				 "(#include <gadget/macros.h>)", gp->name, sname,
+				 size ? " (the size it writes)" : "", gp->name, sname, gp->name);
+			continue;
+		}
 		diag_add(a, DIAG_ERROR, gp->src_file, gp->src_line, gp->src_col,
 			 "iterator '%s' writes binary rows with bpf_seq_write(), but no struct "
 			 "describes them, so nothing could be printed: declare "

@@ -191,6 +191,7 @@ static void output_sizes(struct bpf_program *p, __u32 *sizes, unsigned int *n, u
 		{ BPF_FUNC_ringbuf_reserve, BPF_REG_2 },
 		{ BPF_FUNC_ringbuf_output, BPF_REG_3 },
 		{ BPF_FUNC_perf_event_output, BPF_REG_5 },
+		{ BPF_FUNC_seq_write, BPF_REG_3 },
 	};
 	const struct bpf_insn *insn = bpf_program__insns(p);
 	size_t cnt = bpf_program__insn_cnt(p);
@@ -219,8 +220,64 @@ static bool event_like(const char *name)
 	return strstr(name, "event") || strstr(name, "data") || strstr(name, "record");
 }
 
+#define IDENT_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+
+/* Adds the structs text defines at the start of a line ("struct event {") not yet in names. */
+static unsigned int text_structs(const char *text, char names[][64], unsigned int n, unsigned int max)
+{
+	for (const char *p = text; (p = strstr(p, "struct ")) && n < max; p += 7) {
+		size_t w = strspn(p + 7, IDENT_CHARS);
+		const char *after = p + 7 + w;
+		unsigned int k;
+
+		if (!w || w >= sizeof(names[0]) || (p > text && p[-1] != '\n'))
+			continue;
+		after += strspn(after, " \t\n");
+		if (*after != '{')
+			continue;
+		for (k = 0; k < n && (strncmp(names[k], p + 7, w) || names[k][w]); k++)
+			;
+		if (k < n)
+			continue;
+		memcpy(names[n], p + 7, w);
+		names[n++][w] = 0;
+	}
+	return n;
+}
+
 /*
- * Structs the program's own sources define ("struct event {"): BTF keeps
+ * Adds the structs of the headers text includes with quotes from its own
+ * folder ("bootstrap.h"): libbpf-bootstrap and libbpf-tools keep the event
+ * struct there, shared with the user-space half.  A vmlinux.h is skipped:
+ * its thousands of kernel structs would crowd out the program's own.
+ */
+static unsigned int header_structs(const char *text, const char *src_path, char names[][64],
+				   unsigned int n, unsigned int max)
+{
+	const char *slash = strrchr(src_path, '/');
+	int dir_len = slash ? (int)(slash - src_path) : 1;
+	const char *dir = slash ? src_path : ".";
+
+	for (const char *p = text; (p = strstr(p, "#include")) && n < max; p += 8) {
+		const char *q = p + 8 + strspn(p + 8, " \t"), *end;
+		char path[PATH_MAX], *htext;
+		size_t hlen;
+
+		if (*q != '"' || !(end = strchr(q + 1, '"')) || memchr(q, '\n', end - q) ||
+		    !strncmp(q + 1, "vmlinux", 7))
+			continue;
+		if (snprintf(path, sizeof(path), "%.*s/%.*s", dir_len, dir, (int)(end - q - 1),
+			     q + 1) >= (int)sizeof(path) ||
+		    file_read_all(path, (void **)&htext, &hlen))
+			continue;
+		n = text_structs(htext, names, n, max);
+		free(htext);
+	}
+	return n;
+}
+
+/*
+ * Structs the program's own sources and local headers define: BTF keeps
  * only the types of globals and signatures, not those of locals, so a
  * libbpf program's event struct is often only in the source.
  */
@@ -231,7 +288,7 @@ static unsigned int source_structs(struct analysis *a, char names[][64], unsigne
 	for (unsigned int i = 0; i < a->elf.nr_progs && n < max; i++) {
 		char path[PATH_MAX];
 		size_t len;
-		char *text, *p;
+		char *text;
 
 		if (!a->elf.progs[i].file || (i && a->elf.progs[i - 1].file &&
 					       !strcmp(a->elf.progs[i - 1].file, a->elf.progs[i].file)))
@@ -239,25 +296,15 @@ static unsigned int source_structs(struct analysis *a, char names[][64], unsigne
 		diag_src_path(a, a->elf.progs[i].file, path, sizeof(path));
 		if (file_read_all(path, (void **)&text, &len))
 			continue;
-		for (p = text; (p = strstr(p, "struct ")) && n < max; p += 7) {
-			size_t w = strspn(p + 7, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-			const char *after = p + 7 + w;
-
-			if (!w || w >= sizeof(names[0]) || (p > text && p[-1] != '\n'))
-				continue;
-			after += strspn(after, " \t\n");
-			if (*after != '{')
-				continue;
-			memcpy(names[n], p + 7, w);
-			names[n++][w] = 0;
-		}
+		n = text_structs(text, names, n, max);
+		n = header_structs(text, path, names, n, max);
 		free(text);
 	}
 	return n;
 }
 
-/* The struct the map most likely carries: one of a size the programs output, event-like first. */
-static const char *likely_struct(struct analysis *a, __u32 *size, char names[][64], unsigned int max)
+const char *validator_likely_struct(struct analysis *a, __u32 *size, char names[][64],
+				    unsigned int max)
 {
 	__u32 sizes[32];
 	unsigned int n = 0, nr_src = source_structs(a, names, max);
@@ -300,7 +347,7 @@ bool validator_suggest_tracer(struct analysis *a)
 	if (!m)
 		return false;
 	snprintf(needle, sizeof(needle), "} %s SEC(", m->name);
-	sname = likely_struct(a, &size, names, ARRAY_SIZE(names));
+	sname = validator_likely_struct(a, &size, names, ARRAY_SIZE(names));
 	if (!sname) {
 		diag_at_decl(a, DIAG_ERROR, needles, "%s '%s' sends events, but nothing says how to "
 			     "decode them: name their struct after the map with "

@@ -181,7 +181,16 @@ defaults_run() {
 @test "a snapshotter writing binary rows with no struct for them is a validation error" {
 	run --separate-stderr "$GADGET" build "$FIX/binrows"
 	assert_failure 1
-	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/binrows/binrows.bpf.c:15:12: error: iterator 'binrows' writes binary rows with bpf_seq_write(), but no struct describes them, so nothing could be printed: declare GADGET_SNAPSHOTTER(binrows, struct row) and write with gadget_snapshot_write(), or Inspektor Gadget's GADGET_SNAPSHOTTER(name, row, binrows)" ]
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/binrows/binrows.bpf.c:13:34: error: iterator 'binrows' writes binary rows with bpf_seq_write(), but no struct describes them, so nothing could be printed: it most likely writes struct row; add 'GADGET_SNAPSHOTTER(binrows, row, binrows);' (#include <gadget/macros.h>)" ]
+
+	# with that line (libbpf-bootstrap's task_iter needs the same) the rows decode
+	cp -r "$FIX/binrows" "$BATS_TEST_TMPDIR/br"
+	sed -i 's/^SEC("iter\/task")/#include <gadget\/macros.h>\nGADGET_SNAPSHOTTER(binrows, row, binrows);\n&/' \
+		"$BATS_TEST_TMPDIR/br/binrows.bpf.c"
+	run "$GADGET" run "$BATS_TEST_TMPDIR/br" -o json
+	assert_success
+	assert_line '{"pid":2}'
+	assert_line "{\"pid\":$$}"
 }
 
 @test "a libbpf-bootstrap style ring buffer with no metadata: one error naming the map, its struct and the line to add" {
@@ -207,6 +216,33 @@ os.unlink(sys.argv[1], dir_fd=os.open("/", os.O_RDONLY))  # unlinkat(2)' "$victi
 	assert_output "{\"pid\":$pid,\"ppid\":$ppid,\"exit_code\":0,\"comm\":\"rwunlinker\",\"filename\":\"$victim\"}"
 }
 
+@test "a ring buffer whose struct is in a local header: the error names that struct, not a map value the source defines, and the line works" {
+	run --separate-stderr "$GADGET" build "$FIX/libbpf_header"
+	assert_failure 1
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/libbpf_header/sidsnoop.bpf.c:25:1: error: ring buffer 'rb' sends events, but nothing says how to decode them: it most likely carries struct sid_event; add after the map: 'GADGET_TRACER(rb, rb, sid_event);' (#include <gadget/macros.h>)" ]
+
+	cp -r "$FIX/libbpf_header" "$BATS_TEST_TMPDIR/lh"
+	sed -i 's/^} rb SEC(".maps");/&\n#include <gadget\/macros.h>\nGADGET_TRACER(rb, rb, sid_event);/' \
+		"$BATS_TEST_TMPDIR/lh/sidsnoop.bpf.c"
+	rw_start "$BATS_TEST_TMPDIR/lh" -o json -t 4 -F comm=rwsid
+	pid=$(python3 -c '
+import ctypes, os
+ctypes.CDLL(None).prctl(15, b"rwsid", 0, 0, 0)
+print(os.getpid(), flush=True)
+os.getsid(0); os.getsid(0)')
+	gadget_wait
+	run cat "$GOUT"
+	assert_output "{\"pid\":$pid,\"calls\":1,\"comm\":\"rwsid\"}
+{\"pid\":$pid,\"calls\":2,\"comm\":\"rwsid\"}"
+}
+
+@test "a program whose only output is bpf_printk() is one error saying so, at the program" {
+	run --separate-stderr "$GADGET" build "$FIX/libbpf_printk"
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/libbpf_printk/hello.bpf.c:11:12: error: program 'hello' prints with bpf_printk(), to the kernel's trace log (/sys/kernel/tracing/trace_pipe, shared by every program), and the gadget has no other output, so it would show nothing: send the values as events instead, a ring buffer with GADGET_TRACER(name, map, struct) (bpf-headers/gadget/macros.h)" ]
+}
+
 @test "newer libbpf macros, kfunc declarations and the multiarch asm/ headers come from our headers" {
 	run "$GADGET" build "$FIX/libbpf_compat" -o "$BATS_TEST_TMPDIR/c.o"
 	assert_success
@@ -221,6 +257,37 @@ os.unlink(sys.argv[1], dir_fd=os.open("/", os.O_RDONLY))  # unlinkat(2)' "$victi
 	run "$GADGET" run "$BATS_TEST_TMPDIR/c.o" -t 1
 	assert_failure 1
 	assert_output "gadget: error: program 'mmap_enter' (ksyscall/mmap): kprobes are not available on this kernel (no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events in tracefs; the kernel needs CONFIG_KPROBES and CONFIG_KPROBE_EVENTS)"
+}
+
+@test "libbpf 1.2+ loops: bpf_for, bpf_repeat, bpf_for_each(num), an __arg_nonnull global function and bpf_core_cast() load and compute" {
+	cp -r "$FIX/libbpf_iters" "$BATS_TEST_TMPDIR/it"
+	rw_start "$BATS_TEST_TMPDIR/it" -o json -t 4 -F comm=rwiters
+	pid=$(python3 -c '
+import ctypes, os
+ctypes.CDLL(None).prctl(15, b"rwiters", 0, 0, 0)
+print(os.getpid(), flush=True)
+os.getppid()')
+	gadget_wait
+	run cat "$GOUT"
+	assert_output "{\"pid\":$pid,\"comm\":\"rwiters\",\"sum_for\":42,\"repeats\":5,\"sum_each\":45,\"sum_slots\":36,\"tgid_cast\":$pid}"
+}
+
+@test "a bare SEC(\"uprobe\") (libbpf-bootstrap's, attached by its own loader) fails the run saying what the section lacks; named, it decodes" {
+	cp -r "$FIX/libbpf_uprobe" "$BATS_TEST_TMPDIR/up"
+	run "$GADGET" run "$BATS_TEST_TMPDIR/up" -t 1
+	assert_failure 1
+	assert_output "gadget: error: program 'getsid_call' (uprobe): the section names no binary, so nothing says where to attach it (a libbpf loader attaches such a program from its own code); name it in the section: SEC(\"uprobe/BINARY:FUNCTION\")"
+
+	sed -i 's|^SEC("uprobe")|SEC("uprobe/libc.so.6:getsid")|' "$BATS_TEST_TMPDIR/up/getsid.bpf.c"
+	rw_start "$BATS_TEST_TMPDIR/up" -o json -t 4 -F comm=rwsid
+	pid=$(python3 -c '
+import ctypes, os
+ctypes.CDLL(None).prctl(15, b"rwsid", 0, 0, 0)
+print(os.getpid(), flush=True)
+os.getsid(os.getpid())')
+	gadget_wait
+	run cat "$GOUT"
+	assert_output "{\"pid\":$pid,\"sid_of\":$pid,\"comm\":\"rwsid\"}"
 }
 
 # A process named $1 calling getcwd(2) once.
@@ -256,11 +323,41 @@ os.getcwd()' "$1"
 	run --separate-stderr "$GADGET" build "$FIX/bee_sections"
 	assert_failure 1
 	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ "$stderr" == *"/tests/fixtures/realworld/bee_sections/probe.c:16:10: error: map section \".maps.print\" is bumblebee's (its loader reads the map's role from the section; libbpf, which gadget loads with, takes only \".maps\"): declare the map in SEC(\".maps\") and name it print_<name> (a ring buffer: a tracer of its value type)" ]]
+	[[ "$stderr" == *"/tests/fixtures/realworld/bee_sections/probe.c:16:10: error: map section \".maps.print\" is bumblebee's (its loader reads the map's role from the section; libbpf, which gadget loads with, takes only \".maps\"): declare the map in SEC(\".maps\") and add after it 'GADGET_TRACER(events, events, event_t);' (#include <gadget/macros.h>), or name it print_events (a ring buffer: a tracer of its value type)" ]]
+
+	# the two edits it names (bee's exitsnoop, opensnoop, oomkill, kprobetcp need the same) make it run
+	cp -r "$FIX/bee_sections" "$BATS_TEST_TMPDIR/bs"
+	sed -i 's/^} events SEC(".maps.print");/} events SEC(".maps");\n#include <gadget\/macros.h>\nGADGET_TRACER(events, events, event_t);/' \
+		"$BATS_TEST_TMPDIR/bs/probe.c"
+	rw_start "$BATS_TEST_TMPDIR/bs" -o json -t 4
+	pid=$(named_getcwd rwbee)
+	gadget_wait
+	run cat "$GOUT"
+	assert_line "{\"daddr\":\"0.0.0.0\",\"pid\":$pid}"
+
+	# a print hash (bee's tcpconnect): the marker of a table read every interval
+	run --separate-stderr "$GADGET" build "$FIX/bee_table"
+	assert_failure 1
+	[[ "$stderr" == *"/tests/fixtures/realworld/bee_table/probe.c:15:9: error: map section \".maps.print\" is bumblebee's (its loader reads the map's role from the section; libbpf, which gadget loads with, takes only \".maps\"): declare the map in SEC(\".maps\") and add after it 'GADGET_MAPITER(calls, calls);' (#include <gadget/macros.h>), or name it print_calls (a hash map: a table read every interval)" ]]
+	cp -r "$FIX/bee_table" "$BATS_TEST_TMPDIR/bt"
+	sed -i 's/^} calls SEC(".maps.print");/} calls SEC(".maps");\n#include <gadget\/macros.h>\nGADGET_MAPITER(calls, calls);/' \
+		"$BATS_TEST_TMPDIR/bt/probe.c"
+	rw_start "$BATS_TEST_TMPDIR/bt" -o json -t 3
+	pid=$(python3 -c 'import os; print(os.getpid(), flush=True); [os.getsid(0) for i in range(3)]')
+	gadget_wait
+	run cat "$GOUT"
+	assert_output --regexp "\"pid\":$pid,\"value\":3\}"
 
 	run --separate-stderr "$GADGET" build "$FIX/bee_counter"
 	assert_failure 1
 	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/bee_counter/probe.c:14:1: error: map 'counter_getcwd' is a ring buffer: bumblebee counts the events of such a map per distinct field values, gadget does not; declare GADGET_COUNTER(getcwd, struct key, max) and update it where the event is sent (gadget/macros.h)" ]
+}
+
+@test "a C library header in a probe (bee's activeconn includes unistd.h) fails the build with what clang's missing stubs-32.h means" {
+	run --separate-stderr "$GADGET" build "$FIX/bee_libc"
+	assert_failure 1
+	[[ "$stderr" == *"fatal error: 'gnu/stubs-32.h' file not found"* ]]
+	[ "${stderr_lines[-1]}" = "gadget: error: $FIX/bee_libc/probe.c: compilation failed: a C library header was included (<unistd.h>, <stdio.h>, <string.h>, ...), and a BPF program has no C library: include vmlinux.h or <linux/*.h> and <bpf/*.h> only, and use __builtin_memcpy() or BPF helpers instead of libc calls" ]
 }
 
 @test "a folder with no source names the build file's \"sources\"" {
