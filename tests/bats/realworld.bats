@@ -473,3 +473,48 @@ print(len(rows) >= 10, {(r["proc.pid"], tuple(r["ustack"][:3])) for r in rows})'
 	run grep -c "^ *${BG_PIDS[0]} gadget_busy_spin_here;spin_outer_caller;main" "$GOUT"
 	assert [ "$output" -ge 5 ]
 }
+
+@test "IG's gadgets that include gadget/types.h first or alone: a folder in IG's layout gets IG's types, and their older names build" {
+	# macros.h and types.h before mntns_filter.h failed with "gadget/types.h ... was included
+	# before an Inspektor Gadget header"; gadget_fill_current_process, MAX_STRING_SIZE, an
+	# endpoint's .proto, gadget_file_flags and bpf_core_unreachable were missing
+	run "$GADGET" build "$FIX/ig_layout" -o "$BATS_TEST_TMPDIR/l.o"
+	assert_success
+	assert_output --partial "built ig_layout (tracer, 1 program)"
+	refute_output --partial "warning"
+
+	mkdir "$BATS_TEST_TMPDIR/cwd-here"
+	rw_start "$FIX/ig_layout" -o json -t 5 --param name=rwlayout
+	pid=$(cd "$BATS_TEST_TMPDIR/cwd-here" && python3 -c '
+import ctypes, os
+ctypes.CDLL(None).prctl(15, b"rwlayout", 0, 0, 0)
+print(os.getpid(), flush=True)
+os.getcwd()')
+	gadget_wait
+	run json_events "e['proc.comm'] == 'rwlayout'"
+	assert_success
+	[ "${#lines[@]}" -eq 1 ]
+	netns=$(readlink /proc/self/ns/net | tr -dc 0-9)
+	assert_output --partial "\"proc.pid\": $pid,"
+	assert_output --partial '"proc.parent.comm": "bash"'
+	assert_output --partial "\"cwd\": \"$BATS_TEST_TMPDIR/cwd-here\""
+	assert_output --partial '"ep": "127.0.0.1:8080"'
+	assert_output --partial "\"netns_id\": $netns,"
+	assert_output --partial '"flags_raw": 524288'
+}
+
+@test "__builtin_memcmp() of a constant size links and compares under clang 14 (IG's trace_tcp), both ways" {
+	run "$GADGET" build "$FIX/ig_memcmp" -o "$BATS_TEST_TMPDIR/m.o"
+	assert_success
+	refute_output --partial "memcmp'"
+	rw_start "$FIX/ig_memcmp" -o json -t 4
+	python3 -c '
+import ctypes, os
+ctypes.CDLL(None).prctl(15, b"rwmemcmp", 0, 0, 0)
+os.getcwd()'
+	gadget_wait
+	run grep -c '^{' "$GOUT"
+	assert_output 1
+	run grep '^{' "$GOUT"
+	assert_output '{"comm":"rwmemcmp","same":0,"before":-1}'
+}
