@@ -13,6 +13,7 @@
 #include <linux/bpf.h>
 
 #include "base/array.h"
+#include "info/libc_calls.h"
 #include "validator/analysis.h"
 #include "validator/btf_walk.h"
 #include "validator/kernel_feature.h"
@@ -425,18 +426,6 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return 0;
 }
 
-/* libc functions programs call by habit, and what to write instead. */
-static const struct {
-	const char *name, *instead;
-} libc_funcs[] = {
-	{ "memcmp", "__builtin_memcmp() with a constant size, or a loop" },
-	{ "memcpy", "__builtin_memcpy() with a constant size, or bpf_probe_read_kernel()" },
-	{ "memset", "__builtin_memset() with a constant size" },
-	{ "strlen", "a bounded loop, or the length bpf_probe_read_*_str() returns" },
-	{ "strcmp", "a bounded loop (bpf_strncmp() compares with a constant string)" },
-	{ "strncmp", "bpf_strncmp()" },
-};
-
 /*
  * "failed to find BTF for extern 'memcmp'": a function the object calls and
  * nothing defines.  Say which, and the fix; libbpf's own message follows.
@@ -444,6 +433,7 @@ static const struct {
 static int unresolved_extern(struct analysis *a, struct gadget_err *err)
 {
 	const char *p = strstr(open_log, "extern '");
+	const char *instead;
 	char sym[128];
 	size_t n;
 
@@ -453,12 +443,10 @@ static int unresolved_extern(struct analysis *a, struct gadget_err *err)
 	n = strcspn(p, "'");
 	snprintf(sym, sizeof(sym), "%.*s", (int)(n < sizeof(sym) ? n : sizeof(sym) - 1), p);
 	open_log[strcspn(open_log, "\n")] = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(libc_funcs); i++)
-		if (!strcmp(sym, libc_funcs[i].name))
-			return gadget_err_set(err, ENOEXEC, "%s: the programs call '%s', which nothing "
-					      "defines: BPF programs cannot call libc; use %s "
-					      "(%s)", obj_path(a), sym, libc_funcs[i].instead,
-					      open_log);
+	if ((instead = libc_call_instead(sym)))
+		return gadget_err_set(err, ENOEXEC, "%s: the programs call '%s', which nothing "
+				      "defines: BPF programs cannot call libc; use %s (%s)",
+				      obj_path(a), sym, instead, open_log);
 	return gadget_err_set(err, ENOEXEC, "%s: the programs use '%s', which nothing defines: "
 			      "define it in a source of the gadget, or declare the kernel function "
 			      "it is with __ksym ('extern ... %s(...) __ksym;', the kernel must have "

@@ -518,3 +518,13 @@ os.getcwd()'
 	run grep '^{' "$GOUT"
 	assert_output '{"comm":"rwmemcmp","same":0,"before":-1}'
 }
+
+@test "a call to a function nothing declares names the function and the fix, never 'No such file or directory'" {
+	run --separate-stderr "$GADGET" build "$FIX/ig_undeclared" -o "$BATS_TEST_TMPDIR/u.o"
+	assert_failure 1
+	# clang's warning names the line, our error the function and what to do
+	[[ "$stderr" == *"program.bpf.c:28:2: warning: implicit declaration of function 'gadget_fill_curent_process'"* ]]
+	[ "${stderr_lines[-1]}" = "gadget: error: the programs call 'gadget_fill_curent_process', which no header declares and nothing defines (clang's 'implicit declaration' warning above names the line): include the header that defines it or correct the name; a BPF program calls only its own functions, BPF helpers and kernel functions declared __ksym (libbpf: failed to find BTF info for global/extern symbol 'gadget_fill_curent_process')" ]
+	[[ "$stderr" != *"No such file or directory"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/u.o" ]
+}
