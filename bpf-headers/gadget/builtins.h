@@ -23,4 +23,20 @@ static inline __attribute__((always_inline)) int __gadget_memcmp(const void *a, 
 #define __builtin_memcmp(a, b, n) __gadget_memcmp((a), (b), (n))
 #endif
 
+/*
+ * bpf_core_type_matches() emits a BPF_TYPE_MATCHES relocation, which LLVM
+ * learnt in 15: clang 14 dies with "fatal error: error in backend:
+ * Incorrect flag for llvm.bpf.preserve.type.info intrinsic" and a stack
+ * dump.  Make that a compile error at the line that uses it, saying why
+ * (IG's profile_blockio tells the block tracepoints' prototypes apart so).
+ */
+#if defined(__clang__) && __clang_major__ < 15
+#include <bpf/bpf_core_read.h>
+#undef bpf_core_type_matches
+#define bpf_core_type_matches(type)						\
+	({ _Static_assert(0, "bpf_core_type_matches() needs clang 15 or later: clang 14 "	\
+			  "cannot emit its BPF_TYPE_MATCHES relocation (LLVM 15 added it); "	\
+			  "use bpf_core_type_exists() or bpf_core_field_exists() here"); 0; })
+#endif
+
 #endif

@@ -528,3 +528,13 @@ os.getcwd()'
 	[[ "$stderr" != *"No such file or directory"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/u.o" ]
 }
+
+@test "bpf_core_type_matches() on clang 14 is an error at its line saying why, not a backend crash (IG's profile_blockio)" {
+	clang_major=$(clang -dumpversion | cut -d. -f1)
+	[ "$clang_major" -lt 15 ] || skip "clang $clang_major emits BPF_TYPE_MATCHES"
+	run --separate-stderr "$GADGET" build "$FIX/ig_typematches" -o "$BATS_TEST_TMPDIR/t.o"
+	assert_failure 1
+	[ "${stderr_lines[0]}" = 'program.bpf.c:23:6: error: static_assert failed "bpf_core_type_matches() needs clang 15 or later: clang 14 cannot emit its BPF_TYPE_MATCHES relocation (LLVM 15 added it); use bpf_core_type_exists() or bpf_core_field_exists() here"' ]
+	[[ "$stderr" != *"error in backend"* ]]
+	[[ "$stderr" != *"Stack dump"* ]]
+}
