@@ -538,3 +538,20 @@ os.getcwd()'
 	[[ "$stderr" != *"error in backend"* ]]
 	[[ "$stderr" != *"Stack dump"* ]]
 }
+
+@test "BPF_KPROBE() with six arguments (IG's fsnotify): the sixth is read from r9; run names the missing kprobes" {
+	[ "$(uname -m)" = x86_64 ] || skip "checks x86_64 registers"
+	run --separate-stderr "$GADGET" build "$FIX/ig_kprobe6" -o "$BATS_TEST_TMPDIR/k.o"
+	assert_success
+	[[ "$stderr" != *"implicit declaration"* ]]
+	# struct pt_regs on x86_64: r9 (6th argument) at 64, rsi (2nd) at 104
+	run llvm-objdump -d --no-show-raw-insn "$BATS_TEST_TMPDIR/k.o"
+	assert_line --regexp '^ +1:	r8 = \*\(u64 \*\)\(r6 \+ 64\)$'
+	assert_line --regexp '^ +2:	r7 = \*\(u64 \*\)\(r6 \+ 104\)$'
+	assert_line --regexp '\*\(u32 \*\)\(r0 \+ 4\) = r8$'
+	if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
+		run "$GADGET" run "$BATS_TEST_TMPDIR/k.o" -t 1
+		assert_failure 1
+		assert_output "gadget: error: program 'ig_kp6_inotify' (kprobe/inotify_handle_inode_event): kprobes are not available on this kernel (no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events in tracefs; the kernel needs CONFIG_KPROBES and CONFIG_KPROBE_EVENTS)"
+	fi
+}
