@@ -555,3 +555,17 @@ os.getcwd()'
 		assert_output "gadget: error: program 'ig_kp6_inotify' (kprobe/inotify_handle_inode_event): kprobes are not available on this kernel (no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events in tracefs; the kernel needs CONFIG_KPROBES and CONFIG_KPROBE_EVENTS)"
 	fi
 }
+
+@test "a program on UAPI and libc headers that includes <sys/socket.h> (IG's tcpdump) builds: no gnu/stubs-32.h error" {
+	run --separate-stderr "$GADGET" build "$FIX/ig_syssocket" -o "$BATS_TEST_TMPDIR/s.o"
+	assert_success
+	[[ "$stderr" != *"stubs-32.h"* ]]
+	rw_start "$FIX/ig_syssocket" -o json -t 4
+	# 10 bytes of UDP on lo: 14 (Ethernet) + 20 (IPv4) + 8 (UDP) + 10 = 52 bytes, AF_INET
+	python3 -c '
+import socket
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x" * 10, ("127.0.0.1", 9))'
+	gadget_wait
+	run grep -c '^{"len":52,"family":2}$' "$GOUT"
+	[ "$output" -ge 1 ]
+}
