@@ -569,3 +569,19 @@ socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x" * 10, ("127.0.0.1",
 	run grep -c '^{"len":52,"family":2}$' "$GOUT"
 	[ "$output" -ge 1 ]
 }
+
+@test "IG's <gadget/sockets-map.h> in a socket filter built on UAPI headers, without vmlinux.h (IG's trace_dns, trace_sni, tcpdump)" {
+	local port=$((20000 + RANDOM % 20000)) spid qpid qppid
+	python3 "$GADGET_SRC/tests/tools/dns_server.py" 127.0.0.1 "$port" 10.1.2.3 >"$BATS_TEST_TMPDIR/srv" &
+	spid=$!
+	BG_PIDS+=("$spid")
+	wait_for_line "$BATS_TEST_TMPDIR/srv" ready 10
+	sockets_fixture_start ig_sockets_uapi "$port"
+	read -r qpid qppid < <(named_dns_query rwdnsu "$port")
+	gadget_wait
+	run json_events "e['egress'] == 1 and e['dport'] == $port"
+	assert_output --partial "\"cwd_recorded\": 0,"
+	assert_output --partial "\"proc.comm\": \"rwdnsu\", \"proc.creds.gid\": 0, \"proc.creds.uid\": 0, \"proc.mntns_id\": $(stat -L -c %i /proc/self/ns/mnt), \"proc.parent.comm\": \"bash\", \"proc.parent.pid\": $qppid, \"proc.pid\": $qpid, \"proc.tid\": $qpid,"
+	run json_events "e['egress'] == 1 and e['sport'] == $port"
+	assert_output --partial "\"proc.pid\": $spid, \"proc.tid\": $spid,"
+}
