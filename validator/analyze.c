@@ -558,7 +558,7 @@ static void analyze_category(struct analysis *a)
 		diag_add(a, DIAG_ERROR, NULL, 0, 0, "%s", why);
 	validator_check_binary_rows(a);
 	validator_check_metric_maps(a);
-	validator_check_wide_enums(a);
+	validator_check_decoded_fields(a);
 	for (unsigned int i = 0; !print && i < info->nr_maps; i++)
 		if (info->maps[i].role == MAP_ROLE_PRINT)
 			print = &info->maps[i];

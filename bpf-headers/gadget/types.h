@@ -117,7 +117,7 @@ struct gadget_l3endpoint_t {
 struct gadget_l4endpoint_t {
 	union gadget_ip_addr_t addr_raw;
 	__u16 port;		/* host byte order */
-	union {			/* IPPROTO_*: "proto" in IG before v0.3x, then proto_raw */
+	union {			/* IPPROTO_*: "proto" in older IG releases, then proto_raw */
 		__u16 proto_raw;
 		__u16 proto;
 	};

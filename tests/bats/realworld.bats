@@ -585,3 +585,14 @@ socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x" * 10, ("127.0.0.1",
 	run json_events "e['egress'] == 1 and e['sport'] == $port"
 	assert_output --partial "\"proc.pid\": $spid, \"proc.tid\": $spid,"
 }
+
+@test "a lone gadget_comm member (older IG releases: char[16]; IG's API now: one char) is a warning at its line with the fix" {
+	run --separate-stderr "$GADGET" build "$FIX/ig_oldcomm" -o "$BATS_TEST_TMPDIR/o.o"
+	assert_success
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/ig_oldcomm/program.bpf.c:17:2: warning: struct key_t member 'comm' is one gadget_comm, a single char in Inspektor Gadget's API (older IG releases made gadget_comm itself char[16]): declare it 'gadget_comm comm[TASK_COMM_LEN]', or a 16-byte name written there overruns the members after it" ]
+	[[ "${stderr_lines[1]}" == "built ig_oldcomm (topper, 1 program) -> "* ]]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	# the catalogue's IG-style fixtures declare comm arrays: no such warning
+	run "$GADGET" build "$FIX/ig_layout" -o "$BATS_TEST_TMPDIR/l.o"
+	refute_output --partial "gadget_comm"
+}
