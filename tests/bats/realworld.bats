@@ -596,3 +596,30 @@ socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x" * 10, ("127.0.0.1",
 	run "$GADGET" build "$FIX/ig_layout" -o "$BATS_TEST_TMPDIR/l.o"
 	refute_output --partial "gadget_comm"
 }
+
+@test "IG's uprobe/libc:FUNC sections (trace_malloc, deadlock) attach to the libc library, entry and return" {
+	[ -e /sys/bus/event_source/devices/uprobe ] || skip "no uprobes on this kernel"
+	rw_start "$FIX/ig_uprobe_libc" -o json -t 4
+	pid=$(python3 -c '
+import ctypes
+ctypes.CDLL(None).prctl(15, b"rwuprobe", 0, 0, 0)
+print(ctypes.CDLL("libc.so.6").getpid(), flush=True)')
+	gadget_wait
+	run json_events "e['proc.pid'] == $pid"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	assert_line --index 0 --partial '"proc.comm": "rwuprobe",'
+	assert_line --index 0 --partial '"ret": 0,'
+	assert_line --index 0 --partial '"value": 0}'
+	assert_line --index 1 --partial '"ret": 1,'
+	assert_line --index 1 --partial "\"value\": $pid}"
+}
+
+@test "a uprobe on a library name gadget has not mapped says what IG's shorthand means and what to write" {
+	mkdir "$BATS_TEST_TMPDIR/nolib"
+	sed 's|uprobe/libc:|uprobe/libgadgetnosuchlib:|' "$FIX/ig_uprobe_libc/program.bpf.c" >"$BATS_TEST_TMPDIR/nolib/program.bpf.c"
+	run "$GADGET" run "$BATS_TEST_TMPDIR/nolib" -t 1
+	assert_failure 1
+	assert_output --partial "gadget: error: program 'ig_getpid_e' (uprobe/libgadgetnosuchlib:getpid): 'libgadgetnosuchlib' is Inspektor Gadget's name for a library the traced processes load, and gadget has no libgadgetnosuchlib.so* mapped to stand for it: write the library's path in the section (uprobe/PATH:getpid)"
+	refute_output --partial "No such file or directory"
+}
