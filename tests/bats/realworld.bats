@@ -500,7 +500,10 @@ os.getcwd()')
 	assert_output --partial "\"cwd\": \"$BATS_TEST_TMPDIR/cwd-here\""
 	assert_output --partial '"ep": "127.0.0.1:8080"'
 	assert_output --partial "\"netns_id\": $netns,"
-	assert_output --partial '"flags_raw": 524288'
+	# IG's gadget_file_flags and gadget_file_mode print as open(2) flags and ls(1) modes
+	assert_output --partial '"flags": "O_WRONLY|O_CREAT|O_CLOEXEC",'
+	assert_output --partial '"mode": "-rw-r-----",'
+	refute_output --partial '_raw'
 }
 
 @test "__builtin_memcmp() of a constant size links and compares under clang 14 (IG's trace_tcp), both ways" {
