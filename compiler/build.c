@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "compiler/compiler.h"
 #include "compiler/jobs.h"
 #include "compiler/pch.h"
+#include "info/libbpf_log.h"
 #include "info/libc_calls.h"
 
 /* An architecture gadgets can be built for: a row of base/arch.h with a BPF target. */
@@ -159,15 +159,6 @@ static void headers_uniq(struct argv_buf *h)
 /* libbpf's words while linking: the linker says which symbol it refused only there. */
 static char link_log[1024];
 
-static int link_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	size_t n = strlen(link_log);
-
-	if (level != LIBBPF_DEBUG && n < sizeof(link_log) - 1)
-		vsnprintf(link_log + n, sizeof(link_log) - n, fmt, ap);
-	return 0;
-}
-
 /*
  * "failed to find BTF info for global/extern symbol 'f'": the object calls
  * f and has no type for it, because no declaration was ever seen (clang 14
@@ -206,8 +197,7 @@ static int link_objects(char **objs, unsigned int n, const char *out, struct gad
 	if (!l)
 		return gadget_err_set(err, errno ?: EINVAL, "cannot start the BPF linker on %s: %s",
 				      out, strerror(errno ?: EINVAL));
-	link_log[0] = 0;
-	old_print = libbpf_set_print(link_print);
+	old_print = libbpf_log_capture(link_log, sizeof(link_log));
 	for (unsigned int i = 0; !ret && i < n; i++) {
 		ret = bpf_linker__add_file(l, objs[i], NULL);
 		if (ret)

@@ -13,6 +13,7 @@
 #include <linux/bpf.h>
 
 #include "base/array.h"
+#include "info/libbpf_log.h"
 #include "info/libc_calls.h"
 #include "validator/analysis.h"
 #include "validator/btf_walk.h"
@@ -417,15 +418,6 @@ static int check_btf(struct analysis *a, struct gadget_err *err)
  */
 static char open_log[2048];
 
-static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	size_t n = strlen(open_log);
-
-	if (level != LIBBPF_DEBUG && n < sizeof(open_log) - 1)
-		vsnprintf(open_log + n, sizeof(open_log) - n, fmt, ap);
-	return 0;
-}
-
 /*
  * "failed to find BTF for extern 'memcmp'": a function the object calls and
  * nothing defines.  Say which, and the fix; libbpf's own message follows.
@@ -501,8 +493,7 @@ static int analysis_open(struct analysis *a, const void *obj, size_t len, struct
 		return ret == -EINVAL ? -ENOEXEC : ret;
 	if (a->elf.maps_subsection)
 		return refuse_maps_subsection(a, err);
-	open_log[0] = 0;
-	old_print = libbpf_set_print(quiet_print);
+	old_print = libbpf_log_capture(open_log, sizeof(open_log));
 	ret = check_btf(a, err);
 	if (!ret)
 		a->obj = bpf_object__open_mem(obj, len, &oopts);
