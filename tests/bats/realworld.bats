@@ -626,3 +626,11 @@ print(ctypes.CDLL("libc.so.6").getpid(), flush=True)')
 	assert_output --partial "gadget: error: program 'ig_getpid_e' (uprobe/libgadgetnosuchlib:getpid): 'libgadgetnosuchlib' is Inspektor Gadget's name for a library the traced processes load, and gadget has no libgadgetnosuchlib.so* mapped to stand for it: write the library's path in the section (uprobe/PATH:getpid)"
 	refute_output --partial "No such file or directory"
 }
+
+@test "a map of perf buffers picked at run time (IG's traceloop) is one error at the map saying what gadget reads instead" {
+	run --separate-stderr "$GADGET" build "$FIX/ig_mapofbufs" -o "$BATS_TEST_TMPDIR/m.o"
+	assert_failure 1
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/ig_mapofbufs/program.bpf.c:22:1: error: map 'mntns_bufs' holds a perf event array per key, which the program picks at run time (Inspektor Gadget's traceloop keeps one per container and reads them with its own operator); gadget reads events from one ring buffer or perf event array: send them to one declared with GADGET_TRACER_MAP(name, size) and GADGET_TRACER(name, map, struct) (#include <gadget/buffer.h>)" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[[ "$stderr" != *"cannot tell what this gadget produces"* ]]
+}
