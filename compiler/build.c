@@ -23,6 +23,8 @@
 #include "compiler/compiler.h"
 #include "compiler/jobs.h"
 #include "compiler/pch.h"
+#include "info/libbpf_log.h"
+#include "info/libc_calls.h"
 
 /* An architecture gadgets can be built for: a row of base/arch.h with a BPF target. */
 static const struct arch_def *buildable_arch(const char *name)
@@ -154,24 +156,59 @@ static void headers_uniq(struct argv_buf *h)
 	h->v[h->n] = NULL;
 }
 
+/* libbpf's words while linking: the linker says which symbol it refused only there. */
+static char link_log[1024];
+
+/*
+ * "failed to find BTF info for global/extern symbol 'f'": the object calls
+ * f and has no type for it, because no declaration was ever seen (clang 14
+ * only warns of an implicit declaration) or because clang itself emitted
+ * the call (a builtin it did not inline).  -ENOENT alone would read "No
+ * such file or directory": name the function and what to do.
+ */
+static int unresolved_call(const char *obj, int ret, struct gadget_err *err)
+{
+	static const char needle[] = "failed to find BTF info for global/extern symbol '";
+	const char *p = strstr(link_log, needle), *instead;
+	char sym[128];
+
+	if (!p)
+		return gadget_err_set(err, -ret, "linking %s: %s", obj, strerror(-ret));
+	p += strlen(needle);
+	snprintf(sym, sizeof(sym), "%.*s", (int)strcspn(p, "'"), p);
+	link_log[strcspn(link_log, "\n")] = 0;
+	if ((instead = libc_call_instead(sym)))
+		return gadget_err_set(err, ENOEXEC, "the programs call '%s', which nothing defines: "
+				      "BPF programs cannot call libc; use %s (%s)", sym,
+				      instead, link_log);
+	return gadget_err_set(err, ENOEXEC, "the programs call '%s', which no header declares and "
+			      "nothing defines (clang's 'implicit declaration' warning above names the "
+			      "line): include the header that defines it or correct the name; a BPF "
+			      "program calls only its own functions, BPF helpers and kernel functions "
+			      "declared __ksym (%s)", sym, link_log);
+}
+
 static int link_objects(char **objs, unsigned int n, const char *out, struct gadget_err *err)
 {
 	struct bpf_linker *l = bpf_linker__new(out, NULL);
+	libbpf_print_fn_t old_print;
 	int ret = 0;
 
 	if (!l)
 		return gadget_err_set(err, errno ?: EINVAL, "cannot start the BPF linker on %s: %s",
 				      out, strerror(errno ?: EINVAL));
+	old_print = libbpf_log_capture(link_log, sizeof(link_log));
 	for (unsigned int i = 0; !ret && i < n; i++) {
 		ret = bpf_linker__add_file(l, objs[i], NULL);
 		if (ret)
-			gadget_err_set(err, -ret, "linking %s: %s", objs[i], strerror(-ret));
+			unresolved_call(objs[i], ret, err);
 	}
 	if (!ret) {
 		ret = bpf_linker__finalize(l);
 		if (ret)
 			gadget_err_set(err, -ret, "linking %s: %s", out, strerror(-ret));
 	}
+	libbpf_set_print(old_print);
 	bpf_linker__free(l);
 	return ret;
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,24 @@ static int apply_build_yaml(struct build_spec *spec, const struct gadget_build_y
 	return 0;
 }
 
+/*
+ * IG's gadgets include <gadget/types.h> and <gadget/macros.h> in any order,
+ * often before (or without) a header only IG has, so the include order
+ * cannot tell their types from ours (gadget/types.h).  The folder can: one
+ * in IG's layout (build.yaml, gadget.yaml or IG's program.bpf.c) and
+ * without our gadget.json is built with IG's API, as if -DGADGET_IG_API.
+ */
+static bool folder_is_ig_layout(const struct build_spec *spec, bool has_yaml)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", spec->dir, BUILD_FILE_NAME);
+	if (access(path, F_OK) == 0)
+		return false;
+	snprintf(path, sizeof(path), "%s/program.bpf.c", spec->dir);
+	return has_yaml || access(path, F_OK) == 0;
+}
+
 int compiler_read_ig_layout(struct build_spec *spec, struct gadget_err *err)
 {
 	struct gadget_build_yaml *b = NULL;
@@ -84,6 +103,9 @@ int compiler_read_ig_layout(struct build_spec *spec, struct gadget_err *err)
 		ret = gadget_err_set(err, ENOENT, "build.yaml names metadata %s, which does not exist",
 				     path);
 	}
+	if (!ret && folder_is_ig_layout(spec, b || spec->yaml) &&
+	    add_string(&spec->cflags, &spec->nr_cflags, "-DGADGET_IG_API", strlen("-DGADGET_IG_API")))
+		ret = gadget_err_set(err, ENOMEM, "%s: out of memory", spec->dir);
 out:
 	gadget_build_yaml_free(b);
 	return ret;

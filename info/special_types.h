@@ -65,6 +65,8 @@
 	X(ERRNO,	"gadget_errno",		TYPEDEF, FIELD_INT,	"errno",	12,	0,	0,					fmt_errno)	\
 	X(SIGNAL,	"gadget_signal",	TYPEDEF, FIELD_UINT,	"signal",	7,	0,	0,					fmt_signal)	\
 	X(SYSCALL,	"gadget_syscall",	TYPEDEF, FIELD_UINT,	"syscall",	14,	0,	0,					fmt_syscall)	\
+	X(FILE_FLAGS,	"gadget_file_flags",	TYPEDEF, FIELD_UINT,	"file_flags",	20,	0,	0,					fmt_file_flags)	\
+	X(FILE_MODE,	"gadget_file_mode",	TYPEDEF, FIELD_UINT,	"file_mode",	10,	0,	0,					fmt_file_mode)	\
 	X(PID,		"gadget_pid",		TYPEDEF, FIELD_UINT,	"pid",		7,	0,	SPECIAL_F_VALUE | SPECIAL_F_PID,	fmt_kind)	\
 	X(COMM,		"gadget_comm",		TYPEDEF, FIELD_STRING,	"comm",		16,	0,	0,					fmt_kind)	\
 	X(KERNEL_STACK,	"gadget_kernel_stack",	TYPEDEF, FIELD_INT,	"kernel_stack",	40,	0,	0,					fmt_kind)	\

@@ -23,6 +23,7 @@
 #include "base/array.h"
 #include "runtime/netns.h"
 #include "runtime/run.h"
+#include "runtime/uprobe_target.h"
 
 struct tc_attachment {
 	struct bpf_tc_hook hook;
@@ -96,6 +97,61 @@ static int attach_auto(struct attach_ctx *c, struct bpf_program *p)
 				      "section: SEC(\"%s/BINARY:%s\")", bpf_program__name(p), sec, sec,
 				      strncmp(sec, "usdt", 4) ? "FUNCTION" : "PROVIDER:NAME");
 	return link_or_err(c, p, l, "from its section");
+}
+
+/*
+ * Inspektor Gadget's "uprobe/libc:malloc" names a library, not a file: IG
+ * attaches to the one each traced process maps.  libbpf looks "libc" up as
+ * a path and fails with ENOENT.  Here it is the library of that name that
+ * gadget itself has mapped (the host's): processes using another copy of it
+ * (a container's own libc) are not seen.  Paths and "libc.so.6" are left to
+ * libbpf.
+ */
+/* /proc files have no size for file_read_all(): read to the end. */
+static int read_proc_text(const char *path, char **out)
+{
+	FILE *f = fopen(path, "re"), *m;
+	char chunk[4096];
+	size_t n = 0, got;
+
+	*out = NULL;
+	if (!f)
+		return -errno;
+	m = open_memstream(out, &n);
+	if (!m) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, got, m);
+	fclose(f);
+	return fclose(m) ? -ENOMEM : 0;
+}
+
+static int attach_binary(struct attach_ctx *c, struct bpf_program *p)
+{
+	const char *sec = bpf_program__section_name(p);
+	struct uprobe_section u;
+	char path[PATH_MAX], what[PATH_MAX + 8];
+	char *maps = NULL;
+	int ret;
+
+	if (uprobe_section_parse(sec, &u) || !uprobe_binary_is_shorthand(u.binary))
+		return attach_auto(c, p);
+	ret = read_proc_text("/proc/self/maps", &maps);
+	if (!ret)
+		ret = uprobe_library_in_maps(u.binary, maps, path, sizeof(path));
+	free(maps);
+	if (ret)
+		return gadget_err_set(c->err, -ret, "program '%s' (%s): '%s' is Inspektor Gadget's "
+				      "name for a library the traced processes load, and gadget has no "
+				      "%s.so* mapped to stand for it: write the library's path in the "
+				      "section (%s/PATH:%s)", bpf_program__name(p), sec, u.binary,
+				      u.binary, u.retprobe ? "uretprobe" : "uprobe", u.func);
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .func_name = u.func, .retprobe = u.retprobe);
+	snprintf(what, sizeof(what), "to %s", path);
+	return link_or_err(c, p, bpf_program__attach_uprobe_opts(p, -1, path, u.offset, &opts),
+			   what);
 }
 
 /* Iterators and run-once programs are driven by the run loop, not here. */
@@ -285,7 +341,7 @@ static int unsupported(struct attach_ctx *c, struct bpf_program *p)
 static int (*const attach_by_target[])(struct attach_ctx *, struct bpf_program *) = {
 	[TARGET_NONE] = attach_auto,
 	[TARGET_KERNEL_FUNC] = attach_auto,
-	[TARGET_BINARY] = attach_auto,
+	[TARGET_BINARY] = attach_binary,
 	[TARGET_ITER] = attach_later,
 	[TARGET_SOCKET] = attach_socket,
 	[TARGET_IFACE] = attach_iface,

@@ -377,6 +377,24 @@ static void fmt_syscall(struct sbuf *b, const struct gadget_field *f, const uint
 		sb_u64(b, field_raw_u64(f, rec));
 }
 
+static void fmt_file_flags(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			   enum fmt_mode mode)
+{
+	char t[256];
+
+	(void)mode;
+	sb_put(b, t, format_open_flags(field_raw_u64(f, rec), t, sizeof(t)));
+}
+
+static void fmt_file_mode(struct sbuf *b, const struct gadget_field *f, const uint8_t *rec,
+			  enum fmt_mode mode)
+{
+	char t[12];
+
+	(void)mode;
+	sb_put(b, t, format_file_mode(field_raw_u64(f, rec), t));
+}
+
 /* ---- the text of a field kind ---- */
 
 /* Enum values compare on the field's width: clang 14 emits no BTF

@@ -45,6 +45,9 @@ size_t format_timestamp(uint64_t boot_ns, enum fmt_mode mode, char *out);
 size_t format_u64(uint64_t v, char *out);
 
 const char *format_syscall_name(unsigned int nr);
+/* IG's gadget_file_flags and gadget_file_mode (runtime/format_file.c) */
+size_t format_open_flags(uint32_t flags, char *out, size_t cap);
+size_t format_file_mode(uint32_t mode, char *out);	/* out: 11 bytes, "-rw-r--r--" */
 
 /*
  * The compiled decoder: one op per field, chosen once (when the schema is

@@ -75,6 +75,7 @@ void validator_check_outputs(struct analysis *a);
 void validator_check_binary_rows(struct analysis *a);
 const struct gadget_prog *validator_printk_prog(struct analysis *a);
 void validator_check_metric_maps(struct analysis *a);
-void validator_check_wide_enums(struct analysis *a);
+/* Members the runtime decodes: 64-bit enums, a lone gadget_comm. */
+void validator_check_decoded_fields(struct analysis *a);
 
 #endif

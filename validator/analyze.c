@@ -13,6 +13,8 @@
 #include <linux/bpf.h>
 
 #include "base/array.h"
+#include "info/libbpf_log.h"
+#include "info/libc_calls.h"
 #include "validator/analysis.h"
 #include "validator/btf_walk.h"
 #include "validator/kernel_feature.h"
@@ -416,27 +418,6 @@ static int check_btf(struct analysis *a, struct gadget_err *err)
  */
 static char open_log[2048];
 
-static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	size_t n = strlen(open_log);
-
-	if (level != LIBBPF_DEBUG && n < sizeof(open_log) - 1)
-		vsnprintf(open_log + n, sizeof(open_log) - n, fmt, ap);
-	return 0;
-}
-
-/* libc functions programs call by habit, and what to write instead. */
-static const struct {
-	const char *name, *instead;
-} libc_funcs[] = {
-	{ "memcmp", "__builtin_memcmp() with a constant size, or a loop" },
-	{ "memcpy", "__builtin_memcpy() with a constant size, or bpf_probe_read_kernel()" },
-	{ "memset", "__builtin_memset() with a constant size" },
-	{ "strlen", "a bounded loop, or the length bpf_probe_read_*_str() returns" },
-	{ "strcmp", "a bounded loop (bpf_strncmp() compares with a constant string)" },
-	{ "strncmp", "bpf_strncmp()" },
-};
-
 /*
  * "failed to find BTF for extern 'memcmp'": a function the object calls and
  * nothing defines.  Say which, and the fix; libbpf's own message follows.
@@ -444,6 +425,7 @@ static const struct {
 static int unresolved_extern(struct analysis *a, struct gadget_err *err)
 {
 	const char *p = strstr(open_log, "extern '");
+	const char *instead;
 	char sym[128];
 	size_t n;
 
@@ -453,12 +435,10 @@ static int unresolved_extern(struct analysis *a, struct gadget_err *err)
 	n = strcspn(p, "'");
 	snprintf(sym, sizeof(sym), "%.*s", (int)(n < sizeof(sym) ? n : sizeof(sym) - 1), p);
 	open_log[strcspn(open_log, "\n")] = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(libc_funcs); i++)
-		if (!strcmp(sym, libc_funcs[i].name))
-			return gadget_err_set(err, ENOEXEC, "%s: the programs call '%s', which nothing "
-					      "defines: BPF programs cannot call libc; use %s "
-					      "(%s)", obj_path(a), sym, libc_funcs[i].instead,
-					      open_log);
+	if ((instead = libc_call_instead(sym)))
+		return gadget_err_set(err, ENOEXEC, "%s: the programs call '%s', which nothing "
+				      "defines: BPF programs cannot call libc; use %s (%s)",
+				      obj_path(a), sym, instead, open_log);
 	return gadget_err_set(err, ENOEXEC, "%s: the programs use '%s', which nothing defines: "
 			      "define it in a source of the gadget, or declare the kernel function "
 			      "it is with __ksym ('extern ... %s(...) __ksym;', the kernel must have "
@@ -482,8 +462,7 @@ static int analysis_open(struct analysis *a, const void *obj, size_t len, struct
 		return ret == -EINVAL ? -ENOEXEC : ret;
 	if (a->elf.maps_subsection)
 		return validator_refuse_maps_subsection(a, err);
-	open_log[0] = 0;
-	old_print = libbpf_set_print(quiet_print);
+	old_print = libbpf_log_capture(open_log, sizeof(open_log));
 	ret = check_btf(a, err);
 	if (!ret)
 		a->obj = bpf_object__open_mem(obj, len, &oopts);
@@ -550,7 +529,7 @@ static void analyze_category(struct analysis *a)
 	}
 	validator_check_binary_rows(a);
 	validator_check_metric_maps(a);
-	validator_check_wide_enums(a);
+	validator_check_decoded_fields(a);
 	for (unsigned int i = 0; !print && i < info->nr_maps; i++)
 		if (info->maps[i].role == MAP_ROLE_PRINT)
 			print = &info->maps[i];

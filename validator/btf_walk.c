@@ -241,7 +241,7 @@ static int fill_enum(const struct btf *btf, const struct btf_type *t, struct gad
 	 * clang 14 writes a 64-bit enum as a 32-bit BTF_KIND_ENUM of size 8
 	 * with every value cut to 32 bits (BTF_KIND_ENUM64 came with LLVM
 	 * 15): names by those values would be wrong, so it is a number (the
-	 * validator warns, validator_check_wide_enums()).
+	 * validator warns, validator_check_decoded_fields()).
 	 */
 	if (btf_is_enum(t) && t->size > 4) {
 		f->kind = is_signed ? FIELD_INT : FIELD_UINT;

@@ -280,29 +280,64 @@ void validator_check_metric_maps(struct analysis *a)
 	}
 }
 
-static void warn_wide_enums(struct analysis *a, const struct gadget_type *t)
+static void warn_wide_enum(struct analysis *a, const struct gadget_type *t,
+			   const struct gadget_field *f)
 {
-	for (unsigned int i = 0; t && i < t->nr_fields; i++) {
-		const struct gadget_field *f = &t->fields[i];
-
-		if ((f->kind == FIELD_INT || f->kind == FIELD_UINT) && f->size == 8 &&
-		    f->type_name && !strncmp(f->type_name, "enum ", 5))
-			diag_add(a, DIAG_WARNING, NULL, 0, 0, "%s member '%s': %s is 64 bits wide and "
-				 "clang 14 writes its values cut to 32 bits in BTF, so they cannot be "
-				 "named: printed as a number (clang 15 or later writes them whole)",
-				 t->name, f->name, f->type_name);
-	}
+	if ((f->kind == FIELD_INT || f->kind == FIELD_UINT) && f->size == 8 &&
+	    f->type_name && !strncmp(f->type_name, "enum ", 5))
+		diag_add(a, DIAG_WARNING, NULL, 0, 0, "%s member '%s': %s is 64 bits wide and "
+			 "clang 14 writes its values cut to 32 bits in BTF, so they cannot be "
+			 "named: printed as a number (clang 15 or later writes them whole)",
+			 t->name, f->name, f->type_name);
 }
 
-/* 64-bit enums in what the runtime decodes (see fill_enum() in btf_walk.c). */
-void validator_check_wide_enums(struct analysis *a)
+/*
+ * "gadget_comm comm;": IG's gadget_comm was char[16] until IG made it a
+ * char (declared "gadget_comm comm[TASK_COMM_LEN]"), and our IG API has
+ * the later one.  A gadget written for the earlier holds one char there,
+ * and bpf_get_current_comm(e->comm, 16) runs over the members after it:
+ * the event prints a one-letter name and whatever was written last.
+ */
+static void warn_single_comm(struct analysis *a, const struct gadget_type *t,
+			     const struct gadget_field *f)
+{
+	const char *member = strrchr(f->name, '.') ? strrchr(f->name, '.') + 1 : f->name;
+	char needle[160];
+	const char *needles[] = { needle, NULL };
+
+	if (f->size != 1 || !f->type_name ||
+	    (strcmp(f->type_name, "gadget_comm") && strcmp(f->type_name, "gadget_pcomm")))
+		return;
+	snprintf(needle, sizeof(needle), "%s %s;", f->type_name, member);
+	diag_at_decl(a, DIAG_WARNING, needles, "%s member '%s' is one %s, a single char in "
+		     "Inspektor Gadget's API (older IG releases made %s itself char[16]): declare "
+		     "it '%s %s[TASK_COMM_LEN]', or a 16-byte name written there overruns the "
+		     "members after it", t->name, f->name, f->type_name, f->type_name,
+		     f->type_name, member);
+}
+
+/* What is worth a word about a member the runtime decodes, one row a check. */
+static void (*const field_checks[])(struct analysis *, const struct gadget_type *,
+				    const struct gadget_field *) = {
+	warn_wide_enum,		/* see fill_enum() in btf_walk.c */
+	warn_single_comm,
+};
+
+static void check_fields(struct analysis *a, const struct gadget_type *t)
+{
+	for (unsigned int i = 0; t && i < t->nr_fields; i++)
+		for (size_t k = 0; k < sizeof(field_checks) / sizeof(field_checks[0]); k++)
+			field_checks[k](a, t, &t->fields[i]);
+}
+
+void validator_check_decoded_fields(struct analysis *a)
 {
 	for (unsigned int i = 0; i < a->info->nr_maps; i++) {
 		if (a->info->maps[i].role == MAP_ROLE_NONE || a->info->maps[i].role == MAP_ROLE_INTERNAL)
 			continue;
-		warn_wide_enums(a, a->info->maps[i].key);
-		warn_wide_enums(a, a->info->maps[i].value);
+		check_fields(a, a->info->maps[i].key);
+		check_fields(a, a->info->maps[i].value);
 	}
 	for (unsigned int i = 0; i < a->info->nr_progs; i++)
-		warn_wide_enums(a, a->info->progs[i].output_type);
+		check_fields(a, a->info->progs[i].output_type);
 }

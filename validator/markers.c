@@ -330,6 +330,37 @@ const char *validator_likely_struct(struct analysis *a, __u32 *size, char names[
 	return best;
 }
 
+/*
+ * A map of per-key perf buffers or ring buffers (IG's traceloop keeps one
+ * per container's mount namespace and reads them with its own operator):
+ * nothing of ours fills or reads the inner maps.  Say so at the map.
+ */
+static bool refuse_buffer_of_buffers(struct analysis *a)
+{
+	char needle[300];
+	const char *needles[] = { needle, NULL };
+
+	for (unsigned int i = 0; i < a->info->nr_maps; i++) {
+		const struct gadget_map *m = &a->info->maps[i];
+		struct bpf_map *map = bpf_object__find_map_by_name(a->obj, m->name);
+		struct bpf_map *inner = map ? bpf_map__inner_map(map) : NULL;
+		enum bpf_map_type t = inner ? bpf_map__type(inner) : BPF_MAP_TYPE_UNSPEC;
+
+		if (t != BPF_MAP_TYPE_RINGBUF && t != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			continue;
+		snprintf(needle, sizeof(needle), "} %s SEC(", m->name);
+		diag_at_decl(a, DIAG_ERROR, needles, "map '%s' holds a %s per key, which the "
+			     "program picks at run time (Inspektor Gadget's traceloop keeps one per "
+			     "container and reads them with its own operator); gadget reads events "
+			     "from one ring buffer or perf event array: send them to one declared "
+			     "with GADGET_TRACER_MAP(name, size) and GADGET_TRACER(name, map, struct) "
+			     "(#include <gadget/buffer.h>)", m->name,
+			     t == BPF_MAP_TYPE_RINGBUF ? "ring buffer" : "perf event array");
+		return true;
+	}
+	return false;
+}
+
 bool validator_suggest_tracer(struct analysis *a)
 {
 	const struct gadget_map *m = NULL;
@@ -345,7 +376,7 @@ bool validator_suggest_tracer(struct analysis *a)
 		     a->info->maps[i].type == BPF_MAP_TYPE_PERF_EVENT_ARRAY))
 			m = &a->info->maps[i];
 	if (!m)
-		return false;
+		return refuse_buffer_of_buffers(a);
 	snprintf(needle, sizeof(needle), "} %s SEC(", m->name);
 	sname = validator_likely_struct(a, &size, names, ARRAY_SIZE(names));
 	if (!sname) {

@@ -41,6 +41,15 @@
 #ifndef PT_REGS_PARM6_CORE_SYSCALL
 #define PT_REGS_PARM6_CORE_SYSCALL(x)	PT_REGS_PARM6_CORE(x)
 #endif
+/*
+ * BPF_KPROBE() with a sixth argument (IG's fsnotify probes
+ * inotify_handle_inode_event(mark, mask, inode, dir, name, cookie)):
+ * libbpf 1.1 stops at five, and the sixth became an implicitly declared
+ * ___bpf_kprobe_args6 that could not be linked.
+ */
+#ifndef ___bpf_kprobe_args6
+#define ___bpf_kprobe_args6(x, args...) ___bpf_kprobe_args5(args), (void *)PT_REGS_PARM6(ctx)
+#endif
 #endif
 
 #endif

@@ -41,4 +41,15 @@ static __always_inline void gadget_process_populate(struct gadget_process *p)
 	bpf_probe_read_kernel_str(p->parent.comm, sizeof(p->parent.comm), parent->comm);
 }
 
+/*
+ * The name IG's gadgets used before gadget_process_populate() (v0.2x:
+ * trace_exec, trace_bind, trace_malloc, top_file call it on a struct
+ * gadget_process).  Without it clang 14 only warns of an implicit
+ * declaration, and the object cannot be linked.
+ */
+static __always_inline void gadget_fill_current_process(struct gadget_process *p)
+{
+	gadget_process_populate(p);
+}
+
 #endif

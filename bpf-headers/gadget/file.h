@@ -49,10 +49,16 @@ static __always_inline long gadget_file_name(struct file *file, char *buf, __u32
 	return name ? bpf_probe_read_kernel_str(buf, size, name) : 0;
 }
 
+/*
+ * In IG's API gadget_file_mode is a type (a member printed as a mode), so
+ * gadget/filesystem.h, which includes us there, does without this one.
+ */
+#ifndef GADGET_IG_API
 static __always_inline __u32 gadget_file_mode(struct file *file)
 {
 	return file ? BPF_CORE_READ(file, f_inode, i_mode) : 0;
 }
+#endif
 
 static __always_inline long gadget_file_fs_type(struct file *file, char *buf, __u32 size)
 {

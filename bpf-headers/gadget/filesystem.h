@@ -22,6 +22,14 @@
 #define GADGET_PATH_MAX		512
 #define GADGET_PATH_COMPONENTS	48
 #define GADGET_PATH_BUF		(GADGET_PATH_MAX * 2)
+/*
+ * IG's gadgets size strings they copy from get_path_str() with it (IG
+ * took the name from tracee, where it is PATH_MAX); the string read stops
+ * at the path's NUL, well inside our buffer.
+ */
+#ifndef MAX_STRING_SIZE
+#define MAX_STRING_SIZE		4096
+#endif
 
 struct gadget_path_buf {
 	char buf[GADGET_PATH_BUF];

@@ -33,10 +33,6 @@
  */
 #include "gadget/ig_api.h"
 
-#ifndef __VMLINUX_H__
-#error "<gadget/sockets-map.h>: gadget's socket tracker reads kernel structs: include <vmlinux.h> first"
-#endif
-
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
@@ -62,6 +58,13 @@ struct sockets_value {
 	__u32 ppid;
 	__u32 ptid;
 	char ipv6only;
+	/*
+	 * Not recorded: IG's gadgets (trace_dns) test for them with
+	 * bpf_core_field_exists(), which is 0 here (no kernel type has the
+	 * name), and copy nothing; they are here so that such code compiles.
+	 */
+	char cwd[1];
+	char exepath[1];
 };
 #define gadget_socket_value sockets_value
 

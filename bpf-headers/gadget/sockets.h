@@ -61,6 +61,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "gadget/types.h"
+#include "gadget/sockets_kernel.h"
 
 #ifndef GADGET_SOCKETS_MAX
 #define GADGET_SOCKETS_MAX 16384

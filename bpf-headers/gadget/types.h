@@ -2,6 +2,8 @@
 #ifndef __GADGET_TYPES_H
 #define __GADGET_TYPES_H
 
+#include "gadget/builtins.h"
+
 /*
  * Types the gadget runtime recognises by their BTF name and prints in a
  * human form, whatever gadget uses them.  Use them as members of an event,
@@ -115,7 +117,10 @@ struct gadget_l3endpoint_t {
 struct gadget_l4endpoint_t {
 	union gadget_ip_addr_t addr_raw;
 	__u16 port;		/* host byte order */
-	__u16 proto_raw;	/* IPPROTO_* */
+	union {			/* IPPROTO_*: "proto" in older IG releases, then proto_raw */
+		__u16 proto_raw;
+		__u16 proto;
+	};
 	__u8 version;
 };
 
@@ -131,6 +136,8 @@ typedef __u32 gadget_netns_id;
 typedef __u32 gadget_ppid;
 typedef __u32 gadget_tid;
 typedef __u64 gadget_bytes;
+typedef __u32 gadget_file_flags;	/* a struct file's f_flags (O_*) */
+typedef __u32 gadget_file_mode;		/* an inode's i_mode */
 
 /* Metrics value types: a member of a GADGET_MAPITER value. */
 typedef __u32 gadget_counter__u32;

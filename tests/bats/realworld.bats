@@ -570,3 +570,164 @@ print(len(rows) >= 10, {(r["proc.pid"], tuple(r["ustack"][:3])) for r in rows})'
 	run grep -c "^ *${BG_PIDS[0]} gadget_busy_spin_here;spin_outer_caller;main" "$GOUT"
 	assert [ "$output" -ge 5 ]
 }
+
+@test "IG's gadgets that include gadget/types.h first or alone: a folder in IG's layout gets IG's types, and their older names build" {
+	# macros.h and types.h before mntns_filter.h failed with "gadget/types.h ... was included
+	# before an Inspektor Gadget header"; gadget_fill_current_process, MAX_STRING_SIZE, an
+	# endpoint's .proto, gadget_file_flags and bpf_core_unreachable were missing
+	run "$GADGET" build "$FIX/ig_layout" -o "$BATS_TEST_TMPDIR/l.o"
+	assert_success
+	assert_output --partial "built ig_layout (tracer, 1 program)"
+	refute_output --partial "warning"
+
+	mkdir "$BATS_TEST_TMPDIR/cwd-here"
+	rw_start "$FIX/ig_layout" -o json -t 5 --param name=rwlayout
+	pid=$(cd "$BATS_TEST_TMPDIR/cwd-here" && python3 -c '
+import ctypes, os
+ctypes.CDLL(None).prctl(15, b"rwlayout", 0, 0, 0)
+print(os.getpid(), flush=True)
+os.getcwd()')
+	gadget_wait
+	run json_events "e['proc.comm'] == 'rwlayout'"
+	assert_success
+	[ "${#lines[@]}" -eq 1 ]
+	netns=$(readlink /proc/self/ns/net | tr -dc 0-9)
+	assert_output --partial "\"proc.pid\": $pid,"
+	assert_output --partial '"proc.parent.comm": "bash"'
+	assert_output --partial "\"cwd\": \"$BATS_TEST_TMPDIR/cwd-here\""
+	assert_output --partial '"ep": "127.0.0.1:8080"'
+	assert_output --partial "\"netns_id\": $netns,"
+	# IG's gadget_file_flags and gadget_file_mode print as open(2) flags and ls(1) modes
+	assert_output --partial '"flags": "O_WRONLY|O_CREAT|O_CLOEXEC",'
+	assert_output --partial '"mode": "-rw-r-----",'
+	refute_output --partial '_raw'
+}
+
+@test "__builtin_memcmp() of a constant size links and compares under clang 14 (IG's trace_tcp), both ways" {
+	run "$GADGET" build "$FIX/ig_memcmp" -o "$BATS_TEST_TMPDIR/m.o"
+	assert_success
+	refute_output --partial "memcmp'"
+	rw_start "$FIX/ig_memcmp" -o json -t 4
+	python3 -c '
+import ctypes, os
+ctypes.CDLL(None).prctl(15, b"rwmemcmp", 0, 0, 0)
+os.getcwd()'
+	gadget_wait
+	run grep -c '^{' "$GOUT"
+	assert_output 1
+	run grep '^{' "$GOUT"
+	assert_output '{"comm":"rwmemcmp","same":0,"before":-1}'
+}
+
+@test "a call to a function nothing declares names the function and the fix, never 'No such file or directory'" {
+	run --separate-stderr "$GADGET" build "$FIX/ig_undeclared" -o "$BATS_TEST_TMPDIR/u.o"
+	assert_failure 1
+	# clang's warning names the line, our error the function and what to do
+	[[ "$stderr" == *"program.bpf.c:28:2: warning: implicit declaration of function 'gadget_fill_curent_process'"* ]]
+	[ "${stderr_lines[-1]}" = "gadget: error: the programs call 'gadget_fill_curent_process', which no header declares and nothing defines (clang's 'implicit declaration' warning above names the line): include the header that defines it or correct the name; a BPF program calls only its own functions, BPF helpers and kernel functions declared __ksym (libbpf: failed to find BTF info for global/extern symbol 'gadget_fill_curent_process')" ]
+	[[ "$stderr" != *"No such file or directory"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/u.o" ]
+}
+
+@test "bpf_core_type_matches() on clang 14 is an error at its line saying why, not a backend crash (IG's profile_blockio)" {
+	clang_major=$(clang -dumpversion | cut -d. -f1)
+	[ "$clang_major" -lt 15 ] || skip "clang $clang_major emits BPF_TYPE_MATCHES"
+	run --separate-stderr "$GADGET" build "$FIX/ig_typematches" -o "$BATS_TEST_TMPDIR/t.o"
+	assert_failure 1
+	[ "${stderr_lines[0]}" = 'program.bpf.c:23:6: error: static_assert failed "bpf_core_type_matches() needs clang 15 or later: clang 14 cannot emit its BPF_TYPE_MATCHES relocation (LLVM 15 added it); use bpf_core_type_exists() or bpf_core_field_exists() here"' ]
+	[[ "$stderr" != *"error in backend"* ]]
+	[[ "$stderr" != *"Stack dump"* ]]
+}
+
+@test "BPF_KPROBE() with six arguments (IG's fsnotify): the sixth is read from r9; run names the missing kprobes" {
+	[ "$(uname -m)" = x86_64 ] || skip "checks x86_64 registers"
+	run --separate-stderr "$GADGET" build "$FIX/ig_kprobe6" -o "$BATS_TEST_TMPDIR/k.o"
+	assert_success
+	[[ "$stderr" != *"implicit declaration"* ]]
+	# struct pt_regs on x86_64: r9 (6th argument) at 64, rsi (2nd) at 104
+	run llvm-objdump -d --no-show-raw-insn "$BATS_TEST_TMPDIR/k.o"
+	assert_line --regexp '^ +1:	r8 = \*\(u64 \*\)\(r6 \+ 64\)$'
+	assert_line --regexp '^ +2:	r7 = \*\(u64 \*\)\(r6 \+ 104\)$'
+	assert_line --regexp '\*\(u32 \*\)\(r0 \+ 4\) = r8$'
+	if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
+		run "$GADGET" run "$BATS_TEST_TMPDIR/k.o" -t 1
+		assert_failure 1
+		assert_output "gadget: error: program 'ig_kp6_inotify' (kprobe/inotify_handle_inode_event): kprobes are not available on this kernel (no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events in tracefs; the kernel needs CONFIG_KPROBES and CONFIG_KPROBE_EVENTS)"
+	fi
+}
+
+@test "a program on UAPI and libc headers that includes <sys/socket.h> (IG's tcpdump) builds: no gnu/stubs-32.h error" {
+	run --separate-stderr "$GADGET" build "$FIX/ig_syssocket" -o "$BATS_TEST_TMPDIR/s.o"
+	assert_success
+	[[ "$stderr" != *"stubs-32.h"* ]]
+	rw_start "$FIX/ig_syssocket" -o json -t 4
+	# 10 bytes of UDP on lo: 14 (Ethernet) + 20 (IPv4) + 8 (UDP) + 10 = 52 bytes, AF_INET
+	python3 -c '
+import socket
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x" * 10, ("127.0.0.1", 9))'
+	gadget_wait
+	run grep -c '^{"len":52,"family":2}$' "$GOUT"
+	[ "$output" -ge 1 ]
+}
+
+@test "IG's <gadget/sockets-map.h> in a socket filter built on UAPI headers, without vmlinux.h (IG's trace_dns, trace_sni, tcpdump)" {
+	local port=$((20000 + RANDOM % 20000)) spid qpid qppid
+	python3 "$GADGET_SRC/tests/tools/dns_server.py" 127.0.0.1 "$port" 10.1.2.3 >"$BATS_TEST_TMPDIR/srv" &
+	spid=$!
+	BG_PIDS+=("$spid")
+	wait_for_line "$BATS_TEST_TMPDIR/srv" ready 10
+	sockets_fixture_start ig_sockets_uapi "$port"
+	read -r qpid qppid < <(named_dns_query rwdnsu "$port")
+	gadget_wait
+	run json_events "e['egress'] == 1 and e['dport'] == $port"
+	assert_output --partial "\"cwd_recorded\": 0,"
+	assert_output --partial "\"proc.comm\": \"rwdnsu\", \"proc.creds.gid\": 0, \"proc.creds.uid\": 0, \"proc.mntns_id\": $(stat -L -c %i /proc/self/ns/mnt), \"proc.parent.comm\": \"bash\", \"proc.parent.pid\": $qppid, \"proc.pid\": $qpid, \"proc.tid\": $qpid,"
+	run json_events "e['egress'] == 1 and e['sport'] == $port"
+	assert_output --partial "\"proc.pid\": $spid, \"proc.tid\": $spid,"
+}
+
+@test "a lone gadget_comm member (older IG releases: char[16]; IG's API now: one char) is a warning at its line with the fix" {
+	run --separate-stderr "$GADGET" build "$FIX/ig_oldcomm" -o "$BATS_TEST_TMPDIR/o.o"
+	assert_success
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/ig_oldcomm/program.bpf.c:17:2: warning: struct key_t member 'comm' is one gadget_comm, a single char in Inspektor Gadget's API (older IG releases made gadget_comm itself char[16]): declare it 'gadget_comm comm[TASK_COMM_LEN]', or a 16-byte name written there overruns the members after it" ]
+	[[ "${stderr_lines[1]}" == "built ig_oldcomm (topper, 1 program) -> "* ]]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	# the catalogue's IG-style fixtures declare comm arrays: no such warning
+	run "$GADGET" build "$FIX/ig_layout" -o "$BATS_TEST_TMPDIR/l.o"
+	refute_output --partial "gadget_comm"
+}
+
+@test "IG's uprobe/libc:FUNC sections (trace_malloc, deadlock) attach to the libc library, entry and return" {
+	[ -e /sys/bus/event_source/devices/uprobe ] || skip "no uprobes on this kernel"
+	rw_start "$FIX/ig_uprobe_libc" -o json -t 4
+	pid=$(python3 -c '
+import ctypes
+ctypes.CDLL(None).prctl(15, b"rwuprobe", 0, 0, 0)
+print(ctypes.CDLL("libc.so.6").getpid(), flush=True)')
+	gadget_wait
+	run json_events "e['proc.pid'] == $pid"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	assert_line --index 0 --partial '"proc.comm": "rwuprobe",'
+	assert_line --index 0 --partial '"ret": 0,'
+	assert_line --index 0 --partial '"value": 0}'
+	assert_line --index 1 --partial '"ret": 1,'
+	assert_line --index 1 --partial "\"value\": $pid}"
+}
+
+@test "a uprobe on a library name gadget has not mapped says what IG's shorthand means and what to write" {
+	mkdir "$BATS_TEST_TMPDIR/nolib"
+	sed 's|uprobe/libc:|uprobe/libgadgetnosuchlib:|' "$FIX/ig_uprobe_libc/program.bpf.c" >"$BATS_TEST_TMPDIR/nolib/program.bpf.c"
+	run "$GADGET" run "$BATS_TEST_TMPDIR/nolib" -t 1
+	assert_failure 1
+	assert_output --partial "gadget: error: program 'ig_getpid_e' (uprobe/libgadgetnosuchlib:getpid): 'libgadgetnosuchlib' is Inspektor Gadget's name for a library the traced processes load, and gadget has no libgadgetnosuchlib.so* mapped to stand for it: write the library's path in the section (uprobe/PATH:getpid)"
+	refute_output --partial "No such file or directory"
+}
+
+@test "a map of perf buffers picked at run time (IG's traceloop) is one error at the map saying what gadget reads instead" {
+	run --separate-stderr "$GADGET" build "$FIX/ig_mapofbufs" -o "$BATS_TEST_TMPDIR/m.o"
+	assert_failure 1
+	[ "${stderr_lines[0]}" = "tests/fixtures/realworld/ig_mapofbufs/program.bpf.c:22:1: error: map 'mntns_bufs' holds a perf event array per key, which the program picks at run time (Inspektor Gadget's traceloop keeps one per container and reads them with its own operator); gadget reads events from one ring buffer or perf event array: send them to one declared with GADGET_TRACER_MAP(name, size) and GADGET_TRACER(name, map, struct) (#include <gadget/buffer.h>)" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[[ "$stderr" != *"cannot tell what this gadget produces"* ]]
+}

@@ -112,9 +112,37 @@ static void test_enum_names(void **state)
 	assert_string_equal(fmt(&f, &v, FMT_TEXT), "9");
 }
 
+/* IG's gadget_file_flags and gadget_file_mode */
+static void test_file_flags_mode(void **state)
+{
+	static const struct gadget_field flags = {
+		.name = "flags", .offset = 0, .size = 4, .kind = FIELD_UINT, .special = SPECIAL_FILE_FLAGS,
+	};
+	static const struct gadget_field mode = {
+		.name = "mode", .offset = 4, .size = 4, .kind = FIELD_UINT, .special = SPECIAL_FILE_MODE,
+	};
+	uint32_t rec[2] = { 02000000 | 0100 | 01, 0100644 };
+
+	(void)state;
+	assert_string_equal(fmt(&flags, rec, FMT_TEXT), "O_WRONLY|O_CREAT|O_CLOEXEC");
+	assert_string_equal(fmt(&flags, rec, FMT_JSON), "\"O_WRONLY|O_CREAT|O_CLOEXEC\"");
+	assert_string_equal(fmt(&mode, rec, FMT_TEXT), "-rw-r--r--");
+	rec[0] = 0;
+	rec[1] = 041777;	/* /tmp */
+	assert_string_equal(fmt(&flags, rec, FMT_TEXT), "O_RDONLY");
+	assert_string_equal(fmt(&mode, rec, FMT_TEXT), "drwxrwxrwt");
+	rec[0] = 04010002 | 040000000;	/* O_SYNC (with O_DSYNC's bit), O_RDWR, an unknown bit */
+	rec[1] = 0104755;		/* setuid */
+	assert_string_equal(fmt(&flags, rec, FMT_TEXT), "O_RDWR|O_SYNC|040000000");
+	assert_string_equal(fmt(&mode, rec, FMT_TEXT), "-rwsr-xr-x");
+	rec[1] = 0120777;
+	assert_string_equal(fmt(&mode, rec, FMT_TEXT), "lrwxrwxrwx");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_file_flags_mode),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_syscall_names),
 		cmocka_unit_test(test_endpoints),
