@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Parallel clang runs with their diagnostics kept in order (see jobs.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
@@ -93,18 +94,47 @@ static int job_reap_one(struct clang_job *jobs, unsigned int n)
 }
 
 /*
- * Clang errors whose cause is not where clang points, and what they mean
- * for a BPF program: glibc's headers pick the 32-bit stubs for a target
- * they do not know, so any libc include ends in a missing stubs-32.h.
+ * An error inside a C library header: a file right in /usr/include (the
+ * kernel's own headers are in linux/, asm/, ... below it).  glibc's headers
+ * take -target bpf for a 32-bit machine, and their types then clash with
+ * vmlinux.h's.
  */
+static bool error_in_libc_header(const char *log, size_t len)
+{
+	static const char dir[] = "/usr/include/";
+	const char *end = log + len, *p = log;
+
+	while ((p = memmem(p, end - p, dir, sizeof(dir) - 1))) {
+		const char *name = p + sizeof(dir) - 1, *q = name;
+
+		while (q < end && (isalnum((unsigned char)*q) || *q == '_' || *q == '-'))
+			q++;
+		if (q > name && end - q > 2 && !strncmp(q, ".h:", 3)) {
+			const char *eol = memchr(q, '\n', end - q);
+
+			if (memmem(q, (eol ? eol : end) - q, ": error: ", 9))
+				return true;
+		}
+		p = name;
+	}
+	return false;
+}
+
+/*
+ * Clang errors whose cause is not where clang points, and what they mean
+ * for a BPF program (a row matches on what clang says, or by its function).
+ */
+#define LIBC_HINT "a C library header was included (<unistd.h>, <stdio.h>, <string.h>, ...), and a " \
+		  "BPF program has no C library: include vmlinux.h or <linux/*.h> and <bpf/*.h> only, " \
+		  "and use __builtin_memcpy() or BPF helpers instead of libc calls"
 static const struct {
 	const char *clang_says;
+	bool (*matches)(const char *log, size_t len);
 	const char *hint;
 } log_hints[] = {
-	{ "'gnu/stubs-32.h' file not found",
-	  "a C library header was included (<unistd.h>, <stdio.h>, <string.h>, ...), and a BPF "
-	  "program has no C library: include vmlinux.h or <linux/*.h> and <bpf/*.h> only, and "
-	  "use __builtin_memcpy() or BPF helpers instead of libc calls" },
+	/* a multiarch folder with no stubs-32.h of ours before it: glibc's 32-bit stubs */
+	{ "'gnu/stubs-32.h' file not found", NULL, LIBC_HINT },
+	{ NULL, error_in_libc_header, LIBC_HINT },
 };
 
 /* Print a job's diagnostics and remember what a known error in them means. */
@@ -115,8 +145,10 @@ static void copy_log(struct clang_job *j)
 
 	if (file_read_all(j->log, (void **)&buf, &len) == 0) {
 		fwrite(buf, 1, len, stderr);
-		for (size_t h = 0; h < ARRAY_SIZE(log_hints); h++)
-			if (memmem(buf, len, log_hints[h].clang_says, strlen(log_hints[h].clang_says)))
+		for (size_t h = 0; h < ARRAY_SIZE(log_hints) && !j->hint; h++)
+			if (log_hints[h].clang_says ?
+			    !!memmem(buf, len, log_hints[h].clang_says, strlen(log_hints[h].clang_says)) :
+			    log_hints[h].matches(buf, len))
 				j->hint = log_hints[h].hint;
 		free(buf);
 	}
