@@ -438,17 +438,25 @@ except SystemExit as e:
 print(os.getpid(), os.getppid())' "$@" | tail -1
 }
 
-@test "IG's <gadget/sockets-map.h>: a socket1 filter's gadget_socket_lookup(skb) names the process owning each side" {
-	local port=$((20000 + RANDOM % 20000)) spid qpid qppid
-	# the server's socket exists before the gadget starts: the start-up iterator finds it
+# dns_exchange FIXTURE COMM: a DNS server on a random port (its socket made
+# before the gadget starts: the start-up iterator must find it), the
+# fixture run on that port, then one query from a process named COMM (its
+# socket made after: sock_create, then its first packet, give its owner);
+# sets port, spid (the server), qpid and qppid (the client and its parent).
+dns_exchange() {
+	port=$((20000 + RANDOM % 20000))
 	python3 "$GADGET_SRC/tests/tools/dns_server.py" 127.0.0.1 "$port" 10.1.2.3 >"$BATS_TEST_TMPDIR/srv" &
 	spid=$!
 	BG_PIDS+=("$spid")
 	wait_for_line "$BATS_TEST_TMPDIR/srv" ready 10
-	sockets_fixture_start ig_sockets "$port"
-	# the client's socket is made after: sock_create, then its first packet, give its owner
-	read -r qpid qppid < <(named_dns_query rwdnsq "$port")
+	sockets_fixture_start "$1" "$port"
+	read -r qpid qppid < <(named_dns_query "$2" "$port")
 	gadget_wait
+}
+
+@test "IG's <gadget/sockets-map.h>: a socket1 filter's gadget_socket_lookup(skb) names the process owning each side" {
+	local port spid qpid qppid
+	dns_exchange ig_sockets rwdnsq
 	# the query and the answer, each seen going out and coming in (loopback)
 	run json_events "e['egress'] == 1 and e['dport'] == $port"
 	assert_output --partial "\"proc.comm\": \"rwdnsq\", \"proc.creds.gid\": 0, \"proc.creds.uid\": 0, \"proc.mntns_id\": $(stat -L -c %i /proc/self/ns/mnt), \"proc.parent.comm\": \"bash\", \"proc.parent.pid\": $qppid, \"proc.pid\": $qpid, \"proc.tid\": $qpid,"
@@ -671,14 +679,8 @@ socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x" * 10, ("127.0.0.1",
 }
 
 @test "IG's <gadget/sockets-map.h> in a socket filter built on UAPI headers, without vmlinux.h (IG's trace_dns, trace_sni, tcpdump)" {
-	local port=$((20000 + RANDOM % 20000)) spid qpid qppid
-	python3 "$GADGET_SRC/tests/tools/dns_server.py" 127.0.0.1 "$port" 10.1.2.3 >"$BATS_TEST_TMPDIR/srv" &
-	spid=$!
-	BG_PIDS+=("$spid")
-	wait_for_line "$BATS_TEST_TMPDIR/srv" ready 10
-	sockets_fixture_start ig_sockets_uapi "$port"
-	read -r qpid qppid < <(named_dns_query rwdnsu "$port")
-	gadget_wait
+	local port spid qpid qppid
+	dns_exchange ig_sockets_uapi rwdnsu
 	run json_events "e['egress'] == 1 and e['dport'] == $port"
 	assert_output --partial "\"cwd_recorded\": 0,"
 	assert_output --partial "\"proc.comm\": \"rwdnsu\", \"proc.creds.gid\": 0, \"proc.creds.uid\": 0, \"proc.mntns_id\": $(stat -L -c %i /proc/self/ns/mnt), \"proc.parent.comm\": \"bash\", \"proc.parent.pid\": $qppid, \"proc.pid\": $qpid, \"proc.tid\": $qpid,"
