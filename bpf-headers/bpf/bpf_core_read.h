@@ -16,7 +16,9 @@
  * type of that name: loads through it are checked probe reads, so
  * bpf_core_cast(task, struct task_struct)->tgid needs no BPF_CORE_READ().
  */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+/* __ksym __weak spelled out: this header may come before bpf_helpers.h */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id)
+	__attribute__((section(".ksyms"))) __attribute__((weak));
 #define bpf_core_cast(ptr, type) \
 	((typeof(type) *)bpf_rdonly_cast((ptr), bpf_core_type_id_kernel(type)))
 #endif
