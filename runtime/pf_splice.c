@@ -13,8 +13,8 @@
  * grown subprogram.  Here libbpf sees an ordinary object, with BTF and
  * line info intact, and does all of that itself, on any libbpf version.
  *
- * Only ELF64 little endian (clang -target bpf on x86 and arm64).  The input
- * may be hostile: every offset read is checked against the buffer.
+ * The input may be hostile: every offset read is checked against the buffer
+ * (validator/elf_raw.h).
  */
 #include <elf.h>
 #include <errno.h>
@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "runtime/pf_splice.h"
+#include "validator/elf_raw.h"
 
 #define INSN	8u
 
@@ -42,90 +43,25 @@ static int broken(struct splice *s, const char *what)
 	return gadget_err_set(s->err, ENOEXEC, "packet filter: the object's %s is malformed", what);
 }
 
-static bool in_buf(size_t len, uint64_t off, uint64_t size)
-{
-	return off <= len && size <= len - off;
-}
-
-static int check_headers(const uint8_t *obj, size_t len, struct gadget_err *err)
-{
-	const Elf64_Ehdr *eh = (const void *)obj;
-
-	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
-	    eh->e_machine != EM_BPF || eh->e_shentsize != sizeof(Elf64_Shdr) ||
-	    !in_buf(len, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)) ||
-	    eh->e_shoff % 8)
-		return gadget_err_set(err, ENOEXEC, "packet filter: not a little-endian 64-bit "
-				      "BPF ELF object");
-	for (unsigned int i = 0; i < eh->e_shnum; i++) {
-		const Elf64_Shdr *sh = (const Elf64_Shdr *)(obj + eh->e_shoff) + i;
-
-		if (sh->sh_type != SHT_NOBITS && !in_buf(len, sh->sh_offset, sh->sh_size))
-			return gadget_err_set(err, ENOEXEC, "packet filter: section %u lies outside "
-					      "the object", i);
-		/* the splice writes inside sections: none may hold the headers */
-		if (sh->sh_type != SHT_NOBITS && sh->sh_size &&
-		    (sh->sh_offset < sizeof(*eh) ||
-		     (sh->sh_offset < eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(*sh) &&
-		      eh->e_shoff < sh->sh_offset + sh->sh_size)))
-			return gadget_err_set(err, ENOEXEC, "packet filter: section %u overlaps the "
-					      "ELF headers", i);
-		/* read in place as structs: symbols, relocations, instructions */
-		if ((sh->sh_type == SHT_SYMTAB || sh->sh_type == SHT_REL ||
-		     (sh->sh_flags & SHF_EXECINSTR)) && sh->sh_offset % 8)
-			return gadget_err_set(err, ENOEXEC, "packet filter: section %u is not "
-					      "8-byte aligned in the object", i);
-	}
-	return 0;
-}
-
-static const Elf64_Shdr *shdr(const uint8_t *obj, unsigned int i)
-{
-	const Elf64_Ehdr *eh = (const void *)obj;
-
-	return i < eh->e_shnum ? (const Elf64_Shdr *)(obj + eh->e_shoff) + i : NULL;
-}
-
-static const char *str_at(const uint8_t *obj, unsigned int strsec, uint64_t off)
-{
-	const Elf64_Shdr *sh = shdr(obj, strsec);
-
-	if (!sh || sh->sh_type != SHT_STRTAB || off >= sh->sh_size ||
-	    !memchr(obj + sh->sh_offset + off, 0, sh->sh_size - off))
-		return NULL;
-	return (const char *)obj + sh->sh_offset + off;
-}
-
-static const Elf64_Shdr *find_symtab(const uint8_t *obj)
-{
-	const Elf64_Ehdr *eh = (const void *)obj;
-
-	for (unsigned int i = 0; i < eh->e_shnum; i++)
-		if (shdr(obj, i)->sh_type == SHT_SYMTAB && shdr(obj, i)->sh_entsize == sizeof(Elf64_Sym))
-			return shdr(obj, i);
-	return NULL;
-}
-
 /* The function symbol name in an executable section: its section and extent. */
 static int find_stub(const uint8_t *obj, const char *name, Elf64_Sym *out, struct gadget_err *err)
 {
-	const Elf64_Shdr *st = find_symtab(obj), *sec;
+	const Elf64_Shdr *st = elf_raw_shdr(obj, elf_raw_symtab(obj)), *sec;
 	const Elf64_Sym *syms;
 
-	if (!st)
+	if (!elf_raw_symtab(obj))
 		return gadget_err_set(err, ENOEXEC, "packet filter: the object has no symbol table");
 	syms = (const void *)(obj + st->sh_offset);
 	for (size_t i = 0; i < st->sh_size / sizeof(*syms); i++) {
-		const char *n = str_at(obj, st->sh_link, syms[i].st_name);
+		const char *n = elf_raw_str(obj, st->sh_link, syms[i].st_name);
 
 		if (!n || strcmp(n, name) || ELF64_ST_TYPE(syms[i].st_info) != STT_FUNC)
 			continue;
-		sec = shdr(obj, syms[i].st_shndx);
+		sec = elf_raw_shdr(obj, syms[i].st_shndx);
 		if (!sec || !(sec->sh_flags & SHF_EXECINSTR) || sec->sh_type == SHT_NOBITS ||
 		    syms[i].st_value % INSN ||
 		    syms[i].st_size % INSN || !syms[i].st_size ||
-		    !in_buf(sec->sh_size, syms[i].st_value, syms[i].st_size))
+		    !elf_raw_in_buf(sec->sh_size, syms[i].st_value, syms[i].st_size))
 			return gadget_err_set(err, ENOEXEC, "packet filter: function %s is not "
 					      "where its symbol says", name);
 		*out = syms[i];
@@ -205,7 +141,7 @@ static int fix_rel_section(struct splice *s, unsigned int ri)
 		if (!sym || sym->st_shndx != s->text || ELF64_ST_TYPE(sym->st_info) != STT_SECTION)
 			continue;
 		if (!(tsh->sh_flags & SHF_EXECINSTR) || tsh->sh_type == SHT_NOBITS || r->r_offset % INSN ||
-		    !in_buf(tsh->sh_size, r->r_offset, INSN))
+		    !elf_raw_in_buf(tsh->sh_size, r->r_offset, INSN))
 			continue;
 		insn = (void *)(s->buf + tsh->sh_offset + r->r_offset);
 		fix_section_relative(s, insn);
@@ -253,38 +189,10 @@ static void fix_local_calls(struct splice *s)
 	}
 }
 
-static const Elf64_Shdr *section_named(const struct splice *s, const char *name)
-{
-	for (unsigned int i = 0; i < s->eh->e_shnum; i++) {
-		const char *n = str_at(s->buf, s->eh->e_shstrndx, s->sh[i].sh_name);
-
-		if (n && !strcmp(n, name) && s->sh[i].sh_type != SHT_NOBITS)
-			return &s->sh[i];
-	}
-	return NULL;
-}
-
-/* String off of the .BTF string table, NULL if out of it. */
-static const char *btf_str(const struct splice *s, const Elf64_Shdr *btf, uint32_t off)
-{
-	const uint8_t *b = s->buf + btf->sh_offset;
-	uint32_t hdr_len, str_off, str_len;
-
-	if (btf->sh_size < 24)
-		return NULL;
-	memcpy(&hdr_len, b + 4, 4);
-	memcpy(&str_off, b + 16, 4);
-	memcpy(&str_len, b + 20, 4);
-	if (!in_buf(btf->sh_size, (uint64_t)hdr_len + str_off, str_len) || off >= str_len ||
-	    !memchr(b + hdr_len + str_off + off, 0, str_len - off))
-		return NULL;
-	return (const char *)b + hdr_len + str_off + off;
-}
-
 /* One .BTF.ext info (func_info, line_info, core_relo): the stub section's records move. */
-static int fix_ext_info(struct splice *s, const Elf64_Shdr *btf, uint8_t *info, uint32_t len)
+static int fix_ext_info(struct splice *s, const struct btf_raw *btf, uint8_t *info, uint32_t len)
 {
-	const char *text = str_at(s->buf, s->eh->e_shstrndx, s->sh[s->text].sh_name);
+	const char *text = elf_raw_str(s->buf, s->eh->e_shstrndx, s->sh[s->text].sh_name);
 	uint32_t rec, off = 4, sec_name, num;
 
 	if (!len)
@@ -304,7 +212,7 @@ static int fix_ext_info(struct splice *s, const Elf64_Shdr *btf, uint8_t *info, 
 		off += 8;
 		if ((uint64_t)num * rec > len - off)
 			return broken(s, ".BTF.ext");
-		name = btf_str(s, btf, sec_name);
+		name = btf ? btf_raw_str(btf, sec_name) : NULL;
 		for (uint32_t k = 0; name && text && !strcmp(name, text) && k < num; k++) {
 			uint32_t insn_off;
 
@@ -319,13 +227,18 @@ static int fix_ext_info(struct splice *s, const Elf64_Shdr *btf, uint8_t *info, 
 
 static int fix_btf_ext(struct splice *s)
 {
-	const Elf64_Shdr *ext = section_named(s, ".BTF.ext"), *btf = section_named(s, ".BTF");
+	unsigned int ext_i = elf_raw_section_named(s->buf, ".BTF.ext");
+	unsigned int btf_i = elf_raw_section_named(s->buf, ".BTF");
+	const Elf64_Shdr *ext = &s->sh[ext_i], *btf_sh = &s->sh[btf_i];
 	uint32_t hdr_len, offs[6] = { 0 };
+	struct btf_raw btf;
+	bool have_btf;
 	uint8_t *b;
 	int ret = 0;
 
-	if (!ext || !btf)
+	if (!ext_i || !btf_i)
 		return 0;
+	have_btf = btf_raw_parse(s->buf + btf_sh->sh_offset, btf_sh->sh_size, &btf);
 	b = s->buf + ext->sh_offset;
 	if (ext->sh_size < 24)
 		return broken(s, ".BTF.ext");
@@ -335,9 +248,9 @@ static int fix_btf_ext(struct splice *s)
 	/* func_info off/len, line_info off/len, then core_relo off/len when the header has them */
 	memcpy(offs, b + 8, hdr_len >= 32 ? 24 : 16);
 	for (unsigned int i = 0; !ret && i < 6; i += 2) {
-		if (!in_buf(ext->sh_size - hdr_len, offs[i], offs[i + 1]))
+		if (!elf_raw_in_buf(ext->sh_size - hdr_len, offs[i], offs[i + 1]))
 			return broken(s, ".BTF.ext");
-		ret = fix_ext_info(s, btf, b + hdr_len + offs[i], offs[i + 1]);
+		ret = fix_ext_info(s, have_btf ? &btf : NULL, b + hdr_len + offs[i], offs[i + 1]);
 	}
 	return ret;
 }
@@ -349,7 +262,7 @@ static uint64_t align_of_later(const uint8_t *obj, uint64_t at)
 	uint64_t a = INSN;
 
 	for (unsigned int i = 0; i < eh->e_shnum; i++) {
-		const Elf64_Shdr *sh = shdr(obj, i);
+		const Elf64_Shdr *sh = elf_raw_shdr(obj, i);
 
 		if (sh->sh_offset >= at && sh->sh_addralign > a && sh->sh_addralign <= 4096 &&
 		    !(sh->sh_addralign & (sh->sh_addralign - 1)))
@@ -370,7 +283,7 @@ static void move_later(struct splice *s, uint64_t at)
 static int build(struct splice *s, const uint8_t *obj, size_t len, const Elf64_Sym *stub,
 		 const struct bpf_insn *insns, unsigned int n)
 {
-	const Elf64_Shdr *tsh = shdr(obj, stub->st_shndx);
+	const Elf64_Shdr *tsh = elf_raw_shdr(obj, stub->st_shndx);
 	uint64_t at = tsh->sh_offset + stub->st_value, old = stub->st_size, body, pad;
 	uint64_t align = align_of_later(obj, at + old);
 
@@ -407,7 +320,7 @@ int pf_splice(const void *obj, size_t len, const char *sym, const struct bpf_ins
 	int ret;
 
 	*out = NULL;
-	ret = check_headers(obj, len, err);
+	ret = elf_raw_check(obj, len, "packet filter", err);
 	if (!ret)
 		ret = find_stub(obj, sym, &stub, err);
 	if (!ret)

@@ -23,6 +23,7 @@
 #include "runtime/stacks.h"
 #include "runtime/users.h"
 #include "validator/kernel_feature.h"
+#include "validator/maps_fold.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -451,6 +452,7 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 	struct gadget_run r = { .info = info, .opts = *opts, .stats_fd = -1,
 				.obj_bytes = obj, .obj_len = len, .t_start = run_now() };
 	struct sigaction old[ARRAY_SIZE(run_signals)];
+	struct maps_fold fold;
 	int ret;
 
 	if (info->category == GADGET_CAT_UNKNOWN)
@@ -459,6 +461,14 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 	if ((info->category == GADGET_CAT_TRACER || info->category == GADGET_CAT_TOPPER) && !info->event)
 		return gadget_err_set(err, EINVAL, "gadget %s: its print_ map has no value type to decode",
 				      info->name);
+	/* bumblebee's map sections, as the validator saw them (validator/maps_fold.h) */
+	ret = maps_fold(obj, len, &fold, err);
+	if (ret)
+		return ret;
+	if (fold.obj) {
+		r.obj_bytes = obj = fold.obj;
+		r.obj_len = len = fold.len;
+	}
 	kernel_btf_reuse_heap(true);
 	ret = run_prepare(&r, obj, len, err);
 	if (!ret) {
@@ -469,5 +479,6 @@ int runtime_run(const void *obj, size_t len, const struct gadget_info *info,
 	}
 	run_free(&r);
 	kernel_btf_reuse_heap(false);
+	maps_fold_free(&fold);
 	return ret;
 }

@@ -15,6 +15,7 @@
 #include "base/str.h"
 #include "info/markers.h"
 #include "validator/elf_scan.h"
+#include "validator/maps_fold.h"
 #include "validator/validator.h"
 
 struct analysis {
@@ -24,6 +25,7 @@ struct analysis {
 	struct bpf_object *obj;
 	const struct btf *btf;
 	struct elf_scan elf;
+	struct maps_fold fold;		/* bumblebee's map sections, folded into ".maps" */
 	struct marker *markers;		/* IG's marker variables (validator/markers.c) */
 	unsigned int nr_markers;
 };
@@ -49,8 +51,9 @@ void diag_src_path(struct analysis *a, const char *src, char *buf, size_t len);
 /* Walk a type the runtime decodes; a located error diagnostic if it cannot be. */
 int validator_walk_decoded(struct analysis *a, __u32 type_id, struct gadget_type **out);
 
-/* bee_sections.c: a ".maps.<role>" section is an error saying what to write instead. */
-int validator_refuse_maps_subsection(struct analysis *a, struct gadget_err *err);
+/* bee_sections.c: the role a bumblebee map section gives its maps; an unknown one is an error. */
+int validator_check_map_sections(struct analysis *a, struct gadget_err *err);
+enum map_role validator_section_role(const struct analysis *a, const char *map);
 
 /* markers.c */
 int validator_read_markers(struct analysis *a);

@@ -61,7 +61,9 @@ static enum map_role map_role_of(struct analysis *a, struct bpf_map *m)
 	if (bpf_map__is_internal(m))
 		return MAP_ROLE_INTERNAL;
 	role = map_role_of_name(bpf_map__name(m));
-	return role != MAP_ROLE_NONE ? role : validator_marker_role(a, bpf_map__name(m));
+	if (role == MAP_ROLE_NONE)
+		role = validator_marker_role(a, bpf_map__name(m));
+	return role != MAP_ROLE_NONE ? role : validator_section_role(a, bpf_map__name(m));
 }
 
 /*
@@ -454,14 +456,24 @@ static int analysis_open(struct analysis *a, const void *obj, size_t len, struct
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts, .object_name = a->opts->name);
 	libbpf_print_fn_t old_print;
-	int ret = elf_scan(obj, len, &a->elf, err);
+	int ret = maps_fold(obj, len, &a->fold, err);
 
+	if (ret) {
+		gadget_err_prefix(err, "%s", obj_path(a));
+		return ret;
+	}
+	if (a->fold.obj) {
+		obj = a->fold.obj;
+		len = a->fold.len;
+	}
+	ret = elf_scan(obj, len, &a->elf, err);
 	if (ret == -EINVAL && err)
 		err->errnum = ENOEXEC;
 	if (ret)
 		return ret == -EINVAL ? -ENOEXEC : ret;
-	if (a->elf.maps_subsection)
-		return validator_refuse_maps_subsection(a, err);
+	ret = validator_check_map_sections(a, err);
+	if (ret)
+		return ret;
 	old_print = libbpf_log_capture(open_log, sizeof(open_log));
 	ret = check_btf(a, err);
 	if (!ret)
@@ -597,6 +609,7 @@ int validator_analyze(const void *obj, size_t len, const struct validate_opts *o
 	}
 	bpf_object__close(a.obj);
 	elf_scan_free(&a.elf);
+	maps_fold_free(&a.fold);
 	free(a.markers);
 	if (ret && ret != -EINVAL) {
 		gadget_info_free(a.info);

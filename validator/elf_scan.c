@@ -158,10 +158,6 @@ static int scan_sections(struct scan *sc, struct gadget_err *err)
 			}
 		} else if (!strcmp(name, ".BTF.ext")) {
 			sc->ext = d;
-		} else if (!strncmp(name, ".maps.", 6) && !out->maps_subsection) {
-			out->maps_subsection = strdup(name);
-			if (!out->maps_subsection)
-				return -ENOMEM;
 		} else if (!strcmp(name, "license") && d && d->d_buf && d->d_size && !out->license) {
 			/* SHT_NOBITS has a size but no bytes: no license then */
 			out->license = strndup(d->d_buf, d->d_size);
@@ -290,7 +286,6 @@ void elf_scan_free(struct elf_scan *s)
 	free(s->progs);
 	free(s->reloc_syms);
 	free(s->license);
-	free(s->maps_subsection);
 	free(s->btf_data);
 	memset(s, 0, sizeof(*s));
 }

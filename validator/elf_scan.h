@@ -24,7 +24,6 @@ struct elf_scan {
 	char **reloc_syms;	/* symbols referenced by relocations of program sections */
 	unsigned int nr_reloc_syms;
 	char *license;		/* NULL if no "license" section */
-	char *maps_subsection;	/* a ".maps.<x>" section (bumblebee's), NULL if none */
 	void *btf_data;		/* copy of the .BTF section, NULL if none */
 	size_t btf_size;
 };

@@ -25,6 +25,7 @@
 #include "runtime/pfilter.h"
 #include "info/progtypes.h"
 #include "validator/elf_scan.h"
+#include "bpf_compile.h"
 
 static const char *const exprs[] = {
 	"port 80", "tcp and dst port 443", "udp", "host 10.0.0.1", "ip6", "vlan and udp port 53",
@@ -244,29 +245,6 @@ static const char splice_src[] =
 	"}\n"
 	"char LICENSE[] SEC(\"license\") = \"GPL\";\n";
 
-static void *compile_splice_src(size_t *len)
-{
-	char dir[] = "/tmp/test_cbpf.XXXXXX", cmd[512], path[600];
-	void *obj;
-	FILE *f;
-
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/p.bpf.c", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(splice_src, f);
-	fclose(f);
-	/* the multiarch folder for asm/types.h, as `gadget build` adds it */
-	snprintf(cmd, sizeof(cmd), "clang -target bpf -O2 -g -Ibpf-headers "
-		 "-I/usr/include/$(gcc -dumpmachine) -c %s/p.bpf.c -o %s/p.o", dir, dir);
-	assert_int_equal(system(cmd), 0);
-	snprintf(path, sizeof(path), "%s/p.o", dir);
-	assert_int_equal(file_read_all(path, &obj, len), 0);
-	snprintf(cmd, sizeof(cmd), "rm -r %s", dir);
-	assert_int_equal(system(cmd), 0);
-	return obj;
-}
-
 static const Elf64_Shdr *sec(const void *o, unsigned int i)
 {
 	const Elf64_Ehdr *eh = o;
@@ -328,7 +306,7 @@ static void test_splice(void **state)
 	struct gadget_err err = { 0 };
 	uint64_t before[4], after[4], old_stub, old_after, delta;
 	size_t len, out_len;
-	void *obj = compile_splice_src(&len), *out;
+	void *obj = compile_bpf_src(splice_src, &len), *out;
 
 	(void)state;
 	for (unsigned int i = 0; i < 40; i++)
