@@ -115,11 +115,11 @@ static int fold_symbols(struct fold *f, unsigned int symtab, Elf64_Sym **out)
 {
 	const Elf64_Shdr *st = elf_raw_shdr(f->obj, symtab);
 	size_t n = st->sh_size / sizeof(Elf64_Sym);
-	Elf64_Sym *syms = malloc(n * sizeof(*syms) + 1);
+	Elf64_Sym *syms = malloc(st->sh_size + 1);	/* all of it: a hostile size may have a tail */
 
 	if (!syms)
 		return -ENOMEM;
-	memcpy(syms, f->obj + st->sh_offset, n * sizeof(*syms));
+	memcpy(syms, f->obj + st->sh_offset, st->sh_size);
 	*out = syms;
 	for (size_t i = 0; i < n; i++) {
 		struct folded_map *m;
@@ -201,8 +201,10 @@ static int fold_btf(struct fold *f, const struct btf_raw *b, uint8_t **out, size
 		unsigned int sec;
 
 		len = btf_raw_type_len(types + off, b->type_len - off);
-		if (!len)
+		if (!len) {
+			free(secs);
 			return broken(f, ".BTF");
+		}
 		memcpy(&t, types + off, sizeof(t));
 		if (BTF_INFO_KIND(t.info) != BTF_KIND_DATASEC || !(sec = datasec_section(f, b, &t)))
 			continue;
@@ -212,10 +214,14 @@ static int fold_btf(struct fold *f, const struct btf_raw *b, uint8_t **out, size
 		}
 		secs[nr_secs++] = (struct datasec){ types + off, sec };
 		vlen += BTF_INFO_VLEN(t.info);
-		if (sec == f->target)
+		if (sec == f->target && target) {
+			free(secs);
+			return broken(f, ".BTF (two DATASECs of \".maps\")");
+		} else if (sec == f->target) {
 			target = types + off;
-		else
+		} else {
 			extra += BTF_INFO_VLEN(t.info) * sizeof(struct btf_var_secinfo);
+		}
 	}
 	if (!target || vlen > 0xffff) {
 		free(secs);
